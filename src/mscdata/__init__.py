@@ -1,0 +1,58 @@
+"""mscdata: open data on the literature of mesenchymal stromal/stem cells.
+
+The public API is small and re-exported here; heavy dependencies (frictionless,
+linkml_runtime, lxml) are imported only by the functions that need them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from mscdata.errors import BuildError, MscdataError, PackageError, ParseError
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "BuildError",
+    "Dataset",
+    "MscdataError",
+    "PackageError",
+    "ParseError",
+    "ValidationReport",
+    "__version__",
+    "build",
+    "load",
+    "parse",
+    "validate",
+]
+
+_LAZY = {
+    "parse": ("mscdata.parsers", "parse"),
+    "build": ("mscdata.package", "build"),
+    "validate": ("mscdata.validate", "validate"),
+    "ValidationReport": ("mscdata.validate", "ValidationReport"),
+    "load": ("mscdata.dataset", "load"),
+    "Dataset": ("mscdata.dataset", "Dataset"),
+}
+
+if TYPE_CHECKING:
+    from mscdata.dataset import Dataset, load
+    from mscdata.package import build
+    from mscdata.parsers import parse
+    from mscdata.validate import ValidationReport, validate
+
+
+def __getattr__(name: str) -> Any:
+    """Import the public functions on first use, keeping ``import mscdata`` fast."""
+    if name in _LAZY:
+        import importlib
+
+        module_name, attribute = _LAZY[name]
+        value = getattr(importlib.import_module(module_name), attribute)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'mscdata' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -1,0 +1,31 @@
+"""Exceptions raised by mscdata: each says what was expected, what was found, and where."""
+
+from __future__ import annotations
+
+
+class MscdataError(Exception):
+    """Base class of every error mscdata raises on purpose."""
+
+
+class ParseError(MscdataError, ValueError):
+    """A source could not be read as any supported format, or is malformed.
+
+    ``source`` names the file (or ``<text>``), ``line`` the 1-based line when known.
+    """
+
+    def __init__(self, reason: str, *, source: str | None = None, line: int | None = None):
+        self.reason = reason
+        self.source = source
+        self.line = line
+        where = source or "<text>"
+        if line is not None:
+            where = f"{where}:{line}"
+        super().__init__(f"{where}: {reason}")
+
+
+class PackageError(MscdataError):
+    """A data package cannot be read at all (missing, unreadable or malformed descriptor)."""
+
+
+class BuildError(MscdataError):
+    """A data package could not be built; the previous package is left untouched."""

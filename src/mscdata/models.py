@@ -1,0 +1,478 @@
+# Generated from schemas/mscdata.yaml by scripts/regenerate.py: do not edit by hand.
+from __future__ import annotations
+
+import re
+import sys
+from datetime import (
+    date,
+    datetime,
+    time
+)
+from decimal import Decimal
+from enum import Enum
+from typing import (
+    Any,
+    ClassVar,
+    Literal,
+    Optional,
+    Union
+)
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    RootModel,
+    SerializationInfo,
+    SerializerFunctionWrapHandler,
+    field_validator,
+    model_serializer
+)
+
+
+metamodel_version = "1.12.0"
+version = "0.1.0"
+
+
+class ConfiguredBaseModel(BaseModel):
+    model_config = ConfigDict(
+        serialize_by_alias = True,
+        validate_by_name = True,
+        validate_assignment = True,
+        validate_default = True,
+        extra = "forbid",
+        arbitrary_types_allowed = True,
+        use_enum_values = True,
+        strict = False,
+    )
+
+    @model_serializer(mode='wrap', when_used='unless-none')
+    def treat_empty_lists_as_none(
+            self, handler: SerializerFunctionWrapHandler,
+            info: SerializationInfo) -> dict[str, Any]:
+        if info.exclude_none:
+            _instance = self.model_copy()
+            for field, field_info in type(_instance).model_fields.items():
+                if getattr(_instance, field) == [] and not(
+                        field_info.is_required()):
+                    setattr(_instance, field, None)
+        else:
+            _instance = self
+        return handler(_instance, info)
+
+
+
+
+class LinkMLMeta(RootModel):
+    root: dict[str, Any] = {}
+    model_config = ConfigDict(frozen=True)
+
+    def __getattr__(self, key:str):
+        return getattr(self.root, key)
+
+    def __getitem__(self, key:str):
+        return self.root[key]
+
+    def __setitem__(self, key:str, value):
+        self.root[key] = value
+
+    def __contains__(self, key:str) -> bool:
+        return key in self.root
+
+
+linkml_meta = None
+
+class SourceFormat(str, Enum):
+    """
+    Formats mscdata reads.
+    """
+    pubmed_page_chrome = "pubmed_page_chrome"
+    """
+    Text of a pubmed.ncbi.nlm.nih.gov article page with the site's header ("Skip to main page content").
+    """
+    pubmed_page_plain = "pubmed_page_plain"
+    """
+    Text of the body of a pubmed.ncbi.nlm.nih.gov article page (title first, then the citation line).
+    """
+    pubmed_page_compact = "pubmed_page_compact"
+    """
+    Compact text rendering of a PubMed page that prints PMID, PMCID and DOI as fields.
+    """
+    pubmed_page_legacy = "pubmed_page_legacy"
+    """
+    Text of a legacy (pre-2020) www.ncbi.nlm.nih.gov/pubmed article page.
+    """
+
+
+class LinkRelation(str, Enum):
+    """
+    Relations between articles as PubMed names them.
+    """
+    comment_in = "comment_in"
+    """
+    This article is commented on in the linked article.
+    """
+    comment_on = "comment_on"
+    """
+    This article is a comment on the linked article.
+    """
+    erratum_in = "erratum_in"
+    """
+    An erratum to this article is published in the linked article.
+    """
+    erratum_for = "erratum_for"
+    """
+    This article is an erratum for the linked article.
+    """
+    retraction_in = "retraction_in"
+    """
+    This article is retracted by the linked article.
+    """
+    retraction_of = "retraction_of"
+    """
+    This article retracts the linked article.
+    """
+    update_in = "update_in"
+    """
+    This article is updated by the linked article.
+    """
+    update_of = "update_of"
+    """
+    This article is an update of the linked article.
+    """
+    republished_in = "republished_in"
+    """
+    This article is republished as the linked article.
+    """
+    republished_from = "republished_from"
+    """
+    This article is a republication of the linked article.
+    """
+    expression_of_concern_in = "expression_of_concern_in"
+    """
+    An expression of concern about this article is published in the linked article.
+    """
+    expression_of_concern_for = "expression_of_concern_for"
+    """
+    This article is an expression of concern about the linked article.
+    """
+
+
+
+class Article(ConfiguredBaseModel):
+    """
+    One scholarly article (or book or chapter), identified by a CURIE: pmid:<n> when the PMID is known, else doi:<doi>, else pmc:PMC<n>.
+    """
+    id: str = Field(default=..., description="""The article's key, a CURIE: pmid:<n> when the PMID is known, else doi:<doi>, else pmc:PMC<n>.""")
+    pmid: Optional[str] = Field(default=None, description="""PubMed identifier, as stated by the source (never guessed).""")
+    doi: Optional[str] = Field(default=None, description="""Digital Object Identifier without any \"doi:\" or https://doi.org/ prefix.""")
+    pmcid: Optional[str] = Field(default=None, description="""PubMed Central identifier, with its PMC prefix.""")
+    title: Optional[str] = Field(default=None, description="""Title of the article as published (English title in PubMed), inline markup stripped.""")
+    abstract: Optional[str] = Field(default=None, description="""The whole abstract as text; paragraphs (sections of a structured abstract) are separated by a blank line, labels kept inline. In the data package it is not a column: it is rebuilt from the abstract_sections table, which carries the publishers' licence apart from the bibliographic metadata.""")
+    journal: Optional[str] = Field(default=None, description="""Abbreviated journal title (NLM ISO abbreviation, e.g. J Clin Med).""")
+    journal_title: Optional[str] = Field(default=None, description="""Full journal title, when the source states it.""")
+    publication_year: Optional[int] = Field(default=None, description="""Year of publication, when the source states a single year.""", ge=1000, le=2999)
+    publication_month: Optional[int] = Field(default=None, description="""Month of publication (1-12), only when the source states one month.""", ge=1, le=12)
+    publication_day: Optional[int] = Field(default=None, description="""Day of the month of publication, only when the source states it.""", ge=1, le=31)
+    publication_date_text: Optional[str] = Field(default=None, description="""The publication date exactly as the source prints it (e.g. 2013 Oct 23, 1998 Jan-Feb, 2013 Spring), so that no precision is lost or invented.""")
+    electronic_date: Optional[str] = Field(default=None, description="""Date of electronic publication (Epub) as a partial ISO 8601 date: YYYY, YYYY-MM or YYYY-MM-DD, at the precision the source states.""")
+    volume: Optional[str] = Field(default=None, description="""Journal volume as printed (may hold a supplement, e.g. 8 Suppl 2).""")
+    issue: Optional[str] = Field(default=None, description="""Journal issue as printed (may be a range, e.g. 1-2).""")
+    pages: Optional[str] = Field(default=None, description="""Pages or article number as printed (e.g. 201-13, 6690, CD013342).""")
+    publication_types: Optional[list[str]] = Field(default=[], description="""Publication types as PubMed names them (e.g. Review, Journal Article).""")
+    languages: Optional[list[str]] = Field(default=[], description="""Languages of the article as the source names them (e.g. eng, Chinese).""")
+    license: Optional[str] = Field(default=None, description="""The article's own licence (URL or text) when the source states it; null when the source says nothing.""")
+    record_complete: Optional[bool] = Field(default=None, description="""True when the source text reached its natural end; False when it stops early (a copy of a page cut off), so later parts of the record may be missing.""")
+    authors_complete: Optional[bool] = Field(default=None, description="""True when the author list is complete; False when the source shows only part of it (e.g. \"First Author et al.\"); null when the source cannot tell.""")
+    abstract_complete: Optional[bool] = Field(default=None, description="""True when the abstract is whole; False when the source text ends inside it; null when the article has no abstract in the source.""")
+    keywords_complete: Optional[bool] = Field(default=None, description="""True when the keyword list is whole; False when the source text ends inside it; null when the source shows no keywords.""")
+    figures_complete: Optional[bool] = Field(default=None, description="""True when every figure the source lists is present; False when the source text ends inside the figure list; null when the source shows no figures.""")
+    references_complete: Optional[bool] = Field(default=None, description="""True when the reference list is known to be whole; False when the source shows only part of it; null when the source cannot tell (PubMed pages may show only the first references).""")
+    authors: Optional[list[Author]] = Field(default=[], description="""Authors in the order printed.""")
+    abstract_sections: Optional[list[AbstractSection]] = Field(default=[], description="""Paragraphs or labelled sections of the abstract, in order.""")
+    keywords: Optional[list[Keyword]] = Field(default=[], description="""Keywords in the order published.""")
+    figures: Optional[list[Figure]] = Field(default=[], description="""Figures in the order printed.""")
+    references: Optional[list[Reference]] = Field(default=[], description="""Reference list entries in order.""")
+    mesh_headings: Optional[list[MeshHeading]] = Field(default=[], description="""MeSH headings in the order listed.""")
+    substances: Optional[list[Substance]] = Field(default=[], description="""Substances (chemicals) in the order listed.""")
+    grants: Optional[list[Grant]] = Field(default=[], description="""Grants and funding in the order listed.""")
+    linked_articles: Optional[list[LinkedArticle]] = Field(default=[], description="""Comments, errata, retractions and updates linked to the article.""")
+    provenance: Optional[list[Provenance]] = Field(default=[], description="""The sources this record was read from.""")
+
+    @field_validator('id')
+    def pattern_id(cls, v):
+        pattern=re.compile(r"^(pmid:[1-9][0-9]{0,8}|doi:10\.[0-9]{4,9}(\.[0-9]+)*/\S+|pmc:PMC[1-9][0-9]*)$")
+        if isinstance(v, list):
+            for element in v:
+                if isinstance(element, str) and not pattern.search(element):
+                    err_msg = f"Invalid id format: {element}"
+                    raise ValueError(err_msg)
+        elif isinstance(v, str) and not pattern.search(v):
+            err_msg = f"Invalid id format: {v}"
+            raise ValueError(err_msg)
+        return v
+
+    @field_validator('pmid')
+    def pattern_pmid(cls, v):
+        pattern=re.compile(r"^[1-9][0-9]{0,8}$")
+        if isinstance(v, list):
+            for element in v:
+                if isinstance(element, str) and not pattern.search(element):
+                    err_msg = f"Invalid pmid format: {element}"
+                    raise ValueError(err_msg)
+        elif isinstance(v, str) and not pattern.search(v):
+            err_msg = f"Invalid pmid format: {v}"
+            raise ValueError(err_msg)
+        return v
+
+    @field_validator('doi')
+    def pattern_doi(cls, v):
+        pattern=re.compile(r"^10\.[0-9]{4,9}(\.[0-9]+)*/\S+$")
+        if isinstance(v, list):
+            for element in v:
+                if isinstance(element, str) and not pattern.search(element):
+                    err_msg = f"Invalid doi format: {element}"
+                    raise ValueError(err_msg)
+        elif isinstance(v, str) and not pattern.search(v):
+            err_msg = f"Invalid doi format: {v}"
+            raise ValueError(err_msg)
+        return v
+
+    @field_validator('pmcid')
+    def pattern_pmcid(cls, v):
+        pattern=re.compile(r"^PMC[1-9][0-9]*$")
+        if isinstance(v, list):
+            for element in v:
+                if isinstance(element, str) and not pattern.search(element):
+                    err_msg = f"Invalid pmcid format: {element}"
+                    raise ValueError(err_msg)
+        elif isinstance(v, str) and not pattern.search(v):
+            err_msg = f"Invalid pmcid format: {v}"
+            raise ValueError(err_msg)
+        return v
+
+    @field_validator('electronic_date')
+    def pattern_electronic_date(cls, v):
+        pattern=re.compile(r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$")
+        if isinstance(v, list):
+            for element in v:
+                if isinstance(element, str) and not pattern.search(element):
+                    err_msg = f"Invalid electronic_date format: {element}"
+                    raise ValueError(err_msg)
+        elif isinstance(v, str) and not pattern.search(v):
+            err_msg = f"Invalid electronic_date format: {v}"
+            raise ValueError(err_msg)
+        return v
+
+
+class Author(ConfiguredBaseModel):
+    """
+    An author of an article, a person or a collective (group) name, in the order printed.
+    """
+    position: int = Field(default=..., description="""1-based position of the item in its list, in the order of the source.""", ge=1)
+    full_name: Optional[str] = Field(default=None, description="""The author's name exactly as the source prints it (e.g. Yves-Marie Pers).""")
+    fore_name: Optional[str] = Field(default=None, description="""Given name(s) or initials of a person, as printed.""")
+    last_name: Optional[str] = Field(default=None, description="""Surname of a person, including particles such as van or Le.""")
+    initials: Optional[str] = Field(default=None, description="""Initials of the given names, when the source states them.""")
+    suffix: Optional[str] = Field(default=None, description="""Name suffix such as Jr or 3rd, when the source states it.""")
+    collective_name: Optional[str] = Field(default=None, description="""Name of a group author (consortium, committee, study group).""")
+    orcid: Optional[str] = Field(default=None, description="""ORCID iD of a person, as the 16-character identifier without the https://orcid.org/ prefix.""")
+
+    @field_validator('orcid')
+    def pattern_orcid(cls, v):
+        pattern=re.compile(r"^[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9X]$")
+        if isinstance(v, list):
+            for element in v:
+                if isinstance(element, str) and not pattern.search(element):
+                    err_msg = f"Invalid orcid format: {element}"
+                    raise ValueError(err_msg)
+        elif isinstance(v, str) and not pattern.search(v):
+            err_msg = f"Invalid orcid format: {v}"
+            raise ValueError(err_msg)
+        return v
+
+
+class AbstractSection(ConfiguredBaseModel):
+    """
+    One paragraph of an article's abstract; in a structured abstract each section is one paragraph with its label (e.g. Background, Methods).
+    """
+    position: int = Field(default=..., description="""1-based position of the item in its list, in the order of the source.""", ge=1)
+    label: Optional[str] = Field(default=None, description="""A label as printed (a figure label such as Figure 1, or an abstract section label such as Methods).""")
+    text: str = Field(default=..., description="""Text of the item as printed.""")
+    complete: bool = Field(default=..., description="""False when the source text ends inside this item, so its text may be cut short; True otherwise.""")
+
+
+class Keyword(ConfiguredBaseModel):
+    """
+    A keyword chosen by the authors or the publisher, in the order published.
+    """
+    position: int = Field(default=..., description="""1-based position of the item in its list, in the order of the source.""", ge=1)
+    term: str = Field(default=..., description="""The keyword as published, case kept.""")
+    complete: bool = Field(default=..., description="""False when the source text ends inside this item, so its text may be cut short; True otherwise.""")
+
+
+class Figure(ConfiguredBaseModel):
+    """
+    A figure of the article with its label and caption as the source prints them.
+    """
+    position: int = Field(default=..., description="""1-based position of the item in its list, in the order of the source.""", ge=1)
+    label: Optional[str] = Field(default=None, description="""A label as printed (a figure label such as Figure 1, or an abstract section label such as Methods).""")
+    caption: Optional[str] = Field(default=None, description="""The figure caption as printed.""")
+    complete: bool = Field(default=..., description="""False when the source text ends inside this item, so its text may be cut short; True otherwise.""")
+
+
+class Reference(ConfiguredBaseModel):
+    """
+    One entry of the article's reference list, in the order of the list.
+    """
+    position: int = Field(default=..., description="""1-based position of the item in its list, in the order of the source.""", ge=1)
+    citation: str = Field(default=..., description="""The citation text as printed, without link labels such as \"- DOI - PubMed\".""")
+    doi: Optional[str] = Field(default=None, description="""Digital Object Identifier without any \"doi:\" or https://doi.org/ prefix.""")
+    pmid: Optional[str] = Field(default=None, description="""PubMed identifier, as stated by the source (never guessed).""")
+    pmcid: Optional[str] = Field(default=None, description="""PubMed Central identifier, with its PMC prefix.""")
+    complete: bool = Field(default=..., description="""False when the source text ends inside this item, so its text may be cut short; True otherwise.""")
+
+    @field_validator('doi')
+    def pattern_doi(cls, v):
+        pattern=re.compile(r"^10\.[0-9]{4,9}(\.[0-9]+)*/\S+$")
+        if isinstance(v, list):
+            for element in v:
+                if isinstance(element, str) and not pattern.search(element):
+                    err_msg = f"Invalid doi format: {element}"
+                    raise ValueError(err_msg)
+        elif isinstance(v, str) and not pattern.search(v):
+            err_msg = f"Invalid doi format: {v}"
+            raise ValueError(err_msg)
+        return v
+
+    @field_validator('pmid')
+    def pattern_pmid(cls, v):
+        pattern=re.compile(r"^[1-9][0-9]{0,8}$")
+        if isinstance(v, list):
+            for element in v:
+                if isinstance(element, str) and not pattern.search(element):
+                    err_msg = f"Invalid pmid format: {element}"
+                    raise ValueError(err_msg)
+        elif isinstance(v, str) and not pattern.search(v):
+            err_msg = f"Invalid pmid format: {v}"
+            raise ValueError(err_msg)
+        return v
+
+    @field_validator('pmcid')
+    def pattern_pmcid(cls, v):
+        pattern=re.compile(r"^PMC[1-9][0-9]*$")
+        if isinstance(v, list):
+            for element in v:
+                if isinstance(element, str) and not pattern.search(element):
+                    err_msg = f"Invalid pmcid format: {element}"
+                    raise ValueError(err_msg)
+        elif isinstance(v, str) and not pattern.search(v):
+            err_msg = f"Invalid pmcid format: {v}"
+            raise ValueError(err_msg)
+        return v
+
+
+class MeshHeading(ConfiguredBaseModel):
+    """
+    A MeSH heading assigned by NLM indexers: a descriptor, optionally with one qualifier (one row per descriptor/qualifier pair, as PubMed lists them).
+    """
+    position: int = Field(default=..., description="""1-based position of the item in its list, in the order of the source.""", ge=1)
+    descriptor: str = Field(default=..., description="""MeSH descriptor name.""")
+    descriptor_major_topic: Optional[bool] = Field(default=None, description="""True when the descriptor is a major topic of the article (marked * by PubMed).""")
+    qualifier: Optional[str] = Field(default=None, description="""MeSH qualifier (subheading) name, when the heading has one.""")
+    qualifier_major_topic: Optional[bool] = Field(default=None, description="""True when the qualifier is a major topic of the article; null without a qualifier.""")
+
+
+class Substance(ConfiguredBaseModel):
+    """
+    A chemical substance or other registered substance indexed for the article.
+    """
+    position: int = Field(default=..., description="""1-based position of the item in its list, in the order of the source.""", ge=1)
+    name: str = Field(default=..., description="""Name as printed.""")
+
+
+class Grant(ConfiguredBaseModel):
+    """
+    A grant or other funding support acknowledged for the article.
+    """
+    position: int = Field(default=..., description="""1-based position of the item in its list, in the order of the source.""", ge=1)
+    grant_id: Optional[str] = Field(default=None, description="""Grant number as printed.""")
+    agency: Optional[str] = Field(default=None, description="""Funding agency as printed.""")
+    country: Optional[str] = Field(default=None, description="""Country of the funding agency as printed.""")
+    text: str = Field(default=..., description="""Text of the item as printed.""")
+
+
+class LinkedArticle(ConfiguredBaseModel):
+    """
+    Another article linked to this one by PubMed (a comment, an erratum, a retraction, an update), as printed in the source.
+    """
+    position: int = Field(default=..., description="""1-based position of the item in its list, in the order of the source.""", ge=1)
+    relation: LinkRelation = Field(default=..., description="""How the linked article relates to this one.""")
+    citation: str = Field(default=..., description="""The citation text as printed, without link labels such as \"- DOI - PubMed\".""")
+    pmid: Optional[str] = Field(default=None, description="""PubMed identifier, as stated by the source (never guessed).""")
+    doi: Optional[str] = Field(default=None, description="""Digital Object Identifier without any \"doi:\" or https://doi.org/ prefix.""")
+
+    @field_validator('pmid')
+    def pattern_pmid(cls, v):
+        pattern=re.compile(r"^[1-9][0-9]{0,8}$")
+        if isinstance(v, list):
+            for element in v:
+                if isinstance(element, str) and not pattern.search(element):
+                    err_msg = f"Invalid pmid format: {element}"
+                    raise ValueError(err_msg)
+        elif isinstance(v, str) and not pattern.search(v):
+            err_msg = f"Invalid pmid format: {v}"
+            raise ValueError(err_msg)
+        return v
+
+    @field_validator('doi')
+    def pattern_doi(cls, v):
+        pattern=re.compile(r"^10\.[0-9]{4,9}(\.[0-9]+)*/\S+$")
+        if isinstance(v, list):
+            for element in v:
+                if isinstance(element, str) and not pattern.search(element):
+                    err_msg = f"Invalid doi format: {element}"
+                    raise ValueError(err_msg)
+        elif isinstance(v, str) and not pattern.search(v):
+            err_msg = f"Invalid doi format: {v}"
+            raise ValueError(err_msg)
+        return v
+
+
+class Provenance(ConfiguredBaseModel):
+    """
+    Where an article record came from: one row per source the record was read from.
+    """
+    position: int = Field(default=..., description="""1-based position of the item in its list, in the order of the source.""", ge=1)
+    source_format: SourceFormat = Field(default=..., description="""Format of the source the record was read from.""")
+    source_file: Optional[str] = Field(default=None, description="""File name of the source (no directories), when read from a file.""")
+    source_url: Optional[str] = Field(default=None, description="""URL the source was retrieved from, when known.""")
+    source_sha256: str = Field(default=..., description="""SHA-256 of the source bytes, as 64 lower-case hexadecimal digits.""")
+
+    @field_validator('source_sha256')
+    def pattern_source_sha256(cls, v):
+        pattern=re.compile(r"^[0-9a-f]{64}$")
+        if isinstance(v, list):
+            for element in v:
+                if isinstance(element, str) and not pattern.search(element):
+                    err_msg = f"Invalid source_sha256 format: {element}"
+                    raise ValueError(err_msg)
+        elif isinstance(v, str) and not pattern.search(v):
+            err_msg = f"Invalid source_sha256 format: {v}"
+            raise ValueError(err_msg)
+        return v
+
+
+# Model rebuild
+# see https://pydantic-docs.helpmanual.io/usage/models/#rebuilding-a-model
+Article.model_rebuild()
+Author.model_rebuild()
+AbstractSection.model_rebuild()
+Keyword.model_rebuild()
+Figure.model_rebuild()
+Reference.model_rebuild()
+MeshHeading.model_rebuild()
+Substance.model_rebuild()
+Grant.model_rebuild()
+LinkedArticle.model_rebuild()
+Provenance.model_rebuild()

@@ -1,0 +1,205 @@
+"""Generate Frictionless Table Schemas from the LinkML schema.
+
+LinkML has no Table Schema generator, so this is ours. The tree root class (``Article``)
+becomes the ``articles`` table, keyed by its identifier. Every multivalued, inlined
+class-valued slot of the root (``authors``, ``keywords``, …) becomes a child table named
+after the slot, holding ``article_id`` (a foreign key to ``articles.id``) plus the class's
+own slots, keyed by (``article_id``, ``position``). Multivalued primitive slots become
+``list`` fields; slots annotated ``tabular: derived`` are left out of the tables (their
+value is rebuilt from a child table on load).
+
+Run ``python -m mscdata.tableschema SCHEMA.yaml`` to print the generated document.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+LIST_DELIMITER = "|"
+
+_TYPES = {
+    "string": "string",
+    "str": "string",
+    "integer": "integer",
+    "int": "integer",
+    "boolean": "boolean",
+    "bool": "boolean",
+    "float": "number",
+    "double": "number",
+    "decimal": "number",
+    "date": "date",
+    "datetime": "datetime",
+    "uri": "string",
+    "uriorcurie": "string",
+    "curie": "string",
+    "ncname": "string",
+}
+_FORMATS = {"uri": "uri"}
+
+
+def _snake_plural(class_name: str) -> str:
+    snake = "".join(f"_{c.lower()}" if c.isupper() else c for c in class_name).lstrip("_")
+    return snake + "s"
+
+
+def _is_derived(slot: Any) -> bool:
+    annotations = slot.annotations or {}
+    annotation = annotations["tabular"] if "tabular" in annotations else None
+    return annotation is not None and str(annotation.value) == "derived"
+
+
+class _Generator:
+    """Walks a SchemaView and emits one resource description per table."""
+
+    def __init__(self, schema_path: str | Path):
+        from linkml_runtime.utils.schemaview import SchemaView
+
+        self.view = SchemaView(str(schema_path))
+        roots = [c.name for c in self.view.all_classes().values() if c.tree_root]
+        if len(roots) != 1:
+            raise ValueError(f"expected exactly one tree_root class, found {roots}")
+        self.root = roots[0]
+
+    def _field(self, slot: Any) -> dict[str, Any]:
+        field: dict[str, Any] = {"name": slot.name}
+        rng = slot.range or self.view.schema.default_range or "string"
+        constraints: dict[str, Any] = {}
+        enum = self.view.all_enums().get(rng)
+        if enum is not None:
+            base_type = "string"
+            constraints["enum"] = list(enum.permissible_values)
+        elif rng in self.view.all_classes():
+            base_type = "string"
+        else:
+            type_def = self.view.get_type(rng)
+            base = rng
+            while type_def is not None and type_def.typeof:
+                base = type_def.typeof
+                type_def = self.view.get_type(base)
+            base = (type_def.base if type_def is not None and type_def.base else base).lower()
+            base_type = _TYPES.get(rng, _TYPES.get(base, "string"))
+        if slot.multivalued:
+            field.update(type="list", delimiter=LIST_DELIMITER, itemType=base_type)
+        else:
+            field["type"] = base_type
+        if rng in _FORMATS:
+            field["format"] = _FORMATS[rng]
+        if slot.description:
+            field["description"] = " ".join(slot.description.split())
+        if slot.required or slot.identifier:
+            constraints["required"] = True
+        if slot.identifier:
+            constraints["unique"] = True
+        if slot.pattern:
+            constraints["pattern"] = slot.pattern
+        if slot.minimum_value is not None:
+            constraints["minimum"] = slot.minimum_value
+        if slot.maximum_value is not None:
+            constraints["maximum"] = slot.maximum_value
+        if constraints:
+            field["constraints"] = dict(sorted(constraints.items()))
+        return field
+
+    def _table_slots(self, class_name: str) -> list[Any]:
+        return [
+            s
+            for s in self.view.class_induced_slots(class_name)
+            if not _is_derived(s)
+            and not (s.range in self.view.all_classes() and (s.inlined or s.inlined_as_list))
+        ]
+
+    def resources(self) -> list[dict[str, Any]]:
+        view = self.view
+        root_cls = view.get_class(self.root)
+        root_table = _snake_plural(self.root)
+        id_slot = next(s for s in view.class_induced_slots(self.root) if s.identifier)
+        parent_key = f"{self.root.lower()}_{id_slot.name}"
+
+        root_fields = [self._field(s) for s in self._table_slots(self.root)]
+        resources = [
+            {
+                "name": root_table,
+                "class": self.root,
+                "description": " ".join((root_cls.description or "").split()),
+                "schema": {
+                    "fields": root_fields,
+                    "missingValues": [""],
+                    "primaryKey": [id_slot.name],
+                },
+            }
+        ]
+        id_field = self._field(id_slot)
+        for slot in view.class_induced_slots(self.root):
+            if slot.range not in view.all_classes() or not slot.multivalued:
+                continue
+            cls = view.get_class(slot.range)
+            parent_field: dict[str, Any] = {
+                "name": parent_key,
+                "type": "string",
+                "description": f"Key of the {self.root.lower()} this row belongs to "
+                f"({root_table}.{id_slot.name}).",
+                "constraints": {
+                    "pattern": id_field["constraints"]["pattern"],
+                    "required": True,
+                },
+            }
+            fields = [parent_field] + [self._field(s) for s in self._table_slots(cls.name)]
+            names = [f["name"] for f in fields]
+            if "position" not in names:
+                raise ValueError(f"class {cls.name} needs a 'position' slot to be a child table")
+            resources.append(
+                {
+                    "name": slot.name,
+                    "class": cls.name,
+                    "parentSlot": slot.name,
+                    "description": " ".join((cls.description or "").split()),
+                    "schema": {
+                        "fields": fields,
+                        "missingValues": [""],
+                        "primaryKey": [parent_key, "position"],
+                        "foreignKeys": [
+                            {
+                                "fields": [parent_key],
+                                "reference": {"resource": root_table, "fields": [id_slot.name]},
+                            }
+                        ],
+                    },
+                }
+            )
+        return resources
+
+    def document(self) -> dict[str, Any]:
+        schema = self.view.schema
+        return {
+            "schemaName": schema.name,
+            "schemaVersion": schema.version,
+            "rootClass": self.root,
+            "resources": self.resources(),
+        }
+
+
+def generate(schema_path: str | Path) -> dict[str, Any]:
+    """Return the Table Schema document (every resource's schema) for a LinkML schema."""
+    return _Generator(schema_path).document()
+
+
+def dumps(document: dict[str, Any]) -> str:
+    """Serialise a generated document deterministically (stable bytes for CI diffs)."""
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print the Table Schema document of the LinkML schema given as the only argument."""
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1:
+        print("usage: python -m mscdata.tableschema SCHEMA.yaml", file=sys.stderr)
+        return 2
+    sys.stdout.write(dumps(generate(args[0])))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

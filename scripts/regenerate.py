@@ -30,7 +30,13 @@ def _tool(name: str, *args: str) -> str:
 
 def models() -> str:
     return HEADER + _tool(
-        "gen-pydantic", "--meta", "None", "--emptylist-for-multivalued-slots", str(SCHEMA)
+        "gen-pydantic",
+        "--meta",
+        "None",
+        "--emptylist-for-multivalued-slots",
+        "--template-dir",
+        str(ROOT / "schemas" / "templates"),
+        str(SCHEMA),
     )
 
 

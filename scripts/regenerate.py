@@ -111,7 +111,9 @@ def main(argv: list[str]) -> int:
                 path.write_text(text, encoding="utf-8", newline="\n")
     if check and stale:
         names = ", ".join(map(str, stale))
-        print(f"generated files are stale: {names}; run python scripts/regenerate.py", file=sys.stderr)
+        print(
+            f"generated files are stale: {names}; run python scripts/regenerate.py", file=sys.stderr
+        )
         return 1
     print("regenerated: " + (", ".join(map(str, stale)) or "nothing changed"))
     return 0

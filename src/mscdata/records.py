@@ -40,7 +40,9 @@ def _number(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     numbered = []
     for position, item in enumerate(items, start=1):
         cleaned = {k: _clean(v) for k, v in item.items()}
-        numbered.append({"position": position, **{k: v for k, v in cleaned.items() if v is not None}})
+        numbered.append(
+            {"position": position, **{k: v for k, v in cleaned.items() if v is not None}}
+        )
     return numbered
 
 
@@ -82,4 +84,6 @@ def make_article(fields: dict[str, Any], *, source: str, provenance: dict[str, A
         first = error.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         value = first.get("input")
-        raise ParseError(f"field {where}: {first['msg']} (found {value!r})", source=source) from None
+        raise ParseError(
+            f"field {where}: {first['msg']} (found {value!r})", source=source
+        ) from None

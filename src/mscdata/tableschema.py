@@ -46,9 +46,11 @@ def _snake_plural(class_name: str) -> str:
 
 
 def _is_derived(slot: Any) -> bool:
+    # linkml_runtime's annotation container supports `in` and `[]`, but not .get()
     annotations = slot.annotations or {}
-    annotation = annotations["tabular"] if "tabular" in annotations else None
-    return annotation is not None and str(annotation.value) == "derived"
+    if "tabular" not in annotations:
+        return False
+    return str(annotations["tabular"].value) == "derived"
 
 
 class _Generator:

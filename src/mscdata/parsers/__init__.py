@@ -96,8 +96,9 @@ def parse(source: Source, *, url: str | None = None, format: str | None = None) 
     for key, value in from_url.items():
         shown = fields.get(key)
         if shown and shown.lower() != value.lower():
-            raise ParseError(f"the page shows {key} {shown} but the URL {url} names {value}",
-                             source=name)
+            raise ParseError(
+                f"the page shows {key} {shown} but the URL {url} names {value}", source=name
+            )
         fields[key] = shown or value
     provenance = {
         "source_format": fmt,

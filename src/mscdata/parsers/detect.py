@@ -32,8 +32,11 @@ def detect_format(text: str, *, source: str | None = None) -> str:
         return LEGACY
     if len(lines) > 1 and lines[1].startswith("- PMID:"):
         return COMPACT
-    if first and any(looks_like_citation(line.strip()) for line in lines[1:4]) \
-            and (len(lines) < 2 or not lines[1].strip()):
+    if (
+        first
+        and any(looks_like_citation(line.strip()) for line in lines[1:4])
+        and (len(lines) < 2 or not lines[1].strip())
+    ):
         return PLAIN
     if first == "Skip to main content":
         raise ParseError("PMC article pages are not a supported format yet", source=source)

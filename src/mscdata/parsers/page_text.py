@@ -286,7 +286,9 @@ def read_mesh(entries: list[str]) -> list[dict[str, Any]]:
     return headings
 
 
-_GRANT = re.compile(r"^(?P<grant_id>[^/]+?)/(?:(?P<acronym>[^/]*)/)?(?P<agency>[^/]+)/(?P<country>[^/]+)$")
+_GRANT = re.compile(
+    r"^(?P<grant_id>[^/]+?)/(?:(?P<acronym>[^/]*)/)?(?P<agency>[^/]+)/(?P<country>[^/]+)$"
+)
 
 
 def read_grants(entries: list[str]) -> list[dict[str, Any]]:

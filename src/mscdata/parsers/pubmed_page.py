@@ -61,8 +61,9 @@ def _read_body(
     linked: list[dict[str, Any]] = []
     for number, section in enumerate(sections):
         heading = section.heading
-        is_abstract = heading == "Abstract" or (heading is None and number == 0
-                                                and unheaded_abstract)
+        is_abstract = heading == "Abstract" or (
+            heading is None and number == 0 and unheaded_abstract
+        )
         if is_abstract and "abstract_sections" not in fields:
             abstract, whole = read_abstract(section, page, per_line=per_line)
             if abstract:
@@ -128,8 +129,9 @@ def read_chrome(text: str, source: str) -> dict[str, Any]:
     try:
         i = next(k for k, line in enumerate(lines[:25]) if line.strip() == CHROME_LAST_HEADER_LINE)
     except StopIteration:
-        raise _fail("the page text ends inside the site header, before any article data",
-                    source) from None
+        raise _fail(
+            "the page text ends inside the site header, before any article data", source
+        ) from None
     i += 1
     fields: dict[str, Any] = {"publication_types": [], "record_complete": False}
     if i >= len(lines):
@@ -140,8 +142,11 @@ def read_chrome(text: str, source: str) -> dict[str, Any]:
     if i >= len(lines):
         return fields
     if not lines[i].startswith(". ") and page.line_complete(i):
-        raise _fail(f"expected the citation line ('. 2013 Oct 23;2(4):201-13.'), "
-                    f"found {lines[i][:60]!r}", source, i)
+        raise _fail(
+            f"expected the citation line ('. 2013 Oct 23;2(4):201-13.'), found {lines[i][:60]!r}",
+            source,
+            i,
+        )
     if page.line_complete(i):
         citation = parse_citation(lines[i])
         if citation is None:
@@ -159,15 +164,21 @@ def read_chrome(text: str, source: str) -> dict[str, Any]:
         return fields  # cut before or inside the title
     title_index = i
     fields["title"] = lines[i].strip()
-    second = next((k for k in range(i + 1, len(lines)) if lines[k].strip() == fields["title"]),
-                  None)
+    second = next(
+        (k for k in range(i + 1, len(lines)) if lines[k].strip() == fields["title"]), None
+    )
     front_end = second if second is not None else len(lines)
     for k in range(title_index + 1, front_end):
         line = lines[k].strip()
         if m := _PMID_BULLET.match(lines[k]):
             fields["pmid"] = m.group(1)
-        elif line and line not in {"Affiliations", *_TAGS} and page.line_complete(k) \
-                and line not in fields["publication_types"] and not line.startswith(("•", "-")):
+        elif (
+            line
+            and line not in {"Affiliations", *_TAGS}
+            and page.line_complete(k)
+            and line not in fields["publication_types"]
+            and not line.startswith(("•", "-"))
+        ):
             fields["publication_types"].append(line)
     if second is None:
         return fields
@@ -183,8 +194,12 @@ def read_chrome(text: str, source: str) -> dict[str, Any]:
         from mscdata.dates import parse_partial_date
 
         date = parse_partial_date(cite_date)
-        fields.update(publication_date_text=cite_date, publication_year=date.year,
-                      publication_month=date.month, publication_day=date.day)
+        fields.update(
+            publication_date_text=cite_date,
+            publication_year=date.year,
+            publication_month=date.month,
+            publication_day=date.day,
+        )
     _read_body(page, split_sections(page, k + 1), fields)
     if natural_end(page, CHROME_LAST_LINE):
         fields["record_complete"] = True
@@ -255,14 +270,29 @@ def read_compact(text: str, source: str) -> dict[str, Any]:
     return fields
 
 
-_LEGACY_STATUS = re.compile(r"^\[(?:PubMed - )?(?:indexed for MEDLINE|Indexed for MEDLINE|"
-                            r"in process|as supplied by publisher|PubMed)\]$", re.IGNORECASE)
-_LEGACY_IDS = re.compile(r"PMID:\s*(?P<pmid>[1-9][0-9]{0,8})(?:\s*(?:\[[^\]]*\])?\s*"
-                         r"DOI:\s*(?P<doi>\S+))?")
-_LEGACY_BANNERS = ("See comment in PubMed Commons", "We are sorry, but NCBI web applications",
-                   "Choose Destination", "Send to", "Format", "Display Settings")
-_LEGACY_FOOTER = ("PubMed Commons home", "Supplemental Content", "Support Center",
-                  "Write to the Help Desk")
+_LEGACY_STATUS = re.compile(
+    r"^\[(?:PubMed - )?(?:indexed for MEDLINE|Indexed for MEDLINE|"
+    r"in process|as supplied by publisher|PubMed)\]$",
+    re.IGNORECASE,
+)
+_LEGACY_IDS = re.compile(
+    r"PMID:\s*(?P<pmid>[1-9][0-9]{0,8})(?:\s*(?:\[[^\]]*\])?\s*"
+    r"DOI:\s*(?P<doi>\S+))?"
+)
+_LEGACY_BANNERS = (
+    "See comment in PubMed Commons",
+    "We are sorry, but NCBI web applications",
+    "Choose Destination",
+    "Send to",
+    "Format",
+    "Display Settings",
+)
+_LEGACY_FOOTER = (
+    "PubMed Commons home",
+    "Supplemental Content",
+    "Support Center",
+    "Write to the Help Desk",
+)
 
 
 def _unlabelled_keywords(paragraph: str) -> list[str] | None:
@@ -280,11 +310,19 @@ def read_legacy(text: str, source: str) -> dict[str, Any]:
     page = Page.from_text(text)
     lines = page.lines
     fields: dict[str, Any] = {"record_complete": False}
-    cite = next((k for k, line in enumerate(lines[:40]) if looks_like_citation(line.strip())
-                 and not line.strip().startswith(_LEGACY_BANNERS)), None)
+    cite = next(
+        (
+            k
+            for k, line in enumerate(lines[:40])
+            if looks_like_citation(line.strip()) and not line.strip().startswith(_LEGACY_BANNERS)
+        ),
+        None,
+    )
     if cite is None:
-        raise _fail("legacy PubMed page without a citation line "
-                    "('Journal. 2005 Dec;40(12):926-30.')", source)
+        raise _fail(
+            "legacy PubMed page without a citation line ('Journal. 2005 Dec;40(12):926-30.')",
+            source,
+        )
     if not page.line_complete(cite):
         return fields
     citation = parse_citation(lines[cite].strip())
@@ -305,8 +343,12 @@ def read_legacy(text: str, source: str) -> dict[str, Any]:
         k += 1
         while k < len(lines) and lines[k].strip():
             k += 1
-    ends = {"Conflict of interest statement", "Comment in", "Erratum in", "Images from this "
-            "publication."}
+    ends = {
+        "Conflict of interest statement",
+        "Comment in",
+        "Erratum in",
+        "Images from this publication.",
+    }
     body: list[tuple[int, str]] = []
     closed = False
     keywords_next = False
@@ -328,8 +370,12 @@ def read_legacy(text: str, source: str) -> dict[str, Any]:
                 fields.setdefault("doi", m.group("doi").rstrip("."))
             closed = True
             continue
-        if _LEGACY_STATUS.match(line) or line.startswith(_LEGACY_FOOTER) or line in ends \
-                or line.startswith("Images from this publication"):
+        if (
+            _LEGACY_STATUS.match(line)
+            or line.startswith(_LEGACY_FOOTER)
+            or line in ends
+            or line.startswith("Images from this publication")
+        ):
             closed = True
             if line.startswith(_LEGACY_FOOTER):
                 fields["record_complete"] = True

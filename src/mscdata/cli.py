@@ -1,0 +1,143 @@
+"""The ``mscdata`` command: a thin layer over the library functions.
+
+Exit codes: 0 ok, 1 invalid data, 2 usage or unusable input. Errors go to stderr as
+one line, without a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from mscdata import __version__
+from mscdata.errors import BuildError, MscdataError, PackageError, ParseError
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mscdata",
+        description="Open data on the literature of mesenchymal stromal/stem cells: parse "
+        "PubMed sources, build and validate the mscdata data package.",
+    )
+    parser.add_argument("--version", action="version", version=f"mscdata {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    parse = commands.add_parser(
+        "parse",
+        help="parse a source file and print its articles as JSON",
+        description="Parse a PubMed page (or other supported source) "
+        "and print the articles found as a JSON array.",
+    )
+    parse.add_argument("file", metavar="FILE", help="the source file ('-' for standard input)")
+    parse.add_argument(
+        "--url",
+        help="address the source was retrieved from (supplies the PMID "
+        "a PubMed page does not print)",
+    )
+    parse.add_argument("--format", dest="source_format", help="override format detection")
+
+    build = commands.add_parser(
+        "build",
+        help="build the data package from the sources",
+        description="Build the data package from a sources folder "
+        "(with manifest.yaml), validate it, and swap it in.",
+    )
+    build.add_argument(
+        "--sources", default="sources", help="sources folder or manifest file (default: sources)"
+    )
+    build.add_argument("--out", default="datapackage", help="output folder (default: datapackage)")
+    build.add_argument(
+        "--no-validate",
+        action="store_true",
+        help="skip validating the new package before swapping it in",
+    )
+
+    validate = commands.add_parser(
+        "validate",
+        help="validate a data package",
+        description="Validate a data package (default: the one "
+        "bundled with mscdata). Exit 0 valid, 1 invalid, 2 unusable.",
+    )
+    validate.add_argument(
+        "path",
+        nargs="?",
+        metavar="PATH",
+        help="package folder or datapackage.json (default: bundled package)",
+    )
+    validate.add_argument(
+        "--format",
+        dest="output_format",
+        choices=["text", "json"],
+        default="text",
+        help="report format (default: text)",
+    )
+    return parser
+
+
+def _cmd_parse(args: argparse.Namespace) -> int:
+    from mscdata.parsers import parse
+
+    source = sys.stdin.buffer.read() if args.file == "-" else args.file
+    if args.file != "-":
+        from pathlib import Path
+
+        if not Path(args.file).is_file():
+            raise ParseError("no such file", source=args.file)
+    articles = parse(source, url=args.url, format=args.source_format)
+    json.dump(
+        [a.model_dump(mode="json") for a in articles], sys.stdout, ensure_ascii=False, indent=2
+    )
+    sys.stdout.write("\n")
+    return EXIT_OK
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from mscdata.package import build
+
+    out = build(args.sources, args.out, validate=not args.no_validate)
+    checked = "" if args.no_validate else " and validated"
+    print(f"built{checked}: {out}/datapackage.json")
+    return EXIT_OK
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from mscdata.validate import validate
+
+    report = validate(args.path)
+    if args.output_format == "json":
+        print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        print(report.to_text())
+    return EXIT_OK if report.valid else EXIT_INVALID
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    commands = {"parse": _cmd_parse, "build": _cmd_build, "validate": _cmd_validate}
+    if args.command is None:
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return commands[args.command](args)
+    except (ParseError, PackageError, BuildError) as error:
+        print(f"mscdata {args.command}: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except MscdataError as error:  # pragma: no cover - every error has its class above
+        print(f"mscdata {args.command}: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("mscdata: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # the reader went away (e.g. `| head`): not an error of ours
+        sys.stderr.close()
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

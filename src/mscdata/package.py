@@ -1,0 +1,289 @@
+"""Build the data package: sources → Article models → rows → CSV files + datapackage.json.
+
+The build writes into a temporary folder beside the target, validates it, and only
+then swaps it in: a failed build leaves the previous package untouched. The same
+sources always give byte-identical files (stable row order, no timestamps).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import shutil
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mscdata.errors import BuildError, MscdataError
+from mscdata.tableschema import LIST_DELIMITER
+
+if TYPE_CHECKING:
+    from mscdata.models import Article
+
+DATA_PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
+MANIFEST_NAME = "manifest.yaml"
+PACKAGE_NAME = "mscdata"
+
+METADATA_LICENSE = {
+    "name": "NLM-PubMed-terms",
+    "path": "https://www.nlm.nih.gov/databases/download/terms_and_conditions.html",
+    "title": "Bibliographic data from PubMed/MEDLINE, provided by the U.S. National Library "
+    "of Medicine under its terms and conditions",
+}
+PUBLISHER_LICENSE = {
+    "name": "publisher-copyright",
+    "path": "https://www.ncbi.nlm.nih.gov/home/about/policies/#copyright",
+    "title": "Article text (abstracts, figure captions) remains the copyright of its publishers "
+    "or authors; an article's own licence, where its source states one, is in articles.license",
+}
+OWN_LICENSE = {
+    "name": "CC0-1.0",
+    "path": "https://creativecommons.org/publicdomain/zero/1.0/",
+    "title": "Records made by mscdata itself (provenance), dedicated to the public domain",
+}
+RESOURCE_LICENSES = {
+    "abstract_sections": PUBLISHER_LICENSE,
+    "figures": PUBLISHER_LICENSE,
+    "provenance": OWN_LICENSE,
+}
+
+
+@dataclass(frozen=True)
+class SourceEntry:
+    """One file listed in a sources manifest."""
+
+    path: Path
+    url: str | None = None
+    title: str | None = None
+    format: str | None = None
+
+
+def table_schemas() -> dict[str, Any]:
+    """The generated Table Schema document shipped with mscdata."""
+    from mscdata.resources import table_schemas_path
+
+    return json.loads(table_schemas_path().read_text(encoding="utf-8"))
+
+
+def read_manifest(sources: str | os.PathLike) -> list[SourceEntry]:
+    """The entries of ``sources/manifest.yaml`` (a folder or the manifest file itself)."""
+    import yaml
+
+    path = Path(sources)
+    manifest = path / MANIFEST_NAME if path.is_dir() else path
+    if not manifest.is_file():
+        raise BuildError(f"{manifest}: no sources manifest here")
+    try:
+        document = yaml.safe_load(manifest.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        raise BuildError(f"{manifest}: not valid YAML: {error}") from None
+    entries = (document or {}).get("sources") if isinstance(document, dict) else None
+    if not isinstance(entries, list):
+        raise BuildError(f"{manifest}: expected a 'sources:' list of entries")
+    result = []
+    for number, entry in enumerate(entries, start=1):
+        if not isinstance(entry, dict) or not isinstance(entry.get("file"), str):
+            raise BuildError(f"{manifest}: entry {number}: expected a mapping with 'file'")
+        unknown = set(entry) - {"file", "url", "title", "format"}
+        if unknown:
+            raise BuildError(f"{manifest}: entry {number}: unknown keys {sorted(unknown)}")
+        file = manifest.parent / entry["file"]
+        if not file.is_file():
+            raise BuildError(f"{manifest}: entry {number}: file {entry['file']!r} not found")
+        result.append(SourceEntry(file, entry.get("url"), entry.get("title"), entry.get("format")))
+    return result
+
+
+def _cell(value: Any, field: dict[str, Any], where: str) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        items = [str(v) for v in value]
+        if any(LIST_DELIMITER in item for item in items):
+            raise BuildError(
+                f"{where}: a {field['name']} item holds the list delimiter "
+                f"{LIST_DELIMITER!r}: {items}"
+            )
+        return LIST_DELIMITER.join(items)
+    if hasattr(value, "value"):  # an Enum
+        value = value.value
+    return str(value)
+
+
+def article_rows(
+    articles: Sequence[Article], document: dict[str, Any]
+) -> dict[str, list[list[str]]]:
+    """Every table's rows (as CSV cells, header first) for the given articles, in order."""
+    tables: dict[str, list[list[str]]] = {}
+    for resource in document["resources"]:
+        fields = resource["schema"]["fields"]
+        names = [f["name"] for f in fields]
+        rows: list[list[str]] = [names]
+        parent = resource.get("parentSlot")
+        for article in articles:
+            items = [article] if parent is None else getattr(article, parent)
+            for item in items:
+                where = f"{article.id}: {resource['name']}"
+                cells = []
+                for field in fields:
+                    if parent is not None and field is fields[0]:
+                        cells.append(article.id)
+                    else:
+                        cells.append(_cell(getattr(item, field["name"]), field, where))
+                rows.append(cells)
+        tables[resource["name"]] = rows
+    return tables
+
+
+def _csv_bytes(rows: list[list[str]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def descriptor(
+    files: dict[str, bytes], document: dict[str, Any], entries: Sequence[SourceEntry]
+) -> dict[str, Any]:
+    """The ``datapackage.json`` for the given CSV bytes per resource."""
+    from mscdata import __version__
+
+    sources = [{"title": "PubMed", "path": "https://pubmed.ncbi.nlm.nih.gov/"}]
+    for entry in entries:
+        source: dict[str, str] = {"title": entry.title or entry.path.name}
+        if entry.url:
+            source["path"] = entry.url
+        sources.append(source)
+    resources = []
+    for resource in document["resources"]:
+        data = files[resource["name"]]
+        resources.append(
+            {
+                "name": resource["name"],
+                "type": "table",
+                "path": f"{resource['name']}.csv",
+                "scheme": "file",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "title": resource["name"].replace("_", " ").capitalize(),
+                "description": resource["description"],
+                "licenses": [RESOURCE_LICENSES.get(resource["name"], METADATA_LICENSE)],
+                "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
+                "bytes": len(data),
+                "schema": resource["schema"],
+            }
+        )
+    return {
+        "$schema": DATA_PACKAGE_PROFILE,
+        "name": PACKAGE_NAME,
+        "title": "mscdata: literature on mesenchymal stromal/stem cells",
+        "description": (
+            "Articles on mesenchymal stromal/stem cells (MSCs) with their authors, abstracts, "
+            "keywords, figures, references and indexing, read from PubMed and PMC sources "
+            "and validated against the mscdata LinkML schema. Licences differ per resource: "
+            "bibliographic metadata and article text do not share one."
+        ),
+        "version": __version__,
+        "keywords": ["mesenchymal stromal cells", "mesenchymal stem cells", "PubMed", "MSC"],
+        "mscdata": {
+            "schemaName": document["schemaName"],
+            "schemaVersion": document["schemaVersion"],
+        },
+        "sources": sources,
+        "resources": resources,
+    }
+
+
+def write_package(
+    articles: Sequence[Article], out: Path, entries: Sequence[SourceEntry] = ()
+) -> None:
+    """Write the CSV files and ``datapackage.json`` of ``articles`` into folder ``out``."""
+    document = table_schemas()
+    ordered = sorted(articles, key=lambda a: a.id)
+    files = {name: _csv_bytes(rows) for name, rows in article_rows(ordered, document).items()}
+    out.mkdir(parents=True, exist_ok=True)
+    for name, data in files.items():
+        (out / f"{name}.csv").write_bytes(data)
+    text = json.dumps(descriptor(files, document, entries), indent=2, ensure_ascii=False) + "\n"
+    (out / "datapackage.json").write_text(text, encoding="utf-8", newline="\n")
+
+
+def parse_sources(entries: Iterable[SourceEntry]) -> list[Article]:
+    """Parse every source; the same article from two sources is an error until merging lands."""
+    from mscdata.parsers import parse
+
+    by_id: dict[str, tuple[Article, Path]] = {}
+    for entry in entries:
+        try:
+            found = parse(entry.path, url=entry.url, format=entry.format)
+        except MscdataError as error:
+            raise BuildError(str(error)) from None
+        for article in found:
+            if article.id in by_id:
+                raise BuildError(
+                    f"{entry.path}: article {article.id} was already read from "
+                    f"{by_id[article.id][1]}; list each article once"
+                )
+            by_id[article.id] = (article, entry.path)
+    return [article for article, _ in by_id.values()]
+
+
+def _swap_in(built: Path, out: Path) -> None:
+    old = out.with_name(f".{out.name}.old-{os.getpid()}")
+    if out.exists():
+        out.rename(old)
+    try:
+        built.rename(out)
+    except OSError:
+        if old.exists():
+            old.rename(out)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def build(
+    sources: str | os.PathLike | Sequence[str | os.PathLike] = "sources",
+    out: str | os.PathLike = "datapackage",
+    *,
+    validate: bool = True,
+) -> Path:
+    """Build the data package from ``sources`` into folder ``out`` and return its path.
+
+    ``sources`` is a folder holding ``manifest.yaml`` (or the manifest itself), or a
+    list of source files. With ``validate`` (the default) the new package must pass
+    :func:`mscdata.validate` before it replaces the old one.
+    """
+    if isinstance(sources, (str, os.PathLike)):
+        entries = read_manifest(sources)
+    else:
+        entries = [SourceEntry(Path(p)) for p in sources]
+        for entry in entries:
+            if not entry.path.is_file():
+                raise BuildError(f"{entry.path}: source file not found")
+    articles = parse_sources(entries)
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = out.with_name(f".{out.name}.build-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        write_package(articles, staging, entries)
+        if validate:
+            from mscdata.validate import validate as validate_package
+
+            report = validate_package(staging)
+            if not report.valid:
+                first = report.errors[0]
+                raise BuildError(
+                    f"the built package is invalid ({len(report.errors)} errors); first: {first}"
+                )
+        _swap_in(staging, out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return out

@@ -1,0 +1,280 @@
+"""Validate a data package: the descriptor, frictionless checks, then mscdata's models.
+
+Layers, all reported together:
+
+1. the descriptor: Data Package v2, every mscdata resource present with the fields
+   of the shipped schema;
+2. frictionless: structure, types, constraints, primary and foreign keys, hash, bytes;
+3. semantics: every row re-validated by its Pydantic model, positions 1..n without
+   gaps per article, and every article reassembled.
+
+Row numbers count the header as row 1, as frictionless does.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mscdata.errors import PackageError
+
+# frictionless error types after which mscdata's own row checks would only repeat them
+_STRUCTURAL = {
+    "scheme-error",
+    "format-error",
+    "encoding-error",
+    "source-error",
+    "resource-error",
+    "missing-label",
+    "extra-label",
+    "blank-label",
+    "duplicate-label",
+    "incorrect-label",
+    "missing-cell",
+    "extra-cell",
+    "type-error",
+    "package-error",
+}
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem found: where (resource, row, field) and what."""
+
+    type: str
+    message: str
+    resource: str | None = None
+    row: int | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        where = ", ".join(
+            part
+            for part in (
+                f"resource {self.resource}" if self.resource else None,
+                f"row {self.row}" if self.row is not None else None,
+                f"field {self.field}" if self.field else None,
+            )
+            if part
+        )
+        return f"[{self.type}] {where + ': ' if where else ''}{self.message}"
+
+
+@dataclass
+class ValidationReport:
+    """The outcome of :func:`validate`: ``valid`` and every ``errors`` item found."""
+
+    path: str
+    errors: list[Issue] = field(default_factory=list)
+    rows: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict: ``valid``, ``path``, ``rows`` per resource and ``errors``."""
+        return {
+            "valid": self.valid,
+            "path": self.path,
+            "rows": self.rows,
+            "errors": [asdict(e) for e in self.errors],
+        }
+
+    def to_text(self) -> str:
+        """A summary line, then one line per error."""
+        total = sum(self.rows.values())
+        if self.valid:
+            return f"valid: {self.path} ({len(self.rows)} resources, {total} rows)"
+        lines = [f"invalid: {self.path}: {len(self.errors)} errors"]
+        lines += [f"  {e}" for e in self.errors]
+        return "\n".join(lines)
+
+
+def _descriptor_path(path: str | os.PathLike | None) -> Path:
+    if path is None:
+        from mscdata.resources import datapackage_dir
+
+        return datapackage_dir() / "datapackage.json"
+    path = Path(path)
+    if path.is_dir():
+        path = path / "datapackage.json"
+    if not path.is_file():
+        raise PackageError(f"{path}: no such data package descriptor")
+    return path
+
+
+def read_descriptor(path: str | os.PathLike | None) -> tuple[Path, dict[str, Any]]:
+    """The descriptor's path and content; PackageError when it cannot be used at all."""
+    descriptor_path = _descriptor_path(path)
+    try:
+        descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as error:
+        raise PackageError(f"{descriptor_path}: not UTF-8 ({error.reason})") from None
+    except json.JSONDecodeError as error:
+        raise PackageError(
+            f"{descriptor_path}:{error.lineno}:{error.colno}: malformed JSON: {error.msg}"
+        ) from None
+    except OSError as error:
+        raise PackageError(f"{descriptor_path}: cannot read: {error.strerror}") from None
+    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
+        raise PackageError(f"{descriptor_path}: not a data package (no 'resources' list)")
+    return descriptor_path, descriptor
+
+
+def _check_descriptor(descriptor: dict[str, Any], expected: dict[str, Any]) -> list[Issue]:
+    from mscdata.package import DATA_PACKAGE_PROFILE
+
+    issues = []
+    if descriptor.get("$schema") != DATA_PACKAGE_PROFILE:
+        issues.append(
+            Issue(
+                "descriptor",
+                f"'$schema' must be {DATA_PACKAGE_PROFILE!r} "
+                f"(Data Package v2), found {descriptor.get('$schema')!r}",
+            )
+        )
+    present = {r.get("name"): r for r in descriptor["resources"] if isinstance(r, dict)}
+    for resource in expected["resources"]:
+        name = resource["name"]
+        if name not in present:
+            issues.append(
+                Issue("missing-resource", "the package lacks this mscdata resource", resource=name)
+            )
+            continue
+        fields = (present[name].get("schema") or {}).get("fields") or []
+        found = {f.get("name"): f for f in fields if isinstance(f, dict)}
+        for want in resource["schema"]["fields"]:
+            got = found.get(want["name"])
+            if got is None:
+                issues.append(
+                    Issue(
+                        "schema-mismatch",
+                        "field missing from the resource's schema",
+                        resource=name,
+                        field=want["name"],
+                    )
+                )
+            elif got.get("type") != want["type"]:
+                issues.append(
+                    Issue(
+                        "schema-mismatch",
+                        f"type {got.get('type')!r}, expected {want['type']!r}",
+                        resource=name,
+                        field=want["name"],
+                    )
+                )
+    return issues
+
+
+def _frictionless_issues(descriptor_path: Path) -> list[Issue]:
+    import frictionless
+
+    try:
+        package = frictionless.Package(str(descriptor_path))
+        report = package.validate()
+    except frictionless.FrictionlessException as error:
+        return [Issue(error.error.type, error.error.message)]
+    issues = [Issue(e.type, e.message) for e in report.errors]
+    for task in report.tasks:
+        for error in task.errors:
+            issues.append(
+                Issue(
+                    error.type,
+                    error.message,
+                    resource=task.name,
+                    row=getattr(error, "row_number", None),
+                    field=getattr(error, "field_name", None),
+                )
+            )
+    return issues
+
+
+def _semantic_issues(
+    base: Path, descriptor: dict[str, Any], expected: dict[str, Any], skip: set[str]
+) -> list[Issue]:
+    from pydantic import ValidationError
+
+    from mscdata import models
+    from mscdata.dataset import read_table
+
+    issues: list[Issue] = []
+    resources = {r["name"]: r for r in descriptor["resources"] if isinstance(r, dict)}
+    for resource in expected["resources"]:
+        name = resource["name"]
+        if name in skip or name not in resources:
+            continue
+        model = getattr(models, resource["class"])
+        is_child = "parentSlot" in resource
+        positions: dict[str, list[tuple[int, int]]] = {}
+        for row_number, row in read_table(base, resources[name]):
+            data = {k: v for k, v in row.items() if v is not None}
+            if is_child:
+                parent = data.pop(resource["schema"]["primaryKey"][0], None)
+                if isinstance(data.get("position"), int):
+                    positions.setdefault(parent, []).append((data["position"], row_number))
+            elif "id" not in data:
+                continue  # reported by frictionless (required)
+            try:
+                model.model_validate(data)
+            except ValidationError as error:
+                for problem in error.errors():
+                    issues.append(
+                        Issue(
+                            "model-error",
+                            f"{problem['msg']} (found {problem.get('input')!r})",
+                            resource=name,
+                            row=row_number,
+                            field=".".join(str(p) for p in problem["loc"]) or None,
+                        )
+                    )
+        for parent, found in positions.items():
+            found.sort()
+            for expected_position, (position, row_number) in enumerate(found, start=1):
+                if position != expected_position:
+                    issues.append(
+                        Issue(
+                            "position-gap",
+                            f"positions of article {parent} must run 1..{len(found)} without gaps; "
+                            f"found {position} where {expected_position} was due",
+                            resource=name,
+                            row=row_number,
+                            field="position",
+                        )
+                    )
+                    break
+    return issues
+
+
+def validate(path: str | os.PathLike | None = None) -> ValidationReport:
+    """Validate a data package folder or descriptor (default: the bundled package).
+
+    Raises :class:`mscdata.PackageError` when the descriptor is missing, unreadable or
+    malformed; every other problem is an entry of the returned report's ``errors``.
+    """
+    from mscdata.package import table_schemas
+
+    descriptor_path, descriptor = read_descriptor(path)
+    expected = table_schemas()
+    report = ValidationReport(str(descriptor_path))
+    report.errors += _check_descriptor(descriptor, expected)
+    structural = _frictionless_issues(descriptor_path)
+    report.errors += structural
+    broken = {i.resource for i in structural if i.type in _STRUCTURAL or i.resource is None}
+    if any(i.resource is None for i in structural):
+        return report
+    seen = {(i.resource, i.row, i.field) for i in structural}
+    report.errors += [
+        issue
+        for issue in _semantic_issues(descriptor_path.parent, descriptor, expected, broken)
+        if (issue.resource, issue.row, issue.field) not in seen
+    ]
+    for resource in descriptor["resources"]:
+        if isinstance(resource, dict) and resource.get("name") not in broken:
+            from mscdata.dataset import count_rows
+
+            report.rows[resource["name"]] = count_rows(descriptor_path.parent, resource)
+    return report

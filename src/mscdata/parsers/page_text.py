@@ -48,7 +48,10 @@ HEADINGS = {
     *LINKED_HEADINGS,
 }
 KEYWORDS_PREFIX = "Keywords:"
+MIN_HEADING_PREFIX = 4  # a shorter cut word ("A", "Fi") may as well start ordinary text
 _REF_SUFFIX = re.compile(r"(?:\s+-\s+(?:DOI|PMC|PubMed|Free PMC article|Free article))+\s*$")
+_REF_ENTRY = re.compile(r"^\s*\d+\.(?:\s+(.*))?$")
+_CUT_REF_SUFFIX = re.compile(r"\s+-(?:\s+(?:D|DO|P|PM|Pu|Pub|PubM|PubMe|Free(?: \w*)*)?)?$")
 _PMID_IN_TEXT = re.compile(r"\bPMID:\s*([1-9][0-9]{0,8})\b")
 
 
@@ -96,32 +99,36 @@ class Section:
                 chunk = []
         return result
 
-    def bullets(self) -> list[str]:
-        """Bulleted entries (``  • text``), continuation lines joined to their entry."""
-        entries: list[str] = []
-        for _, line in self.body:
+    def bullets(self, page: Page) -> list[str]:
+        """Bulleted entries (``  • text``), continuation lines joined to their entry.
+
+        An entry the text stops inside is left out: these lists have no per-item flag,
+        and a cut entry (``R`` for ``Review``) must not pass for a whole one.
+        """
+        entries: list[tuple[int, str]] = []
+        for index, line in self.body:
             if not line.strip():
                 continue
             if BULLET.match(line):
-                entries.append(BULLET.sub("", line).strip())
+                entries.append((index, BULLET.sub("", line).strip()))
             elif entries:
-                entries[-1] = f"{entries[-1]} {line.strip()}"
-        return entries
+                entries[-1] = (index, f"{entries[-1][1]} {line.strip()}")
+        return [text for index, text in entries if text and page.line_complete(index)]
 
 
-def is_heading_prefix(line: str) -> bool:
-    """True for a cut heading such as ``Keywo`` or ``PubMed Discl``."""
+def is_heading_prefix(line: str, extra: tuple[str, ...] = ()) -> bool:
+    """True for a cut heading such as ``Keywo`` or ``PubMed Discl`` (or a cut ``extra`` line)."""
     text = line.strip()
     if not text:
         return False
-    return any(h.startswith(text) and h != text for h in [*HEADINGS, KEYWORDS_PREFIX])
+    return any(h.startswith(text) for h in [*HEADINGS, KEYWORDS_PREFIX, *extra])
 
 
 def split_sections(page: Page, start: int, *, headings: set[str] = HEADINGS) -> list[Section]:
     """Split ``page.lines[start:]`` at known headings and at the ``Keywords:`` line.
 
-    A last line cut inside a heading word is dropped (the section before it still
-    ends there, so it is complete).
+    A last line cut inside a heading word is dropped; see the comment below for when
+    the section before it counts as complete.
     """
     sections = [Section(None, start)]
     last = len(page.lines) - 1
@@ -136,7 +143,16 @@ def split_sections(page: Page, start: int, *, headings: set[str] = HEADINGS) -> 
             sections.append(Section("Keywords", index, [(index, text)]))
             sections.append(Section(None, index + 1))
         elif index == last and not page.line_complete(index) and is_heading_prefix(line):
-            sections[-1].closed = True
+            # A cut line such as "Keywo" is dropped. It ends the section before it only
+            # when it cannot be that section's own text going on: several letters, after
+            # the blank line that precedes every heading.
+            body = sections[-1].body
+            sections[-1].closed = (
+                len(text) >= MIN_HEADING_PREFIX
+                and bool(body)
+                and not body[-1][1].strip()
+                and any(t.strip() for _, t in body)
+            )
         else:
             sections[-1].body.append((index, line))
     return [s for s in sections if s.heading is not None or any(t.strip() for _, t in s.body)]
@@ -226,9 +242,12 @@ def read_references(section: Section, page: Page) -> tuple[list[dict[str, Any]],
     for index, line in section.body:
         if not line.strip():
             continue
-        m = re.match(r"^\s*\d+\.\s+(.*)$", line)
+        m = _REF_ENTRY.match(line)
         if m:
-            entries.append((index, m.group(1)))
+            if m.group(1):
+                entries.append((index, m.group(1)))
+        elif not page.line_complete(index) and re.match(r"^\s+\d+$", line):
+            continue  # cut inside the next entry's number
         elif entries:
             entries[-1] = (index, f"{entries[-1][1]} {line.strip()}")
     references = []
@@ -236,6 +255,8 @@ def read_references(section: Section, page: Page) -> tuple[list[dict[str, Any]],
         has_suffix = bool(_REF_SUFFIX.search(text))
         citation = _REF_SUFFIX.sub("", text).strip()
         complete = page.line_complete(index) or has_suffix
+        if not complete:  # cut inside the link labels: drop what is left of them
+            citation = _REF_SUFFIX.sub("", _CUT_REF_SUFFIX.sub("", citation)).strip()
         dois = dois_in_text(citation)
         references.append(
             {"citation": citation, "doi": dois[0] if dois else None, "complete": complete}
@@ -247,7 +268,7 @@ def read_linked(section: Section, page: Page) -> list[dict[str, Any]]:
     """Entries of a ``Comment in`` / ``Erratum in`` block, with their PMID and DOI."""
     relation = LINKED_HEADINGS[section.heading or ""]
     linked = []
-    for entry in section.bullets():
+    for entry in section.bullets(page):
         pmid = _PMID_IN_TEXT.search(entry)
         dois = dois_in_text(entry)
         linked.append(
@@ -305,7 +326,7 @@ def read_grants(entries: list[str]) -> list[dict[str, Any]]:
     return grants
 
 
-def split_mesh_and_substances(section: Section) -> tuple[list[str], list[str]]:
+def split_mesh_and_substances(section: Section, page: Page) -> tuple[list[str], list[str]]:
     """MeSH bullets, and the substance bullets that follow them when the heading was lost.
 
     The plain rendering sometimes drops the ``Substances`` heading, leaving two blank
@@ -321,6 +342,6 @@ def split_mesh_and_substances(section: Section) -> tuple[list[str], list[str]]:
             groups.append([])
         blanks = 0
         groups[-1].append((index, line))
-    mesh = Section(None, 0, groups[0]).bullets()
-    substances = [b for g in groups[1:] for b in Section(None, 0, g).bullets()]
+    mesh = Section(None, 0, groups[0]).bullets(page)
+    substances = [b for g in groups[1:] for b in Section(None, 0, g).bullets(page)]
     return mesh, substances

@@ -18,6 +18,7 @@ from mscdata.parsers.page_text import (
     LINKED_HEADINGS,
     Page,
     Section,
+    is_heading_prefix,
     natural_end,
     read_abstract,
     read_figures,
@@ -84,15 +85,15 @@ def _read_body(
             linked.extend(read_linked(section, page))
         elif heading == "Publication types":
             types = fields.setdefault("publication_types", [])
-            types.extend(t for t in section.bullets() if t not in types)
+            types.extend(t for t in section.bullets(page) if t not in types)
         elif heading == "MeSH terms":
-            mesh, substances = split_mesh_and_substances(section)
+            mesh, substances = split_mesh_and_substances(section, page)
             fields["mesh_headings"] = read_mesh(mesh)
             fields.setdefault("substances", []).extend({"name": n} for n in substances)
         elif heading == "Substances":
-            fields.setdefault("substances", []).extend({"name": n} for n in section.bullets())
+            fields.setdefault("substances", []).extend({"name": n} for n in section.bullets(page))
         elif heading == "Grants and funding":
-            fields["grants"] = read_grants(section.bullets())
+            fields["grants"] = read_grants(section.bullets(page))
     if linked:
         fields["linked_articles"] = linked
 
@@ -137,7 +138,8 @@ def read_chrome(text: str, source: str) -> dict[str, Any]:
     if i >= len(lines):
         raise _fail("the page text ends right after the site header", source)
     if not lines[i].startswith("."):
-        fields["publication_types"].append(lines[i].strip())
+        if page.line_complete(i):
+            fields["publication_types"].append(lines[i].strip())
         i += 1
     if i >= len(lines):
         return fields
@@ -170,7 +172,7 @@ def read_chrome(text: str, source: str) -> dict[str, Any]:
     front_end = second if second is not None else len(lines)
     for k in range(title_index + 1, front_end):
         line = lines[k].strip()
-        if m := _PMID_BULLET.match(lines[k]):
+        if (m := _PMID_BULLET.match(lines[k])) and page.line_complete(k):
             fields["pmid"] = m.group(1)
         elif (
             line
@@ -231,8 +233,14 @@ def read_plain(text: str, source: str) -> dict[str, Any]:
     start = cite + 1
     languages = []
     while start < len(lines) and (m := _LANGUAGE.match(lines[start].strip())):
-        languages.extend(x.strip() for x in m.group(1).split(","))
+        if page.line_complete(start):
+            languages.extend(x.strip() for x in m.group(1).split(","))
         start += 1
+    if start == len(lines) - 1 and not page.line_complete(start):
+        text = lines[start].strip()
+        if "[Article in ".startswith(text) or text.startswith("[Article in "):
+            fields["record_complete"] = False
+            return fields  # cut inside the language line
     if languages:
         fields["languages"] = languages
     sections = split_sections(page, start)
@@ -266,7 +274,8 @@ def read_compact(text: str, source: str) -> dict[str, Any]:
     sections = split_sections(page, k)
     _read_body(page, sections, fields, per_line=True)
     if any(s.heading == COMPACT_LAST_HEADING for s in sections):
-        fields["record_complete"] = True
+        # only link categories follow; the article's data is all there
+        fields["record_complete"] = page.line_complete(len(lines) - 1)
     return fields
 
 
@@ -286,6 +295,15 @@ _LEGACY_BANNERS = (
     "Send to",
     "Format",
     "Display Settings",
+)
+_LEGACY_MARKERS = (
+    "Author information",
+    "KEYWORDS:",
+    "PMID:",
+    "[Indexed for MEDLINE]",
+    "[PubMed - indexed for MEDLINE]",
+    "Free full text",
+    "Free PMC Article",
 )
 _LEGACY_FOOTER = (
     "PubMed Commons home",
@@ -355,7 +373,9 @@ def read_legacy(text: str, source: str) -> dict[str, Any]:
     keywords_line: tuple[int, str] | None = None
     for index in range(k, len(lines)):
         line = lines[index].strip()
-        if line == "Abstract" and not body:
+        if not page.line_complete(index) and is_heading_prefix(line, _LEGACY_MARKERS):
+            continue  # cut inside a heading or marker line
+        if line == "Abstract" and not any(t.strip() for _, t in body):
             continue
         if line in {"KEYWORDS:", "Keywords:"}:
             keywords_next = True
@@ -365,9 +385,10 @@ def read_legacy(text: str, source: str) -> dict[str, Any]:
             keywords_next = False
             continue
         if (m := _LEGACY_IDS.match(line)) and index > k:
-            fields.setdefault("pmid", m.group("pmid"))
-            if m.group("doi") and page.line_complete(index):
-                fields.setdefault("doi", m.group("doi").rstrip("."))
+            if page.line_complete(index):
+                fields.setdefault("pmid", m.group("pmid"))
+                if m.group("doi"):
+                    fields.setdefault("doi", m.group("doi").rstrip("."))
             closed = True
             continue
         if (
@@ -384,8 +405,16 @@ def read_legacy(text: str, source: str) -> dict[str, Any]:
             body.append((index, lines[index]))
     abstract_section = Section("Abstract", k, body, closed=closed)
     paragraphs = abstract_section.paragraphs(page)
-    if keywords_line is None and paragraphs and closed:
-        last_text, _ = paragraphs[-1]
+    if keywords_line is None and paragraphs and (closed or len(paragraphs) > 1):
+        # the unlabelled keywords line looks like one more paragraph: tell them apart
+        last_text, last_whole = paragraphs[-1]
+        if not closed and not last_whole:
+            # cut inside a paragraph that may be the abstract's or the keywords line
+            last_index = max(i for i, t in body if t.strip())
+            body = [(i, t) for i, t in body if i < last_index]
+            abstract_section = Section("Abstract", k, body, closed=False)
+            paragraphs = abstract_section.paragraphs(page)
+            last_text = paragraphs[-1][0] if len(paragraphs) > 1 else ""
         if _unlabelled_keywords(last_text):
             index = max(i for i, t in body if t.strip())
             keywords_line = (index, last_text)

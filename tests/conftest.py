@@ -1,0 +1,44 @@
+"""Shared test helpers: paths to the project's fixtures and to ../shared when present."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "tests" / "data"
+PAGES = DATA / "pages"
+SEED = ROOT / "sources" / "pubmed-page-26237144.txt"
+SEED_URL = "https://pubmed.ncbi.nlm.nih.gov/26237144/"
+SHARED = Path(os.environ.get("MSCDATA_SHARED", ROOT.parent / "shared"))
+
+
+def shared_path(*parts: str) -> Path:
+    """A file under ../shared, or skip the test (a user's fresh clone has no ../shared)."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"{path} is absent (../shared is not beside this checkout)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def seed_text() -> str:
+    return SEED.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def seed_article():
+    import mscdata
+
+    [article] = mscdata.parse(SEED, url=SEED_URL)
+    return article
+
+
+@pytest.fixture
+def built_package(tmp_path: Path) -> Path:
+    """A freshly built package of the bundled sources, in a temporary folder."""
+    import mscdata
+
+    return mscdata.build(ROOT / "sources", tmp_path / "datapackage")

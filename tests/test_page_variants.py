@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 import mscdata
+
 from conftest import PAGES
 
 

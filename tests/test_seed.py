@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import mscdata
+
 from conftest import SEED, SEED_URL, shared_path
 
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 import pytest
 
 import mscdata
-from conftest import PAGES, SEED, SEED_URL
 from mscdata.parsers.citation import looks_like_citation
+
+from conftest import PAGES, SEED, SEED_URL
 
 URL = "https://pubmed.ncbi.nlm.nih.gov/99999999/"
 FILES = [SEED, *sorted(PAGES.glob("*.txt"))]

@@ -29,8 +29,8 @@ __all__ = [
 _LAZY = {
     "parse": ("mscdata.parsers", "parse"),
     "build": ("mscdata.package", "build"),
-    "validate": ("mscdata.validate", "validate"),
-    "ValidationReport": ("mscdata.validate", "ValidationReport"),
+    "validate": ("mscdata.validation", "validate"),
+    "ValidationReport": ("mscdata.validation", "ValidationReport"),
     "load": ("mscdata.dataset", "load"),
     "Dataset": ("mscdata.dataset", "Dataset"),
 }
@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from mscdata.dataset import Dataset, load
     from mscdata.package import build
     from mscdata.parsers import parse
-    from mscdata.validate import ValidationReport, validate
+    from mscdata.validation import ValidationReport, validate
 
 
 def __getattr__(name: str) -> Any:

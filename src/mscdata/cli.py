@@ -105,7 +105,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from mscdata.validate import validate
+    from mscdata.validation import validate
 
     report = validate(args.path)
     if args.output_format == "json":

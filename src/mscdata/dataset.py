@@ -179,7 +179,7 @@ def load(path: str | os.PathLike | None = None) -> Dataset:
 
     Raises :class:`mscdata.PackageError` when the package cannot be read.
     """
-    from mscdata.validate import read_descriptor
+    from mscdata.validation import read_descriptor
 
     if isinstance(path, str) and path.startswith(("http://", "https://")):
         raise PackageError(

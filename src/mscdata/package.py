@@ -275,7 +275,7 @@ def build(
     try:
         write_package(articles, staging, entries)
         if validate:
-            from mscdata.validate import validate as validate_package
+            from mscdata.validation import validate as validate_package
 
             report = validate_package(staging)
             if not report.valid:

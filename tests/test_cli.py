@@ -1,0 +1,115 @@
+"""The mscdata command: output, exit codes (0 ok, 1 invalid, 2 usage/input), one-line errors."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+import mscdata
+from mscdata.cli import main
+
+from conftest import PAGES, ROOT, SEED, SEED_URL
+
+
+def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "mscdata.cli", *args], capture_output=True, input=stdin,
+        timeout=120, check=False,
+    )  # fmt: skip
+
+
+def test_version_and_help():
+    done = run("--version")
+    assert done.returncode == 0 and done.stdout.decode().strip() == f"mscdata {mscdata.__version__}"
+    for command in ([], ["parse"], ["build"], ["validate"]):
+        done = run(*command, "--help")
+        assert done.returncode == 0 and b"usage: mscdata" in done.stdout
+
+
+def test_no_command_prints_help_and_exits_2(capsys):
+    assert main([]) == 2
+    assert "usage: mscdata" in capsys.readouterr().out
+
+
+def test_parse_prints_json(capsys):
+    assert main(["parse", str(SEED), "--url", SEED_URL]) == 0
+    [article] = json.loads(capsys.readouterr().out)
+    assert article["id"] == "pmid:26237144"
+    assert [k["term"] for k in article["keywords"]][:2] == [
+        "autoimmune diseases",
+        "immune tolerance",
+    ]
+
+
+def test_parse_reads_standard_input():
+    done = run("parse", "-", stdin=(PAGES / "compact.txt").read_bytes())
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)[0]["pmcid"] == "PMC8780115"
+
+
+@pytest.mark.parametrize("content", [b"hello\n", b"\xff\xfe\x00", b""])
+def test_parse_bad_input_is_one_line_on_stderr_exit_2(tmp_path, content):
+    path = tmp_path / "bad.txt"
+    path.write_bytes(content)
+    done = run("parse", str(path))
+    assert done.returncode == 2
+    assert done.stdout == b""
+    err = done.stderr.decode()
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert err.startswith("mscdata parse: error: ") and "bad.txt" in err
+
+
+def test_parse_missing_file_exit_2():
+    done = run("parse", "no/such/file.txt")
+    assert done.returncode == 2 and b"no such file" in done.stderr
+
+
+def test_usage_error_exit_2():
+    done = run("validate", "--format", "xml")
+    assert done.returncode == 2 and b"invalid choice" in done.stderr
+
+
+def test_build_then_validate(tmp_path, capsys):
+    out = tmp_path / "pkg"
+    assert main(["build", "--sources", str(ROOT / "sources"), "--out", str(out)]) == 0
+    assert "built and validated" in capsys.readouterr().out
+    assert main(["validate", str(out)]) == 0
+    assert capsys.readouterr().out.startswith("valid: ")
+    assert main(["validate", str(out), "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["valid"] is True and report["errors"] == [] and report["rows"]["articles"] == 1
+
+
+def test_validate_invalid_exit_1_with_located_errors(tmp_path, built_package, capsys):
+    broken = tmp_path / "broken"
+    shutil.copytree(built_package, broken)
+    path = broken / "articles.csv"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(",2013,10,23,", ",2013,13,23,"), encoding="utf-8"
+    )
+    assert main(["validate", str(broken), "--format", "json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["valid"] is False
+    assert {
+        "type": "constraint-error",
+        "resource": "articles",
+        "row": 2,
+        "field": "publication_month",
+    }.items() <= report["errors"][0].items()
+
+
+def test_validate_unusable_exit_2(tmp_path):
+    (tmp_path / "datapackage.json").write_text("[1, 2", encoding="utf-8")
+    done = run("validate", str(tmp_path))
+    assert done.returncode == 2
+    assert b"malformed JSON" in done.stderr and b"Traceback" not in done.stderr
+
+
+def test_build_failure_exit_2(tmp_path):
+    done = run("build", "--sources", str(tmp_path), "--out", str(tmp_path / "out"))
+    assert done.returncode == 2 and b"no sources manifest" in done.stderr
+    assert not (tmp_path / "out").exists()

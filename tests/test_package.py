@@ -1,0 +1,261 @@
+"""Building, validating and loading the data package, and breaking it on purpose."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+import mscdata
+from mscdata.package import DATA_PACKAGE_PROFILE, table_schemas
+
+from conftest import ROOT
+
+EXPECTED_RESOURCES = [
+    "articles", "authors", "abstract_sections", "keywords", "figures", "references",
+    "mesh_headings", "substances", "grants", "linked_articles", "provenance",
+]  # fmt: skip
+
+
+def test_descriptor(built_package):
+    descriptor = json.loads((built_package / "datapackage.json").read_text(encoding="utf-8"))
+    assert descriptor["$schema"] == DATA_PACKAGE_PROFILE
+    assert descriptor["name"] == "mscdata"
+    assert descriptor["version"] == mscdata.__version__
+    assert descriptor["title"] and descriptor["description"]
+    assert [r["name"] for r in descriptor["resources"]] == EXPECTED_RESOURCES
+    assert {"title": "PubMed", "path": "https://pubmed.ncbi.nlm.nih.gov/"} in descriptor["sources"]
+    assert any(
+        s.get("path") == "https://pubmed.ncbi.nlm.nih.gov/26237144/" for s in descriptor["sources"]
+    )
+    for resource in descriptor["resources"]:
+        data = (built_package / resource["path"]).read_bytes()
+        import hashlib
+
+        assert resource["hash"] == "sha256:" + hashlib.sha256(data).hexdigest()
+        assert resource["bytes"] == len(data)
+        assert resource["type"] == "table" and resource["licenses"]
+        assert b"\r" not in data and data.endswith(b"\n")
+    licences = {r["name"]: r["licenses"][0]["name"] for r in descriptor["resources"]}
+    assert licences["articles"] != licences["abstract_sections"]  # metadata vs article text
+
+
+def test_table_schemas_have_keys(built_package):
+    descriptor = json.loads((built_package / "datapackage.json").read_text(encoding="utf-8"))
+    articles, *children = descriptor["resources"]
+    assert articles["schema"]["primaryKey"] == ["id"]
+    assert "abstract" not in [f["name"] for f in articles["schema"]["fields"]]
+    for child in children:
+        schema = child["schema"]
+        assert schema["primaryKey"] == ["article_id", "position"]
+        assert schema["foreignKeys"] == [
+            {"fields": ["article_id"], "reference": {"resource": "articles", "fields": ["id"]}}
+        ]
+
+
+def test_build_is_byte_identical(tmp_path):
+    first = mscdata.build(ROOT / "sources", tmp_path / "a")
+    second = mscdata.build(ROOT / "sources", tmp_path / "b")
+    files = sorted(p.name for p in first.iterdir())
+    assert files == sorted(p.name for p in second.iterdir())
+    for name in files:
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+def test_committed_package_is_what_the_sources_build(built_package):
+    for path in sorted(built_package.iterdir()):
+        committed = ROOT / "datapackage" / path.name
+        assert committed.read_bytes() == path.read_bytes(), (
+            f"{committed} is stale: run `mscdata build`"
+        )
+
+
+def test_failed_build_leaves_the_previous_package_untouched(tmp_path, built_package):
+    before = {p.name: p.read_bytes() for p in built_package.iterdir()}
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    (sources / "bad.txt").write_text("not a pubmed page\n", encoding="utf-8")
+    (sources / "manifest.yaml").write_text("sources:\n  - file: bad.txt\n", encoding="utf-8")
+    with pytest.raises(mscdata.BuildError, match=r"bad\.txt.*not a PubMed page"):
+        mscdata.build(sources, built_package)
+    assert {p.name: p.read_bytes() for p in built_package.iterdir()} == before
+    assert [p.name for p in built_package.parent.iterdir() if p.name.startswith(".")] == []
+
+
+@pytest.mark.parametrize(
+    "manifest, message",
+    [
+        ("sources: 3\n", "expected a 'sources:' list"),
+        ("sources:\n  - url: x\n", "entry 1: expected a mapping with 'file'"),
+        ("sources:\n  - file: missing.txt\n", "entry 1: file 'missing.txt' not found"),
+        ("sources:\n  - file: a.txt\n    colour: red\n", "unknown keys"),
+        ("sources: [\n", "not valid YAML"),
+    ],
+)
+def test_bad_manifests_are_located(tmp_path, manifest, message):
+    (tmp_path / "a.txt").write_text("x", encoding="utf-8")
+    (tmp_path / "manifest.yaml").write_text(manifest, encoding="utf-8")
+    with pytest.raises(mscdata.BuildError, match=message):
+        mscdata.build(tmp_path, tmp_path / "out")
+
+
+def test_the_same_article_twice_is_refused(tmp_path):
+    seed = ROOT / "sources" / "pubmed-page-26237144.txt"
+    with pytest.raises(mscdata.BuildError, match="already read"):
+        mscdata.build([seed, seed], tmp_path / "out")
+
+
+def test_bundled_package_validates_and_loads():
+    report = mscdata.validate()
+    assert report.valid, report.to_text()
+    assert report.rows["articles"] == 1 and report.rows["keywords"] == 6
+    dataset = mscdata.load()
+    assert len(dataset) == 1
+
+
+def test_load_gives_the_parsed_models_back(built_package, seed_article):
+    dataset = mscdata.load(built_package)
+    [article] = dataset.articles
+    assert article == seed_article
+    assert dataset.get("pmid:26237144") is article
+    assert dataset["pmid:26237144"] is article
+    assert dataset.by_pmid(26237144) is article
+    assert dataset.by_doi("https://doi.org/10.3390/JCM2040201") is article
+    assert dataset.by_pmcid("PMC1") is None and dataset.get("pmid:1") is None
+    assert article.keywords[0].term == "autoimmune diseases"
+    assert article.references[2].doi == "10.1126/science.284.5411.143"
+
+
+def test_to_pandas_uses_nullable_dtypes(built_package):
+    pd = pytest.importorskip("pandas")
+    dataset = mscdata.load(built_package)
+    frames = dataset.to_pandas()
+    assert list(frames) == EXPECTED_RESOURCES
+    articles = dataset.to_pandas("articles")
+    assert str(articles["publication_year"].dtype) == "Int64"
+    assert str(articles["authors_complete"].dtype) == "boolean"
+    assert articles.loc[0, "publication_year"] == 2013
+    assert articles["pmcid"].isna().all()
+    assert isinstance(frames["keywords"], pd.DataFrame) and len(frames["keywords"]) == 6
+    with pytest.raises(KeyError, match="no table"):
+        dataset.to_pandas("nope")
+
+
+# ------------------------------------------------------------ broken on purpose
+
+
+def _copy(built_package: Path, tmp_path: Path) -> Path:
+    broken = tmp_path / "broken"
+    shutil.copytree(built_package, broken)
+    return broken
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _errors(path: Path) -> set[tuple]:
+    report = mscdata.validate(path)
+    assert not report.valid
+    return {(e.type, e.resource, e.row, e.field) for e in report.errors}
+
+
+def test_bad_doi(built_package, tmp_path):
+    broken = _copy(built_package, tmp_path)
+    _edit(broken / "articles.csv", ",10.3390/jcm2040201,", ",11.3390/jcm2040201,")
+    errors = _errors(broken)
+    assert ("constraint-error", "articles", 2, "doi") in errors
+    assert ("hash-count", "articles", None, None) in errors
+
+
+def test_duplicate_key(built_package, tmp_path):
+    broken = _copy(built_package, tmp_path)
+    path = broken / "keywords.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join([*lines[:2], lines[1], *lines[2:]]), encoding="utf-8")
+    errors = _errors(broken)
+    assert ("primary-key", "keywords", 3, None) in errors
+
+
+def test_dangling_article_id(built_package, tmp_path):
+    broken = _copy(built_package, tmp_path)
+    _edit(broken / "authors.csv", "pmid:26237144,1,", "pmid:26237145,1,")
+    report = mscdata.validate(broken)
+    [fk] = [e for e in report.errors if e.type == "foreign-key"]
+    assert (fk.resource, fk.row) == ("authors", 2)
+    assert "pmid:26237145" in fk.message
+
+
+def test_wrong_hash(built_package, tmp_path):
+    broken = _copy(built_package, tmp_path)
+    descriptor = json.loads((broken / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["resources"][3]["hash"] = "sha256:" + "0" * 64
+    (broken / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    assert _errors(broken) == {("hash-count", "keywords", None, None)}
+
+
+def test_missing_file(built_package, tmp_path):
+    broken = _copy(built_package, tmp_path)
+    (broken / "figures.csv").unlink()
+    report = mscdata.validate(broken)
+    [error] = report.errors
+    assert (error.type, error.resource) == ("scheme-error", "figures")
+    assert "figures.csv" in error.message
+
+
+def test_malformed_json(built_package, tmp_path):
+    broken = _copy(built_package, tmp_path)
+    (broken / "datapackage.json").write_text('{"name": "mscdata",\n', encoding="utf-8")
+    with pytest.raises(mscdata.PackageError, match=r"datapackage.json:2:1: malformed JSON"):
+        mscdata.validate(broken)
+
+
+def test_column_removed(built_package, tmp_path):
+    broken = _copy(built_package, tmp_path)
+    path = broken / "authors.csv"
+    rows = [line.split(",") for line in path.read_text(encoding="utf-8").splitlines()]
+    path.write_text("\n".join(",".join(r[:-1]) for r in rows) + "\n", encoding="utf-8")
+    errors = _errors(broken)
+    assert ("missing-label", "authors", None, "orcid") in errors
+
+
+def test_field_removed_from_the_schema(built_package, tmp_path):
+    broken = _copy(built_package, tmp_path)
+    descriptor = json.loads((broken / "datapackage.json").read_text(encoding="utf-8"))
+    fields = descriptor["resources"][0]["schema"]["fields"]
+    descriptor["resources"][0]["schema"]["fields"] = [f for f in fields if f["name"] != "title"]
+    (broken / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    errors = _errors(broken)
+    assert ("schema-mismatch", "articles", None, "title") in errors
+
+
+def test_position_gap(built_package, tmp_path):
+    broken = _copy(built_package, tmp_path)
+    _edit(broken / "keywords.csv", "pmid:26237144,6,", "pmid:26237144,7,")
+    errors = _errors(broken)
+    assert ("position-gap", "keywords", 7, "position") in errors
+
+
+def test_not_a_v2_package(built_package, tmp_path):
+    broken = _copy(built_package, tmp_path)
+    descriptor = json.loads((broken / "datapackage.json").read_text(encoding="utf-8"))
+    del descriptor["$schema"]
+    (broken / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    assert ("descriptor", None, None, None) in _errors(broken)
+
+
+def test_no_package_at_all(tmp_path):
+    with pytest.raises(mscdata.PackageError, match="no such data package"):
+        mscdata.validate(tmp_path)
+    with pytest.raises(mscdata.PackageError):
+        mscdata.load(tmp_path / "nothing")
+
+
+def test_generated_table_schemas_cover_every_class_with_a_table():
+    document = table_schemas()
+    assert [r["name"] for r in document["resources"]] == EXPECTED_RESOURCES
+    assert document["schemaVersion"] == "0.1.0"

@@ -223,3 +223,15 @@ def test_crlf_and_bom_are_accepted(seed_text):
 def test_non_utf8_bytes_give_a_located_error():
     with pytest.raises(mscdata.ParseError, match=r"line 2.*not UTF-8|not UTF-8"):
         mscdata.parse(b"Title\n\xff\xfe bad")
+
+
+def test_legacy_page_with_an_author_line_and_two_spaces_before_the_epub_date():
+    a = parse_page("legacy-authors-no-abstract.txt")
+    assert a.pmid == "24737116" and a.doi == "10.1007/s00259-014-2762-2"
+    assert a.electronic_date == "2014-04-16"
+    assert [(x.last_name, x.initials) for x in a.authors][:2] == [
+        ("van Rheenen", "RW"),
+        ("Glaudemans", "AW"),
+    ]
+    assert len(a.authors) == 5 and a.authors_complete is True
+    assert a.abstract is None and a.abstract_sections == []  # affiliations are not abstract

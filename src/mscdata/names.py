@@ -56,3 +56,38 @@ def author_record(full_name: str) -> dict[str, str | None]:
     if is_collective(full_name):
         return {"full_name": full_name, "collective_name": full_name}
     return {"full_name": full_name, **split_person(full_name)}
+
+
+_MEDLINE_NAME = re.compile(
+    r"^(?P<last>\S.*?) (?P<initials>[A-Z]{1,4})(?: (?P<suffix>Jr|Sr|2nd|3rd|[IV]+))?$"
+)
+
+
+def medline_author_list(line: str) -> list[dict[str, str | None]] | None:
+    """``van Rheenen RW1, Glaudemans AW, Slart RH.`` as authors, or None if not such a list.
+
+    Affiliation numbers glued to the initials are dropped; an item that is not
+    ``Surname Initials`` is taken as a collective name.
+    """
+    items = [
+        re.sub(r"[0-9,*]+$", "", item.strip()) for item in line.strip().rstrip(".").split(", ")
+    ]
+    if not items or not all(items):
+        return None
+    matches = [_MEDLINE_NAME.match(item) for item in items]
+    if sum(m is not None for m in matches) * 2 < len(items):
+        return None
+    authors = []
+    for item, m in zip(items, matches, strict=True):
+        if m is None:
+            authors.append({"full_name": item, "collective_name": item})
+        else:
+            authors.append(
+                {
+                    "full_name": item,
+                    "last_name": m.group("last"),
+                    "initials": m.group("initials"),
+                    "suffix": m.group("suffix"),
+                }
+            )
+    return authors

@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from mscdata.errors import ParseError
-from mscdata.names import NO_AUTHORS, author_record
+from mscdata.names import NO_AUTHORS, author_record, medline_author_list
 from mscdata.parsers.citation import looks_like_citation, parse_citation, parse_doi_line
 from mscdata.parsers.page_text import (
     LINKED_HEADINGS,
@@ -305,6 +305,7 @@ _LEGACY_MARKERS = (
     "Free full text",
     "Free PMC Article",
 )
+_LEGACY_BLOCKS = {"Author information", "Abstract"}
 _LEGACY_FOOTER = (
     "PubMed Commons home",
     "Supplemental Content",
@@ -354,12 +355,24 @@ def read_legacy(text: str, source: str) -> dict[str, Any]:
         return fields
     fields["title"] = lines[k].strip()
     k += 1
-    # skip the author information block: affiliations only, which no slot holds yet
     while k < len(lines) and not lines[k].strip():
         k += 1
+    if k < len(lines) and not page.line_complete(k):
+        return fields  # cut in the line after the title: authors or abstract, unknown
+    # the renderings seen print no authors, but the page has a line for them
+    if k < len(lines) and lines[k].strip() not in _LEGACY_BLOCKS:
+        authors = medline_author_list(lines[k])
+        if authors is not None:
+            fields["authors"], fields["authors_complete"] = authors, True
+            k += 1
+            while k < len(lines) and not lines[k].strip():
+                k += 1
+    # skip the author information block: affiliations only, which no slot holds yet
     if k < len(lines) and lines[k].strip() == "Author information":
         k += 1
-        while k < len(lines) and lines[k].strip():
+        while k < len(lines) and not lines[k].strip():
+            k += 1
+        while k < len(lines) and lines[k].strip() and lines[k].strip() not in _LEGACY_BLOCKS:
             k += 1
     ends = {
         "Conflict of interest statement",

@@ -235,3 +235,35 @@ def test_legacy_page_with_an_author_line_and_two_spaces_before_the_epub_date():
     ]
     assert len(a.authors) == 5 and a.authors_complete is True
     assert a.abstract is None and a.abstract_sections == []  # affiliations are not abstract
+
+
+def test_pmc_page_front_matter():
+    a = parse_page("pmc-page.txt")
+    assert a.provenance[0].source_format == "pmc_page"
+    assert (a.pmid, a.pmcid, a.doi) == ("26273305", "PMC4514421", "10.1155/2015/628767")
+    assert a.journal == "Stem Cells Int"
+    assert (a.volume, a.pages, a.publication_year) == ("2015", "628767", 2015)
+    assert [x.full_name for x in a.authors] == ["Arnold I Caplan", "Jane Q Doe"]
+    assert a.authors_complete is True
+    assert [(s.label, s.text[:20]) for s in a.abstract_sections] == [
+        ("Background", "Mesenchymal stem cel"),
+        ("The Problem", "The name no longer f"),
+    ]
+    assert a.abstract_complete is True
+    assert [k.term for k in a.keywords] == [
+        "mesenchymal stem cells",
+        "medicinal signaling cells",
+        "nomenclature",
+    ]
+
+
+def test_pmc_author_manuscript_takes_the_final_published_citation():
+    a = parse_page("pmc-page-author-manuscript.txt")
+    assert (a.pmid, a.pmcid) == ("23860517", "PMC3808254")
+    assert a.journal == "Neuroepidemiology"
+    assert (a.publication_year, a.publication_month, a.publication_day) == (2013, 7, 11)
+    assert (a.volume, a.issue) == ("41", "2")
+    assert a.doi == "10.1159/000351698"
+    [section] = a.abstract_sections
+    assert section.label is None and section.text.endswith("We review the trials.")
+    assert a.abstract_complete is True  # the body's INTRODUCTION heading ends it

@@ -88,6 +88,10 @@ class SourceFormat(str, Enum):
     """
     Text of a legacy (pre-2020) www.ncbi.nlm.nih.gov/pubmed article page.
     """
+    pmc_page = "pmc_page"
+    """
+    Text of a PMC article page (starting "Skip to main content").
+    """
 
 
 class LinkRelation(str, Enum):
@@ -154,7 +158,7 @@ class Article(ConfiguredBaseModel):
     doi: Optional[str] = Field(default=None, description="""Digital Object Identifier without any \"doi:\" or https://doi.org/ prefix.""")
     pmcid: Optional[str] = Field(default=None, description="""PubMed Central identifier, with its PMC prefix.""")
     title: Optional[str] = Field(default=None, description="""Title of the article as published (English title in PubMed), inline markup stripped.""")
-    abstract: Optional[str] = Field(default=None, description="""The whole abstract as text; paragraphs (sections of a structured abstract) are separated by a blank line, labels kept inline. In the data package it is not a column: it is rebuilt from the abstract_sections table, which carries the publishers' licence apart from the bibliographic metadata.""")
+    abstract: Optional[str] = Field(default=None, description="""The whole abstract as text; paragraphs (sections of a structured abstract) are separated by a blank line. Section labels appear here where the source prints them inline (\"Methods: …\"); abstract_sections holds every label. In the data package it is not a column: it is rebuilt from the abstract_sections table, which carries the publishers' licence apart from the bibliographic metadata.""")
     journal: Optional[str] = Field(default=None, description="""Abbreviated journal title (NLM ISO abbreviation, e.g. J Clin Med).""")
     journal_title: Optional[str] = Field(default=None, description="""Full journal title, when the source states it.""")
     publication_year: Optional[int] = Field(default=None, description="""Year of publication, when the source states a single year.""", ge=1000, le=2999)

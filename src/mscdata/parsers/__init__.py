@@ -24,9 +24,10 @@ Source = str | bytes | os.PathLike
 
 
 def _readers() -> dict[str, Callable[[str, str], dict[str, Any]]]:
-    from mscdata.parsers import pubmed_page
+    from mscdata.parsers import pmc_page, pubmed_page
 
     return {
+        detect.PMC_PAGE: pmc_page.read_pmc,
         detect.CHROME: pubmed_page.read_chrome,
         detect.PLAIN: pubmed_page.read_plain,
         detect.COMPACT: pubmed_page.read_compact,

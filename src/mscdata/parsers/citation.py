@@ -20,7 +20,7 @@ _CITE = re.compile(
 _LOCATOR_SEMI = re.compile(r"^;(?P<volume>[^(:]*?)\s*(?:\((?P<issue>[^)]*)\))?(?::(?P<pages>.+))?$")
 _LOCATOR_COLON = re.compile(r"^:(?P<volume>[^:]*)(?::(?P<pages>.+))?$")
 _TAIL = re.compile(
-    r"(?:^|\s)doi:\s*(?P<doi>\S+?)\.(?=\s|$)|(?:^|\s)Epub\s+(?P<epub>[^.]+?)\.(?=\s|$)"
+    r"(?:^|\s)doi:\s*(?P<doi>\S+?)\.?(?=\s|$)|(?:^|\s)Epub\s+(?P<epub>[^.]+?)\.(?=\s|$)"
     r"|(?:^|\s)eCollection\s+(?P<ecollection>[^.]+?)\.(?=\s|$)"
 )
 _CITE_START = re.compile(r"^(?:[^.\n]*\S)?\.\s(?:1[5-9]|20)[0-9]{2}\b")

@@ -11,7 +11,8 @@ CHROME = "pubmed_page_chrome"
 PLAIN = "pubmed_page_plain"
 COMPACT = "pubmed_page_compact"
 LEGACY = "pubmed_page_legacy"
-FORMATS = (CHROME, PLAIN, COMPACT, LEGACY)
+PMC_PAGE = "pmc_page"
+FORMATS = (CHROME, PLAIN, COMPACT, LEGACY, PMC_PAGE)
 
 _LEGACY_FIRST = {"Send to", "Send to:", "Format", "Display Settings:"}
 _XML = re.compile(r"^\s*(<\?xml|<!DOCTYPE|<[A-Za-z])")
@@ -30,6 +31,8 @@ def detect_format(text: str, *, source: str | None = None) -> str:
         return CHROME
     if first in _LEGACY_FIRST:
         return LEGACY
+    if first == "Skip to main content":
+        return PMC_PAGE
     if len(lines) > 1 and lines[1].startswith("- PMID:"):
         return COMPACT
     if (
@@ -38,8 +41,6 @@ def detect_format(text: str, *, source: str | None = None) -> str:
         and (len(lines) < 2 or not lines[1].strip())
     ):
         return PLAIN
-    if first == "Skip to main content":
-        raise ParseError("PMC article pages are not a supported format yet", source=source)
     if _XML.match(text):
         raise ParseError(
             f"XML and HTML sources are not a supported format yet (starts {_describe(text)})",
@@ -47,7 +48,8 @@ def detect_format(text: str, *, source: str | None = None) -> str:
         )
     raise ParseError(
         "not a PubMed page: expected 'Skip to main page content' (chrome page), "
-        "'Send to' (legacy page), or a title followed by a citation line "
+        "'Skip to main content' (PMC page), 'Send to' (legacy page), or a title followed "
+        "by a citation line "
         f"('J Clin Med. 2013 Oct 23;2(4):201-13.'); found {_describe(text)}",
         source=source,
     )

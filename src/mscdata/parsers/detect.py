@@ -29,7 +29,7 @@ def detect_format(text: str, *, source: str | None = None) -> str:
     first = lines[0].strip() if lines else ""
     if first == "Skip to main page content":
         return CHROME
-    if first in _LEGACY_FIRST:
+    if first in _LEGACY_FIRST or first.startswith(("Format:", "Display Settings")):
         return LEGACY
     if first == "Skip to main content":
         return PMC_PAGE

@@ -6,7 +6,10 @@ from hypothesis import strategies as st
 
 from mscdata.models import (
     AbstractSection,
+    Accession,
+    Affiliation,
     Article,
+    ArticleIdentifier,
     Author,
     Figure,
     Grant,
@@ -66,12 +69,20 @@ def articles(draw) -> Article:
     )
     year = draw(st.none() | st.integers(1800, 2100))
     month = draw(st.none() | st.integers(1, 12)) if year else None
-    sections = draw(_numbered(AbstractSection, label=maybe, text=paragraph, complete=st.booleans()))
+    sections = draw(
+        _numbered(
+            AbstractSection,
+            label=maybe,
+            text=paragraph,
+            complete=st.booleans(),
+            abstract_type=st.none() | st.just("plain-language-summary"),
+        )
+    )
     return Article(
         id=key,
         **ids,
         title=draw(maybe),
-        abstract="\n\n".join(s.text for s in sections) or None,
+        abstract="\n\n".join(s.text for s in sections if s.abstract_type is None) or None,
         journal=draw(maybe),
         publication_year=year,
         publication_month=month,
@@ -87,9 +98,17 @@ def articles(draw) -> Article:
         references_complete=draw(flag),
         authors=draw(
             _numbered(
-                Author, full_name=maybe, fore_name=maybe, last_name=maybe, collective_name=maybe
+                Author,
+                full_name=maybe,
+                fore_name=maybe,
+                last_name=maybe,
+                collective_name=maybe,
+                equal_contribution=flag,
+                affiliations=_numbered(Affiliation, text=text),
             )
         ),
+        identifiers=draw(_numbered(ArticleIdentifier, id_type=text, value=text)),
+        accessions=draw(_numbered(Accession, databank=text, accession_number=text)),
         abstract_sections=sections,
         keywords=draw(_numbered(Keyword, term=text, complete=st.booleans())),
         figures=draw(_numbered(Figure, label=maybe, caption=maybe, complete=st.booleans())),

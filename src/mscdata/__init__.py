@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from mscdata.errors import BuildError, MscdataError, PackageError, ParseError
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "BuildError",

@@ -76,6 +76,42 @@ def count_rows(base: Path, resource: dict[str, Any]) -> int:
         return max(sum(1 for _ in csv.reader(handle)) - 1, 0)
 
 
+def nest_rows(tables: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """Typed rows of every table nested back into one dict per article, in table order.
+
+    Children are attached to their parent row by key, in position order; rows whose
+    parent is missing are left out (validation reports them as foreign-key errors).
+    """
+    from mscdata.package import table_schemas
+    from mscdata.records import join_abstract
+
+    document = table_schemas()
+    store: dict[str, dict[tuple, dict[str, Any]]] = {}
+    for resource in document["resources"]:
+        key_names = resource["schema"]["primaryKey"]
+        parent_keys = set(key_names[:-1]) if resource["path"] else set()
+        store[resource["name"]] = {
+            tuple(row[k] for k in key_names): {
+                k: v for k, v in row.items() if v is not None and k not in parent_keys
+            }
+            for row in tables.get(resource["name"], [])
+        }
+    by_path = {tuple(r["path"]): r["name"] for r in document["resources"]}
+    children = [r for r in document["resources"] if r["path"]]
+    for resource in sorted(children, key=lambda r: -len(r["path"])):
+        parent = store[by_path[tuple(resource["path"][:-1])]]
+        slot = resource["path"][-1]
+        for item in parent.values():
+            item.setdefault(slot, [])
+        for key, item in sorted(store[resource["name"]].items(), key=lambda kv: kv[0][-1]):
+            if key[:-1] in parent:
+                parent[key[:-1]][slot].append(item)
+    articles = list(store[document["resources"][0]["name"]].values())
+    for article in articles:
+        article["abstract"] = join_abstract(article.get("abstract_sections", []))
+    return articles
+
+
 class Dataset:
     """A loaded mscdata package: typed tables, Article models, and lookups."""
 
@@ -96,26 +132,8 @@ class Dataset:
 
     def _assemble(self) -> list[Article]:
         from mscdata.models import Article
-        from mscdata.package import table_schemas
-        from mscdata.records import join_abstract
 
-        document = table_schemas()
-        root = document["resources"][0]["name"]
-        children: dict[str, dict[str, list[dict]]] = {}
-        for resource in document["resources"][1:]:
-            key = resource["schema"]["primaryKey"][0]
-            grouped = children.setdefault(resource["parentSlot"], {})
-            for row in self.tables.get(resource["name"], []):
-                item = {k: v for k, v in row.items() if k != key and v is not None}
-                grouped.setdefault(row[key], []).append(item)
-        articles = []
-        for row in self.tables.get(root, []):
-            data = {k: v for k, v in row.items() if v is not None}
-            for slot, grouped in children.items():
-                data[slot] = sorted(grouped.get(row["id"], []), key=lambda i: i["position"])
-            data["abstract"] = join_abstract(data.get("abstract_sections", []))
-            articles.append(Article.model_validate(data))
-        return articles
+        return [Article.model_validate(data) for data in nest_rows(self.tables)]
 
     def __len__(self) -> int:
         return len(self.articles)

@@ -31,7 +31,7 @@ from pydantic import (
 
 
 metamodel_version = "1.12.0"
-version = "0.1.0"
+version = "0.2.0"
 
 
 class ConfiguredBaseModel(BaseModel):
@@ -92,6 +92,62 @@ class SourceFormat(str, Enum):
     """
     Text of a PMC article page (starting "Skip to main content").
     """
+    pubmed_xml = "pubmed_xml"
+    """
+    PubMed XML (PubmedArticleSet from efetch, baseline and update files).
+    """
+    medline_text = "medline_text"
+    """
+    MEDLINE/PubMed text format (efetch rettype=medline, .nbib exports).
+    """
+    pmc_jats = "pmc_jats"
+    """
+    JATS or NLM archiving XML of a PMC article (.nxml, efetch db=pmc).
+    """
+    pubmed_html = "pubmed_html"
+    """
+    HTML of a legacy www.ncbi.nlm.nih.gov/pubmed article page.
+    """
+    html_meta = "html_meta"
+    """
+    HTML of an article page read through its citation_* / Dublin Core / JSON-LD metadata.
+    """
+
+
+class RecordType(str, Enum):
+    """
+    Kinds of records.
+    """
+    journal_article = "journal_article"
+    """
+    An article in a journal (PubmedArticle).
+    """
+    book = "book"
+    """
+    A whole book (PubmedBookArticle without a chapter).
+    """
+    book_chapter = "book_chapter"
+    """
+    A chapter or section of a book (PubmedBookArticle of a part).
+    """
+
+
+class IdentifierOrigin(str, Enum):
+    """
+    Places in a source where an article identifier is given.
+    """
+    article_id_list = "article_id_list"
+    """
+    PubMed's ArticleIdList, or JATS article-id elements.
+    """
+    elocation_id = "elocation_id"
+    """
+    An ELocationID of the article (electronic location, e.g. a DOI or PII).
+    """
+    citation = "citation"
+    """
+    Printed with the citation (a page's DOI line or identifier fields).
+    """
 
 
 class LinkRelation(str, Enum):
@@ -146,6 +202,54 @@ class LinkRelation(str, Enum):
     """
     This article is an expression of concern about the linked article.
     """
+    summary_for_patients_in = "summary_for_patients_in"
+    """
+    A summary for patients of this article is the linked article.
+    """
+    original_report_in = "original_report_in"
+    """
+    This article is a summary of the linked original report.
+    """
+    reprint_in = "reprint_in"
+    """
+    This article is reprinted as the linked article.
+    """
+    reprint_of = "reprint_of"
+    """
+    This article is a reprint of the linked article.
+    """
+    partial_retraction_in = "partial_retraction_in"
+    """
+    This article is partly retracted by the linked article.
+    """
+    partial_retraction_of = "partial_retraction_of"
+    """
+    This article partly retracts the linked article.
+    """
+    retracted_and_republished_in = "retracted_and_republished_in"
+    """
+    This article was retracted and republished as the linked article.
+    """
+    retracted_and_republished_from = "retracted_and_republished_from"
+    """
+    This article republishes the linked, retracted article.
+    """
+    corrected_and_republished_in = "corrected_and_republished_in"
+    """
+    This article was corrected and republished as the linked article.
+    """
+    corrected_and_republished_from = "corrected_and_republished_from"
+    """
+    This article republishes the linked article with corrections.
+    """
+    associated_dataset = "associated_dataset"
+    """
+    The linked record is a data set associated with this article.
+    """
+    associated_publication = "associated_publication"
+    """
+    The linked record is a publication associated with this article.
+    """
 
 
 
@@ -158,9 +262,18 @@ class Article(ConfiguredBaseModel):
     doi: Optional[str] = Field(default=None, description="""Digital Object Identifier without any \"doi:\" or https://doi.org/ prefix.""")
     pmcid: Optional[str] = Field(default=None, description="""PubMed Central identifier, with its PMC prefix.""")
     title: Optional[str] = Field(default=None, description="""Title of the article as published (English title in PubMed), inline markup stripped.""")
+    vernacular_title: Optional[str] = Field(default=None, description="""Title in the original language of a non-English article, as published.""")
     abstract: Optional[str] = Field(default=None, description="""The whole abstract as text; paragraphs (sections of a structured abstract) are separated by a blank line. Section labels appear here where the source prints them inline (\"Methods: …\"); abstract_sections holds every label. In the data package it is not a column: it is rebuilt from the abstract_sections table, which carries the publishers' licence apart from the bibliographic metadata.""")
+    record_type: Optional[RecordType] = Field(default=None, description="""Kind of record, when the source says (a journal article, a book, a book chapter).""")
     journal: Optional[str] = Field(default=None, description="""Abbreviated journal title (NLM ISO abbreviation, e.g. J Clin Med).""")
     journal_title: Optional[str] = Field(default=None, description="""Full journal title, when the source states it.""")
+    journal_issn: Optional[str] = Field(default=None, description="""ISSN of the journal as the source gives it (print or electronic).""")
+    journal_issn_linking: Optional[str] = Field(default=None, description="""Linking ISSN (ISSN-L) of the journal, when the source gives it.""")
+    nlm_unique_id: Optional[str] = Field(default=None, description="""NLM unique identifier of the journal (NlmUniqueID).""")
+    book_title: Optional[str] = Field(default=None, description="""Title of the book a book or chapter record belongs to.""")
+    publisher: Optional[str] = Field(default=None, description="""Name of the publisher, for books and chapters.""")
+    publisher_location: Optional[str] = Field(default=None, description="""Place of the publisher, for books and chapters.""")
+    isbns: Optional[list[str]] = Field(default=[], description="""ISBNs of a book, as printed.""")
     publication_year: Optional[int] = Field(default=None, description="""Year of publication, when the source states a single year.""", ge=1000, le=2999)
     publication_month: Optional[int] = Field(default=None, description="""Month of publication (1-12), only when the source states one month.""", ge=1, le=12)
     publication_day: Optional[int] = Field(default=None, description="""Day of the month of publication, only when the source states it.""", ge=1, le=31)
@@ -170,7 +283,9 @@ class Article(ConfiguredBaseModel):
     issue: Optional[str] = Field(default=None, description="""Journal issue as printed (may be a range, e.g. 1-2).""")
     pages: Optional[str] = Field(default=None, description="""Pages or article number as printed (e.g. 201-13, 6690, CD013342).""")
     publication_types: Optional[list[str]] = Field(default=[], description="""Publication types as PubMed names them (e.g. Review, Journal Article).""")
+    publication_type_uis: Optional[list[str]] = Field(default=[], description="""MeSH unique identifiers of the publication types, in the order of publication_types (empty when the source does not give them).""")
     languages: Optional[list[str]] = Field(default=[], description="""Languages of the article as the source names them (e.g. eng, Chinese).""")
+    citation_status: Optional[str] = Field(default=None, description="""Indexing status of the PubMed record (MEDLINE, PubMed-not-MEDLINE, In-Data-Review, In-Process, Publisher, …), when the source says.""")
     license: Optional[str] = Field(default=None, description="""The article's own licence (URL or text) when the source states it; null when the source says nothing.""")
     record_complete: Optional[bool] = Field(default=None, description="""True when the source text reached its natural end; False when it stops early (a copy of a page cut off), so later parts of the record may be missing.""")
     authors_complete: Optional[bool] = Field(default=None, description="""True when the author list is complete; False when the source shows only part of it (e.g. \"First Author et al.\"); null when the source cannot tell.""")
@@ -187,6 +302,8 @@ class Article(ConfiguredBaseModel):
     substances: Optional[list[Substance]] = Field(default=[], description="""Substances (chemicals) in the order listed.""")
     grants: Optional[list[Grant]] = Field(default=[], description="""Grants and funding in the order listed.""")
     linked_articles: Optional[list[LinkedArticle]] = Field(default=[], description="""Comments, errata, retractions and updates linked to the article.""")
+    identifiers: Optional[list[ArticleIdentifier]] = Field(default=[], description="""Every identifier of the article the source gives.""")
+    accessions: Optional[list[Accession]] = Field(default=[], description="""Data bank and registry accession numbers linked to the article.""")
     provenance: Optional[list[Provenance]] = Field(default=[], description="""The sources this record was read from.""")
 
     @field_validator('id')
@@ -241,6 +358,32 @@ class Article(ConfiguredBaseModel):
             raise ValueError(err_msg)
         return v
 
+    @field_validator('journal_issn')
+    def pattern_journal_issn(cls, v):
+        pattern=re.compile(r"^[0-9]{4}-[0-9]{3}[0-9X]$")
+        if isinstance(v, list):
+            for element in v:
+                if isinstance(element, str) and not pattern.search(element):
+                    err_msg = f"Invalid journal_issn format: {element}"
+                    raise ValueError(err_msg)
+        elif isinstance(v, str) and not pattern.search(v):
+            err_msg = f"Invalid journal_issn format: {v}"
+            raise ValueError(err_msg)
+        return v
+
+    @field_validator('journal_issn_linking')
+    def pattern_journal_issn_linking(cls, v):
+        pattern=re.compile(r"^[0-9]{4}-[0-9]{3}[0-9X]$")
+        if isinstance(v, list):
+            for element in v:
+                if isinstance(element, str) and not pattern.search(element):
+                    err_msg = f"Invalid journal_issn_linking format: {element}"
+                    raise ValueError(err_msg)
+        elif isinstance(v, str) and not pattern.search(v):
+            err_msg = f"Invalid journal_issn_linking format: {v}"
+            raise ValueError(err_msg)
+        return v
+
     @field_validator('electronic_date')
     def pattern_electronic_date(cls, v):
         pattern=re.compile(r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$")
@@ -267,6 +410,8 @@ class Author(ConfiguredBaseModel):
     suffix: Optional[str] = Field(default=None, description="""Name suffix such as Jr or 3rd, when the source states it.""")
     collective_name: Optional[str] = Field(default=None, description="""Name of a group author (consortium, committee, study group).""")
     orcid: Optional[str] = Field(default=None, description="""ORCID iD of a person, as the 16-character identifier without the https://orcid.org/ prefix.""")
+    equal_contribution: Optional[bool] = Field(default=None, description="""True when the source marks the author as an equal contributor.""")
+    affiliations: Optional[list[Affiliation]] = Field(default=[], description="""The author's affiliations, in the order printed.""")
 
     @field_validator('orcid')
     def pattern_orcid(cls, v):
@@ -282,12 +427,22 @@ class Author(ConfiguredBaseModel):
         return v
 
 
+class Affiliation(ConfiguredBaseModel):
+    """
+    One affiliation of an author, as printed (an author may have several).
+    """
+    position: int = Field(default=..., description="""1-based position of the item in its list, in the order of the source.""", ge=1)
+    text: str = Field(default=..., description="""Text of the item as printed.""")
+
+
 class AbstractSection(ConfiguredBaseModel):
     """
     One paragraph of an article's abstract; in a structured abstract each section is one paragraph with its label (e.g. Background, Methods).
     """
     position: int = Field(default=..., description="""1-based position of the item in its list, in the order of the source.""", ge=1)
     label: Optional[str] = Field(default=None, description="""A label as printed (a figure label such as Figure 1, or an abstract section label such as Methods).""")
+    nlm_category: Optional[str] = Field(default=None, description="""NLM's category of a structured abstract section (BACKGROUND, OBJECTIVE, METHODS, RESULTS, CONCLUSIONS, UNASSIGNED), when the source gives it.""")
+    abstract_type: Optional[str] = Field(default=None, description="""Kind of abstract this section belongs to when it is not the article's main abstract (e.g. Publisher, plain-language-summary, summary); null for the main abstract.""")
     text: str = Field(default=..., description="""Text of the item as printed.""")
     complete: bool = Field(default=..., description="""False when the source text ends inside this item, so its text may be cut short; True otherwise.""")
 
@@ -298,6 +453,8 @@ class Keyword(ConfiguredBaseModel):
     """
     position: int = Field(default=..., description="""1-based position of the item in its list, in the order of the source.""", ge=1)
     term: str = Field(default=..., description="""The keyword as published, case kept.""")
+    owner: Optional[str] = Field(default=None, description="""Who assigned the keyword (NLM, NOTNLM for authors' keywords, PIP, KIE, …).""")
+    major_topic: Optional[bool] = Field(default=None, description="""True when the keyword is marked as a major topic.""")
     complete: bool = Field(default=..., description="""False when the source text ends inside this item, so its text may be cut short; True otherwise.""")
 
 
@@ -368,9 +525,37 @@ class MeshHeading(ConfiguredBaseModel):
     """
     position: int = Field(default=..., description="""1-based position of the item in its list, in the order of the source.""", ge=1)
     descriptor: str = Field(default=..., description="""MeSH descriptor name.""")
+    descriptor_ui: Optional[str] = Field(default=None, description="""MeSH unique identifier of the descriptor (D followed by digits).""")
     descriptor_major_topic: Optional[bool] = Field(default=None, description="""True when the descriptor is a major topic of the article (marked * by PubMed).""")
     qualifier: Optional[str] = Field(default=None, description="""MeSH qualifier (subheading) name, when the heading has one.""")
+    qualifier_ui: Optional[str] = Field(default=None, description="""MeSH unique identifier of the qualifier (Q followed by digits).""")
     qualifier_major_topic: Optional[bool] = Field(default=None, description="""True when the qualifier is a major topic of the article; null without a qualifier.""")
+
+    @field_validator('descriptor_ui')
+    def pattern_descriptor_ui(cls, v):
+        pattern=re.compile(r"^D[0-9]{6,9}$")
+        if isinstance(v, list):
+            for element in v:
+                if isinstance(element, str) and not pattern.search(element):
+                    err_msg = f"Invalid descriptor_ui format: {element}"
+                    raise ValueError(err_msg)
+        elif isinstance(v, str) and not pattern.search(v):
+            err_msg = f"Invalid descriptor_ui format: {v}"
+            raise ValueError(err_msg)
+        return v
+
+    @field_validator('qualifier_ui')
+    def pattern_qualifier_ui(cls, v):
+        pattern=re.compile(r"^Q[0-9]{6,9}$")
+        if isinstance(v, list):
+            for element in v:
+                if isinstance(element, str) and not pattern.search(element):
+                    err_msg = f"Invalid qualifier_ui format: {element}"
+                    raise ValueError(err_msg)
+        elif isinstance(v, str) and not pattern.search(v):
+            err_msg = f"Invalid qualifier_ui format: {v}"
+            raise ValueError(err_msg)
+        return v
 
 
 class Substance(ConfiguredBaseModel):
@@ -379,6 +564,8 @@ class Substance(ConfiguredBaseModel):
     """
     position: int = Field(default=..., description="""1-based position of the item in its list, in the order of the source.""", ge=1)
     name: str = Field(default=..., description="""Name as printed.""")
+    registry_number: Optional[str] = Field(default=None, description="""Registry number of a substance (CAS or EC number, or 0 when none), as given.""")
+    ui: Optional[str] = Field(default=None, description="""MeSH unique identifier of the substance's concept, when given.""")
 
 
 class Grant(ConfiguredBaseModel):
@@ -387,6 +574,7 @@ class Grant(ConfiguredBaseModel):
     """
     position: int = Field(default=..., description="""1-based position of the item in its list, in the order of the source.""", ge=1)
     grant_id: Optional[str] = Field(default=None, description="""Grant number as printed.""")
+    acronym: Optional[str] = Field(default=None, description="""Acronym of the funding institute, as given (e.g. NS for NINDS).""")
     agency: Optional[str] = Field(default=None, description="""Funding agency as printed.""")
     country: Optional[str] = Field(default=None, description="""Country of the funding agency as printed.""")
     text: str = Field(default=..., description="""Text of the item as printed.""")
@@ -429,6 +617,25 @@ class LinkedArticle(ConfiguredBaseModel):
         return v
 
 
+class ArticleIdentifier(ConfiguredBaseModel):
+    """
+    Every identifier a source gives for the article (DOI, PII, PMCID, PMID, book accession, …), where it gave it, so that none is lost when one is chosen as the key.
+    """
+    position: int = Field(default=..., description="""1-based position of the item in its list, in the order of the source.""", ge=1)
+    id_type: str = Field(default=..., description="""Kind of identifier, as the source names it (doi, pii, pmc, pubmed, mid, …).""")
+    value: str = Field(default=..., description="""The identifier's value as given.""")
+    origin: Optional[IdentifierOrigin] = Field(default=None, description="""Where in the source the identifier was given.""")
+
+
+class Accession(ConfiguredBaseModel):
+    """
+    An accession number in a data bank or registry linked to the article (e.g. a ClinicalTrials.gov NCT number, a GenBank accession).
+    """
+    position: int = Field(default=..., description="""1-based position of the item in its list, in the order of the source.""", ge=1)
+    databank: str = Field(default=..., description="""Name of the data bank or registry (e.g. ClinicalTrials.gov, GENBANK).""")
+    accession_number: str = Field(default=..., description="""The accession number in that data bank.""")
+
+
 class Provenance(ConfiguredBaseModel):
     """
     Where an article record came from: one row per source the record was read from.
@@ -457,6 +664,7 @@ class Provenance(ConfiguredBaseModel):
 # see https://pydantic-docs.helpmanual.io/usage/models/#rebuilding-a-model
 Article.model_rebuild()
 Author.model_rebuild()
+Affiliation.model_rebuild()
 AbstractSection.model_rebuild()
 Keyword.model_rebuild()
 Figure.model_rebuild()
@@ -465,4 +673,6 @@ MeshHeading.model_rebuild()
 Substance.model_rebuild()
 Grant.model_rebuild()
 LinkedArticle.model_rebuild()
+ArticleIdentifier.model_rebuild()
+Accession.model_rebuild()
 Provenance.model_rebuild()

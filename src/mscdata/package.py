@@ -116,6 +116,18 @@ def _cell(value: Any, field: dict[str, Any], where: str) -> str:
     return str(value)
 
 
+def _items(article: Article, path: Sequence[str]) -> list[tuple[tuple, Any]]:
+    """Each object at ``path`` below an article, with the key of its parent row."""
+    level: list[tuple[tuple, Any]] = [((article.id,), article)]
+    for depth, slot in enumerate(path):
+        level = [
+            ((*keys, parent.position) if depth else keys, child)
+            for keys, parent in level
+            for child in getattr(parent, slot)
+        ]
+    return level
+
+
 def article_rows(
     articles: Sequence[Article], document: dict[str, Any]
 ) -> dict[str, list[list[str]]]:
@@ -123,20 +135,16 @@ def article_rows(
     tables: dict[str, list[list[str]]] = {}
     for resource in document["resources"]:
         fields = resource["schema"]["fields"]
-        names = [f["name"] for f in fields]
-        rows: list[list[str]] = [names]
-        parent = resource.get("parentSlot")
+        rows: list[list[str]] = [[f["name"] for f in fields]]
+        path = resource["path"]
         for article in articles:
-            items = [article] if parent is None else getattr(article, parent)
-            for item in items:
-                where = f"{article.id}: {resource['name']}"
-                cells = []
-                for field in fields:
-                    if parent is not None and field is fields[0]:
-                        cells.append(article.id)
-                    else:
-                        cells.append(_cell(getattr(item, field["name"]), field, where))
-                rows.append(cells)
+            where = f"{article.id}: {resource['name']}"
+            for keys, item in _items(article, path) if path else [((), article)]:
+                own = fields[len(keys) :]
+                rows.append(
+                    [str(k) for k in keys]
+                    + [_cell(getattr(item, f["name"]), f, where) for f in own]
+                )
         tables[resource["name"]] = rows
     return tables
 

@@ -47,8 +47,16 @@ def _number(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def join_abstract(sections: list[dict[str, Any]] | list[Any]) -> str | None:
-    """The whole abstract text: section texts separated by a blank line."""
-    texts = [s["text"] if isinstance(s, dict) else s.text for s in sections]
+    """The main abstract's text: its sections' texts separated by a blank line.
+
+    Sections of other abstracts (``abstract_type`` set, e.g. a plain-language summary)
+    stay in ``abstract_sections`` only.
+    """
+    texts = [
+        s["text"] if isinstance(s, dict) else s.text
+        for s in sections
+        if (s.get("abstract_type") if isinstance(s, dict) else s.abstract_type) is None
+    ]
     return "\n\n".join(texts) if texts else None
 
 

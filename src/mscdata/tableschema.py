@@ -2,9 +2,11 @@
 
 LinkML has no Table Schema generator, so this is ours. The tree root class (``Article``)
 becomes the ``articles`` table, keyed by its identifier. Every multivalued, inlined
-class-valued slot of the root (``authors``, ``keywords``, …) becomes a child table named
-after the slot, holding ``article_id`` (a foreign key to ``articles.id``) plus the class's
-own slots, keyed by (``article_id``, ``position``). Multivalued primitive slots become
+class-valued slot (``authors``, ``keywords``, …) becomes a child table named after the
+slot, holding ``article_id`` (a foreign key to ``articles.id``) plus the class's own
+slots, keyed by (``article_id``, ``position``); deeper levels (an author's
+``affiliations``) add the parent's position, e.g. (``article_id``, ``author_position``,
+``position``), with a foreign key to the parent table. Multivalued primitive slots become
 ``list`` fields; slots annotated ``tabular: derived`` are left out of the tables (their
 value is rebuilt from a child table on load).
 
@@ -109,69 +111,103 @@ class _Generator:
         return [
             s
             for s in self.view.class_induced_slots(class_name)
-            if not _is_derived(s)
-            and not (s.range in self.view.all_classes() and (s.inlined or s.inlined_as_list))
+            if not _is_derived(s) and not self._is_table_slot(s)
         ]
+
+    def _is_table_slot(self, slot: Any) -> bool:
+        return (
+            slot.range in self.view.all_classes()
+            and bool(slot.multivalued)
+            and bool(slot.inlined or slot.inlined_as_list)
+        )
 
     def resources(self) -> list[dict[str, Any]]:
         view = self.view
         root_cls = view.get_class(self.root)
         root_table = _snake_plural(self.root)
         id_slot = next(s for s in view.class_induced_slots(self.root) if s.identifier)
-        parent_key = f"{self.root.lower()}_{id_slot.name}"
-
-        root_fields = [self._field(s) for s in self._table_slots(self.root)]
+        id_field = self._field(id_slot)
+        parent_key = {
+            "name": f"{self.root.lower()}_{id_slot.name}",
+            "type": "string",
+            "description": f"Key of the {self.root.lower()} this row belongs to "
+            f"({root_table}.{id_slot.name}).",
+            "constraints": {"pattern": id_field["constraints"]["pattern"], "required": True},
+        }
         resources = [
             {
                 "name": root_table,
                 "class": self.root,
+                "path": [],
                 "description": " ".join((root_cls.description or "").split()),
                 "schema": {
-                    "fields": root_fields,
+                    "fields": [self._field(s) for s in self._table_slots(self.root)],
                     "missingValues": [""],
                     "primaryKey": [id_slot.name],
                 },
             }
         ]
-        id_field = self._field(id_slot)
-        for slot in view.class_induced_slots(self.root):
-            if slot.range not in view.all_classes() or not slot.multivalued:
+        self._add_children(self.root, root_table, [id_slot.name], [parent_key], [], resources)
+        return resources
+
+    def _add_children(
+        self,
+        class_name: str,
+        table: str,
+        table_key: list[str],
+        key_fields: list[dict[str, Any]],
+        path: list[str],
+        resources: list[dict[str, Any]],
+    ) -> None:
+        """One table per multivalued inlined class slot, nested to any depth.
+
+        A child row is keyed by its parent's key plus its own 1-based ``position``; a
+        grandchild (an author's affiliations) adds ``<parent>_position`` in between.
+        """
+        for slot in self.view.class_induced_slots(class_name):
+            if not self._is_table_slot(slot):
                 continue
-            cls = view.get_class(slot.range)
-            parent_field: dict[str, Any] = {
-                "name": parent_key,
-                "type": "string",
-                "description": f"Key of the {self.root.lower()} this row belongs to "
-                f"({root_table}.{id_slot.name}).",
-                "constraints": {
-                    "pattern": id_field["constraints"]["pattern"],
-                    "required": True,
-                },
-            }
-            fields = [parent_field] + [self._field(s) for s in self._table_slots(cls.name)]
-            names = [f["name"] for f in fields]
-            if "position" not in names:
+            cls = self.view.get_class(slot.range)
+            own = [self._field(s) for s in self._table_slots(cls.name)]
+            if "position" not in [f["name"] for f in own]:
                 raise ValueError(f"class {cls.name} needs a 'position' slot to be a child table")
+            fields = [dict(f) for f in key_fields] + own
+            key = [f["name"] for f in key_fields] + ["position"]
             resources.append(
                 {
                     "name": slot.name,
                     "class": cls.name,
-                    "parentSlot": slot.name,
+                    "path": [*path, slot.name],
                     "description": " ".join((cls.description or "").split()),
                     "schema": {
                         "fields": fields,
                         "missingValues": [""],
-                        "primaryKey": [parent_key, "position"],
+                        "primaryKey": key,
                         "foreignKeys": [
                             {
-                                "fields": [parent_key],
-                                "reference": {"resource": root_table, "fields": [id_slot.name]},
+                                "fields": [f["name"] for f in key_fields],
+                                "reference": {"resource": table, "fields": table_key},
                             }
                         ],
                     },
                 }
             )
-        return resources
+            singular = "".join(f"_{c.lower()}" if c.isupper() else c for c in cls.name).lstrip("_")
+            position_field = {
+                "name": f"{singular}_position",
+                "type": "integer",
+                "description": f"Position of the {singular.replace('_', ' ')} this row "
+                f"belongs to ({slot.name}.position).",
+                "constraints": {"minimum": 1, "required": True},
+            }
+            self._add_children(
+                cls.name,
+                slot.name,
+                key,
+                [*key_fields, position_field],
+                [*path, slot.name],
+                resources,
+            )
 
     def document(self) -> dict[str, Any]:
         schema = self.view.schema

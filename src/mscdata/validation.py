@@ -208,12 +208,12 @@ def _semantic_issues(
         if name in skip or name not in resources:
             continue
         model = getattr(models, resource["class"])
-        is_child = "parentSlot" in resource
-        positions: dict[str, list[tuple[int, int]]] = {}
+        parent_keys = resource["schema"]["primaryKey"][:-1] if resource["path"] else []
+        positions: dict[tuple, list[tuple[int, int]]] = {}
         for row_number, row in read_table(base, resources[name]):
             data = {k: v for k, v in row.items() if v is not None}
-            if is_child:
-                parent = data.pop(resource["schema"]["primaryKey"][0], None)
+            if parent_keys:
+                parent = tuple(data.pop(k, None) for k in parent_keys)
                 if isinstance(data.get("position"), int):
                     positions.setdefault(parent, []).append((data["position"], row_number))
             elif "id" not in data:
@@ -238,8 +238,9 @@ def _semantic_issues(
                     issues.append(
                         Issue(
                             "position-gap",
-                            f"positions of article {parent} must run 1..{len(found)} without gaps; "
-                            f"found {position} where {expected_position} was due",
+                            f"positions under {'/'.join(map(str, parent))} must run "
+                            f"1..{len(found)} without gaps; found {position} where "
+                            f"{expected_position} was due",
                             resource=name,
                             row=row_number,
                             field="position",

@@ -15,19 +15,29 @@ __version__ = "0.2.0"
 __all__ = [
     "BuildError",
     "Dataset",
+    "Deletion",
     "MscdataError",
     "PackageError",
     "ParseError",
+    "ReadResult",
+    "RecordFailure",
     "ValidationReport",
     "__version__",
     "build",
+    "iter_events",
     "load",
     "parse",
+    "read",
     "validate",
 ]
 
 _LAZY = {
     "parse": ("mscdata.parsers", "parse"),
+    "read": ("mscdata.parsers", "read"),
+    "iter_events": ("mscdata.parsers", "iter_events"),
+    "ReadResult": ("mscdata.records", "ReadResult"),
+    "Deletion": ("mscdata.records", "Deletion"),
+    "RecordFailure": ("mscdata.records", "RecordFailure"),
     "build": ("mscdata.package", "build"),
     "validate": ("mscdata.validation", "validate"),
     "ValidationReport": ("mscdata.validation", "ValidationReport"),
@@ -38,7 +48,8 @@ _LAZY = {
 if TYPE_CHECKING:
     from mscdata.dataset import Dataset, load
     from mscdata.package import build
-    from mscdata.parsers import parse
+    from mscdata.parsers import iter_events, parse, read
+    from mscdata.records import Deletion, ReadResult, RecordFailure
     from mscdata.validation import ValidationReport, validate
 
 

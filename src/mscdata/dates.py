@@ -53,7 +53,8 @@ class PartialDate(NamedTuple):
         return text
 
 
-def _checked(year: int, month: int | None, day: int | None) -> PartialDate:
+def checked_date(year: int, month: int | None, day: int | None) -> PartialDate:
+    """A partial date from its parts, dropping a month or day that does not exist."""
     if month is None or not 1 <= month <= 12:
         return PartialDate(year)
     if day is not None:
@@ -85,7 +86,7 @@ def parse_partial_date(text: str | None) -> PartialDate:
         if month is None:
             return PartialDate(year)
         day = int(m.group("day")) if m.group("day") else None
-        return _checked(year, month, day)
+        return checked_date(year, month, day)
     years = set(_ANY_YEAR.findall(text))
     if len(years) == 1 and _ANY_YEAR.match(text):
         return PartialDate(int(years.pop()))

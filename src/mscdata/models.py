@@ -39,7 +39,7 @@ class ConfiguredBaseModel(BaseModel):
         serialize_by_alias = True,
         validate_by_name = True,
         validate_assignment = True,
-        validate_default = True,
+        validate_default = False,
         extra = "forbid",
         arbitrary_types_allowed = True,
         use_enum_values = True,
@@ -257,18 +257,18 @@ class Article(ConfiguredBaseModel):
     """
     One scholarly article (or book or chapter), identified by a CURIE: pmid:<n> when the PMID is known, else doi:<doi>, else pmc:PMC<n>.
     """
-    id: str = Field(default=..., description="""The article's key, a CURIE: pmid:<n> when the PMID is known, else doi:<doi>, else pmc:PMC<n>.""")
-    pmid: Optional[str] = Field(default=None, description="""PubMed identifier, as stated by the source (never guessed).""")
-    doi: Optional[str] = Field(default=None, description="""Digital Object Identifier without any \"doi:\" or https://doi.org/ prefix.""")
-    pmcid: Optional[str] = Field(default=None, description="""PubMed Central identifier, with its PMC prefix.""")
+    id: str = Field(default=..., description="""The article's key, a CURIE: pmid:<n> when the PMID is known, else doi:<doi>, else pmc:PMC<n>.""", pattern=r"^(pmid:[1-9][0-9]{0,8}|doi:10\.[0-9]{4,9}(\.[0-9]+)*/\S+|pmc:PMC[1-9][0-9]*)$")
+    pmid: Optional[str] = Field(default=None, description="""PubMed identifier, as stated by the source (never guessed).""", pattern=r"^[1-9][0-9]{0,8}$")
+    doi: Optional[str] = Field(default=None, description="""Digital Object Identifier without any \"doi:\" or https://doi.org/ prefix.""", pattern=r"^10\.[0-9]{4,9}(\.[0-9]+)*/\S+$")
+    pmcid: Optional[str] = Field(default=None, description="""PubMed Central identifier, with its PMC prefix.""", pattern=r"^PMC[1-9][0-9]*$")
     title: Optional[str] = Field(default=None, description="""Title of the article as published (English title in PubMed), inline markup stripped.""")
     vernacular_title: Optional[str] = Field(default=None, description="""Title in the original language of a non-English article, as published.""")
     abstract: Optional[str] = Field(default=None, description="""The whole abstract as text; paragraphs (sections of a structured abstract) are separated by a blank line. Section labels appear here where the source prints them inline (\"Methods: …\"); abstract_sections holds every label. In the data package it is not a column: it is rebuilt from the abstract_sections table, which carries the publishers' licence apart from the bibliographic metadata.""")
     record_type: Optional[RecordType] = Field(default=None, description="""Kind of record, when the source says (a journal article, a book, a book chapter).""")
     journal: Optional[str] = Field(default=None, description="""Abbreviated journal title (NLM ISO abbreviation, e.g. J Clin Med).""")
     journal_title: Optional[str] = Field(default=None, description="""Full journal title, when the source states it.""")
-    journal_issn: Optional[str] = Field(default=None, description="""ISSN of the journal as the source gives it (print or electronic).""")
-    journal_issn_linking: Optional[str] = Field(default=None, description="""Linking ISSN (ISSN-L) of the journal, when the source gives it.""")
+    journal_issn: Optional[str] = Field(default=None, description="""ISSN of the journal as the source gives it (print or electronic).""", pattern=r"^[0-9]{4}-[0-9]{3}[0-9X]$")
+    journal_issn_linking: Optional[str] = Field(default=None, description="""Linking ISSN (ISSN-L) of the journal, when the source gives it.""", pattern=r"^[0-9]{4}-[0-9]{3}[0-9X]$")
     nlm_unique_id: Optional[str] = Field(default=None, description="""NLM unique identifier of the journal (NlmUniqueID).""")
     book_title: Optional[str] = Field(default=None, description="""Title of the book a book or chapter record belongs to.""")
     publisher: Optional[str] = Field(default=None, description="""Name of the publisher, for books and chapters.""")
@@ -278,7 +278,7 @@ class Article(ConfiguredBaseModel):
     publication_month: Optional[int] = Field(default=None, description="""Month of publication (1-12), only when the source states one month.""", ge=1, le=12)
     publication_day: Optional[int] = Field(default=None, description="""Day of the month of publication, only when the source states it.""", ge=1, le=31)
     publication_date_text: Optional[str] = Field(default=None, description="""The publication date exactly as the source prints it (e.g. 2013 Oct 23, 1998 Jan-Feb, 2013 Spring), so that no precision is lost or invented.""")
-    electronic_date: Optional[str] = Field(default=None, description="""Date of electronic publication (Epub) as a partial ISO 8601 date: YYYY, YYYY-MM or YYYY-MM-DD, at the precision the source states.""")
+    electronic_date: Optional[str] = Field(default=None, description="""Date of electronic publication (Epub) as a partial ISO 8601 date: YYYY, YYYY-MM or YYYY-MM-DD, at the precision the source states.""", pattern=r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$")
     volume: Optional[str] = Field(default=None, description="""Journal volume as printed (may hold a supplement, e.g. 8 Suppl 2).""")
     issue: Optional[str] = Field(default=None, description="""Journal issue as printed (may be a range, e.g. 1-2).""")
     pages: Optional[str] = Field(default=None, description="""Pages or article number as printed (e.g. 201-13, 6690, CD013342).""")
@@ -306,96 +306,19 @@ class Article(ConfiguredBaseModel):
     accessions: Optional[list[Accession]] = Field(default=[], description="""Data bank and registry accession numbers linked to the article.""")
     provenance: Optional[list[Provenance]] = Field(default=[], description="""The sources this record was read from.""")
 
-    @field_validator('id')
-    def pattern_id(cls, v):
-        pattern=re.compile(r"^(pmid:[1-9][0-9]{0,8}|doi:10\.[0-9]{4,9}(\.[0-9]+)*/\S+|pmc:PMC[1-9][0-9]*)$")
-        if isinstance(v, list):
-            for element in v:
-                if isinstance(element, str) and not pattern.search(element):
-                    err_msg = f"Invalid id format: {element}"
-                    raise ValueError(err_msg)
-        elif isinstance(v, str) and not pattern.search(v):
-            err_msg = f"Invalid id format: {v}"
-            raise ValueError(err_msg)
-        return v
+    
 
-    @field_validator('pmid')
-    def pattern_pmid(cls, v):
-        pattern=re.compile(r"^[1-9][0-9]{0,8}$")
-        if isinstance(v, list):
-            for element in v:
-                if isinstance(element, str) and not pattern.search(element):
-                    err_msg = f"Invalid pmid format: {element}"
-                    raise ValueError(err_msg)
-        elif isinstance(v, str) and not pattern.search(v):
-            err_msg = f"Invalid pmid format: {v}"
-            raise ValueError(err_msg)
-        return v
+    
 
-    @field_validator('doi')
-    def pattern_doi(cls, v):
-        pattern=re.compile(r"^10\.[0-9]{4,9}(\.[0-9]+)*/\S+$")
-        if isinstance(v, list):
-            for element in v:
-                if isinstance(element, str) and not pattern.search(element):
-                    err_msg = f"Invalid doi format: {element}"
-                    raise ValueError(err_msg)
-        elif isinstance(v, str) and not pattern.search(v):
-            err_msg = f"Invalid doi format: {v}"
-            raise ValueError(err_msg)
-        return v
+    
 
-    @field_validator('pmcid')
-    def pattern_pmcid(cls, v):
-        pattern=re.compile(r"^PMC[1-9][0-9]*$")
-        if isinstance(v, list):
-            for element in v:
-                if isinstance(element, str) and not pattern.search(element):
-                    err_msg = f"Invalid pmcid format: {element}"
-                    raise ValueError(err_msg)
-        elif isinstance(v, str) and not pattern.search(v):
-            err_msg = f"Invalid pmcid format: {v}"
-            raise ValueError(err_msg)
-        return v
+    
 
-    @field_validator('journal_issn')
-    def pattern_journal_issn(cls, v):
-        pattern=re.compile(r"^[0-9]{4}-[0-9]{3}[0-9X]$")
-        if isinstance(v, list):
-            for element in v:
-                if isinstance(element, str) and not pattern.search(element):
-                    err_msg = f"Invalid journal_issn format: {element}"
-                    raise ValueError(err_msg)
-        elif isinstance(v, str) and not pattern.search(v):
-            err_msg = f"Invalid journal_issn format: {v}"
-            raise ValueError(err_msg)
-        return v
+    
 
-    @field_validator('journal_issn_linking')
-    def pattern_journal_issn_linking(cls, v):
-        pattern=re.compile(r"^[0-9]{4}-[0-9]{3}[0-9X]$")
-        if isinstance(v, list):
-            for element in v:
-                if isinstance(element, str) and not pattern.search(element):
-                    err_msg = f"Invalid journal_issn_linking format: {element}"
-                    raise ValueError(err_msg)
-        elif isinstance(v, str) and not pattern.search(v):
-            err_msg = f"Invalid journal_issn_linking format: {v}"
-            raise ValueError(err_msg)
-        return v
+    
 
-    @field_validator('electronic_date')
-    def pattern_electronic_date(cls, v):
-        pattern=re.compile(r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$")
-        if isinstance(v, list):
-            for element in v:
-                if isinstance(element, str) and not pattern.search(element):
-                    err_msg = f"Invalid electronic_date format: {element}"
-                    raise ValueError(err_msg)
-        elif isinstance(v, str) and not pattern.search(v):
-            err_msg = f"Invalid electronic_date format: {v}"
-            raise ValueError(err_msg)
-        return v
+    
 
 
 class Author(ConfiguredBaseModel):
@@ -409,22 +332,11 @@ class Author(ConfiguredBaseModel):
     initials: Optional[str] = Field(default=None, description="""Initials of the given names, when the source states them.""")
     suffix: Optional[str] = Field(default=None, description="""Name suffix such as Jr or 3rd, when the source states it.""")
     collective_name: Optional[str] = Field(default=None, description="""Name of a group author (consortium, committee, study group).""")
-    orcid: Optional[str] = Field(default=None, description="""ORCID iD of a person, as the 16-character identifier without the https://orcid.org/ prefix.""")
+    orcid: Optional[str] = Field(default=None, description="""ORCID iD of a person, as the 16-character identifier without the https://orcid.org/ prefix.""", pattern=r"^[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9X]$")
     equal_contribution: Optional[bool] = Field(default=None, description="""True when the source marks the author as an equal contributor.""")
     affiliations: Optional[list[Affiliation]] = Field(default=[], description="""The author's affiliations, in the order printed.""")
 
-    @field_validator('orcid')
-    def pattern_orcid(cls, v):
-        pattern=re.compile(r"^[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9X]$")
-        if isinstance(v, list):
-            for element in v:
-                if isinstance(element, str) and not pattern.search(element):
-                    err_msg = f"Invalid orcid format: {element}"
-                    raise ValueError(err_msg)
-        elif isinstance(v, str) and not pattern.search(v):
-            err_msg = f"Invalid orcid format: {v}"
-            raise ValueError(err_msg)
-        return v
+    
 
 
 class Affiliation(ConfiguredBaseModel):
@@ -474,49 +386,16 @@ class Reference(ConfiguredBaseModel):
     """
     position: int = Field(default=..., description="""1-based position of the item in its list, in the order of the source.""", ge=1)
     citation: str = Field(default=..., description="""The citation text as printed, without link labels such as \"- DOI - PubMed\".""")
-    doi: Optional[str] = Field(default=None, description="""Digital Object Identifier without any \"doi:\" or https://doi.org/ prefix.""")
-    pmid: Optional[str] = Field(default=None, description="""PubMed identifier, as stated by the source (never guessed).""")
-    pmcid: Optional[str] = Field(default=None, description="""PubMed Central identifier, with its PMC prefix.""")
+    doi: Optional[str] = Field(default=None, description="""Digital Object Identifier without any \"doi:\" or https://doi.org/ prefix.""", pattern=r"^10\.[0-9]{4,9}(\.[0-9]+)*/\S+$")
+    pmid: Optional[str] = Field(default=None, description="""PubMed identifier, as stated by the source (never guessed).""", pattern=r"^[1-9][0-9]{0,8}$")
+    pmcid: Optional[str] = Field(default=None, description="""PubMed Central identifier, with its PMC prefix.""", pattern=r"^PMC[1-9][0-9]*$")
     complete: bool = Field(default=..., description="""False when the source text ends inside this item, so its text may be cut short; True otherwise.""")
 
-    @field_validator('doi')
-    def pattern_doi(cls, v):
-        pattern=re.compile(r"^10\.[0-9]{4,9}(\.[0-9]+)*/\S+$")
-        if isinstance(v, list):
-            for element in v:
-                if isinstance(element, str) and not pattern.search(element):
-                    err_msg = f"Invalid doi format: {element}"
-                    raise ValueError(err_msg)
-        elif isinstance(v, str) and not pattern.search(v):
-            err_msg = f"Invalid doi format: {v}"
-            raise ValueError(err_msg)
-        return v
+    
 
-    @field_validator('pmid')
-    def pattern_pmid(cls, v):
-        pattern=re.compile(r"^[1-9][0-9]{0,8}$")
-        if isinstance(v, list):
-            for element in v:
-                if isinstance(element, str) and not pattern.search(element):
-                    err_msg = f"Invalid pmid format: {element}"
-                    raise ValueError(err_msg)
-        elif isinstance(v, str) and not pattern.search(v):
-            err_msg = f"Invalid pmid format: {v}"
-            raise ValueError(err_msg)
-        return v
+    
 
-    @field_validator('pmcid')
-    def pattern_pmcid(cls, v):
-        pattern=re.compile(r"^PMC[1-9][0-9]*$")
-        if isinstance(v, list):
-            for element in v:
-                if isinstance(element, str) and not pattern.search(element):
-                    err_msg = f"Invalid pmcid format: {element}"
-                    raise ValueError(err_msg)
-        elif isinstance(v, str) and not pattern.search(v):
-            err_msg = f"Invalid pmcid format: {v}"
-            raise ValueError(err_msg)
-        return v
+    
 
 
 class MeshHeading(ConfiguredBaseModel):
@@ -525,37 +404,15 @@ class MeshHeading(ConfiguredBaseModel):
     """
     position: int = Field(default=..., description="""1-based position of the item in its list, in the order of the source.""", ge=1)
     descriptor: str = Field(default=..., description="""MeSH descriptor name.""")
-    descriptor_ui: Optional[str] = Field(default=None, description="""MeSH unique identifier of the descriptor (D followed by digits).""")
+    descriptor_ui: Optional[str] = Field(default=None, description="""MeSH unique identifier of the descriptor (D followed by digits).""", pattern=r"^D[0-9]{6,9}$")
     descriptor_major_topic: Optional[bool] = Field(default=None, description="""True when the descriptor is a major topic of the article (marked * by PubMed).""")
     qualifier: Optional[str] = Field(default=None, description="""MeSH qualifier (subheading) name, when the heading has one.""")
-    qualifier_ui: Optional[str] = Field(default=None, description="""MeSH unique identifier of the qualifier (Q followed by digits).""")
+    qualifier_ui: Optional[str] = Field(default=None, description="""MeSH unique identifier of the qualifier (Q followed by digits).""", pattern=r"^Q[0-9]{6,9}$")
     qualifier_major_topic: Optional[bool] = Field(default=None, description="""True when the qualifier is a major topic of the article; null without a qualifier.""")
 
-    @field_validator('descriptor_ui')
-    def pattern_descriptor_ui(cls, v):
-        pattern=re.compile(r"^D[0-9]{6,9}$")
-        if isinstance(v, list):
-            for element in v:
-                if isinstance(element, str) and not pattern.search(element):
-                    err_msg = f"Invalid descriptor_ui format: {element}"
-                    raise ValueError(err_msg)
-        elif isinstance(v, str) and not pattern.search(v):
-            err_msg = f"Invalid descriptor_ui format: {v}"
-            raise ValueError(err_msg)
-        return v
+    
 
-    @field_validator('qualifier_ui')
-    def pattern_qualifier_ui(cls, v):
-        pattern=re.compile(r"^Q[0-9]{6,9}$")
-        if isinstance(v, list):
-            for element in v:
-                if isinstance(element, str) and not pattern.search(element):
-                    err_msg = f"Invalid qualifier_ui format: {element}"
-                    raise ValueError(err_msg)
-        elif isinstance(v, str) and not pattern.search(v):
-            err_msg = f"Invalid qualifier_ui format: {v}"
-            raise ValueError(err_msg)
-        return v
+    
 
 
 class Substance(ConfiguredBaseModel):
@@ -587,34 +444,12 @@ class LinkedArticle(ConfiguredBaseModel):
     position: int = Field(default=..., description="""1-based position of the item in its list, in the order of the source.""", ge=1)
     relation: LinkRelation = Field(default=..., description="""How the linked article relates to this one.""")
     citation: str = Field(default=..., description="""The citation text as printed, without link labels such as \"- DOI - PubMed\".""")
-    pmid: Optional[str] = Field(default=None, description="""PubMed identifier, as stated by the source (never guessed).""")
-    doi: Optional[str] = Field(default=None, description="""Digital Object Identifier without any \"doi:\" or https://doi.org/ prefix.""")
+    pmid: Optional[str] = Field(default=None, description="""PubMed identifier, as stated by the source (never guessed).""", pattern=r"^[1-9][0-9]{0,8}$")
+    doi: Optional[str] = Field(default=None, description="""Digital Object Identifier without any \"doi:\" or https://doi.org/ prefix.""", pattern=r"^10\.[0-9]{4,9}(\.[0-9]+)*/\S+$")
 
-    @field_validator('pmid')
-    def pattern_pmid(cls, v):
-        pattern=re.compile(r"^[1-9][0-9]{0,8}$")
-        if isinstance(v, list):
-            for element in v:
-                if isinstance(element, str) and not pattern.search(element):
-                    err_msg = f"Invalid pmid format: {element}"
-                    raise ValueError(err_msg)
-        elif isinstance(v, str) and not pattern.search(v):
-            err_msg = f"Invalid pmid format: {v}"
-            raise ValueError(err_msg)
-        return v
+    
 
-    @field_validator('doi')
-    def pattern_doi(cls, v):
-        pattern=re.compile(r"^10\.[0-9]{4,9}(\.[0-9]+)*/\S+$")
-        if isinstance(v, list):
-            for element in v:
-                if isinstance(element, str) and not pattern.search(element):
-                    err_msg = f"Invalid doi format: {element}"
-                    raise ValueError(err_msg)
-        elif isinstance(v, str) and not pattern.search(v):
-            err_msg = f"Invalid doi format: {v}"
-            raise ValueError(err_msg)
-        return v
+    
 
 
 class ArticleIdentifier(ConfiguredBaseModel):
@@ -644,20 +479,9 @@ class Provenance(ConfiguredBaseModel):
     source_format: SourceFormat = Field(default=..., description="""Format of the source the record was read from.""")
     source_file: Optional[str] = Field(default=None, description="""File name of the source (no directories), when read from a file.""")
     source_url: Optional[str] = Field(default=None, description="""URL the source was retrieved from, when known.""")
-    source_sha256: str = Field(default=..., description="""SHA-256 of the source bytes, as 64 lower-case hexadecimal digits.""")
+    source_sha256: str = Field(default=..., description="""SHA-256 of the source bytes, as 64 lower-case hexadecimal digits.""", pattern=r"^[0-9a-f]{64}$")
 
-    @field_validator('source_sha256')
-    def pattern_source_sha256(cls, v):
-        pattern=re.compile(r"^[0-9a-f]{64}$")
-        if isinstance(v, list):
-            for element in v:
-                if isinstance(element, str) and not pattern.search(element):
-                    err_msg = f"Invalid source_sha256 format: {element}"
-                    raise ValueError(err_msg)
-        elif isinstance(v, str) and not pattern.search(v):
-            err_msg = f"Invalid source_sha256 format: {v}"
-            raise ValueError(err_msg)
-        return v
+    
 
 
 # Model rebuild

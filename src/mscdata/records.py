@@ -8,23 +8,14 @@ turning a validation failure into a located :class:`~mscdata.errors.ParseError`.
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from mscdata.errors import ParseError
 from mscdata.identifiers import article_key
 
-CHILD_SLOTS = (
-    "authors",
-    "abstract_sections",
-    "keywords",
-    "figures",
-    "references",
-    "mesh_headings",
-    "substances",
-    "grants",
-    "linked_articles",
-    "provenance",
-)
+if TYPE_CHECKING:
+    from mscdata.models import Article
 
 
 def _clean(value: Any) -> Any:
@@ -32,11 +23,14 @@ def _clean(value: Any) -> Any:
         value = value.strip()
         return value or None
     if isinstance(value, list):
+        if value and all(isinstance(v, dict) for v in value):
+            return _number(value)
         return [v for v in (_clean(v) for v in value) if v is not None]
     return value
 
 
 def _number(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Children with 1-based positions, at every depth, empty values dropped."""
     numbered = []
     for position, item in enumerate(items, start=1):
         cleaned = {k: _clean(v) for k, v in item.items()}
@@ -60,21 +54,37 @@ def join_abstract(sections: list[dict[str, Any]] | list[Any]) -> str | None:
     return "\n\n".join(texts) if texts else None
 
 
-def make_article(fields: dict[str, Any], *, source: str, provenance: dict[str, Any]):
-    """Validate a parser's findings as an :class:`mscdata.models.Article`.
+def _positions(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Children numbered 1..n at every depth, for readers whose values are already clean."""
+    return [
+        {
+            "position": position,
+            **{
+                k: _positions(v) if isinstance(v, list) and v and isinstance(v[0], dict) else v
+                for k, v in item.items()
+            },
+        }
+        for position, item in enumerate(items, start=1)
+    ]
 
-    Raises ParseError naming the source and the offending field when the findings
-    break the schema (e.g. a DOI that is not a DOI), or when no identifier is known.
+
+def article_data(
+    fields: dict[str, Any], *, source: str, provenance: dict[str, Any], clean: bool = True
+) -> dict[str, Any]:
+    """A parser's findings as the data of an Article: children numbered, key derived.
+
+    ``clean=False`` is for readers that never give empty or padded strings. Raises
+    ParseError when no identifier is known.
     """
-    from pydantic import ValidationError
-
-    from mscdata.models import Article
-
-    data = {k: _clean(v) for k, v in fields.items() if k not in CHILD_SLOTS}
-    data = {k: v for k, v in data.items() if v is not None and v != []}
-    for slot in CHILD_SLOTS:
-        if slot != "provenance" and fields.get(slot):
-            data[slot] = _number(fields[slot])
+    if clean:
+        data = {k: _clean(v) for k, v in fields.items() if k != "provenance"}
+        data = {k: v for k, v in data.items() if v is not None and v != []}
+    else:  # the reader gives no empty strings: only number the children
+        data = {
+            k: _positions(v) if isinstance(v, list) and v and isinstance(v[0], dict) else v
+            for k, v in fields.items()
+            if v is not None and k != "provenance"
+        }
     if data.get("abstract_sections"):
         data["abstract"] = join_abstract(data["abstract_sections"])
     data["provenance"] = _number([provenance])
@@ -86,6 +96,19 @@ def make_article(fields: dict[str, Any], *, source: str, provenance: dict[str, A
             source=source,
         )
     data["id"] = key
+    return data
+
+
+def validate_article(data: dict[str, Any], *, source: str):
+    """Validate article data as an :class:`mscdata.models.Article`.
+
+    Raises ParseError naming the source and the offending field when the data breaks
+    the schema (e.g. a DOI that is not a DOI).
+    """
+    from pydantic import ValidationError
+
+    from mscdata.models import Article
+
     try:
         return Article.model_validate(data)
     except ValidationError as error:
@@ -95,3 +118,93 @@ def make_article(fields: dict[str, Any], *, source: str, provenance: dict[str, A
         raise ParseError(
             f"field {where}: {first['msg']} (found {value!r})", source=source
         ) from None
+
+
+def make_article(
+    fields: dict[str, Any], *, source: str, provenance: dict[str, Any], clean: bool = True
+):
+    """A parser's findings as a validated :class:`mscdata.models.Article`."""
+    data = article_data(fields, source=source, provenance=provenance, clean=clean)
+    return validate_article(data, source=source)
+
+
+def construct_validated(model: type, data: dict[str, Any]):
+    """Rebuild a model from data that already passed its validation, without validating
+    again (for records validated in a worker process and sent back as plain data)."""
+    nested = _nested_models(model)
+    values = dict(data)
+    for name, child in nested.items():
+        if name in values:
+            values[name] = [construct_validated(child, item) for item in values[name]]
+    return model.model_construct(**values)
+
+
+_NESTED: dict[type, dict[str, type]] = {}
+
+
+def _nested_models(model: type) -> dict[str, type]:
+    if model not in _NESTED:
+        from typing import get_args
+
+        from pydantic import BaseModel
+
+        nested = {}
+        for name, info in model.model_fields.items():
+            for argument in get_args(info.annotation):
+                inner = get_args(argument) or (argument,)
+                for candidate in inner:
+                    if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+                        nested[name] = candidate
+        _NESTED[model] = nested
+    return _NESTED[model]
+
+
+@dataclass(frozen=True)
+class Deletion:
+    """A ``DeleteCitation`` entry: NLM withdrew this PMID; it is reported, never dropped."""
+
+    pmid: str
+    source: str
+    record: int | None = None
+
+
+@dataclass(frozen=True)
+class RecordFailure:
+    """A record that could not be read, located by source, record number, PMID and line."""
+
+    source: str
+    record: int | None
+    pmid: str | None
+    line: int | None
+    reason: str
+
+    def describe(self) -> str:
+        """The failure without its file and line: ``record 3 PMID 123: reason``."""
+        what = []
+        if self.record is not None:
+            what.append(f"record {self.record}")
+        if self.pmid:
+            what.append(f"PMID {self.pmid}")
+        return f"{' '.join(what) + ': ' if what else ''}{self.reason}"
+
+    def __str__(self) -> str:
+        where = self.source if self.line is None else f"{self.source}:{self.line}"
+        return f"{where}: {self.describe()}"
+
+
+@dataclass
+class ReadResult:
+    """Everything read from one source: articles, deletions and failed records."""
+
+    articles: list[Article] = field(default_factory=list)
+    deletions: list[Deletion] = field(default_factory=list)
+    failures: list[RecordFailure] = field(default_factory=list)
+
+    def add(self, event: Any) -> None:
+        """File one event from a reader under its kind."""
+        if isinstance(event, Deletion):
+            self.deletions.append(event)
+        elif isinstance(event, RecordFailure):
+            self.failures.append(event)
+        else:
+            self.articles.append(event)

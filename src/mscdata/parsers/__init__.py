@@ -1,110 +1,211 @@
-"""Parsers: one module per input format, behind one entry point, :func:`parse`.
+"""Parsers: one module per input format, behind one entry point.
 
-Each format module turns a source's text into the Article's fields; the shared layer
-(:mod:`mscdata.records`) numbers children, derives the key and validates the models.
+* :func:`read` gives everything a source holds: articles, deletions (PubMed
+  ``DeleteCitation``) and the records that failed, each located;
+* :func:`parse` gives the articles, and raises :class:`~mscdata.ParseError` when any
+  record failed;
+* :func:`iter_events` streams them, for files too big to hold.
+
+The format is told from the content (gzip undone first), never from the file name;
+``format=`` overrides it. Each format module turns what it reads into the Article's
+fields; :mod:`mscdata.records` numbers children, derives the key and validates.
 """
 
 from __future__ import annotations
 
 import gzip
 import hashlib
+import io
 import os
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from mscdata.errors import ParseError
 from mscdata.identifiers import ids_from_url
 from mscdata.parsers import detect
+from mscdata.parsers.detect import decode
+from mscdata.records import Deletion, ReadResult, RecordFailure
 
 if TYPE_CHECKING:
     from mscdata.models import Article
 
 Source = str | bytes | os.PathLike
+_PEEK = 1 << 16
 
 
-def _readers() -> dict[str, Callable[[str, str], dict[str, Any]]]:
-    from mscdata.parsers import pmc_page, pubmed_page
+@dataclass(frozen=True)
+class _Input:
+    """A source opened for reading: its name, file name, digest and a stream factory."""
 
-    return {
-        detect.PMC_PAGE: pmc_page.read_pmc,
-        detect.CHROME: pubmed_page.read_chrome,
-        detect.PLAIN: pubmed_page.read_plain,
-        detect.COMPACT: pubmed_page.read_compact,
-        detect.LEGACY: pubmed_page.read_legacy,
-    }
+    name: str
+    file_name: str | None
+    sha256: str
+    size: int
+    data: bytes | None  # the bytes, for sources given in memory
+    path: Path | None
+
+    def open(self) -> IO[bytes]:
+        raw: IO[bytes] = io.BytesIO(self.data) if self.data is not None else open(self.path, "rb")  # noqa: SIM115
+        head = raw.read(2)
+        raw.seek(0)
+        if head == b"\x1f\x8b":
+            return gzip.GzipFile(fileobj=raw)  # type: ignore[return-value]
+        return raw
 
 
-def read_source(source: Source) -> tuple[bytes, str, str | None]:
-    """The bytes of a source, a name for messages, and its file name (None for text).
+def _sha256_of_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
-    A ``str`` is a path when it names an existing file and has no line break;
-    otherwise it is the text itself.
-    """
+
+def open_source(source: Source) -> _Input:
+    """Open a path, text or bytes. A ``str`` is a path when it names an existing file and
+    has no line break; otherwise it is the text itself."""
     if isinstance(source, bytes):
-        return source, "<bytes>", None
-    if isinstance(source, str) and ("\n" in source or len(source) > 4096):
-        return source.encode("utf-8"), "<text>", None
+        return _Input(
+            "<bytes>", None, hashlib.sha256(source).hexdigest(), len(source), source, None
+        )
+    if isinstance(source, str) and ("\n" in source or len(source) > 4096 or not source):
+        data = source.encode("utf-8")
+        return _Input("<text>", None, hashlib.sha256(data).hexdigest(), len(data), data, None)
     path = Path(source)
-    if isinstance(source, str):
-        try:
-            is_file = path.is_file()
-        except OSError:
-            is_file = False
-        if not is_file:
-            return source.encode("utf-8"), "<text>", None
     try:
-        return path.read_bytes(), str(path), path.name
+        is_file = path.is_file()
+    except OSError:
+        is_file = False
+    if not is_file:
+        if isinstance(source, str):
+            data = source.encode("utf-8")
+            return _Input("<text>", None, hashlib.sha256(data).hexdigest(), len(data), data, None)
+        raise ParseError("no such file", source=str(path))
+    try:
+        return _Input(str(path), path.name, _sha256_of_file(path), path.stat().st_size, None, path)
     except OSError as error:
         raise ParseError(f"cannot read file: {error.strerror}", source=str(path)) from None
 
 
-def decode(data: bytes, source: str) -> str:
-    """UTF-8 text of a source (gzip undone), or a ParseError giving the bad byte's place."""
-    if data[:2] == b"\x1f\x8b":
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError) as error:
-            raise ParseError(f"damaged gzip data: {error}", source=source) from None
+def _peek(source: _Input) -> bytes:
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise ParseError(
-            f"not UTF-8 text: byte 0x{data[error.start]:02x} at offset {error.start}",
-            source=source,
-            line=line,
-        ) from None
+        with source.open() as stream:
+            return stream.read(_PEEK)
+    except (OSError, EOFError) as error:
+        raise ParseError(f"damaged gzip data: {error}", source=source.name) from None
+
+
+def _page_readers() -> dict[str, Callable[[str, str], dict[str, Any]]]:
+    from mscdata.parsers import pmc_page, pubmed_page
+
+    return {
+        detect.CHROME: pubmed_page.read_chrome,
+        detect.PLAIN: pubmed_page.read_plain,
+        detect.COMPACT: pubmed_page.read_compact,
+        detect.LEGACY: pubmed_page.read_legacy,
+        detect.PMC_PAGE: pmc_page.read_pmc,
+    }
+
+
+def _page_events(source: _Input, fmt: str, text: str, url: str | None, provenance: dict):
+    from mscdata.records import make_article
+
+    fields = _page_readers()[fmt](text, source.name)
+    for key, value in ids_from_url(url).items():
+        shown = fields.get(key)
+        if shown and shown.lower() != value.lower():
+            raise ParseError(
+                f"the page shows {key} {shown} but the URL {url} names {value}", source=source.name
+            )
+        fields[key] = shown or value
+    yield make_article(fields, source=source.name, provenance=provenance)
+
+
+def iter_events(
+    source: Source,
+    *,
+    url: str | None = None,
+    format: str | None = None,
+    apply: Callable[[Any], Any] | None = None,
+    workers: int | None = None,
+) -> Iterator[Any]:
+    """Stream the events of a source: Article, Deletion and RecordFailure objects.
+
+    ``apply`` (a module-level function) replaces each Article by ``apply(article)``; for
+    large PubMed XML files it runs in ``workers`` processes (default: one per core, at
+    most two), which is how bulk jobs use every core. Raises ParseError when the source
+    as a whole cannot be read (unknown format, unreadable file, entity declarations); a
+    bad record is a RecordFailure instead.
+    """
+    opened = open_source(source)
+    head = _peek(opened)
+    fmt = format or detect.detect_bytes(head, source=opened.name)
+    if fmt not in detect.FORMATS and fmt not in detect.RECORD_FORMATS:
+        known = ", ".join([*detect.FORMATS, *detect.RECORD_FORMATS])
+        raise ParseError(f"unknown format {fmt!r}; known: {known}", source=opened.name)
+    provenance = {
+        "source_format": fmt,
+        "source_file": opened.file_name,
+        "source_url": url,
+        "source_sha256": opened.sha256,
+    }
+    if fmt == detect.PUBMED_XML:
+        from mscdata.parsers.pubmed_xml import read_pubmed_xml
+
+        with opened.open() as stream:
+            yield from read_pubmed_xml(
+                stream,
+                opened.name,
+                provenance,
+                apply=apply,
+                workers=workers,
+                size_hint=opened.size,
+            )
+        return
+    try:
+        with opened.open() as stream:
+            data = stream.read()
+    except (OSError, EOFError) as error:
+        raise ParseError(f"damaged gzip data: {error}", source=opened.name) from None
+    if fmt in detect.RECORD_FORMATS:
+        events = detect.RECORD_FORMATS[fmt]()(data, opened.name, provenance)
+    else:
+        events = _page_events(opened, fmt, decode(data, opened.name), url, provenance)
+    for event in events:
+        is_article = not isinstance(event, (Deletion, RecordFailure))
+        yield apply(event) if apply is not None and is_article else event
+
+
+def read(source: Source, *, url: str | None = None, format: str | None = None) -> ReadResult:
+    """Everything a source holds: ``articles``, ``deletions`` and located ``failures``."""
+    result = ReadResult()
+    for event in iter_events(source, url=url, format=format):
+        result.add(event)
+    return result
 
 
 def parse(source: Source, *, url: str | None = None, format: str | None = None) -> list[Article]:
     """Read articles from a source: a path, the text itself (str), or its bytes.
 
-    ``url`` is where the source was retrieved from; it supplies identifiers the page
-    does not print (a PubMed page shows no PMID). ``format`` overrides detection.
-    Raises :class:`mscdata.ParseError` with a one-line reason on anything unreadable.
+    ``url`` is where the source was retrieved from; it supplies identifiers a page does
+    not print (a PubMed page shows no PMID). ``format`` overrides detection. Raises
+    :class:`mscdata.ParseError` with a one-line reason when the source or any record in
+    it cannot be read; :func:`read` returns the good records and the failures instead.
+    Deletions (PubMed ``DeleteCitation``) are only in :func:`read`; ``parse`` warns.
     """
-    from mscdata.records import make_article
-
-    data, name, file_name = read_source(source)
-    text = decode(data, name)
-    fmt = format or detect.detect_format(text, source=name)
-    readers = _readers()
-    if fmt not in readers:
-        raise ParseError(f"unknown format {fmt!r}; known: {', '.join(readers)}", source=name)
-    fields = readers[fmt](text, name)
-    from_url = ids_from_url(url)
-    for key, value in from_url.items():
-        shown = fields.get(key)
-        if shown and shown.lower() != value.lower():
-            raise ParseError(
-                f"the page shows {key} {shown} but the URL {url} names {value}", source=name
-            )
-        fields[key] = shown or value
-    provenance = {
-        "source_format": fmt,
-        "source_file": file_name,
-        "source_url": url,
-        "source_sha256": hashlib.sha256(data).hexdigest(),
-    }
-    return [make_article(fields, source=name, provenance=provenance)]
+    result = read(source, url=url, format=format)
+    if result.failures:
+        first = result.failures[0]
+        more = len(result.failures) - 1
+        extra = f" (and {more} more failed records)" if more else ""
+        raise ParseError(f"{first.describe()}{extra}", source=first.source, line=first.line)
+    if result.deletions:
+        warnings.warn(
+            f"{len(result.deletions)} PMIDs are deleted by this source (DeleteCitation); "
+            "mscdata.read() returns them",
+            stacklevel=2,
+        )
+    return result.articles

@@ -12,10 +12,44 @@ PLAIN = "pubmed_page_plain"
 COMPACT = "pubmed_page_compact"
 LEGACY = "pubmed_page_legacy"
 PMC_PAGE = "pmc_page"
-FORMATS = (CHROME, PLAIN, COMPACT, LEGACY, PMC_PAGE)
+PUBMED_XML = "pubmed_xml"
+MEDLINE = "medline_text"
+PMC_JATS = "pmc_jats"
+HTML = "pubmed_html"
+FORMATS = (CHROME, PLAIN, COMPACT, LEGACY, PMC_PAGE, PUBMED_XML)
+
+# formats whose module reads bytes into events: name -> loader of its read function
+RECORD_FORMATS: dict = {}
 
 _LEGACY_FIRST = {"Send to", "Send to:", "Format", "Display Settings:"}
-_XML = re.compile(r"^\s*(<\?xml|<!DOCTYPE|<[A-Za-z])")
+_XML = re.compile(r"^\s*(<\?xml|<!DOCTYPE|<!--|<[A-Za-z])")
+_PROLOG_JUNK = re.compile(r"<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(\[.*?\])?\s*>", re.S)
+_ROOT = re.compile(r"<([A-Za-z_][\w.:-]*)")
+_MEDLINE_FIRST = re.compile(r"^PMID- ?[0-9]+\s*$")
+_XML_ROOTS = {
+    "PubmedArticleSet": PUBMED_XML,
+    "pmc-articleset": PMC_JATS,
+    "article": PMC_JATS,
+    "html": HTML,
+}
+
+
+def decode(data: bytes, source: str | None, *, partial: bool = False) -> str:
+    """UTF-8 text of a source, or a ParseError giving the bad byte's line and offset.
+
+    ``partial``: the bytes are a prefix, so a character cut at the very end is fine.
+    """
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        if partial and error.start >= len(data) - 3:
+            return data[: error.start].decode("utf-8-sig")
+        line = data[: error.start].count(b"\n") + 1
+        raise ParseError(
+            f"not UTF-8 text: byte 0x{data[error.start]:02x} at offset {error.start}",
+            source=source,
+            line=line,
+        ) from None
 
 
 def _describe(text: str) -> str:
@@ -41,11 +75,6 @@ def detect_format(text: str, *, source: str | None = None) -> str:
         and (len(lines) < 2 or not lines[1].strip())
     ):
         return PLAIN
-    if _XML.match(text):
-        raise ParseError(
-            f"XML and HTML sources are not a supported format yet (starts {_describe(text)})",
-            source=source,
-        )
     raise ParseError(
         "not a PubMed page: expected 'Skip to main page content' (chrome page), "
         "'Skip to main content' (PMC page), 'Send to' (legacy page), or a title followed "
@@ -53,3 +82,38 @@ def detect_format(text: str, *, source: str | None = None) -> str:
         f"('J Clin Med. 2013 Oct 23;2(4):201-13.'); found {_describe(text)}",
         source=source,
     )
+
+
+def xml_root(text: str) -> str | None:
+    """Name of the root element of an XML or HTML text, or None when it is not markup."""
+    if not _XML.match(text):
+        return None
+    body = _PROLOG_JUNK.sub("", text.lstrip("\ufeff"), count=0)
+    m = _ROOT.search(body)
+    return m.group(1) if m else None
+
+
+def detect_bytes(head: bytes, *, source: str | None = None) -> str:
+    """The format name from the first bytes of a (decompressed) source."""
+    text = head.decode("utf-8", "replace").lstrip("\ufeff")
+    root = xml_root(text)
+    if root is not None:
+        fmt = _XML_ROOTS.get(root) or _XML_ROOTS.get(root.lower())
+        if fmt is None:
+            raise ParseError(
+                f"unknown root element <{root}>; expected <PubmedArticleSet>, "
+                "<pmc-articleset>, <article> or <html>",
+                source=source,
+            )
+        if fmt not in FORMATS and fmt not in RECORD_FORMATS:
+            raise ParseError(
+                f"{fmt} sources are not a supported format yet (root <{root}>)", source=source
+            )
+        return fmt
+    text = decode(head, source, partial=True)
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    if _MEDLINE_FIRST.match(first.strip()):
+        if MEDLINE not in RECORD_FORMATS:
+            raise ParseError("MEDLINE text is not a supported format yet", source=source)
+        return MEDLINE
+    return detect_format(text, source=source)

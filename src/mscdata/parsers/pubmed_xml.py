@@ -1,0 +1,711 @@
+"""PubMed XML: ``PubmedArticleSet`` from efetch, baseline and update files (.xml, .xml.gz).
+
+Streaming: the decompressed bytes are cut at record end tags into chunks of a few
+hundred records, so memory stays flat however large the file; chunks are parsed with
+lxml (entities never expanded, no DTD, no network) and, for large files, on every
+core. A record that breaks the schema or the XML grammar becomes a located
+:class:`~mscdata.records.RecordFailure`; the other records are still read.
+``DeleteCitation`` blocks become :class:`~mscdata.records.Deletion` events.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import re
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import IO, Any
+
+from mscdata.dates import MONTHS, PartialDate, checked_date, parse_partial_date
+from mscdata.errors import ParseError
+from mscdata.identifiers import DOI_RE, PMCID_RE, PMID_RE, clean_doi
+from mscdata.records import Deletion, RecordFailure, make_article
+
+ROOT = b"PubmedArticleSet"
+_END_TAGS = re.compile(rb"</(?:PubmedArticle|PubmedBookArticle|DeleteCitation)\s*>")
+_ROOT_START = re.compile(rb"<PubmedArticleSet[\s>/]")
+_FIRST_ELEMENT = re.compile(rb"<([A-Za-z_][\w.:-]*)")
+_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+_ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
+_ROOT_END = re.compile(rb"^\s*</PubmedArticleSet\s*>\s*$")
+_PMID = re.compile(rb"<PMID[^>]*>\s*([0-9]+)\s*</PMID>")
+BLOCK_SIZE = 1 << 20
+CHUNK_BYTES = 2 << 20
+PARALLEL_MIN_BYTES = 8 << 20  # below this, starting worker processes costs more than it saves
+
+_LINK_TYPES = {
+    "CommentIn": "comment_in",
+    "CommentOn": "comment_on",
+    "ErratumIn": "erratum_in",
+    "ErratumFor": "erratum_for",
+    "RetractionIn": "retraction_in",
+    "RetractionOf": "retraction_of",
+    "PartialRetractionIn": "partial_retraction_in",
+    "PartialRetractionOf": "partial_retraction_of",
+    "UpdateIn": "update_in",
+    "UpdateOf": "update_of",
+    "RepublishedIn": "republished_in",
+    "RepublishedFrom": "republished_from",
+    "ExpressionOfConcernIn": "expression_of_concern_in",
+    "ExpressionOfConcernFor": "expression_of_concern_for",
+    "SummaryForPatientsIn": "summary_for_patients_in",
+    "OriginalReportIn": "original_report_in",
+    "ReprintIn": "reprint_in",
+    "ReprintOf": "reprint_of",
+    "RetractedandRepublishedIn": "retracted_and_republished_in",
+    "RetractedandRepublishedFrom": "retracted_and_republished_from",
+    "CorrectedandRepublishedIn": "corrected_and_republished_in",
+    "CorrectedandRepublishedFrom": "corrected_and_republished_from",
+    "AssociatedDataset": "associated_dataset",
+    "AssociatedPublication": "associated_publication",
+}
+_ORCID = re.compile(r"([0-9]{4})-?([0-9]{4})-?([0-9]{4})-?([0-9]{3}[0-9Xx])\s*$")
+
+
+# ------------------------------------------------------------------ element helpers
+
+
+def text_of(element: Any) -> str | None:
+    """All text of an element, inline markup (``<i>``, ``<sup>``, nested) included."""
+    if element is None:
+        return None
+    text = "".join(element.itertext()) if len(element) else element.text or ""
+    return text.strip() or None
+
+
+def _first_text(element: Any, path: str) -> str | None:
+    """Text of the first element at ``path`` (inline markup included), or None."""
+    found = element.find(path)
+    return text_of(found) if found is not None else None
+
+
+def _leaf(element: Any, path: str) -> str | None:
+    """Text of a leaf element (no markup inside, e.g. ``LastName``), or None."""
+    text = element.findtext(path)
+    if text is None:
+        return None
+    return text.strip() or None
+
+
+def normalise_orcid(value: str | None) -> str | None:
+    """An ORCID iD in any common spelling as ``0000-0002-1825-0097``, or None."""
+    if not value:
+        return None
+    m = _ORCID.search(value.strip())
+    if not m:
+        return None
+    return "-".join(m.groups()).upper()
+
+
+def _month(value: str | None) -> int | None:
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        number = int(value)
+        return number if 1 <= number <= 12 else None
+    return MONTHS.get(value.lower())
+
+
+def _date(element: Any) -> tuple[PartialDate, str | None]:
+    """A PubDate-like element as a partial date and its text as printed."""
+    if element is None:
+        return PartialDate(), None
+    medline = _leaf(element, "MedlineDate")
+    if medline:
+        return parse_partial_date(medline), medline
+    year = _leaf(element, "Year")
+    month = _leaf(element, "Month")
+    day = _leaf(element, "Day")
+    season = _leaf(element, "Season")
+    text = " ".join(p for p in (year, month or season, day) if p) or None
+    if not year or not year.isdigit():
+        return PartialDate(), text
+    month_number = _month(month) if not season else None
+    day_number = int(day) if day and day.isdigit() and month_number else None
+    return checked_date(int(year), month_number, day_number), text
+
+
+def _yes(value: str | None, default: bool | None = None) -> bool | None:
+    if value is None:
+        return default
+    return value.strip().upper() == "Y"
+
+
+# ------------------------------------------------------------------ record fields
+#
+# One pass over each container's children, dispatching on the tag: ElementPath
+# look-ups (find/iterfind with paths) cost several times more on 30,000 records.
+
+
+def _author(author: Any) -> dict[str, Any]:
+    record: dict[str, Any] = {}
+    affiliations = []
+    for child in author:
+        tag = child.tag
+        if tag == "LastName":
+            record["last_name"] = text_of(child)
+        elif tag == "ForeName":
+            record["fore_name"] = text_of(child)
+        elif tag == "Initials":
+            record["initials"] = text_of(child)
+        elif tag == "Suffix":
+            record["suffix"] = text_of(child)
+        elif tag == "CollectiveName":
+            record["collective_name"] = text_of(child)
+        elif tag == "Identifier":
+            if (child.get("Source") or "").upper() == "ORCID" and "orcid" not in record:
+                record["orcid"] = normalise_orcid(text_of(child))
+        elif tag == "AffiliationInfo":
+            for part in child:
+                if part.tag == "Affiliation" and (text := text_of(part)):
+                    affiliations.append({"text": text})
+    if affiliations:
+        record["affiliations"] = affiliations
+    if author.get("EqualContrib") == "Y":
+        record["equal_contribution"] = True
+    return record
+
+
+def _abstract_sections(abstract: Any, abstract_type: str | None) -> list[dict[str, Any]]:
+    sections = []
+    for part in abstract:
+        if part.tag != "AbstractText" or not (text := text_of(part)):
+            continue
+        section: dict[str, Any] = {"text": text, "complete": True}
+        if label := part.get("Label"):
+            section["label"] = label
+        if category := part.get("NlmCategory"):
+            section["nlm_category"] = category
+        if abstract_type:
+            section["abstract_type"] = abstract_type
+        sections.append(section)
+    return sections
+
+
+def _reference(element: Any) -> dict[str, Any] | None:
+    reference: dict[str, Any] = {"complete": True}
+    for child in element:
+        if child.tag == "Citation":
+            reference["citation"] = text_of(child)
+        elif child.tag == "ArticleIdList":
+            for article_id in child:
+                kind = (article_id.get("IdType") or "").lower()
+                value = text_of(article_id)
+                if not value:
+                    continue
+                if kind == "pubmed" and "pmid" not in reference:
+                    reference["pmid"] = _valid(value.lstrip("0"), PMID_RE)
+                elif kind == "doi" and "doi" not in reference:
+                    reference["doi"] = _valid(clean_doi(value), DOI_RE)
+                elif kind == "pmc" and "pmcid" not in reference:
+                    reference["pmcid"] = _valid(value.upper(), PMCID_RE)
+    return reference if reference.get("citation") else None
+
+
+def _valid(value: str | None, pattern: re.Pattern[str]) -> str | None:
+    return value if value and pattern.match(value) else None
+
+
+def _pick_ids(identifiers: list[dict[str, Any]]) -> dict[str, str | None]:
+    """The first well-formed DOI and PMCID; malformed ones stay in ``identifiers`` only."""
+    dois = (clean_doi(i["value"]) for i in identifiers if i["id_type"].lower() == "doi")
+    pmcids = (i["value"].upper() for i in identifiers if i["id_type"].lower() == "pmc")
+    return {
+        "doi": next((d for d in dois if DOI_RE.match(d)), None),
+        "pmcid": next((p for p in pmcids if PMCID_RE.match(p)), None),
+    }
+
+
+def _mesh(heading_list: Any) -> list[dict[str, Any]]:
+    mesh = []
+    for heading in heading_list:
+        descriptor = None
+        qualifiers = []
+        for child in heading:
+            if child.tag == "DescriptorName":
+                descriptor = child
+            elif child.tag == "QualifierName":
+                qualifiers.append(child)
+        if descriptor is None or not (name := text_of(descriptor)):
+            continue
+        base = {
+            "descriptor": name,
+            "descriptor_ui": descriptor.get("UI"),
+            "descriptor_major_topic": _yes(descriptor.get("MajorTopicYN")),
+        }
+        if not qualifiers:
+            mesh.append(base)
+        for qualifier in qualifiers:
+            mesh.append(
+                {
+                    **base,
+                    "qualifier": text_of(qualifier),
+                    "qualifier_ui": qualifier.get("UI"),
+                    "qualifier_major_topic": _yes(qualifier.get("MajorTopicYN")),
+                }
+            )
+    return mesh
+
+
+def _chemicals(chemical_list: Any) -> list[dict[str, Any]]:
+    substances = []
+    for chemical in chemical_list:
+        substance: dict[str, Any] = {}
+        for child in chemical:
+            if child.tag == "NameOfSubstance":
+                substance["name"] = text_of(child)
+                substance["ui"] = child.get("UI")
+            elif child.tag == "RegistryNumber":
+                substance["registry_number"] = text_of(child)
+        if substance.get("name"):
+            substances.append(substance)
+    return substances
+
+
+def _comments_corrections(items: Any, fields: dict[str, Any]) -> None:
+    for item in items:
+        ref_type = item.get("RefType") or ""
+        source_text = pmid = None
+        for child in item:
+            if child.tag == "RefSource":
+                source_text = text_of(child)
+            elif child.tag == "PMID":
+                pmid = _valid((text_of(child) or "").lstrip("0"), PMID_RE)
+        if not (source_text or pmid):
+            continue
+        citation = source_text or f"PMID {pmid}"
+        if ref_type == "Cites":
+            fields["references"].append({"citation": citation, "pmid": pmid, "complete": True})
+        elif ref_type in _LINK_TYPES:
+            fields["linked_articles"].append(
+                {"relation": _LINK_TYPES[ref_type], "citation": citation, "pmid": pmid}
+            )
+
+
+def _grant(grant: Any) -> dict[str, Any] | None:
+    parts = {}
+    for child in grant:
+        name = _GRANT_PARTS.get(child.tag)
+        if name and (text := text_of(child)):
+            parts[name] = text
+    if not parts:
+        return None
+    return {**parts, "text": "/".join(parts[k] for k in _GRANT_ORDER if k in parts)}
+
+
+_GRANT_PARTS = {
+    "GrantID": "grant_id",
+    "Acronym": "acronym",
+    "Agency": "agency",
+    "Country": "country",
+}
+_GRANT_ORDER = ("grant_id", "acronym", "agency", "country")
+_CONTAINERS = {
+    "MedlineCitation",
+    "Article",
+    "PubmedData",
+    "BookDocument",
+    "Book",
+    "PubmedBookData",
+    "Journal",
+    "JournalIssue",
+    "PublicationTypeList",
+    "Publisher",
+}
+
+
+def _read(container: Any, fields: dict[str, Any]) -> None:
+    """Fill ``fields`` from one container element's children (and nested containers)."""
+    for child in container:
+        tag = child.tag
+        if tag in _CONTAINERS:
+            if tag == "Book":
+                fields["_in_book"] = True
+                _read(child, fields)
+                fields.pop("_in_book")
+            else:
+                _read(child, fields)
+        elif tag == "PMID":
+            fields.setdefault("pmid", (text_of(child) or "").lstrip("0") or None)
+        elif tag == "ArticleTitle":
+            fields["title"] = text_of(child)
+        elif tag == "BookTitle":
+            fields["book_title"] = text_of(child)
+        elif tag == "VernacularTitle":
+            fields["vernacular_title"] = text_of(child)
+        elif tag == "Title":
+            fields["journal_title"] = text_of(child)
+        elif tag == "ISOAbbreviation":
+            fields["journal"] = text_of(child)
+        elif tag == "MedlineJournalInfo":
+            for part in child:
+                if part.tag == "MedlineTA":
+                    fields.setdefault("_medline_ta", text_of(part))
+                elif part.tag == "NlmUniqueID":
+                    fields["nlm_unique_id"] = text_of(part)
+                elif part.tag == "ISSNLinking" and (issn := text_of(part)):
+                    fields["journal_issn_linking"] = issn.upper()
+        elif tag == "ISSN":
+            if issn := text_of(child):
+                fields.setdefault("journal_issn", issn.upper())
+        elif tag == "Volume":
+            fields["volume"] = text_of(child)
+        elif tag == "Issue":
+            fields["issue"] = text_of(child)
+        elif tag == "PubDate":
+            date, text = _date(child)
+            fields.update(
+                publication_year=date.year,
+                publication_month=date.month,
+                publication_day=date.day,
+                publication_date_text=text,
+            )
+        elif tag == "ArticleDate":
+            if child.get("DateType", "Electronic") == "Electronic":
+                fields.setdefault("electronic_date", _date(child)[0].iso())
+        elif tag == "Pagination":
+            pages = {p.tag: text_of(p) for p in child}
+            start, end = pages.get("StartPage"), pages.get("EndPage")
+            fields["pages"] = pages.get("MedlinePgn") or (
+                f"{start}-{end}" if start and end else start
+            )
+        elif tag == "ELocationID":
+            if value := text_of(child):
+                fields["identifiers"].append(
+                    {
+                        "id_type": child.get("EIdType") or "unknown",
+                        "value": value,
+                        "origin": "elocation_id",
+                    }
+                )
+        elif tag == "ArticleIdList":
+            for article_id in child:
+                if value := text_of(article_id):
+                    fields["identifiers"].append(
+                        {
+                            "id_type": article_id.get("IdType") or "unknown",
+                            "value": value,
+                            "origin": "article_id_list",
+                        }
+                    )
+        elif tag == "Abstract":
+            fields["abstract_sections"][:0] = _abstract_sections(child, None)
+        elif tag == "OtherAbstract":
+            fields["abstract_sections"] += _abstract_sections(child, child.get("Type") or "other")
+        elif tag == "AuthorList":
+            if child.get("Type", "authors") == "authors" and not fields.get("_in_book"):
+                fields["authors"] = [_author(a) for a in child if a.tag == "Author"]
+                fields["authors_complete"] = _yes(child.get("CompleteYN"), True)
+        elif tag == "Language":
+            if language := text_of(child):
+                fields["languages"].append(language)
+        elif tag == "PublicationType":
+            if name := text_of(child):
+                fields["publication_types"].append(name)
+                fields["publication_type_uis"].append(child.get("UI"))
+        elif tag == "DataBankList":
+            for bank in child:
+                name = bank.findtext("DataBankName")
+                for number in bank.iterfind("AccessionNumberList/AccessionNumber"):
+                    if name and (value := text_of(number)):
+                        fields["accessions"].append(
+                            {"databank": name.strip(), "accession_number": value}
+                        )
+        elif tag == "GrantList":
+            fields["grants"] += [g for grant in child if (g := _grant(grant))]
+        elif tag == "ChemicalList":
+            fields["substances"] = _chemicals(child)
+        elif tag == "MeshHeadingList":
+            fields["mesh_headings"] = _mesh(child)
+        elif tag == "KeywordList":
+            owner = child.get("Owner")
+            for keyword in child:
+                if term := text_of(keyword):
+                    item = {"term": term, "complete": True, "owner": owner}
+                    if (major := keyword.get("MajorTopicYN")) is not None:
+                        item["major_topic"] = major == "Y"
+                    fields["keywords"].append(item)
+        elif tag == "CommentsCorrectionsList":
+            _comments_corrections(child, fields)
+        elif tag == "ReferenceList":
+            for element in child.iter("Reference"):
+                if reference := _reference(element):
+                    fields["references"].append(reference)
+        elif tag == "PublisherName":
+            fields["publisher"] = text_of(child)
+        elif tag == "PublisherLocation":
+            fields["publisher_location"] = text_of(child)
+        elif tag == "Isbn" and (isbn := text_of(child)):
+            fields["isbns"].append(isbn)
+
+
+def record_fields(record: Any) -> dict[str, Any]:
+    """The Article's fields from a ``PubmedArticle`` or ``PubmedBookArticle`` element."""
+    fields: dict[str, Any] = {
+        "identifiers": [],
+        "abstract_sections": [],
+        "languages": [],
+        "publication_types": [],
+        "publication_type_uis": [],
+        "accessions": [],
+        "grants": [],
+        "keywords": [],
+        "references": [],
+        "linked_articles": [],
+        "isbns": [],
+        "record_complete": True,
+    }
+    if record.tag == "PubmedArticle":
+        citation = record.find("MedlineCitation")
+        if citation is None or citation.find("Article") is None:
+            raise ValueError("PubmedArticle without MedlineCitation/Article")
+        fields["record_type"] = "journal_article"
+        fields["citation_status"] = citation.get("Status")
+    else:
+        if record.find("BookDocument") is None:
+            raise ValueError("PubmedBookArticle without BookDocument")
+    # the cited references come after the own ones in PubmedData: read it last
+    _read(record, fields)
+    if record.tag == "PubmedBookArticle":
+        fields["record_type"] = "book_chapter" if fields.get("title") else "book"
+        fields["title"] = fields.get("title") or fields.get("book_title")
+    medline_ta = fields.pop("_medline_ta", None)
+    fields["journal"] = fields.get("journal") or medline_ta
+    if None in fields["publication_type_uis"]:
+        fields["publication_type_uis"] = []  # not aligned with the names: keep none
+    fields.update(_pick_ids(fields["identifiers"]))
+    if fields["abstract_sections"] and any(
+        "abstract_type" not in s for s in fields["abstract_sections"]
+    ):
+        fields["abstract_complete"] = True
+    if fields["keywords"]:
+        fields["keywords_complete"] = True
+    if fields["references"]:
+        fields["references_complete"] = True
+    return fields
+
+
+# ------------------------------------------------------------------ chunked streaming
+
+
+def _xml_parser() -> Any:
+    from lxml import etree
+
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+    )
+
+
+def _event_for(element: Any, number: int, line: int, context: dict[str, Any]) -> list[Any]:
+    """Article, Deletion(s) or RecordFailure for one record element."""
+    tag = element.tag
+    source = context["source"]
+    if tag == "DeleteCitation":
+        return [
+            Deletion(pmid=pmid, source=source, record=number)
+            for e in element.iterfind("PMID")
+            if (pmid := (text_of(e) or "").lstrip("0"))
+        ]
+    pmid_element = element.find(".//PMID")
+    pmid = text_of(pmid_element) if pmid_element is not None else None
+    try:
+        if tag not in ("PubmedArticle", "PubmedBookArticle"):
+            raise ValueError(f"unexpected element <{tag}> in PubmedArticleSet")
+        fields = record_fields(element)
+        article = make_article(fields, source=source, provenance=context["provenance"], clean=False)
+    except (ValueError, ParseError) as error:
+        reason = error.reason if isinstance(error, ParseError) else str(error)
+        return [RecordFailure(source=source, record=number, pmid=pmid, line=line, reason=reason)]
+    apply = context.get("apply")
+    return [apply(article) if apply else article]
+
+
+def parse_chunk(chunk: bytes, first_record: int, first_line: int, context: dict[str, Any]):
+    """Events of one chunk of whole records (run in a worker process for big files)."""
+    from lxml import etree
+
+    if context.get("encoding"):
+        try:
+            chunk = chunk.decode(context["encoding"]).encode("utf-8")
+        except UnicodeDecodeError as error:
+            return _per_record(chunk, first_record, first_line, context, str(error))
+    wrapped = b"<PubmedArticleSet>\n" + chunk + b"</PubmedArticleSet>"
+    try:
+        root = etree.fromstring(wrapped, _xml_parser())
+    except etree.XMLSyntaxError:
+        return _per_record(chunk, first_record, first_line, context, None)
+    events: list[Any] = []
+    for number, element in enumerate(root, start=first_record):
+        line = first_line + (element.sourceline or 2) - 2
+        events.extend(_event_for(element, number, line, context))
+    return events
+
+
+def _per_record(chunk: bytes, first_record: int, first_line: int, context, decode_error):
+    """Parse records one by one to isolate the malformed ones."""
+    from lxml import etree
+
+    events: list[Any] = []
+    start = 0
+    line = first_line
+    for number, m in enumerate(_END_TAGS.finditer(chunk), start=first_record):
+        piece = chunk[start : m.end()]
+        leading = len(piece) - len(piece.lstrip())
+        record_line = line + piece[:leading].count(b"\n")
+        pmid_match = _PMID.search(piece)
+        pmid = pmid_match.group(1).decode().lstrip("0") if pmid_match else None
+        try:
+            if context.get("encoding"):
+                piece = piece.decode(context["encoding"]).encode("utf-8")
+            element = etree.fromstring(piece.strip(), _xml_parser())
+        except (etree.XMLSyntaxError, UnicodeDecodeError) as error:
+            reason = decode_error or str(error)
+            if isinstance(error, etree.XMLSyntaxError) and error.lineno:
+                record_line += error.lineno - 1
+            events.append(
+                RecordFailure(
+                    source=context["source"],
+                    record=number,
+                    pmid=pmid,
+                    line=record_line,
+                    reason=f"malformed XML: {reason}",
+                )
+            )
+        else:
+            events.extend(_event_for(element, number, record_line, context))
+        line += piece.count(b"\n")
+        start = m.end()
+    return events
+
+
+def _prolog(stream: IO[bytes], source: str) -> tuple[bytes, bytes, str | None]:
+    """Read up to the root element; return (prolog, rest of the first block, encoding)."""
+    buffer = b""
+    while True:
+        block = stream.read(BLOCK_SIZE)
+        buffer += block
+        m = _ROOT_START.search(buffer)
+        if m:
+            break
+        first = _FIRST_ELEMENT.search(
+            re.sub(rb"<!DOCTYPE[^>]*>|<\?[^>]*\?>|<!--.*?-->", b"", buffer, flags=re.S)
+        )
+        if first and first.group(1) not in (b"!DOCTYPE",):
+            name = first.group(1).decode("ascii", "replace")
+            if name != "PubmedArticleSet":
+                raise ParseError(
+                    f"unknown root element <{name}>; expected <PubmedArticleSet>", source=source
+                )
+        if not block:
+            raise ParseError("no <PubmedArticleSet> element found", source=source)
+    prolog, rest = buffer[: m.start()], buffer[m.start() :]
+    if _ENTITY_DECLARATION.search(prolog):
+        raise ParseError(
+            "the document declares entities (<!ENTITY …>); mscdata never expands entities",
+            source=source,
+            line=prolog[: _ENTITY_DECLARATION.search(prolog).start()].count(b"\n") + 1,
+        )
+    encoding = None
+    if em := _ENCODING.match(prolog):
+        name = codecs.lookup(em.group(1).decode("ascii")).name
+        if name not in {"utf-8", "ascii"}:
+            encoding = name
+    root_open = rest.index(b">") + 1
+    return prolog + rest[:root_open], rest[root_open:], encoding
+
+
+def iter_chunks(stream: IO[bytes], source: str):
+    """Yield ``("chunk", bytes, first record, first line)`` and, at the end, any failure."""
+    try:
+        prolog, buffer, encoding = _prolog(stream, source)
+    except (OSError, EOFError) as error:
+        raise ParseError(f"cannot read the data: {error}", source=source) from None
+    yield ("encoding", encoding)
+    line = prolog.count(b"\n") + 1
+    record = 1
+    failure = None
+    while True:
+        try:
+            block = stream.read(BLOCK_SIZE)
+        except (OSError, EOFError) as error:
+            block = b""
+            failure = f"the data ends early ({error})"
+        buffer += block
+        last = None
+        if len(buffer) >= CHUNK_BYTES or not block:
+            for last in _END_TAGS.finditer(buffer):  # noqa: B007 (we want the last one)
+                pass
+        if last is not None:
+            chunk, buffer = buffer[: last.end()], buffer[last.end() :]
+            count = len(_END_TAGS.findall(chunk))
+            yield ("chunk", chunk, record, line)
+            record += count
+            line += chunk.count(b"\n")
+        if not block:
+            break
+    if failure is None and not _ROOT_END.match(buffer):
+        tail = buffer.strip()[:60].decode("utf-8", "replace")
+        failure = (
+            f"the file ends inside a record (truncated?): {tail!r}"
+            if tail
+            else "no closing </PubmedArticleSet>: the file is truncated"
+        )
+    if failure:
+        yield (
+            "failure",
+            RecordFailure(source=source, record=record, pmid=None, line=line, reason=failure),
+        )
+
+
+def read_pubmed_xml(
+    stream: IO[bytes],
+    source: str,
+    provenance: dict[str, Any],
+    *,
+    apply: Callable[[Any], Any] | None = None,
+    workers: int | None = None,
+    size_hint: int | None = None,
+) -> Iterator[Any]:
+    """Events (Article, Deletion, RecordFailure) of a PubmedArticleSet stream, in order.
+
+    With ``apply`` (a module-level function), each Article is replaced by
+    ``apply(article)``, computed where the article was made: for large inputs that is in
+    worker processes, one per core, since sending validated models between processes
+    costs more than making them. Without it, everything runs in this process.
+    """
+    chunks = iter_chunks(stream, source)
+    _, encoding = next(chunks)
+    context = {"source": source, "provenance": provenance, "encoding": encoding, "apply": apply}
+    if apply is None:
+        workers = 1
+    elif workers is None:
+        workers = min(2, os.cpu_count() or 1) if (size_hint or 0) >= PARALLEL_MIN_BYTES else 1
+    if workers <= 1:
+        for kind, *payload in chunks:
+            if kind == "chunk":
+                yield from parse_chunk(payload[0], payload[1], payload[2], context)
+            else:
+                yield payload[0]
+        return
+    import multiprocessing
+
+    pending: list[Future] = []
+    tail: list[Any] = []
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        for kind, *payload in chunks:
+            if kind != "chunk":
+                tail.append(payload[0])
+                continue
+            pending.append(pool.submit(parse_chunk, payload[0], payload[1], payload[2], context))
+            while len(pending) > 2 * workers:  # a bounded window keeps memory flat
+                yield from pending.pop(0).result()
+        for future in pending:
+            yield from future.result()
+    yield from tail

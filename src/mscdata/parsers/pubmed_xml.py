@@ -30,7 +30,7 @@ _ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)[
 _ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
 _ROOT_END = re.compile(rb"^\s*</PubmedArticleSet\s*>\s*$")
 _PMID = re.compile(rb"<PMID[^>]*>\s*([0-9]+)\s*</PMID>")
-BLOCK_SIZE = 1 << 20
+BLOCK_SIZE = 1 << 16
 CHUNK_BYTES = 2 << 20
 PARALLEL_MIN_BYTES = 8 << 20  # below this, starting worker processes costs more than it saves
 
@@ -585,32 +585,42 @@ def _per_record(chunk: bytes, first_record: int, first_line: int, context, decod
     return events
 
 
-def _prolog(stream: IO[bytes], source: str) -> tuple[bytes, bytes, str | None]:
-    """Read up to the root element; return (prolog, rest of the first block, encoding)."""
+def _read_block(stream: IO[bytes]) -> tuple[bytes, str | None]:
+    """The next block of the stream, or b"" and why it ended early (a cut gzip, say)."""
+    try:
+        return stream.read(BLOCK_SIZE), None
+    except (OSError, EOFError) as error:
+        return b"", str(error)
+
+
+def _prolog(stream: IO[bytes], source: str) -> tuple[bytes, bytes, str | None, str | None]:
+    """Read up to the root element: (prolog, rest, encoding, read error if any)."""
     buffer = b""
+    error = None
     while True:
-        block = stream.read(BLOCK_SIZE)
+        block, error = _read_block(stream)
         buffer += block
         m = _ROOT_START.search(buffer)
         if m:
             break
-        first = _FIRST_ELEMENT.search(
-            re.sub(rb"<!DOCTYPE[^>]*>|<\?[^>]*\?>|<!--.*?-->", b"", buffer, flags=re.S)
+        stripped = re.sub(
+            rb"<!DOCTYPE[^>\[]*(\[.*?\])?\s*>|<\?.*?\?>|<!--.*?-->", b"", buffer, flags=re.S
         )
-        if first and first.group(1) not in (b"!DOCTYPE",):
+        first = _FIRST_ELEMENT.search(stripped)
+        if first and first.group(1) != ROOT:
             name = first.group(1).decode("ascii", "replace")
-            if name != "PubmedArticleSet":
-                raise ParseError(
-                    f"unknown root element <{name}>; expected <PubmedArticleSet>", source=source
-                )
+            raise ParseError(
+                f"unknown root element <{name}>; expected <PubmedArticleSet>", source=source
+            )
         if not block:
-            raise ParseError("no <PubmedArticleSet> element found", source=source)
+            reason = f"cannot read the data: {error}" if error else "no <PubmedArticleSet> found"
+            raise ParseError(reason, source=source)
     prolog, rest = buffer[: m.start()], buffer[m.start() :]
-    if _ENTITY_DECLARATION.search(prolog):
+    if entity := _ENTITY_DECLARATION.search(prolog):
         raise ParseError(
             "the document declares entities (<!ENTITY …>); mscdata never expands entities",
             source=source,
-            line=prolog[: _ENTITY_DECLARATION.search(prolog).start()].count(b"\n") + 1,
+            line=prolog[: entity.start()].count(b"\n") + 1,
         )
     encoding = None
     if em := _ENCODING.match(prolog):
@@ -618,39 +628,38 @@ def _prolog(stream: IO[bytes], source: str) -> tuple[bytes, bytes, str | None]:
         if name not in {"utf-8", "ascii"}:
             encoding = name
     root_open = rest.index(b">") + 1
-    return prolog + rest[:root_open], rest[root_open:], encoding
+    return prolog + rest[:root_open], rest[root_open:], encoding, error
 
 
 def iter_chunks(stream: IO[bytes], source: str):
-    """Yield ``("chunk", bytes, first record, first line)`` and, at the end, any failure."""
-    try:
-        prolog, buffer, encoding = _prolog(stream, source)
-    except (OSError, EOFError) as error:
-        raise ParseError(f"cannot read the data: {error}", source=source) from None
+    """Yield ``("encoding", name)``, then ``("chunk", bytes, first record, first line)``
+    for runs of whole records, and at the end a ``("failure", RecordFailure)`` when the
+    data stops early or inside a record."""
+    prolog, buffer, encoding, failure = _prolog(stream, source)
     yield ("encoding", encoding)
     line = prolog.count(b"\n") + 1
     record = 1
-    failure = None
+    done = failure is not None
     while True:
-        try:
-            block = stream.read(BLOCK_SIZE)
-        except (OSError, EOFError) as error:
-            block = b""
-            failure = f"the data ends early ({error})"
+        block = b""
+        if not done:
+            block, failure = _read_block(stream)
+            done = not block
         buffer += block
         last = None
-        if len(buffer) >= CHUNK_BYTES or not block:
+        if len(buffer) >= CHUNK_BYTES or done:
             for last in _END_TAGS.finditer(buffer):  # noqa: B007 (we want the last one)
                 pass
         if last is not None:
             chunk, buffer = buffer[: last.end()], buffer[last.end() :]
-            count = len(_END_TAGS.findall(chunk))
             yield ("chunk", chunk, record, line)
-            record += count
+            record += len(_END_TAGS.findall(chunk))
             line += chunk.count(b"\n")
-        if not block:
+        if done:
             break
-    if failure is None and not _ROOT_END.match(buffer):
+    if failure is not None:
+        failure = f"the data ends early ({failure})"
+    elif not _ROOT_END.match(buffer):
         tail = buffer.strip()[:60].decode("utf-8", "replace")
         failure = (
             f"the file ends inside a record (truncated?): {tail!r}"

@@ -1,0 +1,169 @@
+"""PubMed XML: every field kept, counts equal to the XML's own, hostile input refused.
+
+Fidelity: for every real file in ../shared/corpus/peers/pubmed-xml, what mscdata read
+is counted against an XPath count of the same elements in the file itself.
+"""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import pytest
+
+import mscdata
+from conftest import SHARED, shared_path
+
+XML_DIR = SHARED / "corpus" / "peers" / "pubmed-xml"
+BASELINE = XML_DIR / "pubmed20n0014.xml.gz"  # 30,000 records: the benchmark's input
+CORPUS = sorted(p for p in XML_DIR.glob("*.xml*") if p != BASELINE) if XML_DIR.is_dir() else []
+# editors of a book (Book/AuthorList[@Type='editors']) are not the record's authors
+AUTHORS = "//AuthorList[not(@Type='editors') and not(ancestor::Book)]/Author"
+
+
+def _tree(path: Path):
+    from lxml import etree
+
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True
+    )
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rb") as handle:
+        return etree.parse(handle, parser)
+
+
+def _count(tree, xpath: str) -> int:
+    return int(tree.xpath(f"count({xpath})"))
+
+
+@pytest.fixture(scope="module", params=CORPUS or [None], ids=lambda p: p.name if p else "absent")
+def corpus_file(request):
+    if request.param is None:
+        shared_path("corpus", "peers", "pubmed-xml")
+    path = request.param
+    return path, _tree(path), mscdata.read(path)
+
+
+def test_every_record_is_read(corpus_file):
+    path, tree, result = corpus_file
+    assert result.failures == []
+    assert len(result.articles) == _count(
+        tree, "/PubmedArticleSet/*[self::PubmedArticle or self::PubmedBookArticle]"
+    )
+    assert [a.pmid for a in result.articles] == [
+        p.lstrip("0")
+        for p in tree.xpath(
+            "/PubmedArticleSet/PubmedArticle/MedlineCitation/PMID"
+            "/text() | /PubmedArticleSet/PubmedBookArticle/"
+            "BookDocument/PMID/text()"
+        )
+    ]
+    assert [d.pmid for d in result.deletions] == tree.xpath("//DeleteCitation/PMID/text()")
+
+
+def test_identifiers_are_all_kept(corpus_file):
+    path, tree, result = corpus_file
+    own_ids = "//ArticleIdList[not(ancestor::Reference)]/ArticleId"
+    for kind in ("doi", "pmc", "pii", "pubmed"):
+        found = sum(
+            1
+            for a in result.articles
+            for i in a.identifiers
+            if i.id_type == kind and i.origin == "article_id_list"
+        )
+        assert found == _count(tree, f"{own_ids}[@IdType='{kind}']"), kind
+    elocations = sum(
+        1 for a in result.articles for i in a.identifiers if i.origin == "elocation_id"
+    )
+    assert elocations == _count(tree, "//ELocationID")
+    records_with = "/*/*[.//ArticleIdList[not(ancestor::Reference)]/ArticleId[@IdType='{}']]"
+    assert sum(1 for a in result.articles if a.pmcid) == _count(tree, records_with.format("pmc"))
+    # a DOI is the key's fallback only when well-formed; every DOI stays in identifiers
+    assert sum(1 for a in result.articles if a.doi) <= _count(
+        tree,
+        "/*/*[.//ArticleIdList[not(ancestor::Reference)]/ArticleId[@IdType='doi'] or "
+        ".//ELocationID[@EIdType='doi']]",
+    )
+
+
+def test_authors_affiliations_orcids(corpus_file):
+    path, tree, result = corpus_file
+    authors = [x for a in result.articles for x in a.authors]
+    assert len(authors) == _count(tree, AUTHORS)
+    assert sum(len(x.affiliations) for x in authors) == _count(
+        tree, f"{AUTHORS}/AffiliationInfo/Affiliation[normalize-space()]"
+    )
+    assert sum(1 for x in authors if x.collective_name) == _count(tree, f"{AUTHORS}/CollectiveName")
+    assert sum(1 for x in authors if x.orcid) == _count(
+        tree, f"{AUTHORS}[Identifier[@Source='ORCID']]"
+    )
+    assert sum(1 for x in authors if x.equal_contribution) == _count(
+        tree, f"{AUTHORS}[@EqualContrib='Y']"
+    )
+
+
+def test_indexing_counts(corpus_file):
+    path, tree, result = corpus_file
+    articles = result.articles
+    assert sum(len(a.keywords) for a in articles) == _count(
+        tree, "//KeywordList/Keyword[normalize-space()]"
+    )
+    rows = sum(len(a.mesh_headings) for a in articles)
+    headings = tree.xpath("//MeshHeading")
+    assert rows == sum(max(1, len(h.findall("QualifierName"))) for h in headings)
+    assert sum(len(a.substances) for a in articles) == _count(tree, "//Chemical")
+    assert sum(len(a.grants) for a in articles) == _count(tree, "//GrantList/Grant")
+    assert sum(len(a.accessions) for a in articles) == _count(
+        tree, "//DataBank/AccessionNumberList/AccessionNumber"
+    )
+    assert sum(len(a.publication_types) for a in articles) == _count(tree, "//PublicationType")
+    links = _count(tree, "//CommentsCorrections[not(@RefType='Cites')]")
+    assert sum(len(a.linked_articles) for a in articles) == links
+
+
+def test_references_and_their_ids(corpus_file):
+    path, tree, result = corpus_file
+    refs = [r for a in result.articles for r in a.references]
+    assert len(refs) == _count(
+        tree, "//ReferenceList//Reference[Citation[normalize-space()]]"
+    ) + _count(tree, "//CommentsCorrections[@RefType='Cites']")
+    for kind, attribute in (("pubmed", "pmid"), ("doi", "doi"), ("pmc", "pmcid")):
+        expected = _count(tree, f"//Reference[ArticleIdList/ArticleId[@IdType='{kind}']]")
+        if kind == "pubmed":  # old-style references carry their PMID too
+            expected += _count(tree, "//CommentsCorrections[@RefType='Cites'][PMID]")
+        found = sum(1 for r in refs if getattr(r, attribute))
+        assert found == expected - _malformed_ids(tree, kind), kind
+
+
+def _malformed_ids(tree, kind: str) -> int:
+    """Reference ids that are not well-formed (kept out of the typed columns)."""
+    import re
+
+    patterns = {
+        "pubmed": r"^0*[1-9][0-9]{0,8}$",
+        "doi": r"^10\.[0-9]{4,9}(\.[0-9]+)*/\S+$",
+        "pmc": r"^PMC[1-9][0-9]*$",
+    }
+    values = tree.xpath(f"//Reference/ArticleIdList/ArticleId[@IdType='{kind}'][1]/text()")
+    return sum(1 for v in values if not re.match(patterns[kind], v.strip(), re.I))
+
+
+def _pmid_of(article) -> str:
+    return article.pmid
+
+
+def test_the_baseline_file_in_worker_processes():
+    """30,000 real records through the parallel path: none lost, none failed, in order."""
+    import re
+
+    path = shared_path("corpus", "peers", "pubmed-xml", BASELINE.name)
+    with gzip.open(path, "rb") as handle:
+        expected = [
+            m.decode().lstrip("0")
+            for m in re.findall(
+                rb"<PubmedArticle>\s*<MedlineCitation[^>]*>\s*<PMID[^>]*>([0-9]+)<", handle.read()
+            )
+        ]
+    events = list(mscdata.iter_events(path, apply=_pmid_of, workers=2))
+    assert [e for e in events if not isinstance(e, str)] == []
+    assert events == expected and len(events) == 30_000

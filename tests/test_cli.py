@@ -113,3 +113,41 @@ def test_build_failure_exit_2(tmp_path):
     done = run("build", "--sources", str(tmp_path), "--out", str(tmp_path / "out"))
     assert done.returncode == 2 and b"no sources manifest" in done.stderr
     assert not (tmp_path / "out").exists()
+
+
+def _xml(records: str) -> bytes:
+    return (f'<?xml version="1.0"?>\n<PubmedArticleSet>\n{records}\n</PubmedArticleSet>\n').encode()
+
+
+GOOD = (
+    "<PubmedArticle><MedlineCitation><PMID>11</PMID><Article><ArticleTitle>T"
+    "</ArticleTitle></Article></MedlineCitation></PubmedArticle>"
+)
+BAD = "<PubmedArticle><MedlineCitation><PMID>12</PMID></MedlineCitation></PubmedArticle>"
+
+
+def test_parse_xml_reports_failures_and_deletions_on_stderr(tmp_path):
+    path = tmp_path / "set.xml"
+    path.write_bytes(_xml(GOOD + BAD + "<DeleteCitation><PMID>13</PMID></DeleteCitation>"))
+    done = run("parse", str(path))
+    assert done.returncode == 1
+    assert [a["pmid"] for a in json.loads(done.stdout)] == ["11"]
+    err = done.stderr.decode()
+    assert "1 deleted PMIDs (DeleteCitation): 13" in err
+    assert f"failed: {path}:3: record 2 PMID 12:" in err
+    assert "1 records failed, 1 read" in err
+
+
+def test_build_stops_on_failed_records_unless_told_to_skip(tmp_path):
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    (sources / "set.xml.gz").write_bytes(__import__("gzip").compress(_xml(GOOD + BAD)))
+    (sources / "manifest.yaml").write_text("sources:\n  - file: set.xml.gz\n", encoding="utf-8")
+    out = tmp_path / "out"
+    done = run("build", "--sources", str(sources), "--out", str(out))
+    assert done.returncode == 2 and b"1 records failed" in done.stderr
+    assert b"--skip-failures" in done.stderr and not out.exists()
+    done = run("build", "--sources", str(sources), "--out", str(out), "--skip-failures")
+    assert done.returncode == 0, done.stderr
+    assert b"(1 articles)" in done.stdout and b"1 records failed and were skipped" in done.stderr
+    assert mscdata.load(out).by_pmid("11") is not None

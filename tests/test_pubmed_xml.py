@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 import mscdata
+
 from conftest import SHARED, shared_path
 
 XML_DIR = SHARED / "corpus" / "peers" / "pubmed-xml"
@@ -41,11 +42,11 @@ def corpus_file(request):
     if request.param is None:
         shared_path("corpus", "peers", "pubmed-xml")
     path = request.param
-    return path, _tree(path), mscdata.read(path)
+    return _tree(path), mscdata.read(path)
 
 
 def test_every_record_is_read(corpus_file):
-    path, tree, result = corpus_file
+    tree, result = corpus_file
     assert result.failures == []
     assert len(result.articles) == _count(
         tree, "/PubmedArticleSet/*[self::PubmedArticle or self::PubmedBookArticle]"
@@ -62,7 +63,7 @@ def test_every_record_is_read(corpus_file):
 
 
 def test_identifiers_are_all_kept(corpus_file):
-    path, tree, result = corpus_file
+    tree, result = corpus_file
     own_ids = "//ArticleIdList[not(ancestor::Reference)]/ArticleId"
     for kind in ("doi", "pmc", "pii", "pubmed"):
         found = sum(
@@ -87,7 +88,7 @@ def test_identifiers_are_all_kept(corpus_file):
 
 
 def test_authors_affiliations_orcids(corpus_file):
-    path, tree, result = corpus_file
+    tree, result = corpus_file
     authors = [x for a in result.articles for x in a.authors]
     assert len(authors) == _count(tree, AUTHORS)
     assert sum(len(x.affiliations) for x in authors) == _count(
@@ -103,7 +104,7 @@ def test_authors_affiliations_orcids(corpus_file):
 
 
 def test_indexing_counts(corpus_file):
-    path, tree, result = corpus_file
+    tree, result = corpus_file
     articles = result.articles
     assert sum(len(a.keywords) for a in articles) == _count(
         tree, "//KeywordList/Keyword[normalize-space()]"
@@ -122,7 +123,7 @@ def test_indexing_counts(corpus_file):
 
 
 def test_references_and_their_ids(corpus_file):
-    path, tree, result = corpus_file
+    tree, result = corpus_file
     refs = [r for a in result.articles for r in a.references]
     assert len(refs) == _count(
         tree, "//ReferenceList//Reference[Citation[normalize-space()]]"

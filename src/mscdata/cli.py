@@ -15,6 +15,7 @@ from mscdata import __version__
 from mscdata.errors import BuildError, MscdataError, PackageError, ParseError
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+MAX_SHOWN = 20  # failures listed one per line before the count
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -29,8 +30,9 @@ def _parser() -> argparse.ArgumentParser:
     parse = commands.add_parser(
         "parse",
         help="parse a source file and print its articles as JSON",
-        description="Parse a PubMed page (or other supported source) "
-        "and print the articles found as a JSON array.",
+        description="Parse a source (PubMed page text, PMC page text, PubMed XML; gzip or "
+        "not; the format is told from the content) and print its articles as a JSON array. "
+        "Deletions and failed records are reported on stderr; exit 1 when a record failed.",
     )
     parse.add_argument("file", metavar="FILE", help="the source file ('-' for standard input)")
     parse.add_argument(
@@ -54,6 +56,12 @@ def _parser() -> argparse.ArgumentParser:
         "--no-validate",
         action="store_true",
         help="skip validating the new package before swapping it in",
+    )
+    build.add_argument(
+        "--skip-failures",
+        action="store_true",
+        help="build without the records that fail to parse (they are counted and listed); "
+        "by default any failed record stops the build",
     )
 
     validate = commands.add_parser(
@@ -79,7 +87,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _cmd_parse(args: argparse.Namespace) -> int:
-    from mscdata.parsers import parse
+    from mscdata.parsers import read
 
     source = sys.stdin.buffer.read() if args.file == "-" else args.file
     if args.file != "-":
@@ -87,20 +95,54 @@ def _cmd_parse(args: argparse.Namespace) -> int:
 
         if not Path(args.file).is_file():
             raise ParseError("no such file", source=args.file)
-    articles = parse(source, url=args.url, format=args.source_format)
+    result = read(source, url=args.url, format=args.source_format)
     json.dump(
-        [a.model_dump(mode="json") for a in articles], sys.stdout, ensure_ascii=False, indent=2
+        [a.model_dump(mode="json") for a in result.articles],
+        sys.stdout,
+        ensure_ascii=False,
+        indent=2,
     )
     sys.stdout.write("\n")
+    if result.deletions:
+        pmids = " ".join(d.pmid for d in result.deletions[:20])
+        more = " …" if len(result.deletions) > 20 else ""
+        print(
+            f"mscdata parse: {len(result.deletions)} deleted PMIDs (DeleteCitation): {pmids}{more}",
+            file=sys.stderr,
+        )
+    for failure in result.failures[:MAX_SHOWN]:
+        print(f"mscdata parse: failed: {failure}", file=sys.stderr)
+    if result.failures:
+        print(
+            f"mscdata parse: {len(result.failures)} records failed, {len(result.articles)} read",
+            file=sys.stderr,
+        )
+        return EXIT_INVALID
     return EXIT_OK
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from mscdata.package import build
+    from mscdata.package import BuildReport, build
 
-    out = build(args.sources, args.out, validate=not args.no_validate)
+    report = BuildReport()
+    out = build(
+        args.sources,
+        args.out,
+        validate=not args.no_validate,
+        skip_failures=args.skip_failures,
+        report=report,
+    )
     checked = "" if args.no_validate else " and validated"
-    print(f"built{checked}: {out}/datapackage.json")
+    print(f"built{checked}: {out}/datapackage.json ({report.articles} articles)")
+    if report.deleted:
+        print(f"applied {len(report.deleted)} deletions (DeleteCitation)")
+    if report.failures:
+        for failure in report.failures[:MAX_SHOWN]:
+            print(f"mscdata build: skipped: {failure}", file=sys.stderr)
+        print(
+            f"mscdata build: {len(report.failures)} records failed and were skipped",
+            file=sys.stderr,
+        )
     return EXIT_OK
 
 

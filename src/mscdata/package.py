@@ -7,14 +7,16 @@ sources always give byte-identical files (stable row order, no timestamps).
 
 from __future__ import annotations
 
+import copy
 import csv
+import functools
 import hashlib
 import io
 import json
 import os
 import shutil
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -62,11 +64,17 @@ class SourceEntry:
     format: str | None = None
 
 
-def table_schemas() -> dict[str, Any]:
-    """The generated Table Schema document shipped with mscdata."""
+@functools.cache
+def _shared_table_schemas() -> dict[str, Any]:
+    """The document parsed once, for read-only use on hot paths."""
     from mscdata.resources import table_schemas_path
 
     return json.loads(table_schemas_path().read_text(encoding="utf-8"))
+
+
+def table_schemas() -> dict[str, Any]:
+    """The generated Table Schema document shipped with mscdata (a fresh copy)."""
+    return copy.deepcopy(_shared_table_schemas())
 
 
 def read_manifest(sources: str | os.PathLike) -> list[SourceEntry]:
@@ -128,24 +136,43 @@ def _items(article: Article, path: Sequence[str]) -> list[tuple[tuple, Any]]:
     return level
 
 
+def article_tables(article: Article) -> tuple[str, str | None, dict[str, list[list[str]]]]:
+    """One article's rows of every table (as CSV cells): ``(id, pmid, {table: rows})``.
+
+    A module-level function, so that bulk builds compute rows in worker processes.
+    """
+    tables: dict[str, list[list[str]]] = {}
+    for resource in _shared_table_schemas()["resources"]:
+        fields = resource["schema"]["fields"]
+        path = resource["path"]
+        where = f"{article.id}: {resource['name']}"
+        rows = []
+        for keys, item in _items(article, path) if path else [((), article)]:
+            own = fields[len(keys) :]
+            rows.append(
+                [str(k) for k in keys] + [_cell(getattr(item, f["name"]), f, where) for f in own]
+            )
+        tables[resource["name"]] = rows
+    return article.id, article.pmid, tables
+
+
 def article_rows(
     articles: Sequence[Article], document: dict[str, Any]
 ) -> dict[str, list[list[str]]]:
     """Every table's rows (as CSV cells, header first) for the given articles, in order."""
-    tables: dict[str, list[list[str]]] = {}
-    for resource in document["resources"]:
-        fields = resource["schema"]["fields"]
-        rows: list[list[str]] = [[f["name"] for f in fields]]
-        path = resource["path"]
-        for article in articles:
-            where = f"{article.id}: {resource['name']}"
-            for keys, item in _items(article, path) if path else [((), article)]:
-                own = fields[len(keys) :]
-                rows.append(
-                    [str(k) for k in keys]
-                    + [_cell(getattr(item, f["name"]), f, where) for f in own]
-                )
-        tables[resource["name"]] = rows
+    per_article = [article_tables(a)[2] for a in articles]
+    return _merge_rows(per_article, document)
+
+
+def _merge_rows(
+    per_article: Iterable[dict[str, list[list[str]]]], document: dict[str, Any]
+) -> dict[str, list[list[str]]]:
+    tables = {
+        r["name"]: [[f["name"] for f in r["schema"]["fields"]]] for r in document["resources"]
+    }
+    for rows in per_article:
+        for name, table_rows in rows.items():
+            tables[name].extend(table_rows)
     return tables
 
 
@@ -213,9 +240,15 @@ def write_package(
     articles: Sequence[Article], out: Path, entries: Sequence[SourceEntry] = ()
 ) -> None:
     """Write the CSV files and ``datapackage.json`` of ``articles`` into folder ``out``."""
+    _write_rows({a.id: article_tables(a)[2] for a in articles}, out, entries)
+
+
+def _write_rows(
+    by_id: dict[str, dict[str, list[list[str]]]], out: Path, entries: Sequence[SourceEntry]
+) -> None:
     document = table_schemas()
-    ordered = sorted(articles, key=lambda a: a.id)
-    files = {name: _csv_bytes(rows) for name, rows in article_rows(ordered, document).items()}
+    ordered = (by_id[key] for key in sorted(by_id))
+    files = {name: _csv_bytes(rows) for name, rows in _merge_rows(ordered, document).items()}
     out.mkdir(parents=True, exist_ok=True)
     for name, data in files.items():
         (out / f"{name}.csv").write_bytes(data)
@@ -223,24 +256,63 @@ def write_package(
     (out / "datapackage.json").write_text(text, encoding="utf-8", newline="\n")
 
 
-def parse_sources(entries: Iterable[SourceEntry]) -> list[Article]:
-    """Parse every source; the same article from two sources is an error until merging lands."""
-    from mscdata.parsers import parse
+@dataclass
+class BuildReport:
+    """What a build read: articles kept, deletions applied, records that failed."""
 
-    by_id: dict[str, tuple[Article, Path]] = {}
+    articles: int = 0
+    deleted: list[str] = field(default_factory=list)
+    failures: list[Any] = field(default_factory=list)
+
+
+def read_sources(
+    entries: Iterable[SourceEntry], *, skip_failures: bool = False
+) -> tuple[dict[str, dict[str, list[list[str]]]], BuildReport]:
+    """Every source's articles as table rows, keyed by article id, in source order.
+
+    A ``DeleteCitation`` removes an article read earlier. The same article from two
+    sources is an error until merging lands. Failed records stop the build unless
+    ``skip_failures``; they are counted either way.
+    """
+    from mscdata.parsers import iter_events
+    from mscdata.records import Deletion, RecordFailure
+
+    by_id: dict[str, dict[str, list[list[str]]]] = {}
+    origin: dict[str, Path] = {}
+    by_pmid: dict[str, str] = {}
+    report = BuildReport()
     for entry in entries:
         try:
-            found = parse(entry.path, url=entry.url, format=entry.format)
+            events = iter_events(
+                entry.path, url=entry.url, format=entry.format, apply=article_tables
+            )
+            for event in events:
+                if isinstance(event, RecordFailure):
+                    report.failures.append(event)
+                elif isinstance(event, Deletion):
+                    if (key := by_pmid.pop(event.pmid, None)) is not None:
+                        del by_id[key]
+                        report.deleted.append(event.pmid)
+                else:
+                    key, pmid, rows = event
+                    if key in by_id:
+                        raise BuildError(
+                            f"{entry.path}: article {key} was already read from "
+                            f"{origin[key]}; list each article once"
+                        )
+                    by_id[key], origin[key] = rows, entry.path
+                    if pmid:
+                        by_pmid[pmid] = key
         except MscdataError as error:
             raise BuildError(str(error)) from None
-        for article in found:
-            if article.id in by_id:
-                raise BuildError(
-                    f"{entry.path}: article {article.id} was already read from "
-                    f"{by_id[article.id][1]}; list each article once"
-                )
-            by_id[article.id] = (article, entry.path)
-    return [article for article, _ in by_id.values()]
+    if report.failures and not skip_failures:
+        first = report.failures[0]
+        raise BuildError(
+            f"{len(report.failures)} records failed; first: {first}. "
+            "Fix the sources, or build without them with --skip-failures"
+        )
+    report.articles = len(by_id)
+    return by_id, report
 
 
 def _swap_in(built: Path, out: Path) -> None:
@@ -261,12 +333,16 @@ def build(
     out: str | os.PathLike = "datapackage",
     *,
     validate: bool = True,
+    skip_failures: bool = False,
+    report: BuildReport | None = None,
 ) -> Path:
     """Build the data package from ``sources`` into folder ``out`` and return its path.
 
     ``sources`` is a folder holding ``manifest.yaml`` (or the manifest itself), or a
     list of source files. With ``validate`` (the default) the new package must pass
-    :func:`mscdata.validate` before it replaces the old one.
+    :func:`mscdata.validate` before it replaces the old one. Records that fail to parse
+    stop the build unless ``skip_failures``; pass a :class:`BuildReport` to learn the
+    counts.
     """
     if isinstance(sources, (str, os.PathLike)):
         entries = read_manifest(sources)
@@ -275,13 +351,15 @@ def build(
         for entry in entries:
             if not entry.path.is_file():
                 raise BuildError(f"{entry.path}: source file not found")
-    articles = parse_sources(entries)
+    by_id, found = read_sources(entries, skip_failures=skip_failures)
+    if report is not None:
+        report.__dict__.update(found.__dict__)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = out.with_name(f".{out.name}.build-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
     try:
-        write_package(articles, staging, entries)
+        _write_rows(by_id, staging, entries)
         if validate:
             from mscdata.validation import validate as validate_package
 

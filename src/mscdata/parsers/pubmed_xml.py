@@ -31,7 +31,7 @@ _ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
 _ROOT_END = re.compile(rb"^\s*</PubmedArticleSet\s*>\s*$")
 _PMID = re.compile(rb"<PMID[^>]*>\s*([0-9]+)\s*</PMID>")
 BLOCK_SIZE = 1 << 16
-CHUNK_BYTES = 2 << 20
+CHUNK_BYTES = 1 << 20
 PARALLEL_MIN_BYTES = 8 << 20  # below this, starting worker processes costs more than it saves
 
 _LINK_TYPES = {

@@ -1,0 +1,241 @@
+"""Benchmark: PubMed XML into records, mscdata against the tools users would otherwise pick.
+
+    python benchmarks/pubmed_xml.py [FILE] [--pubmed-parser-python PY] [--build]
+
+FILE defaults to ../shared/corpus/peers/pubmed-xml/pubmed20n0014.xml.gz (30,000 real
+MEDLINE baseline records). Each contender runs in its own child process of this one,
+one after the other, and reports records/s, MB/s (of the uncompressed XML) and its
+peak RSS (its own and its workers'):
+
+* ``mscdata``: mscdata's parser into validated Article models, using every core;
+* ``mscdata-1-process``: the same in a single process;
+* ``pubmed_parser``: pubmed_parser 0.5.1 ``parse_medline_xml`` (install it only in a
+  benchmark environment: ``pip install -r benchmarks/requirements.txt``), run by
+  ``--pubmed-parser-python`` or by this interpreter when it can import it;
+* ``lxml-iterparse``: a bare lxml iterparse pass over every element (the floor for any
+  parser that looks at every element), clearing as it goes.
+
+``--build`` also times ``mscdata build`` of the file into a validated package.
+Ratios are printed against pubmed_parser and lxml measured in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_FILE = ROOT.parent / "shared" / "corpus" / "peers" / "pubmed-xml" / "pubmed20n0014.xml.gz"
+
+_CHILD = {
+    "mscdata": """
+import sys
+from mscdata.parsers import iter_events
+from mscdata.records import RecordFailure, Deletion
+from benchmarks.pubmed_xml import field_count
+records = failures = fields = 0
+for event in iter_events(sys.argv[1], apply=field_count, workers=2):
+    if isinstance(event, RecordFailure):
+        failures += 1
+    elif not isinstance(event, Deletion):
+        records += 1
+        fields += event
+print(records, failures, fields)
+""",
+    "mscdata-1-process": """
+import sys
+from mscdata.parsers import iter_events
+from mscdata.records import RecordFailure, Deletion
+from benchmarks.pubmed_xml import field_count
+records = failures = fields = 0
+for event in iter_events(sys.argv[1]):
+    if isinstance(event, RecordFailure):
+        failures += 1
+    elif not isinstance(event, Deletion):
+        records += 1
+        fields += field_count(event)
+print(records, failures, fields)
+""",
+    "pubmed_parser": """
+import sys
+import pubmed_parser as pp
+records = fields = 0
+for record in pp.parse_medline_xml(sys.argv[1]):
+    records += 1
+    fields += sum(1 for value in record.values() if value not in (None, "", [], {}))
+print(records, 0, fields)
+""",
+    "lxml-iterparse": """
+import gzip, sys
+from lxml import etree
+opener = gzip.open if sys.argv[1].endswith(".gz") else open
+records = elements = 0
+with opener(sys.argv[1], "rb") as handle:
+    for _, element in etree.iterparse(handle, events=("end",), resolve_entities=False,
+                                      no_network=True, load_dtd=False, huge_tree=True):
+        elements += 1
+        if element.tag in ("PubmedArticle", "PubmedBookArticle"):
+            records += 1
+            element.clear()
+            while element.getprevious() is not None:
+                del element.getparent()[0]
+print(records, 0, 0)
+""",
+}
+
+_RSS = """
+import resource, runpy, sys
+code = sys.argv.pop(1)
+exec(compile(code, "<benchmark>", "exec"))
+own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print("RSS", own, workers)
+"""
+
+
+def field_count(article) -> int:
+    """How many values an article carries (non-empty fields and child rows)."""
+    data = article.model_dump(exclude_none=True, exclude_defaults=True)
+    total = 0
+    for value in data.values():
+        total += len(value) if isinstance(value, list) else 1
+    return total
+
+
+def _uncompressed_megabytes(path: Path) -> float:
+    import gzip
+
+    opener = gzip.open if path.suffix == ".gz" else open
+    size = 0
+    with opener(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            size += len(block)
+    return size / 1e6
+
+
+def run(name: str, python: str, path: Path) -> dict | None:
+    env = {**os.environ, "PYTHONPATH": f"{ROOT}:{ROOT / 'src'}:{os.environ.get('PYTHONPATH', '')}"}
+    started = time.perf_counter()
+    done = subprocess.run(
+        [python, "-c", _RSS, _CHILD[name], str(path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        print(f"{name}: failed: {done.stderr.strip().splitlines()[-1:]}", file=sys.stderr)
+        return None
+    lines = done.stdout.split("\n")
+    records, failures, fields = (int(x) for x in lines[0].split())
+    _, own, workers = next(line for line in lines if line.startswith("RSS")).split()
+    return {
+        "name": name,
+        "records": records,
+        "failures": failures,
+        "fields": fields,
+        "seconds": seconds,
+        "rss_mib": int(own) / 1024,
+        "workers_rss_mib": int(workers) / 1024,
+    }
+
+
+def time_build(path: Path) -> dict:
+    with tempfile.TemporaryDirectory() as folder:
+        sources = Path(folder) / "sources"
+        sources.mkdir()
+        shutil.copy(path, sources / path.name)
+        (sources / "manifest.yaml").write_text(f"sources:\n  - file: {path.name}\n")
+        started = time.perf_counter()
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "mscdata.cli",
+                "build",
+                "--sources",
+                str(sources),
+                "--out",
+                str(Path(folder) / "out"),
+            ],
+            check=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+        )
+        seconds = time.perf_counter() - started
+        rows = sum(
+            max(0, len(p.read_bytes().splitlines()) - 1)
+            for p in (Path(folder) / "out").glob("*.csv")
+        )
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {"seconds": seconds, "rows": rows, "peak_rss_mib_any_child_so_far": peak}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("file", nargs="?", type=Path, default=DEFAULT_FILE)
+    parser.add_argument(
+        "--pubmed-parser-python",
+        default=None,
+        help="interpreter that can import pubmed_parser 0.5.1",
+    )
+    parser.add_argument("--build", action="store_true", help="also time mscdata build")
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    args = parser.parse_args()
+    if not args.file.exists():
+        print(f"{args.file}: not found", file=sys.stderr)
+        return 2
+    megabytes = _uncompressed_megabytes(args.file)
+    pp_python = args.pubmed_parser_python
+    if pp_python is None:
+        probe = subprocess.run(
+            [sys.executable, "-c", "import pubmed_parser"], check=False, capture_output=True
+        )
+        pp_python = sys.executable if probe.returncode == 0 else None
+    results = [
+        run("mscdata", sys.executable, args.file),
+        run("mscdata-1-process", sys.executable, args.file),
+    ]
+    if pp_python:
+        results.append(run("pubmed_parser", pp_python, args.file))
+    else:
+        print("pubmed_parser: not installed here; pass --pubmed-parser-python", file=sys.stderr)
+    results.append(run("lxml-iterparse", sys.executable, args.file))
+    results = [r for r in results if r]
+    by_name = {r["name"]: r for r in results}
+    print(f"input: {args.file.name}, {megabytes:.0f} MB uncompressed, {os.cpu_count()} cores")
+    print(
+        f"{'contender':<20}{'records':>9}{'fail':>6}{'seconds':>9}{'records/s':>11}{'MB/s':>8}"
+        f"{'RSS MiB':>9}{'+workers':>10}{'values/rec':>12}"
+    )
+    for r in results:
+        rate = r["records"] / r["seconds"]
+        values = r["fields"] / r["records"] if r["fields"] else float("nan")
+        print(
+            f"{r['name']:<20}{r['records']:>9}{r['failures']:>6}{r['seconds']:>9.1f}"
+            f"{rate:>11.0f}{megabytes / r['seconds']:>8.1f}{r['rss_mib']:>9.0f}"
+            f"{r['workers_rss_mib']:>10.0f}{values:>12.1f}"
+        )
+    for base in ("pubmed_parser", "lxml-iterparse"):
+        if base in by_name and "mscdata" in by_name:
+            ratio = by_name[base]["seconds"] / by_name["mscdata"]["seconds"]
+            print(f"mscdata / {base}: {ratio:.2f}x records/s")
+    if args.build:
+        build = time_build(args.file)
+        print(f"mscdata build (validated package): {build['seconds']:.1f} s, {build['rows']} rows")
+        results.append({"name": "mscdata-build", **build})
+    if args.json:
+        print(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

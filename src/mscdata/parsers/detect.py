@@ -18,8 +18,15 @@ PMC_JATS = "pmc_jats"
 HTML = "pubmed_html"
 FORMATS = (CHROME, PLAIN, COMPACT, LEGACY, PMC_PAGE, PUBMED_XML)
 
+
+def _medline():
+    from mscdata.parsers.medline import read_medline
+
+    return read_medline
+
+
 # formats whose module reads bytes into events: name -> loader of its read function
-RECORD_FORMATS: dict = {}
+RECORD_FORMATS = {MEDLINE: _medline}
 
 _LEGACY_FIRST = {"Send to", "Send to:", "Format", "Display Settings:"}
 _XML = re.compile(r"^\s*(<\?xml|<!DOCTYPE|<!--|<[A-Za-z])")

@@ -320,7 +320,10 @@ def read_grants(entries: list[str]) -> list[dict[str, Any]]:
         grant: dict[str, Any] = {"text": entry}
         if m:
             grant.update(
-                grant_id=m.group("grant_id"), agency=m.group("agency"), country=m.group("country")
+                grant_id=m.group("grant_id"),
+                acronym=m.group("acronym") or None,
+                agency=m.group("agency"),
+                country=m.group("country"),
             )
         grants.append(grant)
     return grants

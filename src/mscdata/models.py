@@ -375,8 +375,10 @@ class Figure(ConfiguredBaseModel):
     A figure of the article with its label and caption as the source prints them.
     """
     position: int = Field(default=..., description="""1-based position of the item in its list, in the order of the source.""", ge=1)
+    figure_id: Optional[str] = Field(default=None, description="""The figure's identifier within its article, when the source gives one (JATS fig/@id).""")
     label: Optional[str] = Field(default=None, description="""A label as printed (a figure label such as Figure 1, or an abstract section label such as Methods).""")
     caption: Optional[str] = Field(default=None, description="""The figure caption as printed.""")
+    graphic: Optional[str] = Field(default=None, description="""Reference to the figure's image as the source gives it (JATS graphic/@xlink:href).""")
     complete: bool = Field(default=..., description="""False when the source text ends inside this item, so its text may be cut short; True otherwise.""")
 
 

@@ -25,8 +25,14 @@ def _medline():
     return read_medline
 
 
+def _jats():
+    from mscdata.parsers.jats import read_jats
+
+    return read_jats
+
+
 # formats whose module reads bytes into events: name -> loader of its read function
-RECORD_FORMATS = {MEDLINE: _medline}
+RECORD_FORMATS = {MEDLINE: _medline, PMC_JATS: _jats}
 
 _LEGACY_FIRST = {"Send to", "Send to:", "Format", "Display Settings:"}
 _XML = re.compile(r"^\s*(<\?xml|<!DOCTYPE|<!--|<[A-Za-z])")

@@ -1,0 +1,308 @@
+"""PMC JATS and NLM archiving XML (``.nxml``, efetch ``db=pmc`` ``pmc-articleset``).
+
+JATS 1.0-1.3 and NLM 2.3/3.0 share the elements read here: article ids, titles, every
+abstract (kept apart by ``abstract-type``), authors with affiliations and ORCID,
+keywords of every ``kwd-group``, figures (a figure without a label still counts),
+references from ``mixed-citation``, ``element-citation``, ``citation`` and
+``nlm-citation`` with their pub-ids, dates by ``pub-type`` or ``date-type``, and the
+article's licence. Parsed with no DTD, no network and no entity expansion.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from mscdata.dates import checked_date
+from mscdata.errors import ParseError
+from mscdata.identifiers import DOI_RE, PMCID_RE, PMID_RE, clean_doi
+from mscdata.parsers.pubmed_xml import normalise_orcid
+from mscdata.records import RecordFailure, make_article
+
+XLINK = "{http://www.w3.org/1999/xlink}href"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+_CITATIONS = ("mixed-citation", "element-citation", "citation", "nlm-citation")
+_SPACE = re.compile(r"\s+")
+_PRINT_DATES = ("ppub", "collection", "epub-ppub", "pub")
+_MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _local(element: Any) -> str:
+    tag = element.tag
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _text(element: Any, *, spaced: bool = False) -> str | None:
+    """All text of an element, whitespace runs made one space (``spaced``: text nodes
+    joined with a space, for element-citations whose parts carry no punctuation)."""
+    if element is None:
+        return None
+    parts = element.itertext()
+    text = " ".join(parts) if spaced else "".join(parts)
+    text = _SPACE.sub(" ", text).strip()
+    return text or None
+
+
+def _without(element: Any, *names: str) -> Any:
+    """A copy of an element without the named children (e.g. an aff's label)."""
+    from copy import deepcopy
+
+    copy = deepcopy(element)
+    for child in list(copy):
+        if _local(child) in names:
+            tail = child.tail
+            parent = child.getparent()
+            parent.remove(child)
+            if tail:
+                parent.text = (parent.text or "") + tail
+    return copy
+
+
+def _date(element: Any) -> tuple[Any, str | None]:
+    parts = {_local(c): (c.text or "").strip() for c in element}
+    year, month, day = parts.get("year"), parts.get("month"), parts.get("day")
+    season = parts.get("season")
+    if not year or not year.isdigit():
+        return None, None
+    month_number = int(month) if month and month.isdigit() else None
+    day_number = int(day) if day and day.isdigit() else None
+    date = checked_date(int(year), month_number, day_number)
+    month_text = _MONTH_NAMES[date.month - 1] if date.month else season
+    text = " ".join(p for p in (year, month_text, str(date.day) if date.day else None) if p)
+    return date, text
+
+
+def _affiliations(meta: Any) -> dict[str, str]:
+    affiliations = {}
+    for aff in meta.iter("aff"):
+        if aff.get("id") and (text := _text(_without(aff, "label"))):
+            affiliations[aff.get("id")] = text
+    return affiliations
+
+
+def _author(contrib: Any, affiliations: dict[str, str]) -> dict[str, Any]:
+    author: dict[str, Any] = {"affiliations": []}
+    for child in contrib:
+        name = _local(child)
+        if name in {"name", "string-name"}:
+            for part in child:
+                key = {"surname": "last_name", "given-names": "fore_name", "suffix": "suffix"}.get(
+                    _local(part)
+                )
+                if key and (value := _text(part)):
+                    author[key] = value
+        elif name == "collab":
+            author["collective_name"] = _text(child)
+        elif name == "contrib-id" and (child.get("contrib-id-type") or "").lower() == "orcid":
+            author["orcid"] = normalise_orcid(_text(child))
+        elif name == "xref" and child.get("ref-type") == "aff":
+            for rid in (child.get("rid") or "").split():
+                if rid in affiliations:
+                    author["affiliations"].append({"text": affiliations[rid]})
+        elif name == "aff" and (text := _text(_without(child, "label"))):
+            author["affiliations"].append({"text": text})
+    if contrib.get("equal-contrib") == "yes":
+        author["equal_contribution"] = True
+    return author
+
+
+def _abstract(abstract: Any, abstract_type: str | None) -> list[dict[str, Any]]:
+    sections = []
+    secs = [c for c in abstract if _local(c) == "sec"]
+    if secs:
+        for sec in secs:
+            title = next((c for c in sec if _local(c) == "title"), None)
+            text = _text(_without(sec, "title", "label"))
+            if text:
+                sections.append({"label": _text(title), "text": text})
+    else:
+        for paragraph in abstract:
+            if _local(paragraph) == "p" and (text := _text(paragraph)):
+                sections.append({"text": text})
+    for section in sections:
+        section["complete"] = True
+        if abstract_type:
+            section["abstract_type"] = abstract_type
+    return sections
+
+
+def _reference(ref: Any) -> dict[str, Any] | None:
+    citation = next((c for c in ref.iter() if _local(c) in _CITATIONS), None)
+    if citation is None:
+        return None
+    spaced = _local(citation) == "element-citation"
+    reference: dict[str, Any] = {"citation": _text(citation, spaced=spaced), "complete": True}
+    for pub_id in citation.iter("pub-id"):
+        kind = (pub_id.get("pub-id-type") or "").lower()
+        value = _text(pub_id)
+        if not value:
+            continue
+        if kind == "pmid" and "pmid" not in reference and PMID_RE.match(value):
+            reference["pmid"] = value
+        elif kind == "doi" and "doi" not in reference and DOI_RE.match(clean_doi(value)):
+            reference["doi"] = clean_doi(value)
+        elif kind in {"pmcid", "pmc"} and "pmcid" not in reference:
+            pmcid = value.upper() if value.upper().startswith("PMC") else f"PMC{value}"
+            if PMCID_RE.match(pmcid):
+                reference["pmcid"] = pmcid
+    return reference if reference["citation"] else None
+
+
+def article_fields(article: Any) -> dict[str, Any]:
+    """The Article's fields from one JATS ``article`` element."""
+    front = next((c for c in article if _local(c) == "front"), None)
+    meta = front.find("article-meta") if front is not None else None
+    if meta is None:
+        raise ValueError("article without front/article-meta")
+    journal = front.find("journal-meta")
+    fields: dict[str, Any] = {
+        "record_type": "journal_article",
+        "record_complete": True,
+        "identifiers": [],
+        "languages": [article.get(XML_LANG)] if article.get(XML_LANG) else [],
+    }
+    for article_id in meta.iterfind("article-id"):
+        kind = article_id.get("pub-id-type") or "unknown"
+        if value := _text(article_id):
+            fields["identifiers"].append(
+                {"id_type": kind, "value": value, "origin": "article_id_list"}
+            )
+            if kind == "pmid" and PMID_RE.match(value):
+                fields.setdefault("pmid", value)
+            elif kind == "doi" and DOI_RE.match(clean_doi(value)):
+                fields.setdefault("doi", clean_doi(value))
+            elif kind in {"pmc", "pmcid"}:
+                pmcid = value.upper() if value.upper().startswith("PMC") else f"PMC{value}"
+                if PMCID_RE.match(pmcid):
+                    fields.setdefault("pmcid", pmcid)
+    fields["title"] = _text(meta.find("title-group/article-title"))
+    if journal is not None:
+        ids = {j.get("journal-id-type"): _text(j) for j in journal.iterfind("journal-id")}
+        fields["journal"] = ids.get("iso-abbrev") or ids.get("nlm-ta")
+        fields["journal_title"] = _text(journal.find(".//journal-title"))
+        issns = [
+            (i.get("pub-type") or i.get("publication-format"), _text(i))
+            for i in journal.iterfind("issn")
+        ]
+        issn = next((v for k, v in issns if k in {"ppub", "print"}), None) or next(
+            (v for _, v in issns), None
+        )
+        if issn and re.match(r"^[0-9]{4}-[0-9]{3}[0-9Xx]$", issn):
+            fields["journal_issn"] = issn.upper()
+    dates = {}
+    for pub_date in meta.iterfind("pub-date"):
+        kind = pub_date.get("pub-type") or pub_date.get("date-type") or ""
+        if kind == "publication":
+            kind = "pub"
+        if pub_date.get("publication-format") == "electronic" and kind == "pub":
+            kind = "epub"
+        date, text = _date(pub_date)
+        if date is not None:
+            dates.setdefault(kind, (date, text))
+    printed = next((dates[k] for k in _PRINT_DATES if k in dates), None) or dates.get("epub")
+    if printed:
+        date, text = printed
+        fields.update(
+            publication_year=date.year,
+            publication_month=date.month,
+            publication_day=date.day,
+            publication_date_text=text,
+        )
+    if "epub" in dates:
+        fields["electronic_date"] = dates["epub"][0].iso()
+    fields["volume"] = _text(meta.find("volume"))
+    fields["issue"] = _text(meta.find("issue"))
+    first, last = _text(meta.find("fpage")), _text(meta.find("lpage"))
+    fields["pages"] = (f"{first}-{last}" if first and last else first) or _text(
+        meta.find("elocation-id")
+    )
+    affiliations = _affiliations(meta)
+    contribs = [
+        c
+        for group in meta.iterfind("contrib-group")
+        for c in group.iterfind("contrib")
+        if c.get("contrib-type", "author") == "author"
+    ]
+    fields["authors"] = [_author(c, affiliations) for c in contribs]
+    fields["authors_complete"] = True if contribs else None
+    sections = []
+    for abstract in meta.iterfind("abstract"):
+        sections += _abstract(abstract, abstract.get("abstract-type"))
+    for abstract in meta.iterfind("trans-abstract"):
+        sections += _abstract(abstract, f"translation:{abstract.get(XML_LANG) or 'unknown'}")
+    sections.sort(key=lambda s: "abstract_type" in s)  # the main abstract first
+    fields["abstract_sections"] = sections
+    if any("abstract_type" not in s for s in sections):
+        fields["abstract_complete"] = True
+    fields["keywords"] = [
+        {"term": term, "owner": group.get("kwd-group-type"), "complete": True}
+        for group in meta.iterfind("kwd-group")
+        for kwd in group.iterfind("kwd")
+        if (term := _text(kwd))
+    ]
+    if fields["keywords"]:
+        fields["keywords_complete"] = True
+    license_element = meta.find("permissions/license")
+    if license_element is not None:
+        fields["license"] = license_element.get(XLINK) or _text(license_element)
+    figures = []
+    for figure in article.iter("fig"):
+        graphic = next((g for g in figure.iter("graphic")), None)
+        figures.append(
+            {
+                "figure_id": figure.get("id"),
+                "label": _text(figure.find("label")),
+                "caption": _text(figure.find("caption")),
+                "graphic": graphic.get(XLINK) if graphic is not None else None,
+                "complete": True,
+            }
+        )
+    fields["figures"] = figures
+    if figures:
+        fields["figures_complete"] = True
+    references = [r for ref in article.iter("ref") if (r := _reference(ref))]
+    fields["references"] = references
+    if references:
+        fields["references_complete"] = True
+    return fields
+
+
+def _parser() -> Any:
+    from lxml import etree
+
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+    )
+
+
+def read_jats(data: bytes, source: str, provenance: dict[str, Any]) -> Iterator[Any]:
+    """Articles (and located RecordFailures) of a JATS file or a pmc-articleset."""
+    from lxml import etree
+
+    if re.search(rb"<!ENTITY", data[: 1 << 16]):
+        raise ParseError(
+            "the document declares entities (<!ENTITY …>); mscdata never expands entities",
+            source=source,
+        )
+    try:
+        root = etree.fromstring(data, _parser())
+    except etree.XMLSyntaxError as error:
+        raise ParseError(f"malformed XML: {error}", source=source, line=error.lineno) from None
+    articles = [root] if _local(root) == "article" else [c for c in root if _local(c) == "article"]
+    for number, article in enumerate(articles, start=1):
+        pmid = next(
+            (_text(i) for i in article.iter("article-id") if i.get("pub-id-type") == "pmid"), None
+        )
+        try:
+            yield make_article(article_fields(article), source=source, provenance=provenance)
+        except (ValueError, ParseError) as error:
+            reason = error.reason if isinstance(error, ParseError) else str(error)
+            yield RecordFailure(
+                source=source, record=number, pmid=pmid, line=article.sourceline, reason=reason
+            )

@@ -31,11 +31,17 @@ def _jats():
     return read_jats
 
 
+def _html():
+    from mscdata.parsers.html_page import read_html
+
+    return read_html
+
+
 # formats whose module reads bytes into events: name -> loader of its read function
-RECORD_FORMATS = {MEDLINE: _medline, PMC_JATS: _jats}
+RECORD_FORMATS = {MEDLINE: _medline, PMC_JATS: _jats, HTML: _html}
 
 _LEGACY_FIRST = {"Send to", "Send to:", "Format", "Display Settings:"}
-_XML = re.compile(r"^\s*(<\?xml|<!DOCTYPE|<!--|<[A-Za-z])")
+_XML = re.compile(r"^\s*(<\?xml|<!DOCTYPE|<!doctype|<!--|<[A-Za-z])")
 _PROLOG_JUNK = re.compile(r"<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(\[.*?\])?\s*>", re.S)
 _ROOT = re.compile(r"<([A-Za-z_][\w.:-]*)")
 _MEDLINE_FIRST = re.compile(r"^PMID- ?[0-9]+\s*$")
@@ -43,6 +49,9 @@ _XML_ROOTS = {
     "PubmedArticleSet": PUBMED_XML,
     "pmc-articleset": PMC_JATS,
     "article": PMC_JATS,
+    "head": HTML,
+    "body": HTML,
+    "pre": HTML,
     "html": HTML,
 }
 

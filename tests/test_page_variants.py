@@ -206,7 +206,8 @@ def test_legacy_entrez_page():
         ("hello world", "not a PubMed page"),
         ("Title\n\nnot a citation\n", "not a PubMed page"),
         ("Skip to main page content\nU.S. flag\n", "site header"),
-        ("<?xml version='1.0'?><html/>", "not a supported format yet"),
+        ("<?xml version='1.0'?><html/>", "without article metadata"),
+        ("<?xml version='1.0'?><eSearchResult/>", "unknown root element"),
     ],
 )
 def test_text_that_is_not_a_pubmed_page_raises_parse_error(text, reason):

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import mscdata
-from mscdata.package import DATA_PACKAGE_PROFILE, table_schemas
+from mscdata.package import DATA_PACKAGE_PROFILE, BuildReport, table_schemas
 
 from conftest import ROOT
 
@@ -112,10 +112,13 @@ def test_bad_manifests_are_located(tmp_path, manifest, message):
         mscdata.build(tmp_path, tmp_path / "out")
 
 
-def test_the_same_article_twice_is_refused(tmp_path):
+def test_the_same_file_twice_gives_one_record_with_both_sources(tmp_path):
     seed = ROOT / "sources" / "pubmed-page-26237144.txt"
-    with pytest.raises(mscdata.BuildError, match="already read"):
-        mscdata.build([seed, seed], tmp_path / "out")
+    report = BuildReport()
+    mscdata.build([seed, seed], tmp_path / "out", report=report)
+    [article] = mscdata.load(tmp_path / "out").articles
+    assert report.merged == 1 and report.conflicts == []
+    assert len(article.provenance) == 2 and article.id == "doi:10.3390/jcm2040201"
 
 
 def test_bundled_package_validates_and_loads():

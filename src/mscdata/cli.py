@@ -134,8 +134,14 @@ def _cmd_build(args: argparse.Namespace) -> int:
     )
     checked = "" if args.no_validate else " and validated"
     print(f"built{checked}: {out}/datapackage.json ({report.articles} articles)")
+    if report.merged:
+        print(f"merged {report.merged} articles read from more than one source")
     if report.deleted:
         print(f"applied {len(report.deleted)} deletions (DeleteCitation)")
+    for conflict in report.conflicts[:MAX_SHOWN]:
+        print(f"mscdata build: conflict: {conflict}", file=sys.stderr)
+    if len(report.conflicts) > MAX_SHOWN:
+        print(f"mscdata build: {len(report.conflicts)} conflicts in all", file=sys.stderr)
     if report.failures:
         for failure in report.failures[:MAX_SHOWN]:
             print(f"mscdata build: skipped: {failure}", file=sys.stderr)

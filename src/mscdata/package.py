@@ -124,43 +124,51 @@ def _cell(value: Any, field: dict[str, Any], where: str) -> str:
     return str(value)
 
 
-def _items(article: Article, path: Sequence[str]) -> list[tuple[tuple, Any]]:
+def _get(item: Any, name: str) -> Any:
+    return item.get(name) if isinstance(item, dict) else getattr(item, name)
+
+
+def _items(article: Any, path: Sequence[str]) -> list[tuple[tuple, Any]]:
     """Each object at ``path`` below an article, with the key of its parent row."""
-    level: list[tuple[tuple, Any]] = [((article.id,), article)]
+    level: list[tuple[tuple, Any]] = [((_get(article, "id"),), article)]
     for depth, slot in enumerate(path):
         level = [
-            ((*keys, parent.position) if depth else keys, child)
+            ((*keys, _get(parent, "position")) if depth else keys, child)
             for keys, parent in level
-            for child in getattr(parent, slot)
+            for child in _get(parent, slot) or []
         ]
     return level
 
 
-def article_tables(article: Article) -> tuple[str, str | None, dict[str, list[list[str]]]]:
-    """One article's rows of every table (as CSV cells): ``(id, pmid, {table: rows})``.
-
-    A module-level function, so that bulk builds compute rows in worker processes.
-    """
+def article_tables(article: Any) -> dict[str, list[list[str]]]:
+    """One article's rows of every table, as CSV cells (from a model or its dumped data)."""
     tables: dict[str, list[list[str]]] = {}
+    article_id = _get(article, "id")
     for resource in _shared_table_schemas()["resources"]:
         fields = resource["schema"]["fields"]
         path = resource["path"]
-        where = f"{article.id}: {resource['name']}"
+        where = f"{article_id}: {resource['name']}"
         rows = []
         for keys, item in _items(article, path) if path else [((), article)]:
             own = fields[len(keys) :]
             rows.append(
-                [str(k) for k in keys] + [_cell(getattr(item, f["name"]), f, where) for f in own]
+                [str(k) for k in keys] + [_cell(_get(item, f["name"]), f, where) for f in own]
             )
         tables[resource["name"]] = rows
-    return article.id, article.pmid, tables
+    return tables
+
+
+def article_data(article: Any) -> dict[str, Any]:
+    """An article's data as plain values, for building (a module-level function, so that
+    bulk builds dump articles in worker processes)."""
+    return article.model_dump()
 
 
 def article_rows(
     articles: Sequence[Article], document: dict[str, Any]
 ) -> dict[str, list[list[str]]]:
     """Every table's rows (as CSV cells, header first) for the given articles, in order."""
-    per_article = [article_tables(a)[2] for a in articles]
+    per_article = [article_tables(a) for a in articles]
     return _merge_rows(per_article, document)
 
 
@@ -240,7 +248,7 @@ def write_package(
     articles: Sequence[Article], out: Path, entries: Sequence[SourceEntry] = ()
 ) -> None:
     """Write the CSV files and ``datapackage.json`` of ``articles`` into folder ``out``."""
-    _write_rows({a.id: article_tables(a)[2] for a in articles}, out, entries)
+    _write_rows({a.id: article_tables(a) for a in articles}, out, entries)
 
 
 def _write_rows(
@@ -258,51 +266,47 @@ def _write_rows(
 
 @dataclass
 class BuildReport:
-    """What a build read: articles kept, deletions applied, records that failed."""
+    """What a build read: articles kept, merges and conflicts, deletions, failures."""
 
     articles: int = 0
+    merged: int = 0
     deleted: list[str] = field(default_factory=list)
     failures: list[Any] = field(default_factory=list)
+    conflicts: list[Any] = field(default_factory=list)
 
 
 def read_sources(
     entries: Iterable[SourceEntry], *, skip_failures: bool = False
 ) -> tuple[dict[str, dict[str, list[list[str]]]], BuildReport]:
-    """Every source's articles as table rows, keyed by article id, in source order.
+    """Every source's articles as table rows, keyed by article id.
 
-    A ``DeleteCitation`` removes an article read earlier. The same article from two
-    sources is an error until merging lands. Failed records stop the build unless
-    ``skip_failures``; they are counted either way.
+    The same article from several sources (shared PMID, DOI or PMCID) is merged into
+    one record (see :mod:`mscdata.merge`); a ``DeleteCitation`` removes an article read
+    before it. Failed records stop the build unless ``skip_failures``; they are counted
+    either way.
     """
+    from mscdata.merge import group_by_identity, merge_records
+    from mscdata.models import Article
     from mscdata.parsers import iter_events
     from mscdata.records import Deletion, RecordFailure
 
-    by_id: dict[str, dict[str, list[list[str]]]] = {}
-    origin: dict[str, Path] = {}
-    by_pmid: dict[str, str] = {}
+    records: list[dict[str, Any] | None] = []
+    by_pmid: dict[str, list[int]] = {}
     report = BuildReport()
     for entry in entries:
         try:
-            events = iter_events(
-                entry.path, url=entry.url, format=entry.format, apply=article_tables
-            )
+            events = iter_events(entry.path, url=entry.url, format=entry.format, apply=article_data)
             for event in events:
                 if isinstance(event, RecordFailure):
                     report.failures.append(event)
                 elif isinstance(event, Deletion):
-                    if (key := by_pmid.pop(event.pmid, None)) is not None:
-                        del by_id[key]
+                    for index in by_pmid.pop(event.pmid, []):
+                        records[index] = None
                         report.deleted.append(event.pmid)
                 else:
-                    key, pmid, rows = event
-                    if key in by_id:
-                        raise BuildError(
-                            f"{entry.path}: article {key} was already read from "
-                            f"{origin[key]}; list each article once"
-                        )
-                    by_id[key], origin[key] = rows, entry.path
-                    if pmid:
-                        by_pmid[pmid] = key
+                    if event.get("pmid"):
+                        by_pmid.setdefault(event["pmid"], []).append(len(records))
+                    records.append(event)
         except MscdataError as error:
             raise BuildError(str(error)) from None
     if report.failures and not skip_failures:
@@ -311,6 +315,16 @@ def read_sources(
             f"{len(report.failures)} records failed; first: {first}. "
             "Fix the sources, or build without them with --skip-failures"
         )
+    by_id: dict[str, dict[str, list[list[str]]]] = {}
+    for group in group_by_identity([r for r in records if r is not None]):
+        if len(group) == 1:
+            data = group[0]
+        else:
+            merged, conflicts = merge_records(group)
+            report.merged += 1
+            report.conflicts += conflicts
+            data = Article.model_validate(merged)
+        by_id[_get(data, "id")] = article_tables(data)
     report.articles = len(by_id)
     return by_id, report
 

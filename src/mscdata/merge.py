@@ -1,0 +1,255 @@
+"""Merge the same article read from several sources into one record.
+
+Records are the same article when they share a PMID, a DOI (case-insensitive) or a
+PMCID. Each part of the merged record comes from the source best placed to know it
+(the first format in that part's precedence list that has a value); every source is
+listed in ``provenance`` and every identifier kept. A value that another source
+states differently is reported as a :class:`Conflict`, never silently dropped.
+
+Precedence (first that has a value wins):
+
+* bibliographic fields (title, journal, dates, volume, issue, pages, types, MeSH,
+  substances, grants, links, accessions): PubMed XML, MEDLINE text, PMC JATS, legacy
+  PubMed HTML, page metadata, PubMed page text, PMC page text;
+* authors, abstract, keywords: PubMed XML, PMC JATS, MEDLINE, HTML, page text;
+* figures, references and the licence: PMC JATS first (the only full lists), then
+  PubMed XML, MEDLINE, HTML, page text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+_PAGE_TEXT = [
+    "pubmed_page_chrome",
+    "pubmed_page_plain",
+    "pubmed_page_compact",
+    "pubmed_page_legacy",
+]
+BIBLIOGRAPHIC = [
+    "pubmed_xml",
+    "medline_text",
+    "pmc_jats",
+    "pubmed_html",
+    "html_meta",
+    *_PAGE_TEXT,
+    "pmc_page",
+]
+CONTENT = [
+    "pubmed_xml",
+    "pmc_jats",
+    "medline_text",
+    "pubmed_html",
+    "html_meta",
+    "pmc_page",
+    *_PAGE_TEXT,
+]
+FULL_TEXT = [
+    "pmc_jats",
+    "pubmed_xml",
+    "medline_text",
+    "pubmed_html",
+    "html_meta",
+    "pmc_page",
+    *_PAGE_TEXT,
+]
+
+_PART_OF = {
+    "authors": "authors_complete",
+    "abstract_sections": "abstract_complete",
+    "keywords": "keywords_complete",
+    "figures": "figures_complete",
+    "references": "references_complete",
+}
+_CONTENT_FIELDS = {
+    "authors",
+    "authors_complete",
+    "abstract_sections",
+    "abstract",
+    "abstract_complete",
+    "keywords",
+    "keywords_complete",
+    "vernacular_title",
+}
+_FULL_TEXT_FIELDS = {"figures", "figures_complete", "references", "references_complete", "license"}
+_SKIP = {"id", "provenance", "identifiers", "abstract", *_PART_OF.values()}
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Two sources state different values for one field of the same article."""
+
+    article_id: str
+    field: str
+    kept: Any
+    kept_from: str
+    other: Any
+    other_from: str
+
+    def __str__(self) -> str:
+        return (
+            f"{self.article_id}: {self.field}: kept {self.kept!r} ({self.kept_from}), "
+            f"not {self.other!r} ({self.other_from})"
+        )
+
+
+def _format(record: dict[str, Any]) -> str:
+    return record["provenance"][0]["source_format"]
+
+
+def _source(record: dict[str, Any]) -> str:
+    first = record["provenance"][0]
+    return first.get("source_file") or first.get("source_url") or first["source_format"]
+
+
+def precedence(field: str) -> list[str]:
+    """The source formats in the order they are trusted for ``field``."""
+    if field in _FULL_TEXT_FIELDS:
+        return FULL_TEXT
+    if field in _CONTENT_FIELDS:
+        return CONTENT
+    return BIBLIOGRAPHIC
+
+
+def _rank(record: dict[str, Any], field: str) -> int:
+    order = precedence(field)
+    fmt = _format(record)
+    return order.index(fmt) if fmt in order else len(order)
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == [] or value == ""
+
+
+def _same(a: Any, b: Any, field: str) -> bool:
+    if isinstance(a, str) and isinstance(b, str):
+        if field == "doi":
+            return a.lower() == b.lower()
+        return (
+            " ".join(a.split()).rstrip(".").casefold() == " ".join(b.split()).rstrip(".").casefold()
+        )
+    return a == b
+
+
+def keys_of(record: dict[str, Any]) -> list[str]:
+    """The identifiers by which records are matched: ``pmid:…``, ``doi:…``, ``pmc:…``."""
+    keys = []
+    if record.get("pmid"):
+        keys.append(f"pmid:{record['pmid']}")
+    if record.get("doi"):
+        keys.append(f"doi:{record['doi'].lower()}")
+    if record.get("pmcid"):
+        keys.append(f"pmc:{record['pmcid'].upper()}")
+    return keys
+
+
+def merge_records(records: list[dict[str, Any]]) -> tuple[dict[str, Any], list[Conflict]]:
+    """Merge article data (``Article.model_dump()`` dicts) of one article from several
+    sources; returns the merged data and the conflicts found."""
+    from mscdata.identifiers import article_key
+
+    if len(records) == 1:
+        return records[0], []
+    fields = {name for record in records for name in record} - _SKIP
+    merged: dict[str, Any] = {}
+    provisional_id = next(r["id"] for r in records)
+    conflicts: list[Conflict] = []
+    for field in sorted(fields):
+        ranked = sorted(records, key=lambda r: _rank(r, field))
+        holders = [r for r in ranked if not _empty(r.get(field))]
+        if not holders:
+            continue
+        chosen = holders[0]
+        merged[field] = chosen[field]
+        if field in _PART_OF:
+            merged[_PART_OF[field]] = chosen.get(_PART_OF[field])
+        for other in holders[1:]:
+            if isinstance(chosen[field], list):
+                # a shorter list elsewhere is a partial view; a longer one would be lost
+                if len(other[field]) > len(chosen[field]):
+                    conflicts.append(
+                        Conflict(
+                            provisional_id,
+                            field,
+                            f"{len(chosen[field])} items",
+                            _source(chosen),
+                            f"{len(other[field])} items",
+                            _source(other),
+                        )
+                    )
+            elif not _same(chosen[field], other[field], field):
+                conflicts.append(
+                    Conflict(
+                        provisional_id,
+                        field,
+                        chosen[field],
+                        _source(chosen),
+                        other[field],
+                        _source(other),
+                    )
+                )
+    identifiers, seen = [], set()
+    for record in records:
+        for identifier in record.get("identifiers") or []:
+            mark = (identifier["id_type"].lower(), identifier["value"].lower())
+            if mark not in seen:
+                seen.add(mark)
+                identifiers.append({**identifier, "position": len(identifiers) + 1})
+    merged["identifiers"] = identifiers
+    merged["provenance"] = [
+        {**p, "position": n}
+        for n, p in enumerate((p for r in records for p in r["provenance"]), start=1)
+    ]
+    from mscdata.records import join_abstract
+
+    merged["abstract"] = join_abstract(merged.get("abstract_sections") or [])
+    merged["id"] = article_key(merged.get("pmid"), merged.get("doi"), merged.get("pmcid"))
+    conflicts = [
+        Conflict(merged["id"], c.field, c.kept, c.kept_from, c.other, c.other_from)
+        for c in conflicts
+    ]
+    return merged, conflicts
+
+
+def merge(articles: list[Any]) -> tuple[list[Any], list[Conflict]]:
+    """Merge Article models that are the same article (shared PMID, DOI or PMCID).
+
+    Returns the articles (merged ones revalidated), in the order each was first seen,
+    and the conflicts found.
+    """
+    from mscdata.models import Article
+
+    groups = group_by_identity([a.model_dump() for a in articles])
+    result, conflicts = [], []
+    for group in groups:
+        if len(group) == 1:
+            result.append(Article.model_validate(group[0]))
+            continue
+        data, found = merge_records(group)
+        result.append(Article.model_validate(data))
+        conflicts += found
+    return result, conflicts
+
+
+def group_by_identity(records: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """Records grouped by shared identifiers (transitively), in first-seen order."""
+    parent = list(range(len(records)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    owner: dict[str, int] = {}
+    for index, record in enumerate(records):
+        for key in keys_of(record):
+            if key in owner:
+                parent[find(index)] = find(owner[key])
+            else:
+                owner[key] = index
+    groups: dict[int, list[dict[str, Any]]] = {}
+    for index, record in enumerate(records):  # dicts keep insertion order: first seen first
+        groups.setdefault(find(index), []).append(record)
+    return list(groups.values())

@@ -1,0 +1,59 @@
+"""The same article from several sources becomes one record; conflicts are reported."""
+
+from __future__ import annotations
+
+import mscdata
+from mscdata.merge import BIBLIOGRAPHIC, FULL_TEXT, merge, precedence
+
+from conftest import PAGES, SEED, SEED_URL, shared_path
+
+
+def test_records_sharing_an_identifier_are_merged_with_precedence_and_conflicts():
+    [page] = mscdata.parse(SEED)  # no URL: keyed by DOI
+    [with_pmid] = mscdata.parse(SEED, url=SEED_URL)
+    plain = with_pmid.model_copy(
+        update={
+            "title": "Mesenchymal stromal cells: updates and therapeutic outlook in rheumatic "
+            "diseases",  # the same title, cased differently: not a conflict
+            "journal": "J. Clin. Med.",  # a different spelling: reported
+            "provenance": [
+                with_pmid.provenance[0].model_copy(
+                    update={"source_format": "pubmed_xml", "source_file": "26237144.xml"}
+                )
+            ],
+            "keywords": [],
+            "figures": [],
+            "references": [],
+        }
+    )
+    [merged], conflicts = merge([page, plain])
+    assert merged.id == "pmid:26237144" and merged.doi == "10.3390/jcm2040201"
+    assert [p.source_format for p in merged.provenance] == ["pubmed_page_chrome", "pubmed_xml"]
+    assert merged.journal == "J. Clin. Med."  # PubMed XML comes first for bibliographic fields
+    assert len(merged.keywords) == 6 and len(merged.figures) == 2  # only the page has them
+    assert [(c.field, c.kept, c.other) for c in conflicts] == [
+        ("journal", "J. Clin. Med.", "J Clin Med")
+    ]
+    assert str(conflicts[0]).startswith("pmid:26237144: journal: kept 'J. Clin. Med.'")
+
+
+def test_unrelated_articles_are_left_alone():
+    [a] = mscdata.parse(SEED, url=SEED_URL)
+    [b] = mscdata.parse(PAGES / "compact.txt")
+    merged, conflicts = merge([a, b])
+    assert [m.id for m in merged] == [a.id, b.id] and conflicts == []
+
+
+def test_documented_precedence():
+    assert precedence("title") == BIBLIOGRAPHIC and BIBLIOGRAPHIC[0] == "pubmed_xml"
+    assert precedence("figures") == FULL_TEXT and FULL_TEXT[0] == "pmc_jats"
+    assert precedence("references")[0] == "pmc_jats"
+
+
+def test_a_legacy_page_and_its_xml_report_merge_into_one_record():
+    page = shared_path("corpus", "pubmed-html", "legacy-pmid-24737116.html")
+    report = shared_path("corpus", "pubmed-html", "legacy-pmid-24737116.report-xml.html")
+    [merged], conflicts = merge([*mscdata.parse(page), *mscdata.parse(report)])
+    assert merged.id == "pmid:24737116" and len(merged.provenance) == 2
+    assert "Journal Article" in merged.publication_types  # the XML's list wins
+    assert [c.field for c in conflicts] == ["journal"]  # "Eur J …" against "Eur. J. …"

@@ -99,3 +99,18 @@ def test_efetch_articleset_and_a_correction_without_body():
     [a] = mscdata.parse(path)
     assert (a.pmid, a.pmcid) == ("34527728", "PMC8435807")
     assert a.license.startswith("https://creativecommons.org/licenses/by-")
+
+
+def test_jats_entity_declarations_are_refused_and_malformed_xml_is_located():
+    doctype = '<!DOCTYPE article [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'
+    with pytest.raises(mscdata.ParseError, match="declares entities"):
+        mscdata.parse(f"{doctype}<article><front/></article>".encode())
+    with pytest.raises(mscdata.ParseError, match="malformed XML") as caught:
+        mscdata.parse(b"<article>\n<front>\n<article-meta>\n</front></article>")
+    assert caught.value.line is not None
+
+
+def test_an_article_without_front_matter_is_a_located_failure():
+    result = mscdata.read(b"<pmc-articleset>\n<article><body/></article>\n</pmc-articleset>")
+    [failure] = result.failures
+    assert failure.record == 1 and failure.line == 2 and "front/article-meta" in failure.reason

@@ -65,6 +65,16 @@ def checked_date(year: int, month: int | None, day: int | None) -> PartialDate:
     return PartialDate(year, month, day)
 
 
+def publication_fields(date: PartialDate, text: str | None) -> dict[str, object]:
+    """An Article's publication date fields: the parts known, and the date as printed."""
+    return {
+        "publication_date_text": text,
+        "publication_year": date.year,
+        "publication_month": date.month,
+        "publication_day": date.day,
+    }
+
+
 def parse_partial_date(text: str | None) -> PartialDate:
     """Read ``2013 Oct 23``, ``2006 Oct``, ``2012``, ``2013-10-23``; ranges give the year only.
 

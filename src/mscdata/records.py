@@ -178,6 +178,20 @@ class RecordFailure:
     line: int | None
     reason: str
 
+    @classmethod
+    def of(
+        cls,
+        error: Exception,
+        *,
+        source: str,
+        record: int | None,
+        pmid: str | None,
+        line: int | None,
+    ) -> RecordFailure:
+        """The failure of one record that raised ``error`` (a ParseError or ValueError)."""
+        reason = error.reason if isinstance(error, ParseError) else str(error)
+        return cls(source=source, record=record, pmid=pmid, line=line, reason=reason)
+
     def describe(self) -> str:
         """The failure without its file and line: ``record 3 PMID 123: reason``."""
         what = []

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from mscdata.dates import parse_partial_date
+from mscdata.dates import parse_partial_date, publication_fields
 from mscdata.identifiers import clean_doi
 
 # Journal (possibly empty), then the date up to the first ';' or ':', then the locator.
@@ -70,13 +70,9 @@ def parse_citation(line: str) -> dict[str, Any] | None:
     if not m:
         return None
     date_text = m.group("date").strip()
-    date = parse_partial_date(date_text)
     fields: dict[str, Any] = {
         "journal": m.group("journal").strip() or None,
-        "publication_date_text": date_text,
-        "publication_year": date.year,
-        "publication_month": date.month,
-        "publication_day": date.day,
+        **publication_fields(parse_partial_date(date_text), date_text),
         **parse_locator(m.group("locator")),
     }
     if "doi" in tail:

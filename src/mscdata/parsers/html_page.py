@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from mscdata.dates import parse_partial_date
+from mscdata.dates import parse_partial_date, publication_fields
 from mscdata.errors import ParseError
 from mscdata.identifiers import DOI_RE, PMCID_RE, PMID_RE, clean_doi, ids_from_url
 from mscdata.names import author_record, medline_author_list
@@ -183,13 +183,7 @@ def _from_metas(doc: Any) -> dict[str, Any]:
         "citation_publication_date", "citation_date", "dc.date", "prism.publicationdate"
     )
     if date_text:
-        date = _meta_date(date_text)
-        fields.update(
-            publication_date_text=date_text,
-            publication_year=date.year,
-            publication_month=date.month,
-            publication_day=date.day,
-        )
+        fields.update(publication_fields(_meta_date(date_text), date_text))
     if online := first("citation_online_date"):
         fields["electronic_date"] = _meta_date(online).iso()
     for name, kind in (
@@ -256,13 +250,8 @@ def _from_metas(doc: Any) -> dict[str, Any]:
                 if isinstance(a, dict) and a.get("name")
             ]
         if not fields.get("publication_year") and ld.get("datePublished"):
-            date = parse_partial_date(str(ld["datePublished"])[:10])
-            fields.update(
-                publication_date_text=str(ld["datePublished"]),
-                publication_year=date.year,
-                publication_month=date.month,
-                publication_day=date.day,
-            )
+            published = str(ld["datePublished"])
+            fields.update(publication_fields(parse_partial_date(published[:10]), published))
     # current PubMed pages: the abstract is in the page body
     paragraphs = doc.xpath(f"//div[{_has_class('abstract-content')}]//p")
     sections = []

@@ -14,10 +14,11 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from mscdata.dates import checked_date
+from mscdata.dates import checked_date, publication_fields
 from mscdata.errors import ParseError
 from mscdata.identifiers import DOI_RE, PMCID_RE, PMID_RE, clean_doi
 from mscdata.parsers.pubmed_xml import normalise_orcid
+from mscdata.parsers.xml_safety import refuse_entity_declarations, safe_parser
 from mscdata.records import RecordFailure, make_article
 
 XLINK = "{http://www.w3.org/1999/xlink}href"
@@ -202,13 +203,7 @@ def article_fields(article: Any) -> dict[str, Any]:
             dates.setdefault(kind, (date, text))
     printed = next((dates[k] for k in _PRINT_DATES if k in dates), None) or dates.get("epub")
     if printed:
-        date, text = printed
-        fields.update(
-            publication_year=date.year,
-            publication_month=date.month,
-            publication_day=date.day,
-            publication_date_text=text,
-        )
+        fields.update(publication_fields(*printed))
     if "epub" in dates:
         fields["electronic_date"] = dates["epub"][0].iso()
     fields["volume"] = _text(meta.find("volume"))
@@ -268,30 +263,14 @@ def article_fields(article: Any) -> dict[str, Any]:
     return fields
 
 
-def _parser() -> Any:
-    from lxml import etree
-
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-    )
-
-
 def read_jats(data: bytes, source: str, provenance: dict[str, Any]) -> Iterator[Any]:
     """Articles (and located RecordFailures) of a JATS file or a pmc-articleset."""
     from lxml import etree
 
-    if re.search(rb"<!ENTITY", data[: 1 << 16]):
-        raise ParseError(
-            "the document declares entities (<!ENTITY …>); mscdata never expands entities",
-            source=source,
-        )
+    root_start = re.search(rb"<(?:article|pmc-articleset)[\s>/]", data)
+    refuse_entity_declarations(data[: root_start.start() if root_start else 1 << 16], source)
     try:
-        root = etree.fromstring(data, _parser())
+        root = etree.fromstring(data, safe_parser())
     except etree.XMLSyntaxError as error:
         raise ParseError(f"malformed XML: {error}", source=source, line=error.lineno) from None
     articles = [root] if _local(root) == "article" else [c for c in root if _local(c) == "article"]
@@ -302,7 +281,6 @@ def read_jats(data: bytes, source: str, provenance: dict[str, Any]) -> Iterator[
         try:
             yield make_article(article_fields(article), source=source, provenance=provenance)
         except (ValueError, ParseError) as error:
-            reason = error.reason if isinstance(error, ParseError) else str(error)
-            yield RecordFailure(
-                source=source, record=number, pmid=pmid, line=article.sourceline, reason=reason
+            yield RecordFailure.of(
+                error, source=source, record=number, pmid=pmid, line=article.sourceline
             )

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from mscdata.dates import parse_partial_date
+from mscdata.dates import parse_partial_date, publication_fields
 from mscdata.errors import ParseError
 from mscdata.identifiers import DOI_RE, PMCID_RE, PMID_RE, clean_doi
 from mscdata.parsers.page_text import read_grants, read_mesh
@@ -23,6 +23,10 @@ _ID = re.compile(r"^(?P<value>.+?)\s*\[(?P<kind>[a-z-]+)\]$")
 _ISSN = re.compile(r"^(?P<issn>[0-9]{4}-[0-9]{3}[0-9Xx])(?:\s*\((?P<kind>[^)]+)\))?$")
 _SUBSTANCE = re.compile(r"^(?P<number>\S+)\s+\((?P<name>.+)\)$")
 _LINKED_PMID = re.compile(r"\bPMID:\s*([0-9]+)")
+_SIMPLE = {
+    "STAT": "citation_status", "TI": "title", "TT": "vernacular_title", "VI": "volume",
+    "IP": "issue", "PG": "pages", "TA": "journal", "JT": "journal_title", "JID": "nlm_unique_id",
+}  # fmt: skip
 _LINK_TAGS = {
     "CIN": "comment_in", "CON": "comment_on", "EIN": "erratum_in", "EFR": "erratum_for",
     "RIN": "retraction_in", "ROF": "retraction_of", "UIN": "update_in", "UOF": "update_of",
@@ -91,12 +95,8 @@ def record_fields(fields: list[tuple[int, str, str]]) -> dict[str, Any]:
             continue
         if tag == "PMID":
             out["pmid"] = value.lstrip("0")
-        elif tag == "STAT":
-            out["citation_status"] = value
-        elif tag == "TI":
-            out["title"] = value
-        elif tag == "TT":
-            out["vernacular_title"] = value
+        elif tag in _SIMPLE:
+            out[_SIMPLE[tag]] = value
         elif tag == "AB":
             out["abstract_sections"].insert(0, {"text": value, "complete": True})
         elif tag == "OAB":
@@ -132,25 +132,11 @@ def record_fields(fields: list[tuple[int, str, str]]) -> dict[str, Any]:
         elif tag == "PT":
             out["publication_types"].append(value)
         elif tag == "DP":
-            date = parse_partial_date(value)
-            out.update(
-                publication_date_text=value,
-                publication_year=date.year,
-                publication_month=date.month,
-                publication_day=date.day,
-            )
+            out.update(publication_fields(parse_partial_date(value), value))
         elif tag == "DEP":
             if len(value) == 8 and value.isdigit():
                 date = parse_partial_date(f"{value[:4]}-{value[4:6]}-{value[6:]}")
                 out["electronic_date"] = date.iso()
-        elif tag in {"VI", "IP", "PG"}:
-            out[{"VI": "volume", "IP": "issue", "PG": "pages"}[tag]] = value
-        elif tag == "TA":
-            out["journal"] = value
-        elif tag == "JT":
-            out["journal_title"] = value
-        elif tag == "JID":
-            out["nlm_unique_id"] = value
         elif tag == "IS":
             if m := _ISSN.match(value):
                 key = "journal_issn_linking" if m.group("kind") == "Linking" else "journal_issn"
@@ -233,10 +219,7 @@ def read_medline(data: bytes, source: str, provenance: dict[str, Any]) -> Iterat
                 found = record_fields(fields)
                 yield make_article(found, source=source, provenance=provenance)
             except (ValueError, ParseError) as error:
-                reason = error.reason if isinstance(error, ParseError) else str(error)
-                yield RecordFailure(
-                    source=source, record=number, pmid=pmid, line=line, reason=reason
-                )
+                yield RecordFailure.of(error, source=source, record=number, pmid=pmid, line=line)
     except _BadLine as bad:
         yield RecordFailure(
             source=source,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from mscdata.dates import parse_partial_date, publication_fields
 from mscdata.errors import ParseError
 from mscdata.names import NO_AUTHORS, author_record, medline_author_list
 from mscdata.parsers.citation import looks_like_citation, parse_citation, parse_doi_line
@@ -193,15 +194,7 @@ def read_chrome(text: str, source: str) -> dict[str, Any]:
     cite_date = fields.pop("_cite_date", None)
     if fields.get("publication_year") is None and cite_date:
         # the citation line was cut: the author line's date is the only one shown
-        from mscdata.dates import parse_partial_date
-
-        date = parse_partial_date(cite_date)
-        fields.update(
-            publication_date_text=cite_date,
-            publication_year=date.year,
-            publication_month=date.month,
-            publication_day=date.day,
-        )
+        fields.update(publication_fields(parse_partial_date(cite_date), cite_date))
     _read_body(page, split_sections(page, k + 1), fields)
     if natural_end(page, CHROME_LAST_LINE):
         fields["record_complete"] = True

@@ -17,9 +17,16 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import IO, Any
 
-from mscdata.dates import MONTHS, PartialDate, checked_date, parse_partial_date
+from mscdata.dates import (
+    MONTHS,
+    PartialDate,
+    checked_date,
+    parse_partial_date,
+    publication_fields,
+)
 from mscdata.errors import ParseError
 from mscdata.identifiers import DOI_RE, PMCID_RE, PMID_RE, clean_doi
+from mscdata.parsers.xml_safety import refuse_entity_declarations, safe_parser
 from mscdata.records import Deletion, RecordFailure, make_article
 
 ROOT = b"PubmedArticleSet"
@@ -27,7 +34,6 @@ _END_TAGS = re.compile(rb"</(?:PubmedArticle|PubmedBookArticle|DeleteCitation)\s
 _ROOT_START = re.compile(rb"<PubmedArticleSet[\s>/]")
 _FIRST_ELEMENT = re.compile(rb"<([A-Za-z_][\w.:-]*)")
 _ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
-_ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
 _ROOT_END = re.compile(rb"^\s*</PubmedArticleSet\s*>\s*$")
 _PMID = re.compile(rb"<PMID[^>]*>\s*([0-9]+)\s*</PMID>")
 BLOCK_SIZE = 1 << 16
@@ -316,6 +322,13 @@ _CONTAINERS = {
 }
 
 
+def _add_identifier(fields: dict[str, Any], element: Any, kind: str, origin: str) -> None:
+    if value := text_of(element):
+        fields["identifiers"].append(
+            {"id_type": element.get(kind) or "unknown", "value": value, "origin": origin}
+        )
+
+
 def _read(container: Any, fields: dict[str, Any]) -> None:
     """Fill ``fields`` from one container element's children (and nested containers)."""
     for child in container:
@@ -355,13 +368,7 @@ def _read(container: Any, fields: dict[str, Any]) -> None:
         elif tag == "Issue":
             fields["issue"] = text_of(child)
         elif tag == "PubDate":
-            date, text = _date(child)
-            fields.update(
-                publication_year=date.year,
-                publication_month=date.month,
-                publication_day=date.day,
-                publication_date_text=text,
-            )
+            fields.update(publication_fields(*_date(child)))
         elif tag == "ArticleDate":
             if child.get("DateType", "Electronic") == "Electronic":
                 fields.setdefault("electronic_date", _date(child)[0].iso())
@@ -372,24 +379,10 @@ def _read(container: Any, fields: dict[str, Any]) -> None:
                 f"{start}-{end}" if start and end else start
             )
         elif tag == "ELocationID":
-            if value := text_of(child):
-                fields["identifiers"].append(
-                    {
-                        "id_type": child.get("EIdType") or "unknown",
-                        "value": value,
-                        "origin": "elocation_id",
-                    }
-                )
+            _add_identifier(fields, child, "EIdType", "elocation_id")
         elif tag == "ArticleIdList":
             for article_id in child:
-                if value := text_of(article_id):
-                    fields["identifiers"].append(
-                        {
-                            "id_type": article_id.get("IdType") or "unknown",
-                            "value": value,
-                            "origin": "article_id_list",
-                        }
-                    )
+                _add_identifier(fields, article_id, "IdType", "article_id_list")
         elif tag == "Abstract":
             fields["abstract_sections"][:0] = _abstract_sections(child, None)
         elif tag == "OtherAbstract":
@@ -490,19 +483,6 @@ def record_fields(record: Any) -> dict[str, Any]:
 # ------------------------------------------------------------------ chunked streaming
 
 
-def _xml_parser() -> Any:
-    from lxml import etree
-
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-    )
-
-
 def _event_for(element: Any, number: int, line: int, context: dict[str, Any]) -> list[Any]:
     """Article, Deletion(s) or RecordFailure for one record element."""
     tag = element.tag
@@ -521,8 +501,7 @@ def _event_for(element: Any, number: int, line: int, context: dict[str, Any]) ->
         fields = record_fields(element)
         article = make_article(fields, source=source, provenance=context["provenance"], clean=False)
     except (ValueError, ParseError) as error:
-        reason = error.reason if isinstance(error, ParseError) else str(error)
-        return [RecordFailure(source=source, record=number, pmid=pmid, line=line, reason=reason)]
+        return [RecordFailure.of(error, source=source, record=number, pmid=pmid, line=line)]
     apply = context.get("apply")
     return [apply(article) if apply else article]
 
@@ -538,7 +517,7 @@ def parse_chunk(chunk: bytes, first_record: int, first_line: int, context: dict[
             return _per_record(chunk, first_record, first_line, context, str(error))
     wrapped = b"<PubmedArticleSet>\n" + chunk + b"</PubmedArticleSet>"
     try:
-        root = etree.fromstring(wrapped, _xml_parser())
+        root = etree.fromstring(wrapped, safe_parser())
     except etree.XMLSyntaxError:
         return _per_record(chunk, first_record, first_line, context, None)
     events: list[Any] = []
@@ -564,7 +543,7 @@ def _per_record(chunk: bytes, first_record: int, first_line: int, context, decod
         try:
             if context.get("encoding"):
                 piece = piece.decode(context["encoding"]).encode("utf-8")
-            element = etree.fromstring(piece.strip(), _xml_parser())
+            element = etree.fromstring(piece.strip(), safe_parser())
         except (etree.XMLSyntaxError, UnicodeDecodeError) as error:
             reason = decode_error or str(error)
             if isinstance(error, etree.XMLSyntaxError) and error.lineno:
@@ -616,12 +595,7 @@ def _prolog(stream: IO[bytes], source: str) -> tuple[bytes, bytes, str | None, s
             reason = f"cannot read the data: {error}" if error else "no <PubmedArticleSet> found"
             raise ParseError(reason, source=source)
     prolog, rest = buffer[: m.start()], buffer[m.start() :]
-    if entity := _ENTITY_DECLARATION.search(prolog):
-        raise ParseError(
-            "the document declares entities (<!ENTITY …>); mscdata never expands entities",
-            source=source,
-            line=prolog[: entity.start()].count(b"\n") + 1,
-        )
+    refuse_entity_declarations(prolog, source)
     encoding = None
     if em := _ENCODING.match(prolog):
         name = codecs.lookup(em.group(1).decode("ascii")).name

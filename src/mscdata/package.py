@@ -158,18 +158,10 @@ def article_tables(article: Any) -> dict[str, list[list[str]]]:
     return tables
 
 
-def article_data(article: Any) -> dict[str, Any]:
+def article_dump(article: Any) -> dict[str, Any]:
     """An article's data as plain values, for building (a module-level function, so that
     bulk builds dump articles in worker processes)."""
     return article.model_dump()
-
-
-def article_rows(
-    articles: Sequence[Article], document: dict[str, Any]
-) -> dict[str, list[list[str]]]:
-    """Every table's rows (as CSV cells, header first) for the given articles, in order."""
-    per_article = [article_tables(a) for a in articles]
-    return _merge_rows(per_article, document)
 
 
 def _merge_rows(
@@ -295,7 +287,7 @@ def read_sources(
     report = BuildReport()
     for entry in entries:
         try:
-            events = iter_events(entry.path, url=entry.url, format=entry.format, apply=article_data)
+            events = iter_events(entry.path, url=entry.url, format=entry.format, apply=article_dump)
             for event in events:
                 if isinstance(event, RecordFailure):
                     report.failures.append(event)

@@ -128,37 +128,6 @@ def make_article(
     return validate_article(data, source=source)
 
 
-def construct_validated(model: type, data: dict[str, Any]):
-    """Rebuild a model from data that already passed its validation, without validating
-    again (for records validated in a worker process and sent back as plain data)."""
-    nested = _nested_models(model)
-    values = dict(data)
-    for name, child in nested.items():
-        if name in values:
-            values[name] = [construct_validated(child, item) for item in values[name]]
-    return model.model_construct(**values)
-
-
-_NESTED: dict[type, dict[str, type]] = {}
-
-
-def _nested_models(model: type) -> dict[str, type]:
-    if model not in _NESTED:
-        from typing import get_args
-
-        from pydantic import BaseModel
-
-        nested = {}
-        for name, info in model.model_fields.items():
-            for argument in get_args(info.annotation):
-                inner = get_args(argument) or (argument,)
-                for candidate in inner:
-                    if isinstance(candidate, type) and issubclass(candidate, BaseModel):
-                        nested[name] = candidate
-        _NESTED[model] = nested
-    return _NESTED[model]
-
-
 @dataclass(frozen=True)
 class Deletion:
     """A ``DeleteCitation`` entry: NLM withdrew this PMID; it is reported, never dropped."""

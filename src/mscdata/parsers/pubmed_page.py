@@ -32,7 +32,6 @@ from mscdata.parsers.page_text import (
     split_sections,
 )
 
-CHROME_FIRST_LINE = "Skip to main page content"
 CHROME_LAST_HEADER_LINE = "Access keys NCBI Homepage MyNCBI Homepage Main Content Main Navigation"
 CHROME_LAST_LINE = "LinkOut - more resources"
 FINAL_BARE_HEADINGS = {"Publication types", "MeSH terms", "Substances"}

@@ -80,12 +80,6 @@ def text_of(element: Any) -> str | None:
     return text.strip() or None
 
 
-def _first_text(element: Any, path: str) -> str | None:
-    """Text of the first element at ``path`` (inline markup included), or None."""
-    found = element.find(path)
-    return text_of(found) if found is not None else None
-
-
 def _leaf(element: Any, path: str) -> str | None:
     """Text of a leaf element (no markup inside, e.g. ``LastName``), or None."""
     text = element.findtext(path)

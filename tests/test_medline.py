@@ -58,6 +58,9 @@ def test_counts_equal_the_files_tags(medline_file):
     assert sum(1 for x in authors if x.orcid) == sum(
         1 for t, v in tags if t == "AUID" and v.upper().startswith("ORCID")
     )
+    investigators = [i for a in articles for i in a.investigators]
+    assert len(investigators) == _n(tags, "IR")
+    assert sum(len(i.affiliation_texts) for i in investigators) == _n(tags, "IRAD")
     assert sum(len(a.keywords) for a in articles) == _n(tags, "OT")
     assert sum(len(a.mesh_headings) for a in articles) == sum(
         max(1, v.count("/")) for t, v in tags if t == "MH"

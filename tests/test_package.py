@@ -14,7 +14,8 @@ from mscdata.package import DATA_PACKAGE_PROFILE, BuildReport, table_schemas
 from conftest import ROOT
 
 EXPECTED_RESOURCES = [
-    "articles", "authors", "affiliations", "abstract_sections", "keywords", "figures",
+    "articles", "authors", "affiliations", "investigators", "editors", "abstract_sections",
+    "keywords", "figures",
     "references", "mesh_headings", "substances", "grants", "linked_articles", "identifiers",
     "accessions", "provenance",
 ]  # fmt: skip

@@ -98,6 +98,17 @@ def test_authors_affiliations_orcids(corpus_file):
     assert sum(1 for x in authors if x.orcid) == _count(
         tree, f"{AUTHORS}[Identifier[@Source='ORCID']]"
     )
+    assert sum(1 for x in authors if x.orcid) + sum(
+        len(x.person_identifiers) for x in authors
+    ) == _count(tree, f"{AUTHORS}/Identifier[normalize-space()]")
+    assert sum(len(f.affiliation_identifiers) for x in authors for f in x.affiliations) == _count(
+        tree, f"{AUTHORS}/AffiliationInfo[Affiliation[normalize-space()]]/Identifier"
+    )
+    articles = result.articles
+    assert sum(len(a.investigators) for a in articles) == _count(
+        tree, "//InvestigatorList/Investigator"
+    )
+    assert sum(len(a.editors) for a in articles) == _count(tree, "//Book/AuthorList/Author")
     assert sum(1 for x in authors if x.equal_contribution) == _count(
         tree, f"{AUTHORS}[@EqualContrib='Y']"
     )

@@ -294,6 +294,8 @@ class Article(ConfiguredBaseModel):
     figures_complete: Optional[bool] = Field(default=None, description="""True when every figure the source lists is present; False when the source text ends inside the figure list; null when the source shows no figures.""")
     references_complete: Optional[bool] = Field(default=None, description="""True when the reference list is known to be whole; False when the source shows only part of it; null when the source cannot tell (PubMed pages may show only the first references).""")
     authors: Optional[list[Author]] = Field(default=[], description="""Authors in the order printed.""")
+    investigators: Optional[list[Contributor]] = Field(default=[], description="""Investigators credited in the record (members of a collective author's study group), in the order listed; they are not the article's authors.""")
+    editors: Optional[list[Contributor]] = Field(default=[], description="""Editors of the book a book or chapter record belongs to, in the order listed.""")
     abstract_sections: Optional[list[AbstractSection]] = Field(default=[], description="""Paragraphs or labelled sections of the abstract, in order.""")
     keywords: Optional[list[Keyword]] = Field(default=[], description="""Keywords in the order published.""")
     figures: Optional[list[Figure]] = Field(default=[], description="""Figures in the order printed.""")
@@ -333,8 +335,26 @@ class Author(ConfiguredBaseModel):
     suffix: Optional[str] = Field(default=None, description="""Name suffix such as Jr or 3rd, when the source states it.""")
     collective_name: Optional[str] = Field(default=None, description="""Name of a group author (consortium, committee, study group).""")
     orcid: Optional[str] = Field(default=None, description="""ORCID iD of a person, as the 16-character identifier without the https://orcid.org/ prefix.""", pattern=r"^[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9X]$")
+    person_identifiers: Optional[list[str]] = Field(default=[], description="""Identifiers of the person other than ORCID (e.g. ISNI), each as SOURCE:value as the source gives them.""")
     equal_contribution: Optional[bool] = Field(default=None, description="""True when the source marks the author as an equal contributor.""")
     affiliations: Optional[list[Affiliation]] = Field(default=[], description="""The author's affiliations, in the order printed.""")
+
+    
+
+
+class Contributor(ConfiguredBaseModel):
+    """
+    A person or group credited other than as an author: an investigator of a study group, or an editor of a book.
+    """
+    position: int = Field(default=..., description="""1-based position of the item in its list, in the order of the source.""", ge=1)
+    full_name: Optional[str] = Field(default=None, description="""The author's name exactly as the source prints it (e.g. Yves-Marie Pers).""")
+    fore_name: Optional[str] = Field(default=None, description="""Given name(s) or initials of a person, as printed.""")
+    last_name: Optional[str] = Field(default=None, description="""Surname of a person, including particles such as van or Le.""")
+    initials: Optional[str] = Field(default=None, description="""Initials of the given names, when the source states them.""")
+    suffix: Optional[str] = Field(default=None, description="""Name suffix such as Jr or 3rd, when the source states it.""")
+    collective_name: Optional[str] = Field(default=None, description="""Name of a group author (consortium, committee, study group).""")
+    orcid: Optional[str] = Field(default=None, description="""ORCID iD of a person, as the 16-character identifier without the https://orcid.org/ prefix.""", pattern=r"^[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9X]$")
+    affiliation_texts: Optional[list[str]] = Field(default=[], description="""Affiliations of a contributor as printed, in order.""")
 
     
 
@@ -345,6 +365,7 @@ class Affiliation(ConfiguredBaseModel):
     """
     position: int = Field(default=..., description="""1-based position of the item in its list, in the order of the source.""", ge=1)
     text: str = Field(default=..., description="""Text of the item as printed.""")
+    affiliation_identifiers: Optional[list[str]] = Field(default=[], description="""Identifiers of an affiliation's organisation (e.g. ROR, GRID, ISNI), each as SOURCE:value as the source gives them.""")
 
 
 class AbstractSection(ConfiguredBaseModel):
@@ -490,6 +511,7 @@ class Provenance(ConfiguredBaseModel):
 # see https://pydantic-docs.helpmanual.io/usage/models/#rebuilding-a-model
 Article.model_rebuild()
 Author.model_rebuild()
+Contributor.model_rebuild()
 Affiliation.model_rebuild()
 AbstractSection.model_rebuild()
 Keyword.model_rebuild()

@@ -84,6 +84,7 @@ def record_fields(fields: list[tuple[int, str, str]]) -> dict[str, Any]:
         "abstract_sections": [],
         "record_complete": True,
         "record_type": "journal_article",
+        "investigators": [],
     }
     mesh_entries, grant_entries = [], []
     author: dict[str, Any] | None = None
@@ -119,6 +120,19 @@ def record_fields(fields: list[tuple[int, str, str]]) -> dict[str, Any]:
             last, _, initials = value.rpartition(" ")
             if last and initials.isupper():
                 author["initials"] = initials
+        elif tag == "IR":  # IR starts an investigator; FIR, after it, gives the full name
+            last, _, initials = value.rpartition(" ")
+            out["investigators"].append(
+                {"last_name": last or value, "initials": initials if last else None}
+            )
+        elif tag == "FIR":
+            current = out["investigators"][-1] if out["investigators"] else None
+            if current is None or "fore_name" in current:
+                current = {}
+                out["investigators"].append(current)
+            current.update({k: v for k, v in _split_name(value).items() if v})
+        elif tag == "IRAD" and out["investigators"]:
+            out["investigators"][-1].setdefault("affiliation_texts", []).append(value)
         elif tag == "AUID" and author is not None:
             if value.upper().startswith("ORCID"):
                 author["orcid"] = normalise_orcid(value.split(":", 1)[-1])

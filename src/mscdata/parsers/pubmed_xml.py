@@ -154,17 +154,40 @@ def _author(author: Any) -> dict[str, Any]:
             record["suffix"] = text_of(child)
         elif tag == "CollectiveName":
             record["collective_name"] = text_of(child)
-        elif tag == "Identifier":
-            if (child.get("Source") or "").upper() == "ORCID" and "orcid" not in record:
-                record["orcid"] = normalise_orcid(text_of(child))
+        elif tag == "Identifier" and (value := text_of(child)):
+            source = child.get("Source") or "unknown"
+            orcid = normalise_orcid(value) if source.upper() == "ORCID" else None
+            if orcid and "orcid" not in record:
+                record["orcid"] = orcid
+            else:
+                record.setdefault("person_identifiers", []).append(f"{source}:{value}")
         elif tag == "AffiliationInfo":
+            affiliation: dict[str, Any] = {}
             for part in child:
                 if part.tag == "Affiliation" and (text := text_of(part)):
-                    affiliations.append({"text": text})
+                    affiliation["text"] = text
+                elif part.tag == "Identifier" and (value := text_of(part)):
+                    source = part.get("Source") or "unknown"
+                    affiliation.setdefault("affiliation_identifiers", []).append(
+                        f"{source}:{value}"
+                    )
+            if "text" in affiliation:
+                affiliations.append(affiliation)
     if affiliations:
         record["affiliations"] = affiliations
     if author.get("EqualContrib") == "Y":
         record["equal_contribution"] = True
+    return record
+
+
+def _contributor(element: Any) -> dict[str, Any]:
+    """An investigator or editor: an author's names and ORCID, affiliations as text."""
+    record = _author(element)
+    record.pop("equal_contribution", None)
+    record.pop("person_identifiers", None)
+    affiliations = record.pop("affiliations", [])
+    if affiliations:
+        record["affiliation_texts"] = [a["text"] for a in affiliations]
     return record
 
 
@@ -382,9 +405,13 @@ def _read(container: Any, fields: dict[str, Any]) -> None:
         elif tag == "OtherAbstract":
             fields["abstract_sections"] += _abstract_sections(child, child.get("Type") or "other")
         elif tag == "AuthorList":
-            if child.get("Type", "authors") == "authors" and not fields.get("_in_book"):
+            if child.get("Type") == "editors" or fields.get("_in_book"):
+                fields["editors"] = [_contributor(a) for a in child if a.tag == "Author"]
+            else:
                 fields["authors"] = [_author(a) for a in child if a.tag == "Author"]
                 fields["authors_complete"] = _yes(child.get("CompleteYN"), True)
+        elif tag == "InvestigatorList":
+            fields["investigators"] = [_contributor(i) for i in child if i.tag == "Investigator"]
         elif tag == "Language":
             if language := text_of(child):
                 fields["languages"].append(language)

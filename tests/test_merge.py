@@ -57,3 +57,30 @@ def test_a_legacy_page_and_its_xml_report_merge_into_one_record():
     assert merged.id == "pmid:24737116" and len(merged.provenance) == 2
     assert "Journal Article" in merged.publication_types  # the XML's list wins
     assert [c.field for c in conflicts] == ["journal"]  # "Eur J …" against "Eur. J. …"
+
+
+def test_records_with_different_pmids_are_never_merged_even_with_one_doi():
+    [a] = mscdata.parse(SEED, url=SEED_URL)
+    b = a.model_copy(update={"id": "pmid:26237145", "pmid": "26237145"})
+    merged, conflicts = merge([a, b])
+    assert [m.id for m in merged] == ["pmid:26237144", "pmid:26237145"] and conflicts == []
+
+
+def test_the_baseline_file_has_no_two_records_merged():
+    """PubMed gives a few distinct records one DOI; they must stay apart."""
+    import gzip
+    import re
+
+    from mscdata.merge import group_by_identity
+
+    path = shared_path("corpus", "peers", "pubmed-xml", "pubmed20n0014.xml.gz")
+    with gzip.open(path, "rb") as handle:
+        text = handle.read()
+    records = []
+    for block in re.findall(rb"<PubmedArticle>.*?</PubmedArticle>", text, flags=re.S):
+        pmid = re.search(rb"<PMID[^>]*>([0-9]+)<", block).group(1).decode()
+        doi = re.search(rb'<ArticleId IdType="doi">([^<]+)<', block)
+        records.append({"pmid": pmid, "doi": doi.group(1).decode() if doi else None})
+    dois = [r["doi"] for r in records if r["doi"]]
+    assert len(dois) > len(set(dois))  # the file does hold records sharing a DOI
+    assert len(group_by_identity(records)) == len(records) == 30_000

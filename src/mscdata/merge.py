@@ -1,10 +1,11 @@
 """Merge the same article read from several sources into one record.
 
 Records are the same article when they share a PMID, a DOI (case-insensitive) or a
-PMCID. Each part of the merged record comes from the source best placed to know it
-(the first format in that part's precedence list that has a value); every source is
-listed in ``provenance`` and every identifier kept. A value that another source
-states differently is reported as a :class:`Conflict`, never silently dropped.
+PMCID, unless their PMIDs differ (then they are different PubMed records). Each part
+of the merged record comes from the source best placed to know it (the first format
+in that part's precedence list that has a value); every source is listed in
+``provenance`` and every identifier kept. A value that another source states
+differently is reported as a :class:`Conflict`, never silently dropped.
 
 Precedence (first that has a value wins):
 
@@ -233,8 +234,14 @@ def merge(articles: list[Any]) -> tuple[list[Any], list[Conflict]]:
 
 
 def group_by_identity(records: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
-    """Records grouped by shared identifiers (transitively), in first-seen order."""
+    """Records grouped by shared identifiers (transitively), in first-seen order.
+
+    Two records with different PMIDs are different PubMed records and are never put
+    together, even when they share a DOI or PMCID (PubMed has such pairs: a DOI given
+    to a whole supplement, say).
+    """
     parent = list(range(len(records)))
+    pmid_of = [r.get("pmid") for r in records]
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -245,10 +252,16 @@ def group_by_identity(records: list[dict[str, Any]]) -> list[list[dict[str, Any]
     owner: dict[str, int] = {}
     for index, record in enumerate(records):
         for key in keys_of(record):
-            if key in owner:
-                parent[find(index)] = find(owner[key])
-            else:
+            if key not in owner:
                 owner[key] = index
+                continue
+            mine, theirs = find(index), find(owner[key])
+            if mine == theirs:
+                continue
+            if pmid_of[mine] and pmid_of[theirs] and pmid_of[mine] != pmid_of[theirs]:
+                continue
+            parent[mine] = theirs
+            pmid_of[theirs] = pmid_of[theirs] or pmid_of[mine]
     groups: dict[int, list[dict[str, Any]]] = {}
     for index, record in enumerate(records):  # dicts keep insertion order: first seen first
         groups.setdefault(find(index), []).append(record)

@@ -4,7 +4,8 @@
     python scripts/regenerate.py --check  # fail (exit 1) if any would change
 
 Generated: src/mscdata/models.py (gen-pydantic), schemas/mscdata.schema.json
-(gen-json-schema), schemas/mscdata.tableschema.json (mscdata.tableschema) and the
+(gen-json-schema), schemas/mscdata.tableschema.json (mscdata.tableschema),
+schemas/mscdata.report.schema.json (the JSON shape of validation reports) and the
 "Tables and fields" section of README.md. Never edit those by hand.
 """
 
@@ -50,6 +51,12 @@ def table_schemas() -> tuple[str, dict]:
 
     document = tableschema.generate(SCHEMA)
     return tableschema.dumps(document), document
+
+
+def report_schema() -> str:
+    from mscdata.report import report_json_schema
+
+    return json.dumps(report_json_schema(), indent=2, ensure_ascii=False) + "\n"
 
 
 def _cell(text: str) -> str:
@@ -101,6 +108,7 @@ def main(argv: list[str]) -> int:
         ROOT / "schemas" / "mscdata.schema.json": json_schema(),
         ROOT / "schemas" / "mscdata.tableschema.json": tables_text,
         ROOT / "README.md": readme(tables_doc),
+        ROOT / "schemas" / "mscdata.report.schema.json": report_schema(),
     }
     stale = []
     for path, text in outputs.items():

@@ -40,7 +40,7 @@ _LAZY = {
     "RecordFailure": ("mscdata.records", "RecordFailure"),
     "build": ("mscdata.package", "build"),
     "validate": ("mscdata.validation", "validate"),
-    "ValidationReport": ("mscdata.validation", "ValidationReport"),
+    "ValidationReport": ("mscdata.report", "ValidationReport"),
     "load": ("mscdata.dataset", "load"),
     "Dataset": ("mscdata.dataset", "Dataset"),
 }
@@ -50,7 +50,8 @@ if TYPE_CHECKING:
     from mscdata.package import build
     from mscdata.parsers import iter_events, parse, read
     from mscdata.records import Deletion, ReadResult, RecordFailure
-    from mscdata.validation import ValidationReport, validate
+    from mscdata.report import ValidationReport
+    from mscdata.validation import validate
 
 
 def __getattr__(name: str) -> Any:

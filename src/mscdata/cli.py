@@ -72,16 +72,24 @@ def _parser() -> argparse.ArgumentParser:
     )
     validate.add_argument(
         "path",
-        nargs="?",
+        nargs="*",
         metavar="PATH",
-        help="package folder or datapackage.json (default: bundled package)",
+        help="package folders or datapackage.json files (default: the bundled package)",
     )
     validate.add_argument(
         "--format",
         dest="output_format",
-        choices=["text", "json"],
+        choices=["text", "json", "github"],
         default="text",
-        help="report format (default: text)",
+        help="report format: text (default), json (see schemas/mscdata.report.schema.json), "
+        "or github (workflow annotations)",
+    )
+    validate.add_argument(
+        "--max-errors",
+        type=int,
+        default=None,
+        metavar="N",
+        help="show at most N errors (the rest are counted)",
     )
     return parser
 
@@ -155,12 +163,14 @@ def _cmd_build(args: argparse.Namespace) -> int:
 def _cmd_validate(args: argparse.Namespace) -> int:
     from mscdata.validation import validate
 
-    report = validate(args.path)
-    if args.output_format == "json":
-        print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
-    else:
-        print(report.to_text())
-    return EXIT_OK if report.valid else EXIT_INVALID
+    paths = args.path or [None]
+    valid = True
+    for path in paths:
+        report = validate(path, max_errors=args.max_errors)
+        valid = valid and report.valid
+        rendered = {"json": report.to_json, "github": report.to_github, "text": report.to_text}
+        print(rendered[args.output_format]())
+    return EXIT_OK if valid else EXIT_INVALID
 
 
 def main(argv: Sequence[str] | None = None) -> int:

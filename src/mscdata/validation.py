@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from mscdata.errors import PackageError
+from mscdata.report import Issue, ValidationReport
 
 # frictionless error types after which mscdata's own row checks would only repeat them
 _STRUCTURAL = {
@@ -38,60 +38,6 @@ _STRUCTURAL = {
     "type-error",
     "package-error",
 }
-
-
-@dataclass(frozen=True)
-class Issue:
-    """One problem found: where (resource, row, field) and what."""
-
-    type: str
-    message: str
-    resource: str | None = None
-    row: int | None = None
-    field: str | None = None
-
-    def __str__(self) -> str:
-        where = ", ".join(
-            part
-            for part in (
-                f"resource {self.resource}" if self.resource else None,
-                f"row {self.row}" if self.row is not None else None,
-                f"field {self.field}" if self.field else None,
-            )
-            if part
-        )
-        return f"[{self.type}] {where + ': ' if where else ''}{self.message}"
-
-
-@dataclass
-class ValidationReport:
-    """The outcome of :func:`validate`: ``valid`` and every ``errors`` item found."""
-
-    path: str
-    errors: list[Issue] = field(default_factory=list)
-    rows: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def valid(self) -> bool:
-        return not self.errors
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict: ``valid``, ``path``, ``rows`` per resource and ``errors``."""
-        return {
-            "valid": self.valid,
-            "path": self.path,
-            "rows": self.rows,
-            "errors": [asdict(e) for e in self.errors],
-        }
-
-    def to_text(self) -> str:
-        """A summary line, then one line per error."""
-        total = sum(self.rows.values())
-        if self.valid:
-            return f"valid: {self.path} ({len(self.rows)} resources, {total} rows)"
-        lines = [f"invalid: {self.path}: {len(self.errors)} errors"]
-        lines += [f"  {e}" for e in self.errors]
-        return "\n".join(lines)
 
 
 def _descriptor_path(path: str | os.PathLike | None) -> Path:
@@ -188,9 +134,20 @@ def _frictionless_issues(descriptor_path: Path) -> list[Issue]:
                     resource=task.name,
                     row=getattr(error, "row_number", None),
                     field=getattr(error, "field_name", None),
+                    value=_offending_value(error),
                 )
             )
     return issues
+
+
+def _offending_value(error: Any) -> str | None:
+    """The cell a frictionless row error is about: the cell, the foreign-key cells, or
+    (for a duplicate key) the whole row."""
+    for attribute in ("cell", "field_cells", "cells"):
+        value = getattr(error, attribute, None)
+        if value not in (None, "", []):
+            return value if isinstance(value, str) else ", ".join(str(v) for v in value)
+    return None
 
 
 def _semantic_issues(
@@ -225,10 +182,11 @@ def _semantic_issues(
                     issues.append(
                         Issue(
                             "model-error",
-                            f"{problem['msg']} (found {problem.get('input')!r})",
+                            problem["msg"],
                             resource=name,
                             row=row_number,
                             field=".".join(str(p) for p in problem["loc"]) or None,
+                            value=str(problem.get("input")),
                         )
                     )
         for parent, found in positions.items():
@@ -250,22 +208,31 @@ def _semantic_issues(
     return issues
 
 
-def validate(path: str | os.PathLike | None = None) -> ValidationReport:
+def validate(
+    path: str | os.PathLike | None = None, *, max_errors: int | None = None
+) -> ValidationReport:
     """Validate a data package folder or descriptor (default: the bundled package).
 
     Raises :class:`mscdata.PackageError` when the descriptor is missing, unreadable or
-    malformed; every other problem is an entry of the returned report's ``errors``.
+    malformed; every other problem is an entry of the returned report's ``errors``
+    (the first ``max_errors`` of them, the rest counted in ``omitted``).
     """
     from mscdata.package import table_schemas
 
     descriptor_path, descriptor = read_descriptor(path)
     expected = table_schemas()
     report = ValidationReport(str(descriptor_path))
+    report.files = {
+        r["name"]: str(descriptor_path.parent / r["path"])
+        for r in descriptor["resources"]
+        if isinstance(r, dict) and isinstance(r.get("name"), str) and isinstance(r.get("path"), str)
+    }
     report.errors += _check_descriptor(descriptor, expected)
     structural = _frictionless_issues(descriptor_path)
     report.errors += structural
     broken = {i.resource for i in structural if i.type in _STRUCTURAL or i.resource is None}
     if any(i.resource is None for i in structural):
+        report.limit(max_errors)
         return report
     seen = {(i.resource, i.row, i.field) for i in structural}
     report.errors += [
@@ -278,4 +245,5 @@ def validate(path: str | os.PathLike | None = None) -> ValidationReport:
             from mscdata.dataset import count_rows
 
             report.rows[resource["name"]] = count_rows(descriptor_path.parent, resource)
+    report.limit(max_errors)
     return report

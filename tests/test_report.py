@@ -1,0 +1,63 @@
+"""Validation reports: grouped text, JSON with its own schema, GitHub annotations."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import jsonschema
+
+import mscdata
+from mscdata.cli import main
+
+from conftest import ROOT
+
+
+def _broken(built_package, tmp_path):
+    broken = tmp_path / "broken"
+    shutil.copytree(built_package, broken)
+    path = broken / "articles.csv"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(",10.3390/", ",11.3390/"), encoding="utf-8"
+    )
+    keywords = broken / "keywords.csv"
+    lines = keywords.read_text(encoding="utf-8").splitlines(keepends=True)
+    keywords.write_text("".join([*lines[:2], lines[1], *lines[2:]]), encoding="utf-8")
+    return broken
+
+
+def test_json_report_matches_its_published_schema(built_package, tmp_path, capsys):
+    schema = json.loads((ROOT / "schemas" / "mscdata.report.schema.json").read_text())
+    for path, code in ((built_package, 0), (_broken(built_package, tmp_path), 1)):
+        assert main(["validate", str(path), "--format", "json"]) == code
+        document = json.loads(capsys.readouterr().out)
+        jsonschema.validate(document, schema)
+        assert document["valid"] is (code == 0)
+    doi = next(e for e in document["errors"] if e["field"] == "doi")
+    assert doi["value"] == "11.3390/jcm2040201" and doi["row"] == 2
+    key = next(e for e in document["errors"] if e["type"] == "primary-key")
+    assert key["resource"] == "keywords" and key["value"].startswith("pmid:26237144, 1,")
+
+
+def test_text_report_groups_by_resource_and_type(built_package, tmp_path):
+    report = mscdata.validate(_broken(built_package, tmp_path))
+    text = report.to_text().splitlines()
+    assert text[0].startswith("invalid: ") and "errors in 2 resources" in text[0]
+    assert "  articles" in text and "  keywords" in text
+    assert "    constraint-error (1)" in text
+    assert any("row 2, field doi, value '11.3390/jcm2040201'" in line for line in text)
+
+
+def test_max_errors_and_github_annotations(built_package, tmp_path):
+    report = mscdata.validate(_broken(built_package, tmp_path), max_errors=2)
+    assert len(report.errors) == 2 and report.omitted > 0 and not report.valid
+    lines = report.to_github().splitlines()
+    assert lines[0].startswith("::error file=") and ",line=2,title=constraint-error::" in lines[0]
+    assert lines[-2].startswith("::notice::") and lines[-1].endswith("shown)")
+    assert all("\n" not in line for line in lines)
+
+
+def test_several_packages_in_one_call(built_package, tmp_path, capsys):
+    assert main(["validate", str(built_package), str(built_package)]) == 0
+    assert capsys.readouterr().out.count("valid: ") == 2
+    assert main(["validate", str(built_package), str(_broken(built_package, tmp_path))]) == 1

@@ -91,7 +91,56 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="show at most N errors (the rest are counted)",
     )
+    schema = commands.add_parser(
+        "schema",
+        help="export mscdata's schemas (JSON Schema, LinkML, Table Schema)",
+        description="Export the schemas shipped with mscdata, for validating your own data "
+        "with other tools (e.g. check-jsonschema).",
+    )
+    schema_commands = schema.add_subparsers(dest="schema_command", metavar="COMMAND", required=True)
+    export = schema_commands.add_parser("export", help="write a schema to stdout or a file")
+    export.add_argument(
+        "--format",
+        dest="schema_format",
+        required=True,
+        choices=sorted(SCHEMA_FILES),
+        help="which schema",
+    )
+    export.add_argument(
+        "--schema-version",
+        default=None,
+        help="the schema version wanted (default: the one shipped)",
+    )
+    export.add_argument("-o", "--output", default=None, help="file to write (default: stdout)")
     return parser
+
+
+SCHEMA_FILES = {
+    "jsonschema": "mscdata.schema.json",
+    "linkml": "mscdata.yaml",
+    "tableschema": "mscdata.tableschema.json",
+    "report": "mscdata.report.schema.json",
+}
+
+
+def _cmd_schema(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from mscdata.package import table_schemas
+    from mscdata.resources import schemas_dir
+
+    shipped = table_schemas()["schemaVersion"]
+    if args.schema_version not in (None, shipped):
+        raise PackageError(
+            f"this mscdata ships schema {shipped}; for schema {args.schema_version} "
+            f"install the mscdata release that has it"
+        )
+    text = (schemas_dir() / SCHEMA_FILES[args.schema_format]).read_text(encoding="utf-8")
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
 
 
 def _cmd_parse(args: argparse.Namespace) -> int:
@@ -177,7 +226,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     parser = _parser()
     args = parser.parse_args(argv)
-    commands = {"parse": _cmd_parse, "build": _cmd_build, "validate": _cmd_validate}
+    commands = {
+        "parse": _cmd_parse,
+        "build": _cmd_build,
+        "validate": _cmd_validate,
+        "schema": _cmd_schema,
+    }
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE

@@ -61,3 +61,50 @@ def test_several_packages_in_one_call(built_package, tmp_path, capsys):
     assert main(["validate", str(built_package), str(built_package)]) == 0
     assert capsys.readouterr().out.count("valid: ") == 2
     assert main(["validate", str(built_package), str(_broken(built_package, tmp_path))]) == 1
+
+
+def _descriptor(path):
+    return json.loads((path / "datapackage.json").read_text(encoding="utf-8"))
+
+
+def _write(path, descriptor):
+    (path / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+
+
+def test_an_older_compatible_schema_validates_with_a_notice(built_package, tmp_path):
+    old = tmp_path / "old"
+    shutil.copytree(built_package, old)
+    descriptor = _descriptor(old)
+    descriptor["mscdata"]["schemaVersion"] = "0.1.0"
+    # an older package lacks the tables and fields added since
+    descriptor["resources"] = [r for r in descriptor["resources"] if r["name"] != "editors"]
+    (old / "editors.csv").unlink()
+    _write(old, descriptor)
+    report = mscdata.validate(old)
+    assert report.valid, report.to_text()
+    [notice] = report.notices
+    assert "schema 0.1.0" in notice and "editors" in notice
+    assert "notice: made with mscdata schema 0.1.0" in report.to_text()
+
+
+def test_a_newer_or_undeclared_or_incompatible_schema_fails(built_package, tmp_path):
+    for version, expected in (("9.0.0", "upgrade mscdata"), (None, "must declare")):
+        folder = tmp_path / f"v{version}"
+        shutil.copytree(built_package, folder)
+        descriptor = _descriptor(folder)
+        if version is None:
+            del descriptor["mscdata"]
+        else:
+            descriptor["mscdata"]["schemaVersion"] = version
+        _write(folder, descriptor)
+        report = mscdata.validate(folder)
+        assert not report.valid
+        assert any(e.type == "schema-version" and expected in e.message for e in report.errors)
+    incompatible = tmp_path / "incompatible"
+    shutil.copytree(built_package, incompatible)
+    descriptor = _descriptor(incompatible)
+    descriptor["mscdata"]["schemaVersion"] = "0.1.0"
+    descriptor["resources"][0]["schema"]["fields"][7]["type"] = "number"
+    _write(incompatible, descriptor)
+    report = mscdata.validate(incompatible)
+    assert any("is not compatible with" in e.message for e in report.errors)

@@ -51,6 +51,7 @@ class ValidationReport:
     rows: dict[str, int] = field(default_factory=dict)
     files: dict[str, str] = field(default_factory=dict)
     omitted: int = 0
+    notices: list[str] = field(default_factory=list)
 
     @property
     def valid(self) -> bool:
@@ -80,6 +81,7 @@ class ValidationReport:
             "rows": self.rows,
             "errorCount": len(self.errors) + self.omitted,
             "omitted": self.omitted,
+            "notices": self.notices,
             "errors": [asdict(e) for e in self.errors],
         }
 
@@ -89,7 +91,7 @@ class ValidationReport:
     def to_text(self) -> str:
         """The summary line, then errors grouped by resource and type, with row, field
         and value."""
-        lines = [self.summary()]
+        lines = [self.summary(), *(f"  notice: {n}" for n in self.notices)]
         by_resource: dict[str, list[Issue]] = {}
         for issue in self.errors:
             by_resource.setdefault(issue.resource or "(package)", []).append(issue)
@@ -115,7 +117,7 @@ class ValidationReport:
     def to_github(self) -> str:
         """GitHub workflow commands: one ``::error`` annotation per error (file and line
         where known), capped to what GitHub shows, then the summary."""
-        lines = []
+        lines = [f"::notice::{_escape_data(n)}" for n in self.notices]
         for issue in self.errors[:GITHUB_ANNOTATION_LIMIT]:
             properties = []
             file = self.files.get(issue.resource or "") or self.path
@@ -162,6 +164,10 @@ def report_json_schema() -> dict[str, Any]:
         rows: dict[str, int] = Field(description="Data rows per resource that could be read.")
         errorCount: int = Field(description="Errors found, shown or not.")
         omitted: int = Field(description="Errors left out by --max-errors.")
+        notices: list[str] = Field(
+            description="Things worth knowing that are not errors "
+            "(e.g. an older, compatible schema version)."
+        )
         errors: list[IssueDocument] = Field(description="The errors shown, in order.")
 
     schema = ReportDocument.model_json_schema()

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -71,10 +72,19 @@ def read_descriptor(path: str | os.PathLike | None) -> tuple[Path, dict[str, Any
     return descriptor_path, descriptor
 
 
-def _check_descriptor(descriptor: dict[str, Any], expected: dict[str, Any]) -> list[Issue]:
+def _version(text: Any) -> tuple[int, ...] | None:
+    if not isinstance(text, str) or not re.fullmatch(r"[0-9]+(\.[0-9]+){0,2}", text):
+        return None
+    return tuple(int(part) for part in text.split("."))
+
+
+def _check_descriptor(
+    descriptor: dict[str, Any], expected: dict[str, Any]
+) -> tuple[list[Issue], list[str]]:
+    """Descriptor errors, and notices (an older, compatible schema version)."""
     from mscdata.package import DATA_PACKAGE_PROFILE
 
-    issues = []
+    issues, notices = [], []
     if descriptor.get("$schema") != DATA_PACKAGE_PROFILE:
         issues.append(
             Issue(
@@ -83,10 +93,36 @@ def _check_descriptor(descriptor: dict[str, Any], expected: dict[str, Any]) -> l
                 f"(Data Package v2), found {descriptor.get('$schema')!r}",
             )
         )
+    shipped = expected["schemaVersion"]
+    profile = descriptor.get("mscdata")
+    declared = profile.get("schemaVersion") if isinstance(profile, dict) else None
+    if _version(declared) is None:
+        issues.append(
+            Issue(
+                "schema-version",
+                "the descriptor must declare the mscdata schema it follows, as "
+                f'"mscdata": {{"schemaVersion": "{shipped}"}}; found {profile!r}',
+            )
+        )
+        return issues, notices
+    if _version(declared) > _version(shipped):
+        issues.append(
+            Issue(
+                "schema-version",
+                f"made with mscdata schema {declared}, newer than the {shipped} this mscdata "
+                f"knows: upgrade mscdata (pip install -U mscdata)",
+            )
+        )
+        return issues, notices
+    older = _version(declared) < _version(shipped)
     present = {r.get("name"): r for r in descriptor["resources"] if isinstance(r, dict)}
+    absent = []
     for resource in expected["resources"]:
         name = resource["name"]
         if name not in present:
+            if older:
+                absent.append(name)
+                continue
             issues.append(
                 Issue("missing-resource", "the package lacks this mscdata resource", resource=name)
             )
@@ -96,6 +132,9 @@ def _check_descriptor(descriptor: dict[str, Any], expected: dict[str, Any]) -> l
         for want in resource["schema"]["fields"]:
             got = found.get(want["name"])
             if got is None:
+                if older:
+                    absent.append(f"{name}.{want['name']}")
+                    continue
                 issues.append(
                     Issue(
                         "schema-mismatch",
@@ -108,12 +147,24 @@ def _check_descriptor(descriptor: dict[str, Any], expected: dict[str, Any]) -> l
                 issues.append(
                     Issue(
                         "schema-mismatch",
-                        f"type {got.get('type')!r}, expected {want['type']!r}",
+                        f"type {got.get('type')!r}, expected {want['type']!r}"
+                        + (
+                            f" (schema {declared} is not compatible with {shipped}: validate with "
+                            f"the mscdata release that shipped schema {declared})"
+                            if older
+                            else ""
+                        ),
                         resource=name,
                         field=want["name"],
                     )
                 )
-    return issues
+    if older and not issues:
+        shown = ", ".join(absent[:8]) + (" …" if len(absent) > 8 else "")
+        notices.append(
+            f"made with mscdata schema {declared}, validated against the compatible {shipped}"
+            + (f"; absent from this package: {shown}" if absent else "")
+        )
+    return issues, notices
 
 
 def _frictionless_issues(descriptor_path: Path) -> list[Issue]:
@@ -227,7 +278,8 @@ def validate(
         for r in descriptor["resources"]
         if isinstance(r, dict) and isinstance(r.get("name"), str) and isinstance(r.get("path"), str)
     }
-    report.errors += _check_descriptor(descriptor, expected)
+    descriptor_issues, report.notices = _check_descriptor(descriptor, expected)
+    report.errors += descriptor_issues
     structural = _frictionless_issues(descriptor_path)
     report.errors += structural
     broken = {i.resource for i in structural if i.type in _STRUCTURAL or i.resource is None}

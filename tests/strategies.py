@@ -78,7 +78,7 @@ def articles(draw) -> Article:
             abstract_type=st.none() | st.just("plain-language-summary"),
         )
     )
-    return Article(
+    article = Article(
         id=key,
         **ids,
         title=draw(maybe),
@@ -141,6 +141,16 @@ def articles(draw) -> Article:
             )
         ),
     )
+    # a list flagged complete holds no item marked cut short (mscdata.validate checks it)
+    for items, flag_name in (
+        (article.keywords, "keywords_complete"),
+        (article.figures, "figures_complete"),
+        (article.references, "references_complete"),
+        (article.abstract_sections, "abstract_complete"),
+    ):
+        if getattr(article, flag_name) and not all(i.complete for i in items):
+            setattr(article, flag_name, False)
+    return article
 
 
 @st.composite

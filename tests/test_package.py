@@ -274,3 +274,18 @@ def test_generated_table_schemas_cover_every_class_with_a_table():
     document = table_schemas()
     assert [r["name"] for r in document["resources"]] == EXPECTED_RESOURCES
     assert document["schemaVersion"] == mscdata.__version__
+
+
+def test_dates_that_do_not_exist_or_do_not_fit(built_package, tmp_path):
+    broken = _copy(built_package, tmp_path)
+    _edit(broken / "articles.csv", ",2013,10,23,", ",2013,2,30,")
+    assert ("date-invalid", "articles", 2, "publication_day") in _errors(broken)
+    broken = _copy(built_package, tmp_path / "second")
+    _edit(broken / "articles.csv", ",2013,10,23,", ",2013,,23,")
+    assert ("partial-date", "articles", 2, "publication_day") in _errors(broken)
+
+
+def test_completeness_flags_must_agree_with_the_items(built_package, tmp_path):
+    broken = _copy(built_package, tmp_path)
+    _edit(broken / "keywords.csv", "rheumatoid arthritis,,,true", "rheumatoid arthritis,,,false")
+    assert ("completeness", "keywords", 7, "complete") in _errors(broken)

@@ -8,6 +8,7 @@ import shutil
 import jsonschema
 
 import mscdata
+import mscdata.validation
 from mscdata.cli import main
 
 from conftest import ROOT
@@ -108,3 +109,28 @@ def test_a_newer_or_undeclared_or_incompatible_schema_fails(built_package, tmp_p
     _write(incompatible, descriptor)
     report = mscdata.validate(incompatible)
     assert any("is not compatible with" in e.message for e in report.errors)
+
+
+def test_record_files_in_every_format(tmp_path, capsys):
+    from conftest import DATA
+
+    good = json.loads((DATA / "examples" / "valid" / "seed-article.json").read_text())
+    bad = json.loads((DATA / "examples" / "invalid" / "doi-pattern.json").read_text())
+    (tmp_path / "records.json").write_text(json.dumps([good, bad]))
+    (tmp_path / "records.jsonl").write_text(json.dumps(good) + "\n\n" + json.dumps(bad) + "\n")
+    import yaml
+
+    (tmp_path / "records.yaml").write_text(yaml.safe_dump([good, bad]))
+    (tmp_path / "keywords.csv").write_text(
+        "position,term,complete\n1,stem cells,true\n0,osteoarthritis,true\n"
+    )
+    for name, row in (("records.json", 2), ("records.jsonl", 3), ("records.yaml", 2)):
+        report = mscdata.validation.validate_records(tmp_path / name)
+        [error] = report.errors
+        assert (error.row, error.field, error.value) == (row, "doi", "11.3390/jcm2040201"), name
+    report = mscdata.validation.validate_records(tmp_path / "keywords.csv", class_name="Keyword")
+    [error] = report.errors
+    assert (error.resource, error.row, error.field) == ("Keyword", 3, "position")
+    assert main(["validate", "--records", str(tmp_path / "records.json")]) == 1
+    assert "row 2, field doi" in capsys.readouterr().out
+    assert main(["validate", "--records", str(tmp_path / "keywords.csv"), "--class", "Nope"]) == 2

@@ -85,6 +85,19 @@ def _parser() -> argparse.ArgumentParser:
         "or github (workflow annotations)",
     )
     validate.add_argument(
+        "--records",
+        action="append",
+        metavar="FILE",
+        help="validate a file of records (JSON, JSON Lines, YAML or CSV) instead of a "
+        "package; repeatable",
+    )
+    validate.add_argument(
+        "--class",
+        dest="record_class",
+        default="Article",
+        help="the mscdata class the records are (default: Article; e.g. Author, Keyword)",
+    )
+    validate.add_argument(
         "--max-errors",
         type=int,
         default=None,
@@ -210,12 +223,17 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from mscdata.validation import validate
+    from mscdata.validation import validate, validate_records
 
-    paths = args.path or [None]
+    if args.records:
+        reports = (
+            validate_records(f, class_name=args.record_class, max_errors=args.max_errors)
+            for f in args.records
+        )
+    else:
+        reports = (validate(p, max_errors=args.max_errors) for p in args.path or [None])
     valid = True
-    for path in paths:
-        report = validate(path, max_errors=args.max_errors)
+    for report in reports:
         valid = valid and report.valid
         rendered = {"json": report.to_json, "github": report.to_github, "text": report.to_text}
         print(rendered[args.output_format]())

@@ -201,6 +201,74 @@ def _offending_value(error: Any) -> str | None:
     return None
 
 
+_FLAG_OF = {
+    "keywords": "keywords_complete",
+    "figures": "figures_complete",
+    "references": "references_complete",
+    "abstract_sections": "abstract_complete",
+}
+
+
+def _date_issues(article: dict[str, Any], resource: str, row: int) -> list[Issue]:
+    """Partial dates whose parts do not fit together, and dates that do not exist."""
+    import datetime as dt
+
+    year, month, day = (article.get(f"publication_{p}") for p in ("year", "month", "day"))
+    issues = []
+    if day is not None and month is None:
+        issues.append(
+            Issue(
+                "partial-date",
+                "a day without a month",
+                resource=resource,
+                row=row,
+                field="publication_day",
+                value=str(day),
+            )
+        )
+    if month is not None and year is None:
+        issues.append(
+            Issue(
+                "partial-date",
+                "a month without a year",
+                resource=resource,
+                row=row,
+                field="publication_month",
+                value=str(month),
+            )
+        )
+    if None not in (year, month, day):
+        try:
+            dt.date(year, month, day)
+        except ValueError:
+            issues.append(
+                Issue(
+                    "date-invalid",
+                    "this date does not exist",
+                    resource=resource,
+                    row=row,
+                    field="publication_day",
+                    value=f"{year}-{month:02d}-{day:02d}",
+                )
+            )
+    electronic = article.get("electronic_date")
+    if isinstance(electronic, str) and len(electronic) == 10:
+        try:
+            dt.date.fromisoformat(electronic)
+        except ValueError:
+            issues.append(
+                Issue(
+                    "date-invalid",
+                    "this date does not exist",
+                    resource=resource,
+                    row=row,
+                    field="electronic_date",
+                    value=electronic,
+                )
+            )
+    return issues
+
+
 def _semantic_issues(
     base: Path, descriptor: dict[str, Any], expected: dict[str, Any], skip: set[str]
 ) -> list[Issue]:
@@ -211,6 +279,7 @@ def _semantic_issues(
 
     issues: list[Issue] = []
     resources = {r["name"]: r for r in descriptor["resources"] if isinstance(r, dict)}
+    flags: dict[str, dict[str, Any]] = {}  # article id -> its *_complete flags
     for resource in expected["resources"]:
         name = resource["name"]
         if name in skip or name not in resources:
@@ -226,6 +295,22 @@ def _semantic_issues(
                     positions.setdefault(parent, []).append((data["position"], row_number))
             elif "id" not in data:
                 continue  # reported by frictionless (required)
+            if not parent_keys:
+                flags[data["id"]] = data
+                issues += _date_issues(data, name, row_number)
+            elif data.get("complete") is False and data.get("abstract_type") is None:
+                flag = _FLAG_OF.get(name)
+                if flag and flags.get(parent[0], {}).get(flag) is True:
+                    issues.append(
+                        Issue(
+                            "completeness",
+                            f"the item is marked cut short, but the article's {flag} is true",
+                            resource=name,
+                            row=row_number,
+                            field="complete",
+                            value="false",
+                        )
+                    )
             try:
                 model.model_validate(data)
             except ValidationError as error:
@@ -297,5 +382,79 @@ def validate(
             from mscdata.dataset import count_rows
 
             report.rows[resource["name"]] = count_rows(descriptor_path.parent, resource)
+    report.limit(max_errors)
+    return report
+
+
+def _record_rows(path: Path) -> list[tuple[int, Any]]:
+    """(row or line number, record) of a JSON, JSON Lines, YAML or CSV record file."""
+    import csv
+
+    text = path.read_text(encoding="utf-8")
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        reader = csv.DictReader(text.splitlines())
+        return [
+            (n, {k: v for k, v in row.items() if v not in ("", None)})
+            for n, row in enumerate(reader, start=2)
+        ]
+    if suffix in {".jsonl", ".ndjson"}:
+        rows = []
+        for n, line in enumerate(text.splitlines(), start=1):
+            if line.strip():
+                try:
+                    rows.append((n, json.loads(line)))
+                except json.JSONDecodeError as error:
+                    raise PackageError(f"{path}:{n}: malformed JSON: {error.msg}") from None
+        return rows
+    try:
+        if suffix in {".yaml", ".yml"}:
+            import yaml
+
+            document = yaml.safe_load(text)
+        else:
+            document = json.loads(text)
+    except (ValueError, ImportError) as error:
+        raise PackageError(f"{path}: unreadable records: {error}") from None
+    records = document if isinstance(document, list) else [document]
+    return list(enumerate(records, start=1))
+
+
+def validate_records(
+    path: str | os.PathLike, *, class_name: str = "Article", max_errors: int | None = None
+) -> ValidationReport:
+    """Validate a file of records (JSON, JSON Lines, YAML or CSV) against one mscdata class.
+
+    Each error names the record (its row, line or 1-based index) and the field.
+    """
+    from pydantic import ValidationError
+
+    from mscdata import models
+
+    path = Path(path)
+    if not path.is_file():
+        raise PackageError(f"{path}: no such record file")
+    model = getattr(models, class_name, None)
+    if not isinstance(model, type) or not hasattr(model, "model_validate"):
+        raise PackageError(f"unknown class {class_name!r}")
+    report = ValidationReport(str(path))
+    rows = _record_rows(path)
+    for number, record in rows:
+        try:
+            model.model_validate(record)
+        except ValidationError as error:
+            for problem in error.errors():
+                report.errors.append(
+                    Issue(
+                        "model-error",
+                        problem["msg"],
+                        resource=class_name,
+                        row=number,
+                        field=".".join(str(p) for p in problem["loc"]) or None,
+                        value=None if problem.get("input") is None else str(problem["input"])[:200],
+                    )
+                )
+    report.rows = {class_name: len(rows)}
+    report.files = {class_name: str(path)}
     report.limit(max_errors)
     return report

@@ -237,24 +237,15 @@ def _date_issues(article: dict[str, Any], resource: str, row: int) -> list[Issue
                 value=str(month),
             )
         )
+    exact = []  # (field, ISO date) of each date stated to the day
     if None not in (year, month, day):
-        try:
-            dt.date(year, month, day)
-        except ValueError:
-            issues.append(
-                Issue(
-                    "date-invalid",
-                    "this date does not exist",
-                    resource=resource,
-                    row=row,
-                    field="publication_day",
-                    value=f"{year}-{month:02d}-{day:02d}",
-                )
-            )
+        exact.append(("publication_day", f"{year:04d}-{month:02d}-{day:02d}"))
     electronic = article.get("electronic_date")
     if isinstance(electronic, str) and len(electronic) == 10:
+        exact.append(("electronic_date", electronic))
+    for field_name, iso in exact:
         try:
-            dt.date.fromisoformat(electronic)
+            dt.date.fromisoformat(iso)
         except ValueError:
             issues.append(
                 Issue(
@@ -262,8 +253,8 @@ def _date_issues(article: dict[str, Any], resource: str, row: int) -> list[Issue
                     "this date does not exist",
                     resource=resource,
                     row=row,
-                    field="electronic_date",
-                    value=electronic,
+                    field=field_name,
+                    value=iso,
                 )
             )
     return issues

@@ -215,28 +215,21 @@ def _date_issues(article: dict[str, Any], resource: str, row: int) -> list[Issue
 
     year, month, day = (article.get(f"publication_{p}") for p in ("year", "month", "day"))
     issues = []
-    if day is not None and month is None:
-        issues.append(
-            Issue(
-                "partial-date",
-                "a day without a month",
-                resource=resource,
-                row=row,
-                field="publication_day",
-                value=str(day),
+    for part, needed, field_name, message in (
+        (day, month, "publication_day", "a day without a month"),
+        (month, year, "publication_month", "a month without a year"),
+    ):
+        if part is not None and needed is None:
+            issues.append(
+                Issue(
+                    "partial-date",
+                    message,
+                    resource=resource,
+                    row=row,
+                    field=field_name,
+                    value=str(part),
+                )
             )
-        )
-    if month is not None and year is None:
-        issues.append(
-            Issue(
-                "partial-date",
-                "a month without a year",
-                resource=resource,
-                row=row,
-                field="publication_month",
-                value=str(month),
-            )
-        )
     exact = []  # (field, ISO date) of each date stated to the day
     if None not in (year, month, day):
         exact.append(("publication_day", f"{year:04d}-{month:02d}-{day:02d}"))

@@ -254,8 +254,13 @@ def _date_issues(article: dict[str, Any], resource: str, row: int) -> list[Issue
 
 
 def _semantic_issues(
-    base: Path, descriptor: dict[str, Any], expected: dict[str, Any], skip: set[str]
+    base: Path,
+    descriptor: dict[str, Any],
+    expected: dict[str, Any],
+    skip: set[str],
+    counts: dict[str, int],
 ) -> list[Issue]:
+    """Model, position, date and completeness checks; fills ``counts`` with rows read."""
     from pydantic import ValidationError
 
     from mscdata import models
@@ -271,7 +276,9 @@ def _semantic_issues(
         model = getattr(models, resource["class"])
         parent_keys = resource["schema"]["primaryKey"][:-1] if resource["path"] else []
         positions: dict[tuple, list[tuple[int, int]]] = {}
+        counts[name] = 0
         for row_number, row in read_table(base, resources[name]):
+            counts[name] += 1
             data = {k: v for k, v in row.items() if v is not None}
             if parent_keys:
                 parent = tuple(data.pop(k, None) for k in parent_keys)
@@ -356,16 +363,17 @@ def validate(
         report.limit(max_errors)
         return report
     seen = {(i.resource, i.row, i.field) for i in structural}
-    report.errors += [
-        issue
-        for issue in _semantic_issues(descriptor_path.parent, descriptor, expected, broken)
-        if (issue.resource, issue.row, issue.field) not in seen
-    ]
-    for resource in descriptor["resources"]:
-        if isinstance(resource, dict) and resource.get("name") not in broken:
+    counts: dict[str, int] = {}
+    semantic = _semantic_issues(descriptor_path.parent, descriptor, expected, broken, counts)
+    report.errors += [i for i in semantic if (i.resource, i.row, i.field) not in seen]
+    for resource in descriptor["resources"]:  # resources of the package in its own order
+        name = resource.get("name") if isinstance(resource, dict) else None
+        if name in counts:
+            report.rows[name] = counts[name]
+        elif name is not None and name not in broken:
             from mscdata.dataset import count_rows
 
-            report.rows[resource["name"]] = count_rows(descriptor_path.parent, resource)
+            report.rows[name] = count_rows(descriptor_path.parent, resource)
     report.limit(max_errors)
     return report
 
@@ -373,11 +381,12 @@ def validate(
 def _record_rows(path: Path) -> list[tuple[int, Any]]:
     """(row or line number, record) of a JSON, JSON Lines, YAML or CSV record file."""
     import csv
+    import io
 
     text = path.read_text(encoding="utf-8")
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        reader = csv.DictReader(text.splitlines())
+        reader = csv.DictReader(io.StringIO(text, newline=""))  # quoted cells may span lines
         return [
             (n, {k: v for k, v in row.items() if v not in ("", None)})
             for n, row in enumerate(reader, start=2)

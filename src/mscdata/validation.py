@@ -338,12 +338,32 @@ def _semantic_issues(
 def validate(
     path: str | os.PathLike | None = None, *, max_errors: int | None = None
 ) -> ValidationReport:
-    """Validate a data package folder or descriptor (default: the bundled package).
+    """Validate a data package (default: the bundled package): a folder, a
+    datapackage.json, a zip archive, or the URL of either.
 
     Raises :class:`mscdata.PackageError` when the descriptor is missing, unreadable or
     malformed; every other problem is an entry of the returned report's ``errors``
     (the first ``max_errors`` of them, the rest counted in ``omitted``).
     """
+    import tempfile
+
+    from mscdata.fetch_package import fetch, is_remote, unpack_zip
+
+    text = str(path) if path is not None else ""
+    if is_remote(text) or text.lower().endswith(".zip"):
+        with tempfile.TemporaryDirectory(prefix="mscdata-validate-") as folder:
+            local = (
+                fetch(text, Path(folder))
+                if is_remote(text)
+                else unpack_zip(Path(text), Path(folder))
+            )
+            report = _validate_folder(local, max_errors)
+            report.path = text
+            return report
+    return _validate_folder(path, max_errors)
+
+
+def _validate_folder(path: str | os.PathLike | None, max_errors: int | None) -> ValidationReport:
     from mscdata.package import table_schemas
 
     descriptor_path, descriptor = read_descriptor(path)

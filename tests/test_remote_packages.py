@@ -1,0 +1,70 @@
+"""validate reads zip archives and package URLs (served here on 127.0.0.1 only)."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+import zipfile
+
+import pytest
+
+import mscdata
+
+
+@pytest.fixture
+def server(tmp_path):
+    """A local HTTP server over a folder; yields (folder, base URL)."""
+    root = tmp_path / "served"
+    root.mkdir()
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
+    handler.log_message = lambda *args: None
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield root, f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def _zip(folder, archive, prefix=""):
+    with zipfile.ZipFile(archive, "w") as bundle:
+        for path in sorted(folder.iterdir()):
+            bundle.write(path, f"{prefix}{path.name}")
+    return archive
+
+
+def test_a_zipped_package_validates(built_package, tmp_path):
+    archive = _zip(built_package, tmp_path / "package.zip", prefix="mscdata/")
+    report = mscdata.validate(archive)
+    assert report.valid and report.path == str(archive) and report.rows["articles"] == 1
+
+
+def test_an_unsafe_zip_is_refused(tmp_path):
+    archive = tmp_path / "evil.zip"
+    with zipfile.ZipFile(archive, "w") as bundle:
+        bundle.writestr("../outside.txt", "x")
+    with pytest.raises(mscdata.PackageError, match="unsafe path"):
+        mscdata.validate(archive)
+    assert not (tmp_path.parent / "outside.txt").exists()
+
+
+def test_package_urls_descriptor_and_zip(built_package, server):
+    root, base = server
+    shutil.copytree(built_package, root / "pkg")
+    _zip(built_package, root / "pkg.zip")
+    for url in (f"{base}/pkg/datapackage.json", f"{base}/pkg.zip"):
+        report = mscdata.validate(url)
+        assert report.valid, report.to_text()
+        assert report.path == url and report.rows["keywords"] == 6
+    broken = root / "pkg" / "articles.csv"
+    broken.write_text(broken.read_text().replace(",10.3390/", ",11.3390/"))
+    report = mscdata.validate(f"{base}/pkg/datapackage.json")
+    assert ("constraint-error", "doi") in {(e.type, e.field) for e in report.errors}
+
+
+def test_an_unreachable_url_is_unusable_input(server):
+    _, base = server
+    with pytest.raises(mscdata.PackageError, match="cannot download"):
+        mscdata.validate(f"{base}/missing/datapackage.json")

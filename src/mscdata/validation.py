@@ -201,6 +201,27 @@ def _offending_value(error: Any) -> str | None:
     return None
 
 
+def _model_issues(model: Any, data: Any, *, resource: str, row: int) -> list[Issue]:
+    """The model's validation errors for one record, each located by field and value."""
+    from pydantic import ValidationError
+
+    try:
+        model.model_validate(data)
+    except ValidationError as error:
+        return [
+            Issue(
+                "model-error",
+                problem["msg"],
+                resource=resource,
+                row=row,
+                field=".".join(str(p) for p in problem["loc"]) or None,
+                value=None if problem.get("input") is None else str(problem["input"])[:200],
+            )
+            for problem in error.errors()
+        ]
+    return []
+
+
 _FLAG_OF = {
     "keywords": "keywords_complete",
     "figures": "figures_complete",
@@ -261,7 +282,6 @@ def _semantic_issues(
     counts: dict[str, int],
 ) -> list[Issue]:
     """Model, position, date and completeness checks; fills ``counts`` with rows read."""
-    from pydantic import ValidationError
 
     from mscdata import models
     from mscdata.dataset import read_table
@@ -302,20 +322,7 @@ def _semantic_issues(
                             value="false",
                         )
                     )
-            try:
-                model.model_validate(data)
-            except ValidationError as error:
-                for problem in error.errors():
-                    issues.append(
-                        Issue(
-                            "model-error",
-                            problem["msg"],
-                            resource=name,
-                            row=row_number,
-                            field=".".join(str(p) for p in problem["loc"]) or None,
-                            value=str(problem.get("input")),
-                        )
-                    )
+            issues += _model_issues(model, data, resource=name, row=row_number)
         for parent, found in positions.items():
             found.sort()
             for expected_position, (position, row_number) in enumerate(found, start=1):
@@ -440,7 +447,6 @@ def validate_records(
 
     Each error names the record (its row, line or 1-based index) and the field.
     """
-    from pydantic import ValidationError
 
     from mscdata import models
 
@@ -453,20 +459,7 @@ def validate_records(
     report = ValidationReport(str(path))
     rows = _record_rows(path)
     for number, record in rows:
-        try:
-            model.model_validate(record)
-        except ValidationError as error:
-            for problem in error.errors():
-                report.errors.append(
-                    Issue(
-                        "model-error",
-                        problem["msg"],
-                        resource=class_name,
-                        row=number,
-                        field=".".join(str(p) for p in problem["loc"]) or None,
-                        value=None if problem.get("input") is None else str(problem["input"])[:200],
-                    )
-                )
+        report.errors += _model_issues(model, record, resource=class_name, row=number)
     report.rows = {class_name: len(rows)}
     report.files = {class_name: str(path)}
     report.limit(max_errors)

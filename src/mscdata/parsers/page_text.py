@@ -188,7 +188,12 @@ _LABEL = re.compile(r"^([A-Z][A-Za-z]*(?:[ /&,-]+[A-Za-z]+){0,5}):\s+\S")
 def read_keywords(section: Section, page: Page) -> tuple[list[dict[str, Any]], bool]:
     """``Keywords: a; b; c.`` as keyword items; the last is marked cut if the line was."""
     index, line = section.body[0]
-    text = line[len(KEYWORDS_PREFIX) :].strip()
+    return keyword_items(line[len(KEYWORDS_PREFIX) :], index, page)
+
+
+def keyword_items(text: str, index: int, page: Page) -> tuple[list[dict[str, Any]], bool]:
+    """``a; b; c.`` on line ``index`` as keyword items, and whether the list is whole."""
+    text = text.strip()
     line_whole = page.line_complete(index) or text.endswith(".")
     if text.endswith("."):
         text = text[:-1]

@@ -20,6 +20,7 @@ from mscdata.parsers.page_text import (
     Page,
     Section,
     is_heading_prefix,
+    keyword_items,
     natural_end,
     read_abstract,
     read_figures,
@@ -432,10 +433,5 @@ def read_legacy(text: str, source: str) -> dict[str, Any]:
         fields["abstract_sections"], fields["abstract_complete"] = abstract, whole
     if keywords_line is not None:
         index, line = keywords_line
-        terms = [t.strip() for t in line.rstrip(".").split(";") if t.strip()]
-        items = [{"term": t, "complete": True} for t in terms]
-        if items and not page.line_complete(index):
-            items[-1]["complete"] = False
-        fields["keywords"] = items
-        fields["keywords_complete"] = page.line_complete(index)
+        fields["keywords"], fields["keywords_complete"] = keyword_items(line, index, page)
     return fields

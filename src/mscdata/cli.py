@@ -104,6 +104,13 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="show at most N errors (the rest are counted)",
     )
+    validate.add_argument(
+        "--engine",
+        choices=("fast", "frictionless"),
+        default="fast",
+        help="who checks the tables: mscdata's column-wise engine (default) or frictionless "
+        "row by row (the standard's reference, much slower)",
+    )
     schema = commands.add_parser(
         "schema",
         help="export mscdata's schemas (JSON Schema, LinkML, Table Schema)",
@@ -231,7 +238,9 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             for f in args.records
         )
     else:
-        reports = (validate(p, max_errors=args.max_errors) for p in args.path or [None])
+        reports = (
+            validate(p, max_errors=args.max_errors, engine=args.engine) for p in args.path or [None]
+        )
     valid = True
     for report in reports:
         valid = valid and report.valid

@@ -24,6 +24,7 @@ class Issue:
     row: int | None = None
     field: str | None = None
     value: str | None = None
+    line: int | None = None  # line of the file where the row starts (quoted cells may span lines)
 
     def __str__(self) -> str:
         where = ", ".join(
@@ -122,8 +123,9 @@ class ValidationReport:
             properties = []
             file = self.files.get(issue.resource or "") or self.path
             properties.append(f"file={_escape_property(file)}")
-            if issue.row is not None:
-                properties.append(f"line={issue.row}")
+            line = issue.line if issue.line is not None else issue.row
+            if line is not None:
+                properties.append(f"line={line}")
             properties.append(f"title={_escape_property(issue.type)}")
             text = str(issue) + (f" (value {issue.value!r})" if issue.value is not None else "")
             lines.append(f"::error {','.join(properties)}::{_escape_data(text)}")
@@ -148,15 +150,22 @@ def report_json_schema() -> dict[str, Any]:
 
     class IssueDocument(BaseModel):
         type: str = Field(
-            description="Kind of error (frictionless error types, or mscdata's"
-            " own: descriptor, missing-resource, schema-mismatch, model-error, "
-            "position-gap)."
+            description="Kind of error: frictionless's error types (type-error, "
+            "constraint-error, primary-key, foreign-key, unique-error, extra-cell, "
+            "missing-cell, blank-row, *-label, hash-count, byte-count, encoding-error, "
+            "scheme-error…) or mscdata's own (descriptor, schema-version, missing-resource, "
+            "schema-mismatch, model-error, position-gap, partial-date, date-invalid, "
+            "completeness)."
         )
         message: str = Field(description="What was expected and what was found.")
         resource: str | None = Field(description="Resource (table) name, if any.")
         row: int | None = Field(description="Row number in the file, the header being 1.")
         field: str | None = Field(description="Field (column) name, if any.")
         value: str | None = Field(description="The offending value, when known.")
+        line: int | None = Field(
+            description="Line of the file where the row starts (differs from the row when "
+            "quoted cells span lines), when known."
+        )
 
     class ReportDocument(BaseModel):
         valid: bool = Field(description="True when no error was found.")

@@ -1,12 +1,16 @@
-"""Validate a data package: the descriptor, frictionless checks, then mscdata's models.
+"""Validate a data package: the descriptor, every table, then what no Table Schema says.
 
 Layers, all reported together:
 
-1. the descriptor: Data Package v2, every mscdata resource present with the fields
-   of the shipped schema;
-2. frictionless: structure, types, constraints, primary and foreign keys, hash, bytes;
-3. semantics: every row re-validated by its Pydantic model, positions 1..n without
-   gaps per article, and every article reassembled.
+1. the descriptor: the Data Package v2 profile (checked by frictionless), the
+   mscdata schema version it declares, every mscdata resource present with the
+   fields of that schema version;
+2. the tables: structure, types, constraints, primary, unique and foreign keys,
+   ``hash`` and ``bytes``, by the fast engine (:mod:`mscdata.tablecheck`) or, with
+   ``engine="frictionless"`` or for resources the fast engine cannot read, by
+   frictionless itself;
+3. semantics (:mod:`mscdata.semantics`): positions 1..n without gaps, dates that
+   exist, partial-date parts, completeness flags.
 
 Row numbers count the header as row 1, as frictionless does.
 """
@@ -22,23 +26,7 @@ from typing import Any
 from mscdata.errors import PackageError
 from mscdata.report import Issue, ValidationReport
 
-# frictionless error types after which mscdata's own row checks would only repeat them
-_STRUCTURAL = {
-    "scheme-error",
-    "format-error",
-    "encoding-error",
-    "source-error",
-    "resource-error",
-    "missing-label",
-    "extra-label",
-    "blank-label",
-    "duplicate-label",
-    "incorrect-label",
-    "missing-cell",
-    "extra-cell",
-    "type-error",
-    "package-error",
-}
+ENGINES = ("fast", "frictionless")
 
 
 def _descriptor_path(path: str | os.PathLike | None) -> Path:
@@ -167,7 +155,18 @@ def _check_descriptor(
     return issues, notices
 
 
-def _frictionless_issues(descriptor_path: Path) -> list[Issue]:
+_LABEL_ERRORS = {
+    "extra-label",
+    "missing-label",
+    "blank-label",
+    "duplicate-label",
+    "incorrect-label",
+}
+
+
+def _frictionless_issues(descriptor_path: Path, descriptor: dict[str, Any]) -> list[Issue]:
+    """frictionless's own checks of every table, located as the fast engine locates them
+    (labels on row 1, keys by their fields and values)."""
     import frictionless
 
     try:
@@ -175,26 +174,52 @@ def _frictionless_issues(descriptor_path: Path) -> list[Issue]:
         report = package.validate()
     except frictionless.FrictionlessException as error:
         return [Issue(error.error.type, error.error.message)]
+    schemas = {
+        r["name"]: r.get("schema") or {}
+        for r in descriptor["resources"]
+        if isinstance(r, dict) and "name" in r
+    }
     issues = [Issue(e.type, e.message) for e in report.errors]
     for task in report.tasks:
         for error in task.errors:
+            row, field_name = getattr(error, "row_number", None), getattr(error, "field_name", None)
+            value = _offending_value(error)
+            if error.type in _LABEL_ERRORS:
+                row, value = 1, getattr(error, "label", None) or None
+            elif error.type == "foreign-key":
+                field_name = ", ".join(error.field_names)
+                value = ", ".join(error.field_cells)
+            elif error.type == "primary-key":
+                field_name, value = _key_cells(schemas.get(task.name, {}), error.cells)
+            elif error.type in ("blank-row", "missing-cell"):
+                value = None
             issues.append(
                 Issue(
                     error.type,
-                    error.message,
+                    error.note or error.message,
                     resource=task.name,
-                    row=getattr(error, "row_number", None),
-                    field=getattr(error, "field_name", None),
-                    value=_offending_value(error),
+                    row=row,
+                    field=field_name or None,
+                    value=value,
                 )
             )
     return issues
 
 
+def _key_cells(schema: dict[str, Any], cells: list[str]) -> tuple[str | None, str | None]:
+    """The primary key's field names and its cells in a row (fields matched by position)."""
+    names = [f.get("name") for f in schema.get("fields", [])]
+    key = schema.get("primaryKey") or []
+    key = [key] if isinstance(key, str) else key
+    if not key or not all(k in names for k in key):
+        return None, None
+    values = [cells[names.index(k)] if names.index(k) < len(cells) else "" for k in key]
+    return ", ".join(key), ", ".join(values) if any(values) else None
+
+
 def _offending_value(error: Any) -> str | None:
-    """The cell a frictionless row error is about: the cell, the foreign-key cells, or
-    (for a duplicate key) the whole row."""
-    for attribute in ("cell", "field_cells", "cells"):
+    """The cell a frictionless row error is about, or (for other row errors) the row."""
+    for attribute in ("cell", "cells"):
         value = getattr(error, attribute, None)
         if value not in (None, "", []):
             return value if isinstance(value, str) else ", ".join(str(v) for v in value)
@@ -222,133 +247,19 @@ def _model_issues(model: Any, data: Any, *, resource: str, row: int) -> list[Iss
     return []
 
 
-_FLAG_OF = {
-    "keywords": "keywords_complete",
-    "figures": "figures_complete",
-    "references": "references_complete",
-    "abstract_sections": "abstract_complete",
-}
-
-
-def _date_issues(article: dict[str, Any], resource: str, row: int) -> list[Issue]:
-    """Partial dates whose parts do not fit together, and dates that do not exist."""
-    import datetime as dt
-
-    year, month, day = (article.get(f"publication_{p}") for p in ("year", "month", "day"))
-    issues = []
-    for part, needed, field_name, message in (
-        (day, month, "publication_day", "a day without a month"),
-        (month, year, "publication_month", "a month without a year"),
-    ):
-        if part is not None and needed is None:
-            issues.append(
-                Issue(
-                    "partial-date",
-                    message,
-                    resource=resource,
-                    row=row,
-                    field=field_name,
-                    value=str(part),
-                )
-            )
-    exact = []  # (field, ISO date) of each date stated to the day
-    if None not in (year, month, day):
-        exact.append(("publication_day", f"{year:04d}-{month:02d}-{day:02d}"))
-    electronic = article.get("electronic_date")
-    if isinstance(electronic, str) and len(electronic) == 10:
-        exact.append(("electronic_date", electronic))
-    for field_name, iso in exact:
-        try:
-            dt.date.fromisoformat(iso)
-        except ValueError:
-            issues.append(
-                Issue(
-                    "date-invalid",
-                    "this date does not exist",
-                    resource=resource,
-                    row=row,
-                    field=field_name,
-                    value=iso,
-                )
-            )
-    return issues
-
-
-def _semantic_issues(
-    base: Path,
-    descriptor: dict[str, Any],
-    expected: dict[str, Any],
-    skip: set[str],
-    counts: dict[str, int],
-) -> list[Issue]:
-    """Model, position, date and completeness checks; fills ``counts`` with rows read."""
-
-    from mscdata import models
-    from mscdata.dataset import read_table
-
-    issues: list[Issue] = []
-    resources = {r["name"]: r for r in descriptor["resources"] if isinstance(r, dict)}
-    flags: dict[str, dict[str, Any]] = {}  # article id -> its *_complete flags
-    for resource in expected["resources"]:
-        name = resource["name"]
-        if name in skip or name not in resources:
-            continue
-        model = getattr(models, resource["class"])
-        parent_keys = resource["schema"]["primaryKey"][:-1] if resource["path"] else []
-        positions: dict[tuple, list[tuple[int, int]]] = {}
-        counts[name] = 0
-        for row_number, row in read_table(base, resources[name]):
-            counts[name] += 1
-            data = {k: v for k, v in row.items() if v is not None}
-            if parent_keys:
-                parent = tuple(data.pop(k, None) for k in parent_keys)
-                if isinstance(data.get("position"), int):
-                    positions.setdefault(parent, []).append((data["position"], row_number))
-            elif "id" not in data:
-                continue  # reported by frictionless (required)
-            if not parent_keys:
-                flags[data["id"]] = data
-                issues += _date_issues(data, name, row_number)
-            elif data.get("complete") is False and data.get("abstract_type") is None:
-                flag = _FLAG_OF.get(name)
-                if flag and flags.get(parent[0], {}).get(flag) is True:
-                    issues.append(
-                        Issue(
-                            "completeness",
-                            f"the item is marked cut short, but the article's {flag} is true",
-                            resource=name,
-                            row=row_number,
-                            field="complete",
-                            value="false",
-                        )
-                    )
-            issues += _model_issues(model, data, resource=name, row=row_number)
-        for parent, found in positions.items():
-            found.sort()
-            for expected_position, (position, row_number) in enumerate(found, start=1):
-                if position != expected_position:
-                    issues.append(
-                        Issue(
-                            "position-gap",
-                            f"positions under {'/'.join(map(str, parent))} must run "
-                            f"1..{len(found)} without gaps; found {position} where "
-                            f"{expected_position} was due",
-                            resource=name,
-                            row=row_number,
-                            field="position",
-                        )
-                    )
-                    break
-    return issues
-
-
 def validate(
-    path: str | os.PathLike | None = None, *, max_errors: int | None = None
+    path: str | os.PathLike | None = None,
+    *,
+    max_errors: int | None = None,
+    engine: str = "fast",
 ) -> ValidationReport:
     """Validate a data package (default: the bundled package): a folder, a
     datapackage.json, a zip archive, or the URL of either.
 
-    Raises :class:`mscdata.PackageError` when the descriptor is missing, unreadable or
+    ``engine="fast"`` (default) checks the tables column by column;
+    ``engine="frictionless"`` lets frictionless check them row by row (the
+    reference for the standard's semantics, much slower). Raises
+    :class:`mscdata.PackageError` when the descriptor is missing, unreadable or
     malformed; every other problem is an entry of the returned report's ``errors``
     (the first ``max_errors`` of them, the rest counted in ``omitted``).
     """
@@ -356,6 +267,8 @@ def validate(
 
     from mscdata.fetch_package import fetch, is_remote, unpack_zip
 
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
     text = str(path) if path is not None else ""
     if is_remote(text) or text.lower().endswith(".zip"):
         with tempfile.TemporaryDirectory(prefix="mscdata-validate-") as folder:
@@ -364,43 +277,77 @@ def validate(
                 if is_remote(text)
                 else unpack_zip(Path(text), Path(folder))
             )
-            report = _validate_folder(local, max_errors)
+            report = _validate_folder(local, max_errors, engine)
             report.path = text
             return report
-    return _validate_folder(path, max_errors)
+    return _validate_folder(path, max_errors, engine)
 
 
-def _validate_folder(path: str | os.PathLike | None, max_errors: int | None) -> ValidationReport:
+def _with_lines(issues: list[Issue], tables: dict[str, Any]) -> list[Issue]:
+    """The issues with the line each row starts on, where the table was read."""
+    from dataclasses import replace
+
+    located = []
+    for issue in issues:
+        table = tables.get(issue.resource)
+        if issue.line is None and issue.row is not None and table is not None:
+            issue = replace(issue, line=table.line(issue.row))
+        located.append(issue)
+    return located
+
+
+def _profile_issues(descriptor: dict[str, Any]) -> list[Issue]:
+    """The descriptor's errors against the Data Package profile, as frictionless sees them."""
+    import frictionless
+
+    try:
+        report = frictionless.Package.validate_descriptor(descriptor)
+    except frictionless.FrictionlessException as error:
+        return [Issue(error.error.type, error.error.message)]
+    return [Issue(e.type, e.message) for e in report.errors]
+
+
+def _validate_folder(
+    path: str | os.PathLike | None, max_errors: int | None, engine: str
+) -> ValidationReport:
     from mscdata.package import table_schemas
+    from mscdata.semantics import semantic_issues
+    from mscdata.tablecheck import check_tables, unsupported
 
     descriptor_path, descriptor = read_descriptor(path)
+    base = descriptor_path.parent
     expected = table_schemas()
     report = ValidationReport(str(descriptor_path))
     report.files = {
-        r["name"]: str(descriptor_path.parent / r["path"])
+        r["name"]: str(base / r["path"])
         for r in descriptor["resources"]
         if isinstance(r, dict) and isinstance(r.get("name"), str) and isinstance(r.get("path"), str)
     }
     descriptor_issues, report.notices = _check_descriptor(descriptor, expected)
     report.errors += descriptor_issues
-    structural = _frictionless_issues(descriptor_path)
-    report.errors += structural
-    broken = {i.resource for i in structural if i.type in _STRUCTURAL or i.resource is None}
-    if any(i.resource is None for i in structural):
+    profile = _profile_issues(descriptor)
+    if profile:  # resources cannot be trusted to name safe, readable files
+        report.errors += profile
         report.limit(max_errors)
         return report
-    seen = {(i.resource, i.row, i.field) for i in structural}
-    counts: dict[str, int] = {}
-    semantic = _semantic_issues(descriptor_path.parent, descriptor, expected, broken, counts)
-    report.errors += [i for i in semantic if (i.resource, i.row, i.field) not in seen]
-    for resource in descriptor["resources"]:  # resources of the package in its own order
-        name = resource.get("name") if isinstance(resource, dict) else None
-        if name in counts:
-            report.rows[name] = counts[name]
-        elif name is not None and name not in broken:
-            from mscdata.dataset import count_rows
-
-            report.rows[name] = count_rows(descriptor_path.parent, resource)
+    readable = [r for r in descriptor["resources"] if unsupported(r) is None]
+    if engine == "fast" and len(readable) < len(descriptor["resources"]):
+        engine = "frictionless"
+        report.notices += [
+            f"resource {r.get('name')} is checked by frictionless: {unsupported(r)}"
+            for r in descriptor["resources"]
+            if unsupported(r) is not None
+        ]
+    tables, table_issues = check_tables(base, {**descriptor, "resources": readable})
+    if engine == "frictionless":
+        table_issues = _frictionless_issues(descriptor_path, descriptor)
+    report.errors += _with_lines(table_issues, tables)
+    # a row with a table error may break a semantic check only through that error
+    seen = {(i.resource, i.row) for i in table_issues}
+    semantic = semantic_issues(tables, expected)
+    semantic = [i for i in semantic if (i.resource, i.row) not in seen]
+    report.errors += _with_lines(semantic, tables)
+    report.rows = {name: table.rows for name, table in tables.items()}
     report.limit(max_errors)
     return report
 

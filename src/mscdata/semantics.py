@@ -1,0 +1,205 @@
+"""Checks a Table Schema cannot express, run on the typed tables of the fast engine.
+
+* positions: the items under each parent run 1..n without gaps;
+* dates: partial-date parts fit together and dates stated to the day exist;
+* completeness: an item marked cut short contradicts its article's ``*_complete``
+  flag when that flag is true.
+
+(Every child row's article being present is a foreign key, checked with the others.)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mscdata.report import Issue
+from mscdata.tablecheck import CheckedTable, key_codes
+
+# child resource -> the article flag its items' ``complete`` must agree with
+COMPLETENESS_FLAGS = {
+    "keywords": "keywords_complete",
+    "figures": "figures_complete",
+    "references": "references_complete",
+    "abstract_sections": "abstract_complete",
+}
+_DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def semantic_issues(
+    tables: dict[str, CheckedTable], expected: dict[str, Any], root: str = "articles"
+) -> list[Issue]:
+    """Position, date and completeness issues of every mscdata resource present."""
+    issues: list[Issue] = []
+    for resource in expected["resources"]:
+        table = tables.get(resource["name"])
+        if table is None:
+            continue
+        if resource["path"]:
+            issues += _position_issues(table, resource["schema"]["primaryKey"])
+        else:
+            issues += _date_issues(table)
+    articles = tables.get(root)
+    for name, flag in COMPLETENESS_FLAGS.items():
+        if articles is not None and name in tables:
+            issues += _completeness_issues(tables[name], articles, flag)
+    return issues
+
+
+def _numpy(table: CheckedTable, name: str) -> Any:
+    """A typed integer column as float numpy (NaN where null), or None when absent."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    column = table.columns.get(name)
+    if column is None or not pa.types.is_integer(column.type):
+        return None
+    return pc.cast(column, pa.float64()).to_numpy(zero_copy_only=False)
+
+
+def _position_issues(table: CheckedTable, primary_key: list[str]) -> list[Issue]:
+    """Parents whose items' positions are not 1..n: the first row out of place."""
+    import numpy as np
+
+    parents = primary_key[:-1]
+    position = _numpy(table, "position")
+    if position is None or not len(position) or not all(n in table.columns for n in parents):
+        return []
+    codes = key_codes([table.columns[n] for n in parents])
+    # parents with an unreadable position are left to that cell's own error
+    unreadable = np.zeros(codes.max() + 1, dtype=bool)
+    unreadable[codes[np.isnan(position)]] = True
+    known = ~np.isnan(position) & ~unreadable[codes]
+    if not known.any():
+        return []
+    parent, number = codes[known], position[known].astype(np.int64)
+    low, span = number.min(), number.max() - number.min() + 1
+    pairs = np.sort(parent * span + (number - low))  # sorting beats hashing here
+    first = np.concatenate(([True], pairs[1:] != pairs[:-1]))
+    distinct = np.bincount(pairs[first] // span, minlength=codes.max() + 1)
+    count = np.bincount(parent, minlength=codes.max() + 1)
+    highest = np.zeros(codes.max() + 1, dtype=np.int64)
+    np.maximum.at(highest, parent, number)
+    broken = np.flatnonzero((count > 0) & ((highest != distinct) | (count != distinct)))
+    issues = []
+    for code in broken:
+        rows = np.flatnonzero(known & (codes == code))
+        found = sorted(zip(position[rows].astype(int).tolist(), rows.tolist(), strict=True))
+        label = "/".join(str(table.columns[n][int(rows[0])].as_py()) for n in parents)
+        for due, (value, index) in enumerate(found, start=1):
+            if value != due:
+                issues.append(
+                    Issue(
+                        "position-gap",
+                        f"positions under {label} must run 1..{len(found)} without gaps; "
+                        f"found {value} where {due} was due",
+                        table.name,
+                        table.row(index),
+                        "position",
+                        str(value),
+                    )
+                )
+                break
+    return sorted(issues, key=lambda issue: issue.row)
+
+
+def _date_issues(table: CheckedTable) -> list[Issue]:
+    """Partial dates whose parts do not fit together, and dates that do not exist."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    year, month, day = (_numpy(table, f"publication_{p}") for p in ("year", "month", "day"))
+    issues = []
+    if year is not None and month is not None and day is not None:
+        for part, needed, field_name, message in (
+            (day, month, "publication_day", "a day without a month"),
+            (month, year, "publication_month", "a month without a year"),
+        ):
+            for index in np.flatnonzero(~np.isnan(part) & np.isnan(needed)):
+                issues.append(
+                    Issue(
+                        "partial-date",
+                        message,
+                        table.name,
+                        table.row(index),
+                        field_name,
+                        str(int(part[index])),
+                    )
+                )
+        issues += _impossible_days(table, year, month, day, "publication_day")
+    electronic = table.columns.get("electronic_date")
+    if electronic is not None and pa.types.is_string(electronic.type):
+        full = np.flatnonzero(pc.fill_null(pc.utf8_length(electronic), 0).to_numpy() == 10)
+        parts = [np.full(table.rows, np.nan) for _ in range(3)]
+        for index, text in zip(full, electronic.take(pa.array(full)).to_pylist(), strict=True):
+            for part, number in zip(parts, text.split("-"), strict=False):
+                part[index] = float(number) if number.isdigit() else np.nan
+        issues += _impossible_days(table, *parts, "electronic_date", electronic)
+    return issues
+
+
+def _impossible_days(
+    table: CheckedTable, year: Any, month: Any, day: Any, field_name: str, text: Any = None
+) -> list[Issue]:
+    """Rows whose year, month and day name no date (30 February, 31 April…)."""
+    import numpy as np
+
+    stated = ~np.isnan(year) & ~np.isnan(month) & ~np.isnan(day)
+    stated &= (month >= 1) & (month <= 12)
+    if not stated.any():
+        return []
+    lengths = np.full(len(day), 31.0)
+    months = np.where(stated, month, 1).astype(int)
+    lengths[stated] = np.array(_DAYS_IN_MONTH, dtype=float)[months[stated] - 1]
+    years = np.where(stated, year, 1).astype(int)
+    leap = (years % 4 == 0) & ((years % 100 != 0) | (years % 400 == 0))
+    lengths[stated & leap & (months == 2)] = 29
+    issues = []
+    for index in np.flatnonzero(stated & ((day > lengths) | (day < 1))):
+        shown = (
+            text[int(index)].as_py()
+            if text is not None
+            else f"{int(year[index]):04d}-{int(month[index]):02d}-{int(day[index]):02d}"
+        )
+        issues.append(
+            Issue(
+                "date-invalid",
+                "this date does not exist",
+                table.name,
+                table.row(index),
+                field_name,
+                shown,
+            )
+        )
+    return issues
+
+
+def _completeness_issues(table: CheckedTable, articles: CheckedTable, flag: str) -> list[Issue]:
+    """Items marked cut short under an article whose flag says the list is complete."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    complete = table.columns.get("complete")
+    ids, flags = articles.columns.get("id"), articles.columns.get(flag)
+    article = table.columns.get("article_id")
+    if complete is None or ids is None or flags is None or article is None:
+        return []
+    if not (pa.types.is_boolean(complete.type) and pa.types.is_boolean(flags.type)):
+        return []
+    flagged = ids.filter(pc.fill_null(flags, False))
+    cut = pc.and_(pc.equal(complete, False), pc.is_in(article, flagged))
+    other_abstract = table.columns.get("abstract_type")
+    if other_abstract is not None:  # other abstracts (plain-language…) have their own flag
+        cut = pc.and_(cut, pc.is_null(other_abstract))
+    return [
+        Issue(
+            "completeness",
+            f"the item is marked cut short, but the article's {flag} is true",
+            table.name,
+            table.row(index),
+            "complete",
+            "false",
+        )
+        for index in np.flatnonzero(pc.fill_null(cut, False).to_numpy(zero_copy_only=False))
+    ]

@@ -44,9 +44,30 @@ def test_schema_export_writes_the_shipped_schema(tmp_path, fmt, name):
     assert out.read_bytes() == (ROOT / "schemas" / name).read_bytes()
 
 
-def test_schema_export_of_another_version_is_refused(capsys):
+def test_schema_export_of_an_unknown_version_is_refused(capsys):
     assert main(["schema", "export", "--format", "linkml", "--schema-version", "0.0.1"]) == 2
-    assert "ships schema" in capsys.readouterr().err
+    assert "no schema 0.0.1 in this mscdata (it has 0.1.0, " in capsys.readouterr().err
+    assert main(["schema", "export", "--format", "linkml", "--schema-version", "9.0.0"]) == 2
+    assert "pip install -U mscdata" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("fmt", "name"),
+    [
+        ("jsonschema", "mscdata.schema.json"),
+        ("linkml", "mscdata.yaml"),
+        ("tableschema", "mscdata.tableschema.json"),
+    ],
+)
+def test_schema_export_of_an_earlier_version(tmp_path, fmt, name):
+    out = tmp_path / name
+    assert (
+        main(["schema", "export", "--format", fmt, "--schema-version", "0.1.0", "-o", str(out)])
+        == 0
+    )
+    assert out.read_bytes() == (ROOT / "schemas" / "archive" / "0.1.0" / name).read_bytes()
+    text = out.read_text(encoding="utf-8")
+    assert "0.1.0" in text and "0.2.0" not in text
 
 
 def test_check_jsonschema_accepts_a_good_record_and_refuses_a_bad_one():

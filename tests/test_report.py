@@ -11,7 +11,7 @@ import mscdata
 import mscdata.validation
 from mscdata.cli import main
 
-from conftest import ROOT
+from conftest import DATA, ROOT
 
 
 def _broken(built_package, tmp_path):
@@ -87,6 +87,28 @@ def test_an_older_compatible_schema_validates_with_a_notice(built_package, tmp_p
     [notice] = report.notices
     assert "schema 0.1.0" in notice and "editors" in notice
     assert "notice: made with mscdata schema 0.1.0" in report.to_text()
+
+
+def test_a_package_made_by_mscdata_0_1_0_validates_with_a_notice(tmp_path):
+    # tests/data/packages/made-with-0.1.0 is the package mscdata 0.1.0 built (schema 0.1.0)
+    package = tmp_path / "package"
+    shutil.copytree(DATA / "packages" / "made-with-0.1.0", package)
+    report = mscdata.validate(package)
+    assert report.valid, report.to_text()
+    [notice] = report.notices
+    assert "schema 0.1.0 (matching its table schemas)" in notice
+    assert "articles.vernacular_title" in notice  # added by 0.2.0
+    # it must still match its own version: a 0.1.0 field it lacks is an error
+    descriptor = _descriptor(package)
+    descriptor["resources"][0]["schema"]["fields"] = [
+        f for f in descriptor["resources"][0]["schema"]["fields"] if f["name"] != "volume"
+    ]
+    _write(package, descriptor)
+    report = mscdata.validate(package)
+    assert any(
+        e.type == "schema-mismatch" and e.field == "volume" and "schema 0.1.0" in e.message
+        for e in report.errors
+    )
 
 
 def test_a_newer_or_undeclared_or_incompatible_schema_fails(built_package, tmp_path):

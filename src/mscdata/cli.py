@@ -129,7 +129,8 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--schema-version",
         default=None,
-        help="the schema version wanted (default: the one shipped)",
+        help="the schema version wanted: the one shipped (default) or an earlier one "
+        "this mscdata archives",
     )
     export.add_argument("-o", "--output", default=None, help="file to write (default: stdout)")
     return parser
@@ -146,16 +147,15 @@ SCHEMA_FILES = {
 def _cmd_schema(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from mscdata.package import table_schemas
-    from mscdata.resources import schemas_dir
+    from mscdata.resources import schema_file
 
-    shipped = table_schemas()["schemaVersion"]
-    if args.schema_version not in (None, shipped):
-        raise PackageError(
-            f"this mscdata ships schema {shipped}; for schema {args.schema_version} "
-            f"install the mscdata release that has it"
-        )
-    text = (schemas_dir() / SCHEMA_FILES[args.schema_format]).read_text(encoding="utf-8")
+    try:
+        path = schema_file(SCHEMA_FILES[args.schema_format], args.schema_version)
+    except LookupError as error:
+        raise PackageError(str(error)) from None
+    if not path.is_file():  # the report shape is not archived: it is not versioned data
+        raise PackageError(f"no {args.schema_format} export for schema {args.schema_version}")
+    text = path.read_text(encoding="utf-8")
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
     else:

@@ -33,3 +33,42 @@ def schemas_dir() -> Path:
 def table_schemas_path() -> Path:
     """The generated Table Schemas of every resource of the package."""
     return schemas_dir() / "mscdata.tableschema.json"
+
+
+def archived_schemas_dir() -> Path:
+    """Folder of the schemas of earlier releases, one sub-folder per schema version."""
+    return schemas_dir() / "archive"
+
+
+def schema_versions() -> list[str]:
+    """Every schema version this mscdata has: the shipped one last, earlier ones first."""
+    import json
+
+    shipped = json.loads(table_schemas_path().read_text(encoding="utf-8"))["schemaVersion"]
+    archive = archived_schemas_dir()
+    earlier = [p.name for p in archive.iterdir() if p.is_dir()] if archive.is_dir() else []
+    return [*sorted(earlier, key=_parts), shipped]
+
+
+def schema_file(name: str, version: str | None = None) -> Path:
+    """A schema file (e.g. ``mscdata.schema.json``) of a schema version (default: the
+    shipped one); LookupError names the versions there are."""
+    versions = schema_versions()
+    if version is None or version == versions[-1]:
+        return schemas_dir() / name
+    path = archived_schemas_dir() / version / name
+    if version not in versions:
+        newer = _parts(version) > _parts(versions[-1])
+        raise LookupError(
+            f"no schema {version} in this mscdata (it has {', '.join(versions)})"
+            + (
+                "; a newer schema comes with a newer mscdata: pip install -U mscdata"
+                if newer
+                else ""
+            )
+        )
+    return path
+
+
+def _parts(version: str) -> tuple[int, ...]:
+    return tuple(int(x) for x in version.split(".") if x.isdigit())

@@ -102,9 +102,42 @@ def _check_descriptor(
             )
         )
         return issues, notices
-    older = _version(declared) < _version(shipped)
+    if _version(declared) == _version(shipped):
+        return issues + _resource_issues(descriptor, expected, declared, shipped)[0], notices
+    own = _archived_table_schemas(declared)
+    if own is not None:  # the package must match its own version exactly
+        issues += _resource_issues(descriptor, own, declared, declared)[0]
+    compatibility, absent = _resource_issues(descriptor, expected, declared, shipped)
+    issues += compatibility
+    if not issues:
+        shown = ", ".join(absent[:8]) + (" …" if len(absent) > 8 else "")
+        notices.append(
+            f"made with mscdata schema {declared}"
+            + (" (matching its table schemas)" if own is not None else "")
+            + f", validated against the compatible {shipped}"
+            + (f"; absent from this package: {shown}" if absent else "")
+        )
+    return issues, notices
+
+
+def _archived_table_schemas(version: str) -> dict[str, Any] | None:
+    """The Table Schemas an earlier release shipped, when this mscdata archives them."""
+    from mscdata.resources import schema_file
+
+    try:
+        return json.loads(schema_file("mscdata.tableschema.json", version).read_text("utf-8"))
+    except LookupError:
+        return None
+
+
+def _resource_issues(
+    descriptor: dict[str, Any], expected: dict[str, Any], declared: str, version: str
+) -> tuple[list[Issue], list[str]]:
+    """The package's resources and fields against the Table Schemas of ``version``:
+    errors, and what the package lacks when it declares an older ``declared``."""
+    older = _version(declared) < _version(version)
     present = {r.get("name"): r for r in descriptor["resources"] if isinstance(r, dict)}
-    absent = []
+    issues, absent = [], []
     for resource in expected["resources"]:
         name = resource["name"]
         if name not in present:
@@ -126,7 +159,7 @@ def _check_descriptor(
                 issues.append(
                     Issue(
                         "schema-mismatch",
-                        "field missing from the resource's schema",
+                        f"field of schema {version} missing from the resource's schema",
                         resource=name,
                         field=want["name"],
                     )
@@ -137,7 +170,7 @@ def _check_descriptor(
                         "schema-mismatch",
                         f"type {got.get('type')!r}, expected {want['type']!r}"
                         + (
-                            f" (schema {declared} is not compatible with {shipped}: validate with "
+                            f" (schema {declared} is not compatible with {version}: validate with "
                             f"the mscdata release that shipped schema {declared})"
                             if older
                             else ""
@@ -146,13 +179,7 @@ def _check_descriptor(
                         field=want["name"],
                     )
                 )
-    if older and not issues:
-        shown = ", ".join(absent[:8]) + (" …" if len(absent) > 8 else "")
-        notices.append(
-            f"made with mscdata schema {declared}, validated against the compatible {shipped}"
-            + (f"; absent from this package: {shown}" if absent else "")
-        )
-    return issues, notices
+    return issues, absent
 
 
 _LABEL_ERRORS = {

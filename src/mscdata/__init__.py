@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from mscdata.errors import BuildError, MscdataError, PackageError, ParseError
+from mscdata.errors import BuildError, FetchError, MscdataError, PackageError, ParseError
 
 __version__ = "0.2.0"
 
@@ -16,6 +16,8 @@ __all__ = [
     "BuildError",
     "Dataset",
     "Deletion",
+    "FetchError",
+    "FetchResult",
     "MscdataError",
     "PackageError",
     "ParseError",
@@ -24,6 +26,7 @@ __all__ = [
     "ValidationReport",
     "__version__",
     "build",
+    "fetch",
     "iter_events",
     "load",
     "parse",
@@ -43,10 +46,13 @@ _LAZY = {
     "ValidationReport": ("mscdata.report", "ValidationReport"),
     "load": ("mscdata.dataset", "load"),
     "Dataset": ("mscdata.dataset", "Dataset"),
+    "fetch": ("mscdata.fetching", "fetch"),
+    "FetchResult": ("mscdata.fetching", "FetchResult"),
 }
 
 if TYPE_CHECKING:
     from mscdata.dataset import Dataset, load
+    from mscdata.fetching import FetchResult, fetch
     from mscdata.package import build
     from mscdata.parsers import iter_events, parse, read
     from mscdata.records import Deletion, ReadResult, RecordFailure

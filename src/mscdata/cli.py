@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from mscdata import __version__
-from mscdata.errors import BuildError, MscdataError, PackageError, ParseError
+from mscdata.errors import BuildError, FetchError, MscdataError, PackageError, ParseError
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 MAX_SHOWN = 20  # failures listed one per line before the count
@@ -62,6 +62,31 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="build without the records that fail to parse (they are counted and listed); "
         "by default any failed record stops the build",
+    )
+    build.add_argument(
+        "--from-cache",
+        action="store_true",
+        help="read the manifest's queries and PMIDs from the fetch cache only, never the "
+        "network (fails naming what the cache lacks)",
+    )
+
+    fetch = commands.add_parser(
+        "fetch",
+        help="fetch PubMed records (and PMC full text) from NCBI E-utilities into the cache",
+        description="Fetch PubMed records by PMID or query, and the PMC JATS of those with a "
+        "PMCID, politely (tool/email, NCBI_API_KEY, 3 or 10 requests a second, retries) into "
+        "the cache (MSCDATA_CACHE_DIR). Exit 1 when any requested record is missing.",
+    )
+    fetch.add_argument("pmids", nargs="*", metavar="PMID", help="PubMed identifiers")
+    fetch.add_argument("--query", help="a PubMed query; every hit is fetched, even past 9,999")
+    fetch.add_argument("--pmid-file", help="a file of PMIDs (whitespace or comma separated)")
+    fetch.add_argument("--pmcid", action="append", default=[], help="a PMC article to fetch")
+    fetch.add_argument(
+        "--no-pmc", action="store_true", help="do not fetch the PMC full text of the records"
+    )
+    fetch.add_argument("--out", help="also copy the raw responses into this folder")
+    fetch.add_argument(
+        "--offline", action="store_true", help="use the cache only (fail on what it lacks)"
     )
 
     validate = commands.add_parser(
@@ -207,12 +232,15 @@ def _cmd_build(args: argparse.Namespace) -> int:
         args.out,
         validate=not args.no_validate,
         skip_failures=args.skip_failures,
+        from_cache=args.from_cache,
         report=report,
     )
     checked = "" if args.no_validate else " and validated"
     print(f"built{checked}: {out}/datapackage.json ({report.articles} articles)")
     if report.merged:
         print(f"merged {report.merged} articles read from more than one source")
+    for note in report.notes:
+        print(f"note: {note}")
     if report.deleted:
         print(f"applied {len(report.deleted)} deletions (DeleteCitation)")
     for conflict in report.conflicts[:MAX_SHOWN]:
@@ -227,6 +255,30 @@ def _cmd_build(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return EXIT_OK
+
+
+def _cmd_fetch(args: argparse.Namespace) -> int:
+    import shutil
+    from pathlib import Path
+
+    from mscdata.fetching import fetch, read_pmid_file
+
+    pmids = list(args.pmids)
+    if args.pmid_file:
+        pmids += read_pmid_file(args.pmid_file)
+    if not (pmids or args.query or args.pmcid):
+        raise FetchError("nothing to fetch: give PMIDs, --pmid-file, --query or --pmcid")
+    result = fetch(
+        pmids, query=args.query, pmcids=args.pmcid, pmc=not args.no_pmc, offline=args.offline
+    )
+    if args.out:
+        out = Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        for path in result.files:
+            shutil.copy2(path, out / path.name)
+    stream = sys.stdout if result.complete else sys.stderr
+    print(result.summary(), file=stream)
+    return EXIT_OK if result.complete else EXIT_INVALID
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -258,13 +310,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         "build": _cmd_build,
         "validate": _cmd_validate,
         "schema": _cmd_schema,
+        "fetch": _cmd_fetch,
     }
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
     try:
         return commands[args.command](args)
-    except (ParseError, PackageError, BuildError) as error:
+    except (ParseError, PackageError, BuildError, FetchError) as error:
         print(f"mscdata {args.command}: error: {error}", file=sys.stderr)
         return EXIT_USAGE
     except MscdataError as error:  # pragma: no cover - every error has its class above

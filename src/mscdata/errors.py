@@ -29,3 +29,14 @@ class PackageError(MscdataError):
 
 class BuildError(MscdataError):
     """A data package could not be built; the previous package is left untouched."""
+
+
+class FetchError(MscdataError):
+    """Records could not be fetched: NCBI refused the request, or a batch still failed
+    after every retry (``ids`` names what is missing)."""
+
+    def __init__(self, reason: str, *, ids: list[str] | None = None):
+        self.reason = reason
+        self.ids = list(ids or [])
+        shown = ", ".join(self.ids[:10]) + (" …" if len(self.ids) > 10 else "")
+        super().__init__(f"{reason}" + (f" (ids: {shown})" if self.ids else ""))

@@ -56,12 +56,25 @@ RESOURCE_LICENSES = {
 
 @dataclass(frozen=True)
 class SourceEntry:
-    """One file listed in a sources manifest."""
+    """One entry of a sources manifest: a file, or PubMed records to fetch (by
+    ``query`` and/or ``pmids``, with their PMC full text when ``pmc``).
 
-    path: Path
+    Fetch entries are expanded before reading: into the cached responses to read
+    (``listed`` False) and one entry naming the source in the descriptor (no path).
+    """
+
+    path: Path | None
     url: str | None = None
     title: str | None = None
     format: str | None = None
+    query: str | None = None
+    pmids: tuple[str, ...] = ()
+    pmc: bool = True
+    listed: bool = True
+
+    @property
+    def fetched(self) -> bool:
+        return self.path is None and bool(self.query or self.pmids)
 
 
 @functools.cache
@@ -94,16 +107,117 @@ def read_manifest(sources: str | os.PathLike) -> list[SourceEntry]:
         raise BuildError(f"{manifest}: expected a 'sources:' list of entries")
     result = []
     for number, entry in enumerate(entries, start=1):
-        if not isinstance(entry, dict) or not isinstance(entry.get("file"), str):
-            raise BuildError(f"{manifest}: entry {number}: expected a mapping with 'file'")
-        unknown = set(entry) - {"file", "url", "title", "format"}
+        where = f"{manifest}: entry {number}"
+        if not isinstance(entry, dict):
+            raise BuildError(f"{where}: expected a mapping")
+        unknown = set(entry) - {"file", "url", "title", "format", "query", "pmids", "pmid_file"}
+        unknown -= {"pmc"}
         if unknown:
-            raise BuildError(f"{manifest}: entry {number}: unknown keys {sorted(unknown)}")
-        file = manifest.parent / entry["file"]
-        if not file.is_file():
-            raise BuildError(f"{manifest}: entry {number}: file {entry['file']!r} not found")
-        result.append(SourceEntry(file, entry.get("url"), entry.get("title"), entry.get("format")))
+            raise BuildError(f"{where}: unknown keys {sorted(unknown)}")
+        if isinstance(entry.get("file"), str):
+            file = manifest.parent / entry["file"]
+            if not file.is_file():
+                raise BuildError(f"{where}: file {entry['file']!r} not found")
+            result.append(
+                SourceEntry(file, entry.get("url"), entry.get("title"), entry.get("format"))
+            )
+            continue
+        result.append(_fetch_entry(entry, manifest, where))
     return result
+
+
+def _fetch_entry(entry: dict[str, Any], manifest: Path, where: str) -> SourceEntry:
+    """A manifest entry naming PubMed records: ``query``, ``pmids`` or ``pmid_file``."""
+    from mscdata.errors import FetchError
+    from mscdata.fetching import read_pmid_file
+
+    pmids = entry.get("pmids") or []
+    if not isinstance(pmids, list) or not all(str(p).strip().isdigit() for p in pmids):
+        raise BuildError(f"{where}: 'pmids' must be a list of PMIDs")
+    pmids = [str(p).strip() for p in pmids]
+    if isinstance(entry.get("pmid_file"), str):
+        try:
+            pmids += read_pmid_file(manifest.parent / entry["pmid_file"])
+        except (OSError, FetchError) as error:
+            raise BuildError(f"{where}: {error}") from None
+    query = entry.get("query")
+    if query is not None and (not isinstance(query, str) or not query.strip()):
+        raise BuildError(f"{where}: 'query' must be a PubMed query")
+    if not (query or pmids):
+        raise BuildError(f"{where}: expected 'file', 'query', 'pmids' or 'pmid_file'")
+    return SourceEntry(
+        None,
+        title=entry.get("title"),
+        query=query,
+        pmids=tuple(dict.fromkeys(pmids)),
+        pmc=bool(entry.get("pmc", True)),
+    )
+
+
+def expand_fetched(
+    entries: Sequence[SourceEntry], *, from_cache: bool = False
+) -> tuple[list[SourceEntry], list[str]]:
+    """Fetch entries replaced by the cached responses to read (fetched first unless
+    ``from_cache``) and one entry naming the source; with notes on PMC articles
+    NCBI has no full text for. A PubMed record that does not arrive stops the build."""
+    from mscdata.errors import FetchError
+    from mscdata.fetching import fetch
+
+    expanded, notes = [], []
+    for entry in entries:
+        if not entry.fetched:
+            expanded.append(entry)
+            continue
+        try:
+            result = fetch(entry.pmids, query=entry.query, pmc=entry.pmc, offline=from_cache)
+        except FetchError as error:
+            hint = " (run mscdata fetch first)" if from_cache else ""
+            raise BuildError(f"cannot fetch {_describe(entry)}: {error}{hint}") from None
+        if result.missing or result.failed or result.pmc_failed or result.problems:
+            raise BuildError(f"{_describe(entry)}: records missing\n{result.summary()}")
+        if result.pmc_missing:
+            notes.append(
+                f"{_describe(entry)}: no PMC full text for {len(result.pmc_missing)} articles"
+            )
+        expanded.append(
+            SourceEntry(
+                None,
+                url=_pubmed_url(entry),
+                title=entry.title or f"{_describe(entry)}: {len(result.found)} records",
+                query=entry.query,
+                pmids=entry.pmids,
+            )
+        )
+        for response in result.responses + result.pmc_responses:
+            short = response.url if len(response.url) <= 2000 else response.url.split("&id=")[0]
+            expanded.append(SourceEntry(response.path, url=short, listed=False))
+        if result.pmc_found:
+            expanded.append(
+                SourceEntry(
+                    None,
+                    url="https://pmc.ncbi.nlm.nih.gov/",
+                    title=f"PubMed Central (PMC) full text of {len(result.pmc_found)} of "
+                    f"these articles, fetched with NCBI E-utilities",
+                )
+            )
+    return expanded, notes
+
+
+def _describe(entry: SourceEntry) -> str:
+    parts = []
+    if entry.query:
+        parts.append(f"PubMed search {entry.query!r}")
+    if entry.pmids:
+        shown = ", ".join(entry.pmids[:10]) + (" …" if len(entry.pmids) > 10 else "")
+        parts.append(f"PubMed records {shown}")
+    return " and ".join(parts) + " (NCBI E-utilities)"
+
+
+def _pubmed_url(entry: SourceEntry) -> str:
+    from urllib.parse import quote
+
+    term = entry.query or ",".join(entry.pmids[:200])
+    return f"https://pubmed.ncbi.nlm.nih.gov/?term={quote(term)}"
 
 
 def _cell(value: Any, field: dict[str, Any], where: str) -> str:
@@ -191,6 +305,8 @@ def descriptor(
 
     sources = [{"title": "PubMed", "path": "https://pubmed.ncbi.nlm.nih.gov/"}]
     for entry in entries:
+        if not entry.listed:
+            continue
         source: dict[str, str] = {"title": entry.title or entry.path.name}
         if entry.url:
             source["path"] = entry.url
@@ -265,6 +381,7 @@ class BuildReport:
     deleted: list[str] = field(default_factory=list)
     failures: list[Any] = field(default_factory=list)
     conflicts: list[Any] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # e.g. articles without PMC full text
 
 
 def read_sources(
@@ -286,6 +403,8 @@ def read_sources(
     by_pmid: dict[str, list[int]] = {}
     report = BuildReport()
     for entry in entries:
+        if entry.path is None:
+            continue  # names a source; its files are entries of their own
         try:
             events = iter_events(entry.path, url=entry.url, format=entry.format, apply=article_dump)
             for event in events:
@@ -340,15 +459,17 @@ def build(
     *,
     validate: bool = True,
     skip_failures: bool = False,
+    from_cache: bool = False,
     report: BuildReport | None = None,
 ) -> Path:
     """Build the data package from ``sources`` into folder ``out`` and return its path.
 
     ``sources`` is a folder holding ``manifest.yaml`` (or the manifest itself), or a
-    list of source files. With ``validate`` (the default) the new package must pass
-    :func:`mscdata.validate` before it replaces the old one. Records that fail to parse
-    stop the build unless ``skip_failures``; pass a :class:`BuildReport` to learn the
-    counts.
+    list of source files. Manifest entries may name files, or PubMed queries and
+    PMIDs, fetched through the E-utilities cache (``from_cache``: the cache alone).
+    With ``validate`` (the default) the new package must pass :func:`mscdata.validate`
+    before it replaces the old one. Records that fail to parse stop the build unless
+    ``skip_failures``; pass a :class:`BuildReport` to learn the counts.
     """
     if isinstance(sources, (str, os.PathLike)):
         entries = read_manifest(sources)
@@ -357,7 +478,9 @@ def build(
         for entry in entries:
             if not entry.path.is_file():
                 raise BuildError(f"{entry.path}: source file not found")
+    entries, notes = expand_fetched(entries, from_cache=from_cache)
     by_id, found = read_sources(entries, skip_failures=skip_failures)
+    found.notes += notes
     if report is not None:
         report.__dict__.update(found.__dict__)
     out = Path(out)

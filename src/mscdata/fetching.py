@@ -1,0 +1,292 @@
+"""Fetch PubMed records by PMID or by query, and the PMC full text of those that have a
+PMCID, into the response cache, accounting for every id asked for.
+
+Queries use ``esearch``; one with more than 9,999 hits (esearch's ceiling) is cut into
+Entrez-date slices, halved until each slice is under the ceiling, and the slices'
+ids must add up to the query's count. Records come by ``efetch`` in batches (sent as
+POST, so long id lists are fine). Each requested PMID or PMCID either arrives once or
+is listed as missing (NCBI answered without it) or failed (its batch failed after
+every retry); nothing goes missing silently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mscdata.errors import FetchError
+from mscdata.eutils import EutilsClient, Response, RetriesExhausted
+
+PUBMED_BATCH = 200
+PMC_BATCH = 50
+SEARCH_CEILING = 9_999  # esearch returns at most this many ids per query
+FIRST_DAY = dt.date(1781, 1, 1)  # before the oldest record's Entrez date
+
+
+@dataclass
+class FetchResult:
+    """What a fetch asked for and what came back."""
+
+    query: str | None = None
+    count: int | None = None  # hits of the query, as esearch reported them
+    requested: list[str] = field(default_factory=list)  # PMIDs, in order, each once
+    found: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # answered without them
+    failed: list[str] = field(default_factory=list)  # their batch failed
+    pmc_requested: list[str] = field(default_factory=list)
+    pmc_found: list[str] = field(default_factory=list)
+    pmc_missing: list[str] = field(default_factory=list)
+    pmc_failed: list[str] = field(default_factory=list)
+    responses: list[Response] = field(default_factory=list)  # PubMed XML, in order
+    pmc_responses: list[Response] = field(default_factory=list)  # PMC JATS
+    problems: list[str] = field(default_factory=list)  # every failure, said once
+
+    @property
+    def complete(self) -> bool:
+        """True when every requested record arrived."""
+        return not (
+            self.missing or self.failed or self.pmc_missing or self.pmc_failed or self.problems
+        )
+
+    @property
+    def files(self) -> list[Path]:
+        """The cached responses, PubMed first."""
+        return [r.path for r in self.responses + self.pmc_responses]
+
+    def summary(self) -> str:
+        parts = [f"{len(self.found)} of {len(self.requested)} PubMed records"]
+        if self.pmc_requested:
+            parts.append(f"{len(self.pmc_found)} of {len(self.pmc_requested)} PMC articles")
+        lines = ["fetched " + ", ".join(parts)]
+        for label, ids in (
+            ("not in PubMed", self.missing),
+            ("failed", self.failed),
+            ("not in PMC", self.pmc_missing),
+            ("PMC failed", self.pmc_failed),
+        ):
+            if ids:
+                shown = " ".join(ids[:20]) + (" …" if len(ids) > 20 else "")
+                lines.append(f"{label} ({len(ids)}): {shown}")
+        lines += self.problems
+        return "\n".join(lines)
+
+
+def _xml(body: bytes, roots: tuple[str, ...]) -> Any:
+    """The parsed document; ValueError when it is truncated, malformed or not one of
+    the expected roots."""
+    from lxml import etree
+
+    from mscdata.parsers.xml_safety import safe_parser
+
+    parser = safe_parser()
+    try:
+        root = etree.fromstring(body, parser)
+    except etree.XMLSyntaxError as error:
+        raise ValueError(f"malformed or truncated XML: {error}") from None
+    if root.tag not in roots:
+        error = root.findtext("ERROR") or root.findtext(".//ERROR")
+        raise ValueError(error or f"expected <{roots[0]}>, got <{root.tag}>")
+    return root
+
+
+def _read_search(body: bytes) -> tuple[int, list[str]]:
+    root = _xml(body, ("eSearchResult",))
+    count = root.findtext("Count")
+    if count is None:
+        raise ValueError(root.findtext("ERROR") or "an esearch answer without a Count")
+    return int(count), [i.text for i in root.iterfind("IdList/Id") if i.text]
+
+
+def _read_pubmed(body: bytes) -> list[tuple[str, str | None]]:
+    """(PMID, PMCID or None) of every record of an efetch answer."""
+    root = _xml(body, ("PubmedArticleSet",))
+    records = []
+    for record in root:
+        pmid = record.findtext("MedlineCitation/PMID") or record.findtext("BookDocument/PMID")
+        if not pmid:
+            continue
+        pmcid = None
+        for identifier in record.iterfind("*/ArticleIdList/ArticleId"):
+            if identifier.get("IdType") == "pmc" and (identifier.text or "").strip():
+                pmcid = identifier.text.strip()
+                break
+        records.append((pmid.strip(), pmcid))
+    return records
+
+
+def _read_pmc(body: bytes) -> list[str]:
+    root = _xml(body, ("pmc-articleset", "article"))
+    articles = [root] if root.tag == "article" else root.iterfind("article")
+    found = []
+    for article in articles:
+        for identifier in article.iterfind("front/article-meta/article-id"):
+            kind = identifier.get("pub-id-type")
+            text = (identifier.text or "").strip()
+            if kind in ("pmc", "pmcid", "pmcaid") and text:
+                found.append(text if text.startswith("PMC") else f"PMC{text}")
+                break
+    return found
+
+
+def read_pmid_file(path: str | Path) -> list[str]:
+    """The PMIDs of a file: separated by whitespace or commas, ``#`` starting a comment."""
+    import re
+
+    text = Path(path).read_text(encoding="utf-8")
+    ids = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        for item in re.split(r"[\s,]+", line.split("#", 1)[0].strip()):
+            if item and not item.isdigit():
+                raise FetchError(f"{path}:{number}: not a PMID: {item!r}")
+            if item:
+                ids.append(item)
+    return ids
+
+
+def _chunks(items: Sequence[str], size: int) -> Iterable[list[str]]:
+    for start in range(0, len(items), size):
+        yield list(items[start : start + size])
+
+
+def search(client: EutilsClient, query: str) -> tuple[int, list[str]]:
+    """(count, PMIDs) of a PubMed query, every hit even beyond 9,999."""
+    count, _ = _esearch(client, query, 0)
+    if count <= SEARCH_CEILING:
+        return count, _esearch(client, query, count)[1] if count else []
+    ids: list[str] = []
+    for term in _date_slices(client, query, FIRST_DAY, dt.date.today() + dt.timedelta(days=366)):
+        ids += _esearch(client, term, SEARCH_CEILING)[1]
+    unique = list(dict.fromkeys(ids))
+    if len(unique) != count:
+        raise FetchError(
+            f"the query has {count} hits but its Entrez-date slices gave {len(unique)}; "
+            "PubMed may have changed while searching: run the fetch again"
+        )
+    return count, unique
+
+
+def _esearch(client: EutilsClient, term: str, retmax: int) -> tuple[int, list[str]]:
+    params = {"db": "pubmed", "term": term, "retmax": retmax, "retstart": 0}
+    return client.request("esearch.fcgi", params, _read_search).parsed
+
+
+def _date_slices(client: EutilsClient, query: str, first: dt.date, last: dt.date) -> Iterable[str]:
+    """Terms for Entrez-date ranges of the query, each under esearch's ceiling."""
+    term = f"({query}) AND ({first:%Y/%m/%d}:{last:%Y/%m/%d}[edat])"
+    count, _ = _esearch(client, term, 0)
+    if count <= SEARCH_CEILING:
+        if count:
+            yield term
+        return
+    if first == last:
+        raise FetchError(f"more than {SEARCH_CEILING} hits with Entrez date {first}: {query}")
+    middle = first + (last - first) // 2
+    yield from _date_slices(client, query, first, middle)
+    yield from _date_slices(client, query, middle + dt.timedelta(days=1), last)
+
+
+def fetch(
+    pmids: Iterable[str | int] = (),
+    *,
+    query: str | None = None,
+    pmcids: Iterable[str] = (),
+    pmc: bool = True,
+    client: EutilsClient | None = None,
+    offline: bool = False,
+    progress: bool | None = None,
+) -> FetchResult:
+    """Fetch PubMed records (the PMIDs given, and the hits of ``query``), the PMC JATS
+    of ``pmcids`` and, with ``pmc``, of every fetched record that has a PMCID, through
+    the response cache.
+
+    ``offline`` uses the cache alone (:class:`mscdata.eutils.NotCached` names what it
+    lacks). ``progress`` shows a bar (default: when stderr is a terminal). The result
+    lists every requested id that did not arrive; raises :class:`mscdata.FetchError`
+    only when NCBI refuses the request itself (e.g. a bad API key).
+    """
+    own_client = client is None
+    client = client or EutilsClient(offline=offline)
+    try:
+        result = FetchResult(query=query)
+        requested = [str(p).strip() for p in pmids if str(p).strip()]
+        for pmid in requested:
+            if not pmid.isdigit():
+                raise FetchError(f"not a PMID: {pmid!r}")
+        if query:
+            result.count, hits = search(client, query)
+            requested += hits
+        result.requested = list(dict.fromkeys(requested))
+        _fetch_pubmed(client, result, progress)
+        asked = [p.strip() for p in pmcids if p.strip()]
+        for pmcid in asked:
+            if not pmcid.removeprefix("PMC").isdigit():
+                raise FetchError(f"not a PMCID: {pmcid!r}")
+        linked = _pmcids(result) if pmc else []
+        result.pmc_requested = list(
+            dict.fromkeys(f"PMC{p.removeprefix('PMC')}" for p in [*asked, *linked])
+        )
+        if result.pmc_requested:
+            _fetch_pmc(client, result, progress)
+        return result
+    finally:
+        if own_client:
+            client.close()
+
+
+def _bar(total: int, label: str, progress: bool | None) -> Any:
+    import sys
+
+    from tqdm import tqdm
+
+    show = sys.stderr.isatty() if progress is None else progress
+    return tqdm(total=total, desc=label, unit="rec", disable=not show, leave=False)
+
+
+def _fetch_pubmed(client: EutilsClient, result: FetchResult, progress: bool | None) -> None:
+    seen: set[str] = set()
+    with _bar(len(result.requested), "PubMed", progress) as bar:
+        for batch in _chunks(result.requested, PUBMED_BATCH):
+            params = {"db": "pubmed", "retmode": "xml", "id": ",".join(batch)}
+            try:
+                response = client.request("efetch.fcgi", params, _read_pubmed)
+            except RetriesExhausted as error:
+                result.failed += batch
+                result.problems.append(str(error))
+                bar.update(len(batch))
+                continue
+            arrived = {pmid for pmid, _ in response.parsed}
+            result.responses.append(response)
+            for pmid in batch:
+                if pmid in arrived and pmid not in seen:
+                    seen.add(pmid)
+                    result.found.append(pmid)
+                elif pmid not in arrived:
+                    result.missing.append(pmid)
+            bar.update(len(batch))
+
+
+def _pmcids(result: FetchResult) -> list[str]:
+    """The PMCIDs the fetched PubMed records give (ArticleIdList), in order."""
+    found = [pmcid for r in result.responses for _, pmcid in r.parsed if pmcid]
+    return list(dict.fromkeys(p if p.startswith("PMC") else f"PMC{p}" for p in found))
+
+
+def _fetch_pmc(client: EutilsClient, result: FetchResult, progress: bool | None) -> None:
+    with _bar(len(result.pmc_requested), "PMC", progress) as bar:
+        for batch in _chunks(result.pmc_requested, PMC_BATCH):
+            params = {"db": "pmc", "id": ",".join(p.removeprefix("PMC") for p in batch)}
+            try:
+                response = client.request("efetch.fcgi", params, _read_pmc)
+            except RetriesExhausted as error:
+                result.pmc_failed += batch
+                result.problems.append(str(error))
+                bar.update(len(batch))
+                continue
+            arrived = set(response.parsed)
+            result.pmc_responses.append(response)
+            for pmcid in batch:
+                (result.pmc_found if pmcid in arrived else result.pmc_missing).append(pmcid)
+            bar.update(len(batch))

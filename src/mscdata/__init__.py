@@ -26,6 +26,7 @@ __all__ = [
     "ValidationReport",
     "__version__",
     "build",
+    "download",
     "fetch",
     "iter_events",
     "load",
@@ -47,11 +48,13 @@ _LAZY = {
     "load": ("mscdata.dataset", "load"),
     "Dataset": ("mscdata.dataset", "Dataset"),
     "fetch": ("mscdata.fetching", "fetch"),
+    "download": ("mscdata.downloads", "download"),
     "FetchResult": ("mscdata.fetching", "FetchResult"),
 }
 
 if TYPE_CHECKING:
     from mscdata.dataset import Dataset, load
+    from mscdata.downloads import download
     from mscdata.fetching import FetchResult, fetch
     from mscdata.package import build
     from mscdata.parsers import iter_events, parse, read

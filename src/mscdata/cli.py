@@ -70,6 +70,26 @@ def _parser() -> argparse.ArgumentParser:
         "network (fails naming what the cache lacks)",
     )
 
+    release = commands.add_parser(
+        "release",
+        help="write the release zip of a data package and its SHA256SUMS",
+        description="Write mscdata-datapackage-<version>.zip (reproducible: sorted entries, "
+        "fixed timestamps, stored) and SHA256SUMS; the version is the package's own.",
+    )
+    release.add_argument("--package", default="datapackage", help="package folder")
+    release.add_argument("--out", default="dist", help="output folder (default: dist)")
+
+    download = commands.add_parser(
+        "download",
+        help="download a released data package into the cache and print its folder",
+        description="Download a released data package (default: this mscdata's version), "
+        "check its SHA-256 against the registry mscdata ships, unpack it safely and cache "
+        "it per version (MSCDATA_CACHE_DIR); offline, the cache is used.",
+    )
+    download.add_argument("--version", dest="package_version", help="the release wanted")
+    download.add_argument("--url", help="where to download the zip from")
+    download.add_argument("--sha256", help="the zip's SHA-256, for a release mscdata does not list")
+
     fetch = commands.add_parser(
         "fetch",
         help="fetch PubMed records (and PMC full text) from NCBI E-utilities into the cache",
@@ -281,6 +301,21 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
     return EXIT_OK if result.complete else EXIT_INVALID
 
 
+def _cmd_release(args: argparse.Namespace) -> int:
+    from mscdata.release import release
+
+    archive, sums = release(args.package, args.out)
+    print(f"wrote {archive} and {sums}")
+    return EXIT_OK
+
+
+def _cmd_download(args: argparse.Namespace) -> int:
+    from mscdata.downloads import download
+
+    print(download(args.package_version, args.url, sha256=args.sha256))
+    return EXIT_OK
+
+
 def _cmd_validate(args: argparse.Namespace) -> int:
     from mscdata.validation import validate, validate_records
 
@@ -311,6 +346,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "validate": _cmd_validate,
         "schema": _cmd_schema,
         "fetch": _cmd_fetch,
+        "release": _cmd_release,
+        "download": _cmd_download,
     }
     if args.command is None:
         parser.print_help()

@@ -193,17 +193,25 @@ class Dataset:
 
 
 def load(path: str | os.PathLike | None = None) -> Dataset:
-    """Load a data package folder or descriptor (default: the package bundled with mscdata).
+    """Load a data package (default: the package bundled with mscdata): a folder, a
+    descriptor, a release zip URL (downloaded, checked against the SHA-256 mscdata
+    ships, and cached; see :func:`mscdata.download`) or a ``datapackage.json`` URL.
 
     Raises :class:`mscdata.PackageError` when the package cannot be read.
     """
     from mscdata.validation import read_descriptor
 
     if isinstance(path, str) and path.startswith(("http://", "https://")):
-        raise PackageError(
-            f"{path}: loading from a URL is not supported in this version; "
-            "download the package and pass its folder"
-        )
+        if path.split("?", 1)[0].lower().endswith(".zip"):
+            from mscdata.downloads import download
+
+            return load(download(url=path))
+        import tempfile
+
+        from mscdata.fetch_package import fetch
+
+        with tempfile.TemporaryDirectory(prefix="mscdata-load-") as folder:
+            return load(fetch(path, Path(folder)))
     descriptor_path, descriptor = read_descriptor(path)
     base = descriptor_path.parent
     tables: dict[str, list[dict]] = {}

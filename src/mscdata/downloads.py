@@ -1,0 +1,143 @@
+"""Download released data packages: verified, unpacked safely, cached per version.
+
+A release zip is accepted only when its SHA-256 is the one ``releases.json`` (shipped
+with mscdata, generated at release time) lists for its version, or the one the
+caller passes. It is unpacked with the checks of :mod:`mscdata.fetch_package` (no
+absolute paths, no ``..``, no links, a size limit) into
+``<cache>/packages/<version>/`` and used from there, offline, ever after. Offline and
+not cached, :func:`download` falls back to the package bundled with mscdata, with a
+warning saying so.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import warnings
+from importlib import resources
+from pathlib import Path, PurePosixPath
+
+from mscdata.cache import cache_dir
+from mscdata.errors import PackageError
+from mscdata.fetch_package import MAX_BYTES, TIMEOUT_SECONDS, unpack_zip
+from mscdata.release import RELEASES_URL, archive_name
+
+
+class OfflineFallbackWarning(UserWarning):
+    """The requested release could not be downloaded; the bundled package is used."""
+
+
+def registry() -> dict[str, dict[str, str]]:
+    """Version -> {"file", "sha256"} of every release this mscdata knows."""
+    text = resources.files("mscdata").joinpath("releases.json").read_text(encoding="utf-8")
+    return json.loads(text)["packages"]
+
+
+def release_url(version: str) -> str:
+    """Where a version's zip is published (``MSCDATA_RELEASES_URL`` overrides the base)."""
+    base = os.environ.get("MSCDATA_RELEASES_URL", RELEASES_URL).rstrip("/")
+    return f"{base}/v{version}/{archive_name(version)}"
+
+
+def download(
+    version: str | None = None, url: str | None = None, *, sha256: str | None = None
+) -> Path:
+    """The folder of a released data package (default: this mscdata's version),
+    downloaded once from ``url`` (default: its release address) and cached.
+
+    Raises :class:`mscdata.PackageError` for an unknown checksum, a corrupted
+    download or an unsafe archive; when the download fails (offline) and nothing is
+    cached, warns and returns the bundled package's folder instead.
+    """
+    from mscdata import __version__
+    from mscdata.resources import datapackage_dir
+
+    known = registry()
+    if version is None and url is not None:
+        version = next(
+            (v for v, entry in known.items() if entry["file"] == PurePosixPath(url).name), None
+        )
+    version = version or __version__
+    expected = (sha256 or known.get(version, {}).get("sha256") or "").lower()
+    target = cache_dir() / "packages" / version
+    if target.is_dir():
+        try:
+            return _package_folder(target)
+        except PackageError:
+            shutil.rmtree(target, ignore_errors=True)  # a broken cache entry: fetch again
+    if not expected:
+        raise PackageError(
+            f"no SHA-256 known for data package {version} (this mscdata knows "
+            f"{', '.join(sorted(known)) or 'none'}): pass sha256= to download it"
+        )
+    url = url or release_url(version)
+    with tempfile.TemporaryDirectory(prefix="mscdata-download-") as folder:
+        archive = Path(folder) / "package.zip"
+        try:
+            _fetch(url, archive)
+        except OSError as error:
+            if version == __version__:
+                warnings.warn(
+                    f"cannot download data package {version} ({error}) and it is not "
+                    f"cached: using the package bundled with mscdata {__version__}",
+                    OfflineFallbackWarning,
+                    stacklevel=2,
+                )
+                return datapackage_dir()
+            raise PackageError(f"{url}: cannot download: {error}") from None
+        actual = _sha256(archive)
+        if actual != expected:
+            raise PackageError(
+                f"{url}: SHA-256 mismatch: expected {expected}, got {actual} "
+                "(a corrupted or altered download; nothing was cached)"
+            )
+        unpacked = Path(folder) / "unpacked"
+        unpack_zip(archive, unpacked)
+        staging = target.with_name(f".{version}.{os.getpid()}")
+        shutil.rmtree(staging, ignore_errors=True)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(unpacked), staging)
+        try:
+            os.replace(staging, target)  # another process may have cached it meanwhile
+        except OSError:
+            shutil.rmtree(staging, ignore_errors=True)
+    return _package_folder(target)
+
+
+def _package_folder(root: Path) -> Path:
+    found = sorted(root.rglob("datapackage.json"), key=lambda p: len(p.parts))
+    if not found:
+        raise PackageError(f"{root}: no datapackage.json in the cached package")
+    return found[0].parent
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _fetch(url: str, target: Path) -> None:
+    """Stream ``url`` into ``target``; OSError when it cannot be had."""
+    import httpx
+
+    try:
+        with (
+            httpx.stream("GET", url, timeout=TIMEOUT_SECONDS, follow_redirects=True) as reply,
+            target.open("wb") as handle,
+        ):
+            if reply.status_code != 200:
+                raise OSError(f"HTTP {reply.status_code}")
+            size = 0
+            for block in reply.iter_bytes():
+                size += len(block)
+                if size > MAX_BYTES:
+                    raise PackageError(f"{url}: more than {MAX_BYTES} bytes")
+                handle.write(block)
+    except httpx.HTTPError as error:
+        raise OSError(f"{type(error).__name__}: {error}") from None

@@ -54,11 +54,18 @@ print(json.dumps([[e.type, e.resource, e.row, e.field] for e in issues]))
 """,
 }
 
+# Peak RSS of the child alone: Linux's VmHWM belongs to the process image, whereas
+# ru_maxrss carries over the RSS of the (large) parent the child was forked from.
 _RSS = """
 import resource, sys
 code = sys.argv.pop(1)
 exec(compile(code, "<benchmark>", "exec"))
-print("RSS", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+try:
+    with open("/proc/self/status") as status:
+        peak = next(int(l.split()[1]) for l in status if l.startswith("VmHWM:"))
+except (OSError, StopIteration):
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print("RSS", peak)
 """
 
 

@@ -23,6 +23,19 @@ COMPLETENESS_FLAGS = {
     "abstract_sections": "abstract_complete",
 }
 _DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+# the columns these checks read (with the key fields, all the fast engine must keep)
+FIELDS_USED = {
+    "id",
+    "article_id",
+    "position",
+    "publication_year",
+    "publication_month",
+    "publication_day",
+    "electronic_date",
+    "complete",
+    "abstract_type",
+    *COMPLETENESS_FLAGS.values(),
+}
 
 
 def semantic_issues(

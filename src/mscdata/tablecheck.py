@@ -5,10 +5,11 @@ as a whole column, and keys are checked with group-bys and hash joins. Errors ca
 frictionless's error types, notes and row numbers (the header is row 1), so the two
 engines agree on the Data Package standard:
 
-* only clear-cut cells are decided column-wise (plain ASCII integers, the declared
-  boolean words, strings a pattern can be tested on with RE2 exactly as with
-  Python's ``re``); every other cell goes through frictionless's own cell reader,
-  each distinct value once;
+* only clear-cut cells are typed column-wise (plain ASCII integers, the declared
+  boolean words, strings, lists of strings); every other cell goes through
+  frictionless's own cell reader, each distinct value once;
+* a pattern must match the whole value (RE2 decides ASCII cells, Python's
+  ``re.fullmatch`` the others), as in JSON Schema and the models;
 * a file whose rows do not all have the header's width is read again with Python's
   ``csv`` module so that extra and missing cells are located exactly.
 
@@ -29,18 +30,6 @@ from mscdata.report import Issue
 
 _DIALECT_KEYS = {"$schema", "delimiter", "quoteChar", "doubleQuote", "header", "lineTerminator"}
 _RESOURCE_FORMATS = {None, "csv"}
-_FAST_CONSTRAINTS = {
-    "required",
-    "unique",
-    "pattern",
-    "enum",
-    "minimum",
-    "maximum",
-    "exclusiveMinimum",
-    "exclusiveMaximum",
-    "minLength",
-    "maxLength",
-}
 _PLAIN_INTEGER = r"^-?[0-9]{1,18}$"
 _INTEGRITY = {"hash-count", "byte-count"}  # reported after the rows, as frictionless does
 
@@ -108,7 +97,7 @@ class CheckedTable:
 class _Column:
     typed: Any  # pyarrow Array
     errors: list[tuple[int, str, str, str]]  # (row index, type, note, cell)
-    blank: Any  # numpy bool: the cell reads as missing
+    blank: Any  # numpy bool: the cell is missing (absent or a missing value)
 
 
 class _Reader:
@@ -398,93 +387,67 @@ def _check_column(raw: Any, spec: dict[str, Any], missing_values: list[str]) -> 
     # everything else through frictionless's reader
     if slow.any():
         indices = np.flatnonzero(slow)
-        values, replaced = [], []
+        values, wrong = [], np.zeros(len(raw), dtype=bool)
         for index, cell in zip(indices, raw.take(pa.array(indices)).to_pylist(), strict=True):
             value, notes = reader(cell)
             if notes:
                 errors += _note_errors(notes, int(index), cell)
-            if kind in ("integer", "boolean"):
-                if isinstance(value, bool) == (kind == "boolean") and not (
-                    kind == "integer" and value is not None and abs(value) >= 2**63
-                ):
-                    values.append(value)
-                else:
-                    values.append(None)
-                replaced.append(index)
-            elif kind == "string" and spec.get("format", "default") == "default":
-                values.append(value)
-                replaced.append(index)
-        if replaced:
-            mask = np.zeros(len(raw), dtype=bool)
-            mask[np.array(replaced, dtype=np.int64)] = True
-            typed = pc.replace_with_mask(typed, pa.array(mask), pa.array(values, typed.type))
-        if kind not in ("integer", "boolean", "list") and not (
-            kind == "string" and spec.get("format", "default") == "default"
-        ):
-            # other types keep their text as key; cells of the wrong type become null
-            bad = {i for i, _, _, _ in errors if _ == "type-error"}
-            keep = slow.copy()
-            if bad:
-                keep[np.array(sorted(bad), dtype=np.int64)] = False
-            typed = pc.if_else(pa.array(keep), raw, pa.scalar(None, pa.string()))
-    blank = absent
-    return _Column(typed, errors, blank)
+                wrong[index] = "type" in notes
+            values.append(value if _fits(value, kind) else None)
+        if kind in ("integer", "boolean"):
+            typed = pc.replace_with_mask(typed, pa.array(slow), pa.array(values, typed.type))
+        else:  # other types keep their text as key; cells of the wrong type become null
+            typed = _only(raw, slow & ~wrong)
+    return _Column(typed, errors, absent)
+
+
+def _fits(value: Any, kind: str) -> bool:
+    """Whether frictionless's value of a cell fits the typed column (int64 or bool)."""
+    if kind == "boolean":
+        return isinstance(value, bool)
+    if kind == "integer":
+        return isinstance(value, int) and not isinstance(value, bool) and -(2**63) <= value < 2**63
+    return True
 
 
 def _constraint_errors(raw: Any, typed: Any, fast: Any, spec: dict[str, Any], reader: _Reader):
-    """Errors of the clear-cut cells, constraint by constraint."""
+    """Errors of the clear-cut cells, constraint by constraint. Constraints a type does
+    not support are ignored, as frictionless ignores them (e.g. a pattern on an integer).
+    """
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    constraints = spec.get("constraints") or {}
-    failures: list[tuple[str, Any]] = []  # (note, bool mask of failing cells)
-
-    def bound(value: Any) -> Any:
-        return reader.value(value)
-
-    for name, limit in constraints.items():
+    kind = spec.get("type")
+    bounds = {
+        "minimum": pc.less,
+        "maximum": pc.greater,
+        "exclusiveMinimum": pc.less_equal,
+        "exclusiveMaximum": pc.greater_equal,
+    }
+    failures: list[tuple[str, Any]] = []  # (note, bool array of failing cells)
+    for name, limit in (spec.get("constraints") or {}).items():
         note = f'constraint "{name}" is "{limit}"'
-        if name == "pattern" and spec.get("type") == "string":
+        if name == "pattern" and kind == "string":
             failures.append((note, pc.invert(_pattern_matches(typed, limit))))
-        elif name == "enum":
-            allowed = [bound(v) for v in limit]
-            if spec.get("type") == "list":
-                continue  # lists with enums are rare; frictionless's reader has them below
-            failures.append((note, pc.invert(pc.is_in(typed, pa.array(allowed, typed.type)))))
-        elif name in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
-            if spec.get("type") != "integer":
-                continue
-            compare = {
-                "minimum": pc.less,
-                "maximum": pc.greater,
-                "exclusiveMinimum": pc.less_equal,
-                "exclusiveMaximum": pc.greater_equal,
-            }[name]
-            failures.append((note, compare(typed, pa.scalar(bound(limit), typed.type))))
-        elif name in ("minLength", "maxLength") and spec.get("type") in ("string", "list"):
-            length = (
-                pc.list_value_length(typed) if spec.get("type") == "list" else pc.utf8_length(typed)
-            )
+        elif name == "enum" and kind in ("string", "integer", "boolean"):
+            allowed = pa.array([reader.value(v) for v in limit], typed.type)
+            failures.append((note, pc.invert(pc.is_in(typed, allowed))))
+        elif name in bounds and kind == "integer":
+            limit_value = pa.scalar(reader.value(limit), typed.type)
+            failures.append((note, bounds[name](typed, limit_value)))
+        elif name in ("minLength", "maxLength") and kind in ("string", "list"):
+            length = pc.list_value_length(typed) if kind == "list" else pc.utf8_length(typed)
             compare = pc.less if name == "minLength" else pc.greater
             failures.append((note, compare(length, pa.scalar(int(limit), length.type))))
     errors = []
     for note, failing in failures:
-        mask = _mask(failing) & fast
-        if mask.any():
-            indices = np.flatnonzero(mask)
+        indices = np.flatnonzero(_mask(failing) & fast)
+        if len(indices):
             cells = raw.take(pa.array(indices)).to_pylist()
             errors += [
                 (int(i), "constraint-error", note, c) for i, c in zip(indices, cells, strict=True)
             ]
-    slow_constraints = set(constraints) - _FAST_CONSTRAINTS
-    if slow_constraints or (spec.get("type") == "list" and "enum" in constraints):
-        for index in np.flatnonzero(fast):
-            cell = raw[int(index)].as_py()
-            _, notes = reader(cell)
-            for name in slow_constraints | ({"enum"} if spec.get("type") == "list" else set()):
-                if notes and name in notes:
-                    errors.append((int(index), "constraint-error", notes[name], cell))
     return errors
 
 
@@ -524,8 +487,11 @@ def _pattern_matches(typed: Any, pattern: str) -> Any:
     return pc.replace_with_mask(matched, pa.array(unsafe), pa.array(verdicts, pa.bool_()))
 
 
-def check_resource(base: Path, resource: dict[str, Any]) -> tuple[CheckedTable | None, list[Issue]]:
-    """Read one CSV resource and check its integrity, header, rows and cells."""
+def check_resource(
+    base: Path, resource: dict[str, Any], retain: set[str] | None = None
+) -> tuple[CheckedTable | None, list[Issue]]:
+    """Read one CSV resource and check its integrity, header, rows and cells; the
+    typed table keeps the columns in ``retain`` (default: all)."""
     import numpy as np
 
     name = resource["name"]
@@ -563,7 +529,8 @@ def check_resource(base: Path, resource: dict[str, Any]) -> tuple[CheckedTable |
     for spec, raw in zip(expected, raws, strict=True):
         column = _check_column(raw, spec, missing_values)
         blank &= column.blank
-        if spec["name"] not in columns:  # a duplicated label keeps its first column
+        wanted = retain is None or spec["name"] in retain
+        if wanted and spec["name"] not in columns:  # a duplicated label keeps its first
             columns[spec["name"]] = column.typed
         errors += [(i, kind, note, cell, spec["name"]) for i, kind, note, cell in column.errors]
     blank_rows = set(row_numbers[blank].tolist()) if blank.any() else set()
@@ -758,21 +725,42 @@ def _foreign_key_issues(table: CheckedTable, tables: dict[str, CheckedTable]) ->
     return issues
 
 
+def _key_fields(descriptor: dict[str, Any]) -> set[str]:
+    """Names of every field in a primary, unique or foreign key of the package."""
+    names: set[str] = set()
+
+    def listed(value: Any) -> list[str]:
+        return [value] if isinstance(value, str) else list(value or [])
+
+    for resource in descriptor["resources"]:
+        schema = resource.get("schema") or {}
+        names.update(listed(schema.get("primaryKey")))
+        names.update(
+            f["name"] for f in schema["fields"] if (f.get("constraints") or {}).get("unique")
+        )
+        for key in schema.get("foreignKeys") or []:
+            names.update(listed(key.get("fields")))
+            names.update(listed((key.get("reference") or {}).get("fields")))
+    return names
+
+
 def check_tables(
-    base: Path, descriptor: dict[str, Any]
+    base: Path, descriptor: dict[str, Any], keep: set[str] | None = None
 ) -> tuple[dict[str, CheckedTable], list[Issue]]:
     """Every resource's checks, then keys within and across resources.
 
     Resources are read side by side on every core (pyarrow releases the GIL while it
-    parses and computes).
+    parses and computes). The typed tables returned hold every column, or, with
+    ``keep``, those fields and the key fields only (less memory held).
     """
     import os
     from concurrent.futures import ThreadPoolExecutor
 
+    retain = None if keep is None else _key_fields(descriptor) | keep
     tables: dict[str, CheckedTable] = {}
     issues: list[Issue] = []
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        results = list(pool.map(lambda r: check_resource(base, r), descriptor["resources"]))
+        results = list(pool.map(lambda r: check_resource(base, r, retain), descriptor["resources"]))
     for resource, (table, found) in zip(descriptor["resources"], results, strict=True):
         issues += found
         if table is not None:

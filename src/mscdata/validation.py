@@ -338,7 +338,7 @@ def _validate_folder(
     path: str | os.PathLike | None, max_errors: int | None, engine: str
 ) -> ValidationReport:
     from mscdata.package import table_schemas
-    from mscdata.semantics import semantic_issues
+    from mscdata.semantics import FIELDS_USED, semantic_issues
     from mscdata.tablecheck import check_tables, unsupported
 
     descriptor_path, descriptor = read_descriptor(path)
@@ -365,7 +365,9 @@ def _validate_folder(
             for r in descriptor["resources"]
             if unsupported(r) is not None
         ]
-    tables, table_issues = check_tables(base, {**descriptor, "resources": readable})
+    tables, table_issues = check_tables(
+        base, {**descriptor, "resources": readable}, keep=FIELDS_USED
+    )
     if engine == "frictionless":
         table_issues = _frictionless_issues(descriptor_path, descriptor)
     report.errors += _with_lines(table_issues, tables)

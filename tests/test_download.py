@@ -123,3 +123,18 @@ def test_citation_file_names_this_version_and_the_data_package():
     data = next(r for r in citation["references"] if r["type"] == "data")
     assert data["version"] == VERSION
     assert {"PubMed", "PubMed Central (PMC)"} <= {r["title"] for r in citation["references"]}
+
+
+def test_load_reads_a_package_url_and_a_zip_url_with_a_given_checksum(served, built_package):
+    import shutil
+
+    root, base = served
+    shutil.copytree(built_package, root / "pkg")
+    assert mscdata.load(f"{base}/pkg/datapackage.json").by_pmid("26237144")
+    _, data = archive_bytes(built_package)
+    (root / "other.zip").write_bytes(data)
+    with pytest.raises(mscdata.PackageError, match="pass sha256="):
+        mscdata.load(f"{base}/other.zip")  # not a release this mscdata lists
+    digest = hashlib.sha256(data).hexdigest()
+    dataset = mscdata.load(f"{base}/other.zip", sha256=digest)
+    assert dataset.by_pmid("26237144").title.startswith("Mesenchymal Stromal Cells")

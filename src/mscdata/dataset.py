@@ -192,10 +192,11 @@ class Dataset:
         return {name: frame(name) for name in resources}
 
 
-def load(path: str | os.PathLike | None = None) -> Dataset:
+def load(path: str | os.PathLike | None = None, *, sha256: str | None = None) -> Dataset:
     """Load a data package (default: the package bundled with mscdata): a folder, a
     descriptor, a release zip URL (downloaded, checked against the SHA-256 mscdata
-    ships, and cached; see :func:`mscdata.download`) or a ``datapackage.json`` URL.
+    ships or ``sha256``, and cached; see :func:`mscdata.download`) or a
+    ``datapackage.json`` URL.
 
     Raises :class:`mscdata.PackageError` when the package cannot be read.
     """
@@ -205,7 +206,7 @@ def load(path: str | os.PathLike | None = None) -> Dataset:
         if path.split("?", 1)[0].lower().endswith(".zip"):
             from mscdata.downloads import download
 
-            return load(download(url=path))
+            return load(download(url=path, sha256=sha256))
         import tempfile
 
         from mscdata.fetch_package import fetch

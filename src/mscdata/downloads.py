@@ -46,7 +46,9 @@ def download(
     version: str | None = None, url: str | None = None, *, sha256: str | None = None
 ) -> Path:
     """The folder of a released data package (default: this mscdata's version),
-    downloaded once from ``url`` (default: its release address) and cached.
+    downloaded once from ``url`` (default: its release address) and cached: a
+    release listed in ``releases.json`` by version, any other zip (whose ``sha256``
+    must then be given) by its checksum.
 
     Raises :class:`mscdata.PackageError` for an unknown checksum, a corrupted
     download or an unsafe archive; when the download fails (offline) and nothing is
@@ -56,30 +58,35 @@ def download(
     from mscdata.resources import datapackage_dir
 
     known = registry()
-    if version is None and url is not None:
-        version = next(
-            (v for v, entry in known.items() if entry["file"] == PurePosixPath(url).name), None
+    if version is None and url is not None:  # a release of ours, told by its file name?
+        name = PurePosixPath(url.split("?", 1)[0]).name
+        version = next((v for v, entry in known.items() if entry["file"] == name), None)
+    elif version is None:
+        version = __version__
+    listed = known.get(version, {}).get("sha256") if version else None
+    expected = (sha256 or listed or "").lower()
+    if not expected:
+        what = f"data package {version}" if version else url
+        raise PackageError(
+            f"no SHA-256 known for {what} (this mscdata knows releases "
+            f"{', '.join(sorted(known)) or 'none'}): pass sha256= to download it"
         )
-    version = version or __version__
-    expected = (sha256 or known.get(version, {}).get("sha256") or "").lower()
-    target = cache_dir() / "packages" / version
+    # a listed release is cached by version, anything else by its checksum
+    folder_name = version if expected == listed else f"sha256-{expected[:16]}"
+    target = cache_dir() / "packages" / folder_name
     if target.is_dir():
         try:
             return _package_folder(target)
         except PackageError:
             shutil.rmtree(target, ignore_errors=True)  # a broken cache entry: fetch again
-    if not expected:
-        raise PackageError(
-            f"no SHA-256 known for data package {version} (this mscdata knows "
-            f"{', '.join(sorted(known)) or 'none'}): pass sha256= to download it"
-        )
-    url = url or release_url(version)
+    if url is None:  # then version is this mscdata's or the one asked for
+        url = release_url(version)
     with tempfile.TemporaryDirectory(prefix="mscdata-download-") as folder:
         archive = Path(folder) / "package.zip"
         try:
             _fetch(url, archive)
         except OSError as error:
-            if version == __version__:
+            if version == __version__ and expected == listed:
                 warnings.warn(
                     f"cannot download data package {version} ({error}) and it is not "
                     f"cached: using the package bundled with mscdata {__version__}",
@@ -96,7 +103,7 @@ def download(
             )
         unpacked = Path(folder) / "unpacked"
         unpack_zip(archive, unpacked)
-        staging = target.with_name(f".{version}.{os.getpid()}")
+        staging = target.with_name(f".{folder_name}.{os.getpid()}")
         shutil.rmtree(staging, ignore_errors=True)
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(str(unpacked), staging)

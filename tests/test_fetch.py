@@ -114,6 +114,11 @@ def test_more_than_9999_hits_come_in_entrez_date_slices(server, client):
     ]
     count, ids = search(client, "stem cells")
     assert count == 25_000 and len(ids) == 25_000 == len(set(ids))
+    # the slices are the same on every run, so the search repeats from the cache alone
+    sent = len(server.log)
+    offline = EutilsClient(base_url=server.url, cache=client.cache, offline=True)
+    assert search(offline, "stem cells") == (count, ids)
+    assert len(server.log) == sent
 
 
 def test_pmc_full_text_for_pmcids_and_for_linked_records(server, client):

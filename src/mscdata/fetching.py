@@ -23,7 +23,10 @@ from mscdata.eutils import EutilsClient, Response, RetriesExhausted
 PUBMED_BATCH = 200
 PMC_BATCH = 50
 SEARCH_CEILING = 9_999  # esearch returns at most this many ids per query
+# Entrez-date bounds of the slices: fixed, so the slices (and their cache keys) are the
+# same on every run and a search is repeatable from the cache alone
 FIRST_DAY = dt.date(1781, 1, 1)  # before the oldest record's Entrez date
+LAST_DAY = dt.date(2199, 12, 31)
 
 
 @dataclass
@@ -157,7 +160,7 @@ def search(client: EutilsClient, query: str) -> tuple[int, list[str]]:
     if count <= SEARCH_CEILING:
         return count, _esearch(client, query, count)[1] if count else []
     ids: list[str] = []
-    for term in _date_slices(client, query, FIRST_DAY, dt.date.today() + dt.timedelta(days=366)):
+    for term in _date_slices(client, query, FIRST_DAY, LAST_DAY):
         ids += _esearch(client, term, SEARCH_CEILING)[1]
     unique = list(dict.fromkeys(ids))
     if len(unique) != count:
@@ -202,10 +205,12 @@ def fetch(
     of ``pmcids`` and, with ``pmc``, of every fetched record that has a PMCID, through
     the response cache.
 
-    ``offline`` uses the cache alone (:class:`mscdata.eutils.NotCached` names what it
-    lacks). ``progress`` shows a bar (default: when stderr is a terminal). The result
-    lists every requested id that did not arrive; raises :class:`mscdata.FetchError`
-    only when NCBI refuses the request itself (e.g. a bad API key).
+    ``offline`` uses the cache alone. ``progress`` shows a bar (default: when stderr
+    is a terminal). The result lists every requested id that did not arrive (a batch
+    that failed after every retry included). Raises :class:`mscdata.FetchError` when
+    nothing sensible can be fetched: an id that is not a PMID or PMCID, a refused API
+    key or request, a search that cannot be completed, or (offline) a response the
+    cache lacks (:class:`mscdata.eutils.NotCached`).
     """
     own_client = client is None
     client = client or EutilsClient(offline=offline)

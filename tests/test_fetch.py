@@ -180,6 +180,8 @@ def test_cli_fetch_by_arguments_and_file(server, ncbi_env, capsys):
     assert "not in the cache" in capsys.readouterr().err
     assert main(["fetch", "x1"]) == 2
     assert main(["fetch"]) == 2
+    assert main(["fetch", "--pmid-file", str(ncbi_env / "absent.txt")]) == 2
+    assert "cannot read the PMID file" in capsys.readouterr().err
 
 
 def test_build_from_a_query_and_pmids_then_again_from_the_cache_alone(server, ncbi_env, capsys):

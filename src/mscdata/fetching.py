@@ -138,7 +138,10 @@ def read_pmid_file(path: str | Path) -> list[str]:
     """The PMIDs of a file: separated by whitespace or commas, ``#`` starting a comment."""
     import re
 
-    text = Path(path).read_text(encoding="utf-8")
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise FetchError(f"{path}: cannot read the PMID file ({error})") from None
     ids = []
     for number, line in enumerate(text.splitlines(), start=1):
         for item in re.split(r"[\s,]+", line.split("#", 1)[0].strip()):

@@ -104,6 +104,7 @@ def test_failed_build_leaves_the_previous_package_untouched(tmp_path, built_pack
         ("sources:\n  - 3\n", "entry 1: expected a mapping"),
         ("sources:\n  - pmids: [12, x]\n", "entry 1: 'pmids' must be a list of PMIDs"),
         ("sources:\n  - pmid_file: ids.txt\n", "entry 1: .*ids.txt"),
+        ("sources:\n  - file: a.txt\n    query: x\n", "entry 1: a 'file' entry cannot"),
         ("sources:\n  - file: missing.txt\n", "entry 1: file 'missing.txt' not found"),
         ("sources:\n  - file: a.txt\n    colour: red\n", "unknown keys"),
         ("sources: [\n", "not valid YAML"),

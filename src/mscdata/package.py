@@ -90,6 +90,10 @@ def table_schemas() -> dict[str, Any]:
     return copy.deepcopy(_shared_table_schemas())
 
 
+_FILE_KEYS = {"file", "url", "title", "format"}
+_FETCH_KEYS = {"query", "pmids", "pmid_file", "pmc", "title"}
+
+
 def read_manifest(sources: str | os.PathLike) -> list[SourceEntry]:
     """The entries of ``sources/manifest.yaml`` (a folder or the manifest file itself)."""
     import yaml
@@ -110,10 +114,11 @@ def read_manifest(sources: str | os.PathLike) -> list[SourceEntry]:
         where = f"{manifest}: entry {number}"
         if not isinstance(entry, dict):
             raise BuildError(f"{where}: expected a mapping")
-        unknown = set(entry) - {"file", "url", "title", "format", "query", "pmids", "pmid_file"}
-        unknown -= {"pmc"}
+        unknown = set(entry) - _FILE_KEYS - _FETCH_KEYS
         if unknown:
             raise BuildError(f"{where}: unknown keys {sorted(unknown)}")
+        if "file" in entry and set(entry) & (_FETCH_KEYS - {"title"}):
+            raise BuildError(f"{where}: a 'file' entry cannot also name records to fetch")
         if isinstance(entry.get("file"), str):
             file = manifest.parent / entry["file"]
             if not file.is_file():

@@ -91,11 +91,17 @@ print(records, 0, 0)
 """,
 }
 
+# The child's own peak is Linux's VmHWM (ru_maxrss would carry over the RSS of the
+# parent it was forked from); its workers' is the largest ru_maxrss among them.
 _RSS = """
-import resource, runpy, sys
+import resource, sys
 code = sys.argv.pop(1)
 exec(compile(code, "<benchmark>", "exec"))
-own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+try:
+    with open("/proc/self/status") as status:
+        own = next(int(l.split()[1]) for l in status if l.startswith("VmHWM:"))
+except (OSError, StopIteration):
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
 print("RSS", own, workers)
 """

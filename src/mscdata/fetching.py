@@ -12,7 +12,7 @@ every retry); nothing goes missing silently.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -253,27 +253,60 @@ def _bar(total: int, label: str, progress: bool | None) -> Any:
     return tqdm(total=total, desc=label, unit="rec", disable=not show, leave=False)
 
 
-def _fetch_pubmed(client: EutilsClient, result: FetchResult, progress: bool | None) -> None:
-    seen: set[str] = set()
-    with _bar(len(result.requested), "PubMed", progress) as bar:
-        for batch in _chunks(result.requested, PUBMED_BATCH):
-            params = {"db": "pubmed", "retmode": "xml", "id": ",".join(batch)}
+@dataclass
+class _Batches:
+    """What fetching a list of ids batch by batch gave."""
+
+    responses: list[Response] = field(default_factory=list)
+    found: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def _fetch_batches(
+    client: EutilsClient,
+    ids: list[str],
+    size: int,
+    params: Callable[[list[str]], dict[str, str]],
+    read: Callable[[bytes], Any],
+    arrived: Callable[[Any], set[str]],
+    label: str,
+    progress: bool | None,
+) -> _Batches:
+    """efetch ``ids`` (distinct) ``size`` at a time; each id ends up found, missing
+    (answered without it) or failed (its batch failed after every retry)."""
+    outcome = _Batches()
+    with _bar(len(ids), label, progress) as bar:
+        for batch in _chunks(ids, size):
             try:
-                response = client.request("efetch.fcgi", params, _read_pubmed)
+                response = client.request("efetch.fcgi", params(batch), read)
             except RetriesExhausted as error:
-                result.failed += batch
-                result.problems.append(str(error))
-                bar.update(len(batch))
-                continue
-            arrived = {pmid for pmid, _ in response.parsed}
-            result.responses.append(response)
-            for pmid in batch:
-                if pmid in arrived and pmid not in seen:
-                    seen.add(pmid)
-                    result.found.append(pmid)
-                elif pmid not in arrived:
-                    result.missing.append(pmid)
+                outcome.failed += batch
+                outcome.problems.append(str(error))
+            else:
+                outcome.responses.append(response)
+                answered = arrived(response.parsed)
+                for one in batch:
+                    (outcome.found if one in answered else outcome.missing).append(one)
             bar.update(len(batch))
+    return outcome
+
+
+def _fetch_pubmed(client: EutilsClient, result: FetchResult, progress: bool | None) -> None:
+    outcome = _fetch_batches(
+        client,
+        result.requested,
+        PUBMED_BATCH,
+        lambda batch: {"db": "pubmed", "retmode": "xml", "id": ",".join(batch)},
+        _read_pubmed,
+        lambda records: {pmid for pmid, _ in records},
+        "PubMed",
+        progress,
+    )
+    result.responses, result.found = outcome.responses, outcome.found
+    result.missing, result.failed = outcome.missing, outcome.failed
+    result.problems += outcome.problems
 
 
 def _pmcids(result: FetchResult) -> list[str]:
@@ -283,18 +316,16 @@ def _pmcids(result: FetchResult) -> list[str]:
 
 
 def _fetch_pmc(client: EutilsClient, result: FetchResult, progress: bool | None) -> None:
-    with _bar(len(result.pmc_requested), "PMC", progress) as bar:
-        for batch in _chunks(result.pmc_requested, PMC_BATCH):
-            params = {"db": "pmc", "id": ",".join(p.removeprefix("PMC") for p in batch)}
-            try:
-                response = client.request("efetch.fcgi", params, _read_pmc)
-            except RetriesExhausted as error:
-                result.pmc_failed += batch
-                result.problems.append(str(error))
-                bar.update(len(batch))
-                continue
-            arrived = set(response.parsed)
-            result.pmc_responses.append(response)
-            for pmcid in batch:
-                (result.pmc_found if pmcid in arrived else result.pmc_missing).append(pmcid)
-            bar.update(len(batch))
+    outcome = _fetch_batches(
+        client,
+        result.pmc_requested,
+        PMC_BATCH,
+        lambda batch: {"db": "pmc", "id": ",".join(p.removeprefix("PMC") for p in batch)},
+        _read_pmc,
+        set,
+        "PMC",
+        progress,
+    )
+    result.pmc_responses, result.pmc_found = outcome.responses, outcome.found
+    result.pmc_missing, result.pmc_failed = outcome.missing, outcome.failed
+    result.problems += outcome.problems

@@ -11,7 +11,6 @@ warning saying so.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -21,6 +20,7 @@ from importlib import resources
 from pathlib import Path, PurePosixPath
 
 from mscdata.cache import cache_dir
+from mscdata.checksums import file_sha256
 from mscdata.errors import PackageError
 from mscdata.fetch_package import MAX_BYTES, TIMEOUT_SECONDS, unpack_zip
 from mscdata.release import RELEASES_URL, archive_name
@@ -95,7 +95,7 @@ def download(
                 )
                 return datapackage_dir()
             raise PackageError(f"{url}: cannot download: {error}") from None
-        actual = _sha256(archive)
+        actual = file_sha256(archive)
         if actual != expected:
             raise PackageError(
                 f"{url}: SHA-256 mismatch: expected {expected}, got {actual} "
@@ -119,14 +119,6 @@ def _package_folder(root: Path) -> Path:
     if not found:
         raise PackageError(f"{root}: no datapackage.json in the cached package")
     return found[0].parent
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _fetch(url: str, target: Path) -> None:

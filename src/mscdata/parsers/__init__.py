@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from mscdata.checksums import file_sha256
 from mscdata.errors import ParseError
 from mscdata.identifiers import ids_from_url
 from mscdata.parsers import detect
@@ -56,14 +57,6 @@ class _Input:
         return raw
 
 
-def _sha256_of_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def open_source(source: Source) -> _Input:
     """Open a path, text or bytes. A ``str`` is a path when it names an existing file and
     has no line break; otherwise it is the text itself."""
@@ -85,7 +78,7 @@ def open_source(source: Source) -> _Input:
             return _Input("<text>", None, hashlib.sha256(data).hexdigest(), len(data), data, None)
         raise ParseError("no such file", source=str(path))
     try:
-        return _Input(str(path), path.name, _sha256_of_file(path), path.stat().st_size, None, path)
+        return _Input(str(path), path.name, file_sha256(path), path.stat().st_size, None, path)
     except OSError as error:
         raise ParseError(f"cannot read file: {error.strerror}", source=str(path)) from None
 

@@ -71,7 +71,3 @@ class ResponseCache:
         write_atomically(path.with_suffix(".json"), json.dumps(note, indent=1).encode())
         write_atomically(path, body)
         return path
-
-    def note(self, path: Path) -> dict[str, Any]:
-        """What a cached response answered (endpoint, parameters, URL)."""
-        return json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))

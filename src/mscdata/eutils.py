@@ -88,7 +88,6 @@ class Response:
     path: Path
     url: str
     parsed: Any = None
-    from_cache: bool = False
 
 
 @dataclass
@@ -103,7 +102,6 @@ class EutilsClient:
     attempts: int = 6
     backoff: float = 1.0  # seconds before the first retry; doubled each time, plus jitter
     timeout: float = 60.0
-    requests: int = field(default=0, init=False)  # requests sent over the network
     _http: Any = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -143,7 +141,7 @@ class EutilsClient:
         cached = self.cache.get(endpoint, params)
         url = self.url(endpoint, params)
         if cached is not None:
-            return Response(cached, url, check(cached.read_bytes()), from_cache=True)
+            return Response(cached, url, check(cached.read_bytes()))
         if self.offline:
             raise NotCached(f"not in the cache ({self.cache.folder}): {url[:300]}")
         body, parsed = self._ask(endpoint, params, check, url)
@@ -166,7 +164,6 @@ class EutilsClient:
             if attempt:
                 self._pause(attempt)
             self.limiter.wait()
-            self.requests += 1
             try:
                 reply = self._http.post(f"{self.base_url}/{endpoint}", data=sent)
                 body = reply.content

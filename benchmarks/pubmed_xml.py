@@ -32,6 +32,11 @@ import tempfile
 import time
 from pathlib import Path
 
+try:
+    from benchmarks.peak_rss import CHILD, peaks_mib
+except ImportError:  # run as a script: benchmarks/ itself is on the path
+    from peak_rss import CHILD, peaks_mib
+
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_FILE = ROOT.parent / "shared" / "corpus" / "peers" / "pubmed-xml" / "pubmed20n0014.xml.gz"
 
@@ -91,21 +96,6 @@ print(records, 0, 0)
 """,
 }
 
-# The child's own peak is Linux's VmHWM (ru_maxrss would carry over the RSS of the
-# parent it was forked from); its workers' is the largest ru_maxrss among them.
-_RSS = """
-import resource, sys
-code = sys.argv.pop(1)
-exec(compile(code, "<benchmark>", "exec"))
-try:
-    with open("/proc/self/status") as status:
-        own = next(int(l.split()[1]) for l in status if l.startswith("VmHWM:"))
-except (OSError, StopIteration):
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print("RSS", own, workers)
-"""
-
 
 def field_count(article) -> int:
     """How many values an article carries (non-empty fields and child rows)."""
@@ -131,7 +121,7 @@ def run(name: str, python: str, path: Path) -> dict | None:
     env = {**os.environ, "PYTHONPATH": f"{ROOT}:{ROOT / 'src'}:{os.environ.get('PYTHONPATH', '')}"}
     started = time.perf_counter()
     done = subprocess.run(
-        [python, "-c", _RSS, _CHILD[name], str(path)],
+        [python, "-c", CHILD, _CHILD[name], str(path)],
         capture_output=True,
         text=True,
         env=env,
@@ -143,15 +133,15 @@ def run(name: str, python: str, path: Path) -> dict | None:
         return None
     lines = done.stdout.split("\n")
     records, failures, fields = (int(x) for x in lines[0].split())
-    _, own, workers = next(line for line in lines if line.startswith("RSS")).split()
+    own, workers = peaks_mib(done.stdout)
     return {
         "name": name,
         "records": records,
         "failures": failures,
         "fields": fields,
         "seconds": seconds,
-        "rss_mib": int(own) / 1024,
-        "workers_rss_mib": int(workers) / 1024,
+        "rss_mib": own,
+        "workers_rss_mib": workers,
     }
 
 

@@ -33,6 +33,11 @@ import tempfile
 import time
 from pathlib import Path
 
+try:
+    from benchmarks.peak_rss import CHILD, peaks_mib
+except ImportError:  # run as a script: benchmarks/ itself is on the path
+    from peak_rss import CHILD, peaks_mib
+
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_FILE = ROOT.parent / "shared" / "corpus" / "peers" / "pubmed-xml" / "pubmed20n0014.xml.gz"
 PMID_STEP = 200_000_000  # PMIDs stay within the schema's nine digits for up to 4 copies
@@ -53,21 +58,6 @@ issues = _frictionless_issues(path, json.loads(path.read_text(encoding="utf-8"))
 print(json.dumps([[e.type, e.resource, e.row, e.field] for e in issues]))
 """,
 }
-
-# Peak RSS of the child alone: Linux's VmHWM belongs to the process image, whereas
-# ru_maxrss carries over the RSS of the (large) parent the child was forked from.
-_RSS = """
-import resource, sys
-code = sys.argv.pop(1)
-exec(compile(code, "<benchmark>", "exec"))
-try:
-    with open("/proc/self/status") as status:
-        peak = next(int(l.split()[1]) for l in status if l.startswith("VmHWM:"))
-except (OSError, StopIteration):
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print("RSS", peak)
-"""
-
 
 # ------------------------------------------------------------------ package making
 
@@ -282,7 +272,7 @@ def run(name: str, package: Path) -> dict:
     env = {**os.environ, "PYTHONPATH": f"{ROOT / 'src'}:{os.environ.get('PYTHONPATH', '')}"}
     started = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-c", _RSS, _CHILD[name], str(package)],
+        [sys.executable, "-c", CHILD, _CHILD[name], str(package)],
         capture_output=True,
         text=True,
         env=env,
@@ -291,7 +281,7 @@ def run(name: str, package: Path) -> dict:
     seconds = time.perf_counter() - started
     lines = done.stdout.strip().split("\n")
     errors = {tuple(e) for e in json.loads(lines[0])}
-    rss = int(lines[-1].split()[1]) / 1024
+    rss, _ = peaks_mib(done.stdout)
     return {"name": name, "seconds": seconds, "rss_mib": rss, "errors": errors}
 
 

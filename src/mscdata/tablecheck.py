@@ -460,16 +460,23 @@ def _pattern_matches(typed: Any, pattern: str) -> Any:
     line breaks; the others, where RE2's ASCII-only ``\d``, ``\s``, ``\w`` would
     differ from Unicode-aware engines, go through Python's ``re.fullmatch``.
     """
+    import pyarrow.compute as pc
+
+    encoded = pc.dictionary_encode(typed)
+    if len(encoded.dictionary) * 2 < len(typed):  # repeated values: match each once
+        return pc.take(_match_each(encoded.dictionary, pattern), encoded.indices)
+    return _match_each(typed, pattern)
+
+
+def _match_each(typed: Any, pattern: str) -> Any:
+    """Whether each string matches the pattern as a whole: RE2 where it agrees with
+    Python's ``re``, ``re.fullmatch`` elsewhere."""
     import re
 
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    encoded = pc.dictionary_encode(typed)
-    if len(encoded.dictionary) * 2 < len(typed):  # repeated values: match each once
-        distinct = _pattern_matches(encoded.dictionary, pattern)
-        return pc.take(distinct, encoded.indices)
     try:
         matched = pc.match_substring_regex(typed, f"^(?:{pattern})$")
         unsafe = ~_mask(pc.string_is_ascii(typed)) | _mask(pc.match_substring(typed, "\n"))

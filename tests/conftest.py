@@ -42,3 +42,21 @@ def built_package(tmp_path: Path) -> Path:
     import mscdata
 
     return mscdata.build(ROOT / "sources", tmp_path / "datapackage")
+
+
+@pytest.fixture
+def file_server(tmp_path: Path):
+    """A local HTTP server (127.0.0.1) over a folder; yields (folder, base URL)."""
+    import functools
+    import http.server
+    import threading
+
+    root = tmp_path / "served"
+    root.mkdir()
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
+    handler.log_message = lambda *args: None
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield root, f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()

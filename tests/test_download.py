@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import http.server
 import json
-import threading
 import zipfile
 
 import pytest
@@ -22,20 +19,12 @@ VERSION = mscdata.__version__
 
 
 @pytest.fixture
-def served(tmp_path, monkeypatch):
+def served(file_server, tmp_path, monkeypatch):
     """A local release server (its folder and base URL) and a fresh cache."""
-    root = tmp_path / "served"
-    root.mkdir()
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
-    handler.log_message = lambda *args: None
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    _, base = file_server
     monkeypatch.setenv("MSCDATA_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("MSCDATA_RELEASES_URL", base)
-    yield root, base
-    httpd.shutdown()
-    httpd.server_close()
+    return file_server
 
 
 def _publish(root, data, version=VERSION):

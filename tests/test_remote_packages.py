@@ -2,30 +2,12 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
 import shutil
-import threading
 import zipfile
 
 import pytest
 
 import mscdata
-
-
-@pytest.fixture
-def server(tmp_path):
-    """A local HTTP server over a folder; yields (folder, base URL)."""
-    root = tmp_path / "served"
-    root.mkdir()
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
-    handler.log_message = lambda *args: None
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield root, f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
 
 
 def _zip(folder, archive, prefix=""):
@@ -50,8 +32,8 @@ def test_an_unsafe_zip_is_refused(tmp_path):
     assert not (tmp_path.parent / "outside.txt").exists()
 
 
-def test_package_urls_descriptor_and_zip(built_package, server):
-    root, base = server
+def test_package_urls_descriptor_and_zip(built_package, file_server):
+    root, base = file_server
     shutil.copytree(built_package, root / "pkg")
     _zip(built_package, root / "pkg.zip")
     for url in (f"{base}/pkg/datapackage.json", f"{base}/pkg.zip"):
@@ -64,7 +46,7 @@ def test_package_urls_descriptor_and_zip(built_package, server):
     assert ("constraint-error", "doi") in {(e.type, e.field) for e in report.errors}
 
 
-def test_an_unreachable_url_is_unusable_input(server):
-    _, base = server
+def test_an_unreachable_url_is_unusable_input(file_server):
+    _, base = file_server
     with pytest.raises(mscdata.PackageError, match="cannot download"):
         mscdata.validate(f"{base}/missing/datapackage.json")

@@ -22,7 +22,7 @@ from pathlib import Path, PurePosixPath
 from mscdata.cache import cache_dir
 from mscdata.checksums import file_sha256
 from mscdata.errors import PackageError
-from mscdata.fetch_package import MAX_BYTES, TIMEOUT_SECONDS, unpack_zip
+from mscdata.fetch_package import download_file, unpack_zip
 from mscdata.release import RELEASES_URL, archive_name
 
 
@@ -84,7 +84,7 @@ def download(
     with tempfile.TemporaryDirectory(prefix="mscdata-download-") as folder:
         archive = Path(folder) / "package.zip"
         try:
-            _fetch(url, archive)
+            download_file(url, archive)
         except OSError as error:
             if version == __version__ and expected == listed:
                 warnings.warn(
@@ -119,24 +119,3 @@ def _package_folder(root: Path) -> Path:
     if not found:
         raise PackageError(f"{root}: no datapackage.json in the cached package")
     return found[0].parent
-
-
-def _fetch(url: str, target: Path) -> None:
-    """Stream ``url`` into ``target``; OSError when it cannot be had."""
-    import httpx
-
-    try:
-        with (
-            httpx.stream("GET", url, timeout=TIMEOUT_SECONDS, follow_redirects=True) as reply,
-            target.open("wb") as handle,
-        ):
-            if reply.status_code != 200:
-                raise OSError(f"HTTP {reply.status_code}")
-            size = 0
-            for block in reply.iter_bytes():
-                size += len(block)
-                if size > MAX_BYTES:
-                    raise PackageError(f"{url}: more than {MAX_BYTES} bytes")
-                handle.write(block)
-    except httpx.HTTPError as error:
-        raise OSError(f"{type(error).__name__}: {error}") from None

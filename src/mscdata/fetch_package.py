@@ -47,22 +47,27 @@ def unpack_zip(archive: Path, folder: Path) -> Path:
     return found[0].parent
 
 
-def _download(url: str, target: Path) -> None:
-    import urllib.error
+def download_file(url: str, target: Path) -> None:
+    """Stream ``url`` into ``target``: OSError when it cannot be had (no network, HTTP
+    error, timeout), PackageError when it is larger than the size limit."""
     import urllib.request
 
+    with (
+        urllib.request.urlopen(url, timeout=TIMEOUT_SECONDS) as response,
+        target.open("wb") as handle,
+    ):
+        size = 0
+        for block in iter(lambda: response.read(1 << 20), b""):
+            size += len(block)
+            if size > MAX_BYTES:
+                raise PackageError(f"{url}: more than {MAX_BYTES} bytes")
+            handle.write(block)
+
+
+def _download(url: str, target: Path) -> None:
     try:
-        with (
-            urllib.request.urlopen(url, timeout=TIMEOUT_SECONDS) as response,
-            target.open("wb") as handle,
-        ):
-            size = 0
-            for block in iter(lambda: response.read(1 << 20), b""):
-                size += len(block)
-                if size > MAX_BYTES:
-                    raise PackageError(f"{url}: more than {MAX_BYTES} bytes")
-                handle.write(block)
-    except (urllib.error.URLError, TimeoutError, OSError) as error:
+        download_file(url, target)
+    except OSError as error:  # URLError, HTTPError and TimeoutError included
         raise PackageError(f"{url}: cannot download: {error}") from None
 
 

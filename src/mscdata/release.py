@@ -9,7 +9,6 @@ package's own ``version``.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import zipfile
 from pathlib import Path
@@ -27,10 +26,9 @@ def archive_name(version: str) -> str:
 
 def package_version(package: Path) -> str:
     """The ``version`` of the package's descriptor."""
-    try:
-        descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise PackageError(f"{package}: no readable datapackage.json ({error})") from None
+    from mscdata.validation import read_descriptor
+
+    _, descriptor = read_descriptor(package)
     version = descriptor.get("version")
     if not isinstance(version, str) or not version:
         raise PackageError(f"{package}/datapackage.json: no 'version' to name the release by")

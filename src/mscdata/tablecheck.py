@@ -494,6 +494,20 @@ def _match_each(typed: Any, pattern: str) -> Any:
     return pc.replace_with_mask(matched, pa.array(unsafe), pa.array(verdicts, pa.bool_()))
 
 
+def _read_file(data: bytes, dialect: dict[str, Any]) -> tuple[list[str], tuple]:
+    """The header's labels and :func:`_read_rows` of the rest; UnicodeDecodeError when
+    the bytes are not UTF-8."""
+    quote = dialect.get("quoteChar", '"')
+    header_text = data[: _header_end(data, quote.encode())].decode("utf-8")
+    reader = csv.reader(
+        io.StringIO(header_text, newline=""),
+        delimiter=dialect.get("delimiter", ","),
+        quotechar=quote,
+    )
+    labels = next(reader, [])
+    return labels, _read_rows(data, dialect, len(labels)) if labels else ((), (), (), {})
+
+
 def check_resource(
     base: Path, resource: dict[str, Any], retain: set[str] | None = None
 ) -> tuple[CheckedTable | None, list[Issue]]:
@@ -511,17 +525,13 @@ def check_resource(
     except OSError as error:
         return None, [Issue("scheme-error", f"cannot read {path}: {error.strerror}", name)]
     issues = _integrity_issues(name, resource, data)
-    decode_issues, data = _decode_issues(name, data)
-    issues += decode_issues
     dialect = resource.get("dialect") or {}
-    quote = dialect.get("quoteChar", '"')
-    header_text = data[: _header_end(data, quote.encode())].decode("utf-8")
-    reader = csv.reader(
-        io.StringIO(header_text, newline=""),
-        delimiter=dialect.get("delimiter", ","),
-        quotechar=quote,
-    )
-    labels = next(reader, [])
+    try:  # pyarrow checks the UTF-8 as it parses
+        labels, (raws, row_numbers, line_numbers, ragged) = _read_file(data, dialect)
+    except UnicodeDecodeError:  # say where, then check the rest with the bytes replaced
+        decode_issues, data = _decode_issues(name, data)
+        issues += decode_issues
+        labels, (raws, row_numbers, line_numbers, ragged) = _read_file(data, dialect)
     if not labels:
         return None, [*issues, Issue("blank-header", "the file has no header row", name, 1)]
     issues += _label_issues(name, labels, fields)
@@ -529,7 +539,6 @@ def check_resource(
         fields[i] if i < len(fields) else {"name": labels[i], "type": "any"}
         for i in range(len(labels))
     ]
-    raws, row_numbers, line_numbers, ragged = _read_rows(data, dialect, len(labels))
     columns: dict[str, Any] = {}
     errors: list[tuple[int, str, str, str, str]] = []  # (index, type, note, cell, field)
     blank = np.ones(len(row_numbers), dtype=bool)

@@ -34,8 +34,7 @@ HTML_ERROR_PAGE = (
     b"</body></html>\n"
 )
 NCBI_ERROR = (
-    b'<?xml version="1.0" ?>\n<eFetchResult><ERROR>Unable to obtain query #1</ERROR>'
-    b"</eFetchResult>"
+    b'<?xml version="1.0" ?>\n<eFetchResult><ERROR>Unable to obtain query #1</ERROR></eFetchResult>'
 )
 PMC_UNAVAILABLE = b'<error id="%s">The following PMCID is not available: %s</error>'
 
@@ -194,7 +193,8 @@ class FakeEutils:
                 if fault == "ncbi-error":  # NCBI's error document, sent as a success
                     body = NCBI_ERROR
                 if fault == "drop":  # a batch answer without its first record
-                    body = re.sub(rb"<PubmedArticle\b.*?</PubmedArticle>", b"", body, 1, re.S)
+                    first = re.compile(rb"<PubmedArticle\b.*?</PubmedArticle>", re.S)
+                    body = first.sub(b"", body, count=1)
                 return self._reply(status, body)
 
             def _reply(self, status: int, body: bytes, headers: dict | None = None) -> None:

@@ -17,6 +17,7 @@ file where a folder should be, an unreadable file) is a one-line :class:`CacheEr
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -179,10 +180,9 @@ class ResponseCache:
         if recorded is None:  # written by mscdata 0.2.0: it parses, so adopt it
             note["sha256"] = _sha256(body)
             note["bytes"] = len(body)
-            try:
+            # a read-only cache: the entry stays verified by parsing alone
+            with contextlib.suppress(OSError):
                 write_atomically(note_path, json.dumps(note, indent=1).encode())
-            except OSError:
-                pass  # a read-only cache: the entry stays verified by parsing alone
         return path, parsed
 
     def put(self, endpoint: str, params: dict[str, Any], body: bytes, url: str) -> Path:
@@ -231,7 +231,9 @@ class ResponseCache:
         except NotADirectoryError:
             raise self._blocked(folder) from None
         except OSError as error:
-            raise CacheError(f"{folder}: cannot open the cache folder ({error}); {CLEAR_HINT}")
+            raise CacheError(
+                f"{folder}: cannot open the cache folder ({error}); {CLEAR_HINT}"
+            ) from None
         if not stat.S_ISDIR(mode):
             raise CacheError(
                 f"{folder}: a file where the cache folder should be; remove or rename it "
@@ -258,7 +260,9 @@ class ResponseCache:
         except NotADirectoryError:
             raise self._blocked(path) from None
         except OSError as error:
-            raise CacheError(f"{path}: cannot inspect the cache entry ({error}); {CLEAR_HINT}")
+            raise CacheError(
+                f"{path}: cannot inspect the cache entry ({error}); {CLEAR_HINT}"
+            ) from None
         if stat.S_ISDIR(mode):
             raise CacheError(
                 f"{path}: a folder where a cached file should be; remove it "

@@ -358,9 +358,7 @@ def _ask(
     absent = reader.said_absent(response.parsed)
     alone = len(batch) == 1
     return {
-        one: FOUND
-        if one in answered
-        else (MISSING if one in absent or alone else ASK_ALONE)
+        one: FOUND if one in answered else (MISSING if one in absent or alone else ASK_ALONE)
         for one in batch
     }
 

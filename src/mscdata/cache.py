@@ -37,6 +37,9 @@ PERSONAL_PARAMETERS = frozenset({"api_key", "tool", "email"})
 TEMPORARY_NAME = re.compile(r"^\..+\.(?P<pid>\d+)\.tmp$")
 # a temporary file older than this is a leftover, whoever wrote it (seconds)
 STALE_AFTER = 15 * 60
+# one whose writer's pid is gone from this machine, once this old (a writer on another
+# machine sharing the cache has a pid unknown here: it gets this long to finish)
+DEAD_WRITER_AFTER = 60
 CLEAR_HINT = "or set MSCDATA_CACHE_DIR to another folder"
 
 
@@ -102,8 +105,9 @@ def _process_alive(pid: int) -> bool:
 
 def remove_stale_temporaries(folder: Path, now: float | None = None) -> list[Path]:
     """Remove the temporary files of writers that died (their pid is gone from this
-    machine) or that are older than ``STALE_AFTER``, in ``folder`` and its subfolders
-    one level down; returns what was removed."""
+    machine and the file is over ``DEAD_WRITER_AFTER`` seconds old) or that are older
+    than ``STALE_AFTER``, in ``folder`` and its subfolders one level down; returns what
+    was removed."""
     now = time.time() if now is None else now
     removed = []
     try:
@@ -119,8 +123,11 @@ def remove_stale_temporaries(folder: Path, now: float | None = None) -> list[Pat
             try:
                 info = temporary.lstat()
                 pid = int(TEMPORARY_NAME.match(temporary.name)["pid"])
+                age = now - info.st_mtime
                 dead = pid != os.getpid() and not _process_alive(pid)
-                if stat.S_ISREG(info.st_mode) and (dead or now - info.st_mtime > STALE_AFTER):
+                if stat.S_ISREG(info.st_mode) and (
+                    (dead and age > DEAD_WRITER_AFTER) or age > STALE_AFTER
+                ):
                     temporary.unlink()
                     removed.append(temporary)
             except OSError:

@@ -55,6 +55,7 @@ class DamagedEntry(CacheError):
     def __init__(self, path: Path, reason: str) -> None:
         self.path = path
         note = path.with_suffix(".json")
+        reason = " ".join(reason.split())[:300]
         super().__init__(
             f"{path}: damaged cached answer ({reason}); run the command online (without "
             "--offline or --from-cache) to fetch it again, or remove it: "

@@ -97,7 +97,7 @@ def _xml(body: bytes, roots: tuple[str, ...]) -> Any:
     try:
         root = etree.fromstring(body, parser)
     except etree.XMLSyntaxError as error:
-        raise ValueError(f"malformed or truncated XML: {error}") from None
+        raise ValueError(f"malformed or truncated XML: {_one_line(str(error))}") from None
     if root is None:
         raise ValueError("an empty answer")
     if root.tag not in roots:
@@ -116,10 +116,13 @@ def _one_line(text: str | None) -> str:
 
 def _read_search(body: bytes) -> tuple[int, list[str]]:
     root = _xml(body, ("eSearchResult",))
-    count = root.findtext("Count")
-    if count is None:
-        raise ValueError(root.findtext("ERROR") or "an esearch answer without a Count")
-    return int(count), [i.text for i in root.iterfind("IdList/Id") if i.text]
+    count = (root.findtext("Count") or "").strip()
+    if not (count.isascii() and count.isdigit() and len(count) <= 10):
+        raise ValueError(f"an esearch answer without a valid Count: {count[:20]!r}")
+    ids = [(i.text or "").strip() for i in root.iterfind("IdList/Id")]
+    if not all(i.isascii() and i.isdigit() for i in ids):
+        raise ValueError("an esearch answer with an Id that is not a PMID")
+    return int(count), ids
 
 
 def _read_pubmed(body: bytes) -> list[tuple[str, str | None]]:

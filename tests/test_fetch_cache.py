@@ -21,7 +21,7 @@ import pytest
 from mscdata.cache import DEAD_WRITER_AFTER, STALE_AFTER, CacheError, DamagedEntry, ResponseCache
 from mscdata.errors import BuildError
 from mscdata.eutils import EutilsClient, NotCached
-from mscdata.fetching import fetch
+from mscdata.fetching import _read_pmc, fetch
 
 from conftest import shared_path
 from eutils_server import HTML_ERROR_PAGE, NCBI_ERROR, FakeEutils
@@ -417,6 +417,12 @@ def test_pmc_articles_ncbi_says_are_unavailable_are_not_asked_again(server, tmp_
         result = fetch(pmcids=[*known, "PMC1", "PMC2"], client=client)
     assert result.pmc_found == known and result.pmc_missing == ["PMC1", "PMC2"]
     assert len(server.requests_to("efetch.fcgi")) == 1  # each says <error id="...">
+    answer = _read_pmc(
+        b"<pmc-articleset><error>The following PMCID is not available: 7</error>"
+        b'<Reply Id="8" error="The following PMCID is not available: 8"/>'
+        b"<error>something else</error></pmc-articleset>"
+    )
+    assert answer.found == [] and answer.unavailable == {"PMC7", "PMC8"}
 
 
 def test_fetch_test_module_collects_without_shared(tmp_path):

@@ -156,6 +156,14 @@ def _pmcid(text: str) -> str:
     return text if text.startswith("PMC") else f"PMC{text}"
 
 
+def _unavailable_in(text: str | None) -> str:
+    """The PMCID of "The following PMCID is not available: 123" ("" if none)."""
+    import re
+
+    said = re.search(r"not available:\s*(?:PMC)?(\d{1,12})\s*$", text or "")
+    return said[1] if said else ""
+
+
 def _read_pmc(body: bytes) -> PmcAnswer:
     root = _xml(body, ("pmc-articleset", "article"))
     articles = [root] if root.tag == "article" else root.iterfind("article")
@@ -169,8 +177,9 @@ def _read_pmc(body: bytes) -> PmcAnswer:
                 break
     if root.tag == "pmc-articleset":
         for error in root.iterfind("error"):
-            if (error.get("id") or "").strip():
-                answer.unavailable.add(_pmcid(error.get("id")))
+            named = (error.get("id") or "").strip() or _unavailable_in(error.text)
+            if named:
+                answer.unavailable.add(_pmcid(named))
         for reply in root.iterfind("Reply"):
             if (reply.get("Id") or "").strip() and reply.get("error"):
                 answer.unavailable.add(_pmcid(reply.get("Id")))

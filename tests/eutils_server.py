@@ -5,7 +5,9 @@ PubmedArticle elements of ``../shared/corpus/peers/pubmed-xml`` and the JATS art
 of ``pmc-jats``, and replays the real esearch answer of
 ``eutils/TestPubMedSearch.test_complex_query.xml`` for its query. Faults are queued
 per test: HTTP 429 bursts, 500s, slow answers, connections cut mid-body, truncated
-XML, and NCBI's answer to an invalid API key.
+XML, an HTML error page or NCBI's ``<ERROR>`` document with status 200, a batch
+answer that drops its first record, and NCBI's answer to an invalid API key. PMCIDs
+it has no article for are answered the way NCBI does, with an ``<error id="...">``.
 """
 
 from __future__ import annotations
@@ -26,6 +28,15 @@ SLICE = re.compile(r"^\((?P<query>.*)\) AND \((?P<first>[\d/]+):(?P<last>[\d/]+)
 INVALID_KEY_BODY = (
     b'{"error":"API key invalid","api-key":"bad","type":"invalid","status":"unknown"}'
 )
+HTML_ERROR_PAGE = (
+    b"<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head>"
+    b"<body><h1>Bad Gateway</h1><p>The proxy server received an invalid response.<br>"
+    b"</body></html>\n"
+)
+NCBI_ERROR = (
+    b'<?xml version="1.0" ?>\n<eFetchResult><ERROR>Unable to obtain query #1</ERROR></eFetchResult>'
+)
+PMC_UNAVAILABLE = b'<error id="%s">The following PMCID is not available: %s</error>'
 
 
 def _parser():
@@ -111,7 +122,10 @@ class FakeEutils:
             )
         if endpoint == "efetch.fcgi" and params.get("db") == "pmc":
             ids = [f"PMC{i.removeprefix('PMC')}" for i in params["id"].split(",")]
-            body = b"".join(self.pmc[i] for i in ids if i in self.pmc)
+            body = b"".join(
+                self.pmc[i] if i in self.pmc else PMC_UNAVAILABLE % ((i[3:].encode(),) * 2)
+                for i in ids
+            )
             return 200, b'<?xml version="1.0" ?>\n<pmc-articleset>' + body + b"</pmc-articleset>"
         return 400, b"<eSearchResult><ERROR>unknown request</ERROR></eSearchResult>"
 
@@ -174,6 +188,13 @@ class FakeEutils:
                     return None
                 if fault == "truncate":  # a well-formed HTTP answer with half the XML
                     body = body[: len(body) // 2]
+                if fault == "html":  # a proxy's error page, sent as a success
+                    body = HTML_ERROR_PAGE
+                if fault == "ncbi-error":  # NCBI's error document, sent as a success
+                    body = NCBI_ERROR
+                if fault == "drop":  # a batch answer without its first record
+                    first = re.compile(rb"<PubmedArticle\b.*?</PubmedArticle>", re.S)
+                    body = first.sub(b"", body, count=1)
                 return self._reply(status, body)
 
             def _reply(self, status: int, body: bytes, headers: dict | None = None) -> None:

@@ -17,14 +17,13 @@ from mscdata.fetching import fetch, search
 from conftest import shared_path
 from eutils_server import FakeEutils
 
-CORPUS = shared_path("corpus", "peers")
 # the six records of a real efetch answer (TestPubMedFetch.test_standard_query.xml)
 STANDARD = ["19008416", "18927361", "18787170", "18487186", "18239126", "18239125"]
 
 
 @pytest.fixture
 def server():
-    with FakeEutils(CORPUS) as fake:
+    with FakeEutils(shared_path("corpus", "peers")) as fake:
         yield fake
 
 
@@ -55,8 +54,10 @@ def test_pmids_arrive_once_each_and_unknown_ones_are_reported(server, client):
     assert result.found == STANDARD
     assert result.missing == ["99999999"]
     assert not result.complete and "not in PubMed (1): 99999999" in result.summary()
-    [request] = server.requests_to("efetch.fcgi")
-    assert request["tool"] == "mscdata" and request["api_key"] == "test-key"
+    # the batch answer lacks 99999999: it is asked for alone before it is reported
+    batch, alone = server.requests_to("efetch.fcgi")
+    assert batch["tool"] == "mscdata" and batch["api_key"] == "test-key"
+    assert alone["id"] == "99999999"
 
 
 def test_batches_survive_429_bursts_500s_timeouts_cut_and_truncated_bodies(server, client):
@@ -98,13 +99,15 @@ def test_a_second_run_is_offline_from_the_cache(server, client, tmp_path):
 
 
 def test_a_query_replays_a_real_esearch_answer(server, client):
+    client.limiter = RateLimiter(1000.0)  # each missing record is asked for alone
     query = next(iter(server.replayed))
     result = fetch(query=query, client=client, pmc=False)
     assert result.count == 259 and len(result.requested) == 259
     _exactly_once(result, result.requested)
     # the local server only holds the corpus records: the rest are reported missing
     assert set(result.found) == set(result.requested) & set(server.pubmed)
-    assert len(server.requests_to("efetch.fcgi")) == 2  # 200 + 59, sent as POST
+    # 200 + 59, sent as POST, then each record the answers lack on its own
+    assert len(server.requests_to("efetch.fcgi")) == 2 + len(result.missing)
 
 
 def test_more_than_9999_hits_come_in_entrez_date_slices(server, client):

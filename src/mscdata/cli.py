@@ -356,7 +356,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return commands[args.command](args)
     except (ParseError, PackageError, BuildError, FetchError) as error:
         print(f"mscdata {args.command}: error: {error}", file=sys.stderr)
-        return EXIT_USAGE
+        return getattr(error, "exit_status", EXIT_USAGE)  # a damaged cache entry: 1
     except MscdataError as error:  # pragma: no cover - every error has its class above
         print(f"mscdata {args.command}: error: {error}", file=sys.stderr)
         return EXIT_USAGE

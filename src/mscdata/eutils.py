@@ -7,8 +7,10 @@
 * 429, 5xx, timeouts, broken connections and truncated or malformed bodies are
   retried with exponential backoff and jitter (``Retry-After`` is honoured); a
   refused API key or another 4xx is not;
-* each good response is cached on disk (:mod:`mscdata.cache`), so asking again is
-  offline and a build can be repeated from the cache alone.
+* each good response is cached on disk (:mod:`mscdata.cache`) with its SHA-256, so
+  asking again is offline and a build can be repeated from the cache alone; a cached
+  answer that fails its checksum or no longer parses is fetched again (offline: a
+  one-line :class:`mscdata.cache.DamagedEntry` naming the file).
 
 The base URL is ``MSCDATA_EUTILS_URL`` when set (tests point it at a local server).
 """
@@ -25,7 +27,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-from mscdata.cache import PERSONAL_PARAMETERS, ResponseCache
+from mscdata.cache import PERSONAL_PARAMETERS, DamagedEntry, ResponseCache
 from mscdata.errors import FetchError
 
 DEFAULT_BASE_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils"
@@ -136,12 +138,20 @@ class EutilsClient:
         self, endpoint: str, params: dict[str, Any], check: Callable[[bytes], Any]
     ) -> Response:
         """The checked response to ``endpoint`` with ``params``, from the cache when it
-        holds one; ``check`` reads the body and raises ValueError when it is truncated
-        or malformed (the request is then retried)."""
-        cached = self.cache.get(endpoint, params)
+        holds a good one; ``check`` reads the body and raises ValueError when it is
+        truncated, malformed or an error page (the request is then retried, and such a
+        body is never cached). A cached answer that fails its checksum or ``check`` is
+        discarded and fetched again; offline it raises :class:`DamagedEntry`."""
         url = self.url(endpoint, params)
+        try:
+            cached = self.cache.get(endpoint, params, check)
+        except DamagedEntry:
+            if self.offline:
+                raise
+            self.cache.discard(endpoint, params)
+            cached = None
         if cached is not None:
-            return Response(cached, url, check(cached.read_bytes()))
+            return Response(cached[0], url, cached[1])
         if self.offline:
             raise NotCached(f"not in the cache ({self.cache.folder}): {url[:300]}")
         body, parsed = self._ask(endpoint, params, check, url)

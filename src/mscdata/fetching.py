@@ -5,8 +5,17 @@ Queries use ``esearch``; one with more than 9,999 hits (esearch's ceiling) is cu
 Entrez-date slices, halved until each slice is under the ceiling, and the slices'
 ids must add up to the query's count. Records come by ``efetch`` in batches (sent as
 POST, so long id lists are fine). Each requested PMID or PMCID either arrives once or
-is listed as missing (NCBI answered without it) or failed (its batch failed after
-every retry); nothing goes missing silently.
+is listed as missing or failed (its request failed after every retry); nothing goes
+missing silently.
+
+An id is reported missing only when NCBI says so: an id absent from a batch answer
+is asked for again on its own, and is missing when the valid answer to that request
+(an empty ``PubmedArticleSet``, NCBI's answer today for a PMID without a record; a
+``pmc-articleset`` without the article) does not hold it, or when a PMC answer names
+it in an ``<error id="...">`` (or ``<Reply Id="..." error="...">``) element of its
+own. An answer that is NCBI's ``<ERROR>`` document, an HTML page or anything else
+than the expected XML is no answer: it is retried, never cached, and its ids end up
+failed, not missing.
 """
 
 from __future__ import annotations
@@ -37,8 +46,8 @@ class FetchResult:
     count: int | None = None  # hits of the query, as esearch reported them
     requested: list[str] = field(default_factory=list)  # PMIDs, in order, each once
     found: list[str] = field(default_factory=list)
-    missing: list[str] = field(default_factory=list)  # answered without them
-    failed: list[str] = field(default_factory=list)  # their batch failed
+    missing: list[str] = field(default_factory=list)  # NCBI says it has no such record
+    failed: list[str] = field(default_factory=list)  # their request failed
     pmc_requested: list[str] = field(default_factory=list)
     pmc_found: list[str] = field(default_factory=list)
     pmc_missing: list[str] = field(default_factory=list)
@@ -88,19 +97,32 @@ def _xml(body: bytes, roots: tuple[str, ...]) -> Any:
     try:
         root = etree.fromstring(body, parser)
     except etree.XMLSyntaxError as error:
-        raise ValueError(f"malformed or truncated XML: {error}") from None
+        raise ValueError(f"malformed or truncated XML: {_one_line(str(error))}") from None
+    if root is None:
+        raise ValueError("an empty answer")
     if root.tag not in roots:
         error = root.findtext("ERROR") or root.findtext(".//ERROR")
-        raise ValueError(error or f"expected <{roots[0]}>, got <{root.tag}>")
+        found = str(root.tag)[:40] if isinstance(root.tag, str) else "no element"
+        raise ValueError(_one_line(error) or f"expected <{roots[0]}>, got <{found}>")
+    error = root.findtext("ERROR")
+    if error is not None:  # NCBI's error about the request itself
+        raise ValueError(f"NCBI error: {_one_line(error)}")
     return root
+
+
+def _one_line(text: str | None) -> str:
+    return " ".join((text or "").split())[:200]
 
 
 def _read_search(body: bytes) -> tuple[int, list[str]]:
     root = _xml(body, ("eSearchResult",))
-    count = root.findtext("Count")
-    if count is None:
-        raise ValueError(root.findtext("ERROR") or "an esearch answer without a Count")
-    return int(count), [i.text for i in root.iterfind("IdList/Id") if i.text]
+    count = (root.findtext("Count") or "").strip()
+    if not (count.isascii() and count.isdigit() and len(count) <= 10):
+        raise ValueError(f"an esearch answer without a valid Count: {count[:20]!r}")
+    ids = [(i.text or "").strip() for i in root.iterfind("IdList/Id")]
+    if not all(i.isascii() and i.isdigit() for i in ids):
+        raise ValueError("an esearch answer with an Id that is not a PMID")
+    return int(count), ids
 
 
 def _read_pubmed(body: bytes) -> list[tuple[str, str | None]]:
@@ -120,18 +142,48 @@ def _read_pubmed(body: bytes) -> list[tuple[str, str | None]]:
     return records
 
 
-def _read_pmc(body: bytes) -> list[str]:
+@dataclass
+class PmcAnswer:
+    """The PMCIDs of an efetch db=pmc answer: the articles it holds, and those it says
+    are not available (``<error id="...">`` or ``<Reply Id="..." error="...">``)."""
+
+    found: list[str] = field(default_factory=list)
+    unavailable: set[str] = field(default_factory=set)
+
+
+def _pmcid(text: str) -> str:
+    text = text.strip()
+    return text if text.startswith("PMC") else f"PMC{text}"
+
+
+def _unavailable_in(text: str | None) -> str:
+    """The PMCID of "The following PMCID is not available: 123" ("" if none)."""
+    import re
+
+    said = re.search(r"not available:\s*(?:PMC)?(\d{1,12})\s*$", text or "")
+    return said[1] if said else ""
+
+
+def _read_pmc(body: bytes) -> PmcAnswer:
     root = _xml(body, ("pmc-articleset", "article"))
     articles = [root] if root.tag == "article" else root.iterfind("article")
-    found = []
+    answer = PmcAnswer()
     for article in articles:
         for identifier in article.iterfind("front/article-meta/article-id"):
             kind = identifier.get("pub-id-type")
             text = (identifier.text or "").strip()
             if kind in ("pmc", "pmcid", "pmcaid") and text:
-                found.append(text if text.startswith("PMC") else f"PMC{text}")
+                answer.found.append(_pmcid(text))
                 break
-    return found
+    if root.tag == "pmc-articleset":
+        for error in root.iterfind("error"):
+            named = (error.get("id") or "").strip() or _unavailable_in(error.text)
+            if named:
+                answer.unavailable.add(_pmcid(named))
+        for reply in root.iterfind("Reply"):
+            if (reply.get("Id") or "").strip() and reply.get("error"):
+                answer.unavailable.add(_pmcid(reply.get("Id")))
+    return answer
 
 
 def read_pmid_file(path: str | Path) -> list[str]:
@@ -264,46 +316,72 @@ class _Batches:
     problems: list[str] = field(default_factory=list)
 
 
+@dataclass
+class _Reader:
+    """How to ask for a list of ids and read the answer."""
+
+    params: Callable[[list[str]], dict[str, str]]
+    read: Callable[[bytes], Any]
+    arrived: Callable[[Any], set[str]]  # ids the answer holds
+    said_absent: Callable[[Any], set[str]] = lambda parsed: set()  # ids it says are not there
+
+
 def _fetch_batches(
     client: EutilsClient,
     ids: list[str],
     size: int,
-    params: Callable[[list[str]], dict[str, str]],
-    read: Callable[[bytes], Any],
-    arrived: Callable[[Any], set[str]],
+    reader: _Reader,
     label: str,
     progress: bool | None,
 ) -> _Batches:
     """efetch ``ids`` (distinct) ``size`` at a time; each id ends up found, missing
-    (answered without it) or failed (its batch failed after every retry)."""
+    (NCBI says so: see the module's docstring) or failed (its request failed after
+    every retry). An id a batch answer lacks is asked for on its own first. Answers
+    that hold none of the found records are not kept."""
     outcome = _Batches()
     with _bar(len(ids), label, progress) as bar:
         for batch in _chunks(ids, size):
-            try:
-                response = client.request("efetch.fcgi", params(batch), read)
-            except RetriesExhausted as error:
-                outcome.failed += batch
-                outcome.problems.append(str(error))
-            else:
-                outcome.responses.append(response)
-                answered = arrived(response.parsed)
-                for one in batch:
-                    (outcome.found if one in answered else outcome.missing).append(one)
+            state = _ask(client, batch, reader, outcome)
+            for one in [i for i in batch if state[i] == ASK_ALONE]:
+                state[one] = _ask(client, [one], reader, outcome)[one]
+            for one in batch:
+                lists = {FOUND: outcome.found, MISSING: outcome.missing}
+                lists.get(state[one], outcome.failed).append(one)
             bar.update(len(batch))
     return outcome
 
 
+FOUND, MISSING, FAILED, ASK_ALONE = "found", "missing", "failed", "ask alone"
+
+
+def _ask(
+    client: EutilsClient, batch: list[str], reader: _Reader, outcome: _Batches
+) -> dict[str, str]:
+    """Request ``batch``; the state of each id: FOUND, MISSING (NCBI says so), FAILED
+    (the request failed after every retry) or ASK_ALONE (a batch answer lacks it)."""
+    try:
+        response = client.request("efetch.fcgi", reader.params(batch), reader.read)
+    except RetriesExhausted as error:
+        outcome.problems.append(str(error))
+        return dict.fromkeys(batch, FAILED)
+    answered = reader.arrived(response.parsed)
+    if answered & set(batch):
+        outcome.responses.append(response)
+    absent = reader.said_absent(response.parsed)
+    alone = len(batch) == 1
+    return {
+        one: FOUND if one in answered else (MISSING if one in absent or alone else ASK_ALONE)
+        for one in batch
+    }
+
+
 def _fetch_pubmed(client: EutilsClient, result: FetchResult, progress: bool | None) -> None:
-    outcome = _fetch_batches(
-        client,
-        result.requested,
-        PUBMED_BATCH,
+    reader = _Reader(
         lambda batch: {"db": "pubmed", "retmode": "xml", "id": ",".join(batch)},
         _read_pubmed,
         lambda records: {pmid for pmid, _ in records},
-        "PubMed",
-        progress,
     )
+    outcome = _fetch_batches(client, result.requested, PUBMED_BATCH, reader, "PubMed", progress)
     result.responses, result.found = outcome.responses, outcome.found
     result.missing, result.failed = outcome.missing, outcome.failed
     result.problems += outcome.problems
@@ -316,16 +394,13 @@ def _pmcids(result: FetchResult) -> list[str]:
 
 
 def _fetch_pmc(client: EutilsClient, result: FetchResult, progress: bool | None) -> None:
-    outcome = _fetch_batches(
-        client,
-        result.pmc_requested,
-        PMC_BATCH,
+    reader = _Reader(
         lambda batch: {"db": "pmc", "id": ",".join(p.removeprefix("PMC") for p in batch)},
         _read_pmc,
-        set,
-        "PMC",
-        progress,
+        lambda answer: set(answer.found),
+        lambda answer: answer.unavailable,
     )
+    outcome = _fetch_batches(client, result.pmc_requested, PMC_BATCH, reader, "PMC", progress)
     result.pmc_responses, result.pmc_found = outcome.responses, outcome.found
     result.pmc_missing, result.pmc_failed = outcome.missing, outcome.failed
     result.problems += outcome.problems

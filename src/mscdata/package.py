@@ -159,12 +159,20 @@ def _fetch_entry(entry: dict[str, Any], manifest: Path, where: str) -> SourceEnt
     )
 
 
+class CacheBuildError(BuildError):
+    """A build stopped by a damaged or odd entry of the fetch cache (exit status 1)."""
+
+    exit_status = 1
+
+
 def expand_fetched(
     entries: Sequence[SourceEntry], *, from_cache: bool = False
 ) -> tuple[list[SourceEntry], list[str]]:
     """Fetch entries replaced by the cached responses to read (fetched first unless
     ``from_cache``) and one entry naming the source; with notes on PMC articles
-    NCBI has no full text for. A PubMed record that does not arrive stops the build."""
+    NCBI has no full text for. A PubMed record that does not arrive stops the build;
+    so does a damaged cached answer when ``from_cache`` (:class:`CacheBuildError`)."""
+    from mscdata.cache import CacheError
     from mscdata.errors import FetchError
     from mscdata.fetching import fetch
 
@@ -175,6 +183,8 @@ def expand_fetched(
             continue
         try:
             result = fetch(entry.pmids, query=entry.query, pmc=entry.pmc, offline=from_cache)
+        except CacheError as error:  # the message says how to clear the entry
+            raise CacheBuildError(f"cannot fetch {_describe(entry)}: {error}") from None
         except FetchError as error:
             hint = " (run mscdata fetch first)" if from_cache else ""
             raise BuildError(f"cannot fetch {_describe(entry)}: {error}{hint}") from None

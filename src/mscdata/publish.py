@@ -153,7 +153,7 @@ def _check_replaceable(out: Path) -> None:
 
 @contextlib.contextmanager
 def _locked(path: Path, out: Path, wait: float) -> Iterator[None]:
-    deadline = time.monotonic() + max(wait, 0.0)
+    deadline = time.monotonic() + (wait if wait > 0 else 0.0)  # NaN and below 0: no wait
     while True:
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
         if not _try_lock(fd):
@@ -284,11 +284,13 @@ def _recover(out: Path) -> None:
 
 def _exchange(first: Path, second: Path) -> bool:
     """Exchange two paths atomically; False where the system cannot."""
+    if not (sys.platform.startswith("linux") or sys.platform == "darwin"):
+        return False  # pragma: no cover - Windows and other systems: no exchange call
     import ctypes
 
     try:
         libc = ctypes.CDLL(None, use_errno=True)
-    except OSError:  # pragma: no cover - no C library to ask (Windows)
+    except OSError:  # pragma: no cover - no C library to ask
         return False
     if sys.platform.startswith("linux") and hasattr(libc, "renameat2"):
         result = libc.renameat2(

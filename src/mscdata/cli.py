@@ -46,7 +46,8 @@ def _parser() -> argparse.ArgumentParser:
         "build",
         help="build the data package from the sources",
         description="Build the data package from a sources folder "
-        "(with manifest.yaml), validate it, and swap it in.",
+        "(with manifest.yaml), validate it, and swap it in atomically. One build at a time "
+        "writes into --out (a lock file beside it); a second one exits 2, or waits (--wait).",
     )
     build.add_argument(
         "--sources", default="sources", help="sources folder or manifest file (default: sources)"
@@ -68,6 +69,14 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="read the manifest's queries and PMIDs from the fetch cache only, never the "
         "network (fails naming what the cache lacks)",
+    )
+    build.add_argument(
+        "--wait",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="when another build is writing the same --out, wait up to SECONDS for it to "
+        "finish (default: 0, fail at once with exit 2)",
     )
 
     release = commands.add_parser(
@@ -254,6 +263,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
         skip_failures=args.skip_failures,
         from_cache=args.from_cache,
         report=report,
+        wait=args.wait,
     )
     checked = "" if args.no_validate else " and validated"
     print(f"built{checked}: {out}/datapackage.json ({report.articles} articles)")

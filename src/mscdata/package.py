@@ -1,7 +1,8 @@
 """Build the data package: sources → Article models → rows → CSV files + datapackage.json.
 
 The build writes into a temporary folder beside the target, validates it, and only
-then swaps it in: a failed build leaves the previous package untouched. The same
+then swaps it in (:mod:`mscdata.publish`: one build at a time, and ``out`` always
+holds a complete package): a failed build leaves the previous package untouched. The same
 sources always give byte-identical files (stable row order, no timestamps).
 """
 
@@ -14,7 +15,6 @@ import hashlib
 import io
 import json
 import os
-import shutil
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -455,19 +455,6 @@ def read_sources(
     return by_id, report
 
 
-def _swap_in(built: Path, out: Path) -> None:
-    old = out.with_name(f".{out.name}.old-{os.getpid()}")
-    if out.exists():
-        out.rename(old)
-    try:
-        built.rename(out)
-    except OSError:
-        if old.exists():
-            old.rename(out)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
-
-
 def build(
     sources: str | os.PathLike | Sequence[str | os.PathLike] = "sources",
     out: str | os.PathLike = "datapackage",
@@ -476,6 +463,7 @@ def build(
     skip_failures: bool = False,
     from_cache: bool = False,
     report: BuildReport | None = None,
+    wait: float = 0.0,
 ) -> Path:
     """Build the data package from ``sources`` into folder ``out`` and return its path.
 
@@ -485,7 +473,13 @@ def build(
     With ``validate`` (the default) the new package must pass :func:`mscdata.validate`
     before it replaces the old one. Records that fail to parse stop the build unless
     ``skip_failures``; pass a :class:`BuildReport` to learn the counts.
+
+    One build at a time writes into ``out``: another one holding its lock makes this one
+    fail at once with a :class:`BuildError`, or wait up to ``wait`` seconds. The new
+    package replaces the old one in one atomic step (see :mod:`mscdata.publish`).
     """
+    from mscdata import publish
+
     if isinstance(sources, (str, os.PathLike)):
         entries = read_manifest(sources)
     else:
@@ -493,27 +487,23 @@ def build(
         for entry in entries:
             if not entry.path.is_file():
                 raise BuildError(f"{entry.path}: source file not found")
-    entries, notes = expand_fetched(entries, from_cache=from_cache)
-    by_id, found = read_sources(entries, skip_failures=skip_failures)
-    found.notes += notes
-    if report is not None:
-        report.__dict__.update(found.__dict__)
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = out.with_name(f".{out.name}.build-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)
-    try:
-        _write_rows(by_id, staging, entries)
+    with publish.publishing(out, wait=wait) as publication:
+        entries, notes = expand_fetched(entries, from_cache=from_cache)
+        by_id, found = read_sources(entries, skip_failures=skip_failures)
+        found.notes += notes
+        if report is not None:
+            report.__dict__.update(found.__dict__)
+        _write_rows(by_id, publication.staging, entries)
+        publish.checkpoint("staged")
         if validate:
             from mscdata.validation import validate as validate_package
 
-            report = validate_package(staging)
-            if not report.valid:
-                first = report.errors[0]
+            checked = validate_package(publication.staging)
+            if not checked.valid:
+                first = checked.errors[0]
                 raise BuildError(
-                    f"the built package is invalid ({len(report.errors)} errors); first: {first}"
+                    f"the built package is invalid ({len(checked.errors)} errors); first: {first}"
                 )
-        _swap_in(staging, out)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return out
+            publish.checkpoint("validated")
+        publication.commit()
+    return Path(out)

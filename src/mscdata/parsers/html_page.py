@@ -287,7 +287,7 @@ def read_html(data: bytes, source: str, provenance: dict[str, Any]) -> Iterator[
         # a ?report=xml page: PubMed XML, HTML-escaped inside <pre>
         from io import BytesIO
 
-        from mscdata.parsers.pubmed_xml import read_pubmed_xml
+        from mscdata.parsers.pubmed_xml_stream import read_pubmed_xml
 
         xml = html.unescape(pre.text_content()).strip()
         if not xml.startswith("<PubmedArticleSet"):

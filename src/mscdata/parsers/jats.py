@@ -14,10 +14,11 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from mscdata.dates import checked_date, publication_fields
+from mscdata.dates import checked_date, parse_number, publication_fields
 from mscdata.errors import ParseError
 from mscdata.identifiers import DOI_RE, PMCID_RE, PMID_RE, clean_doi
 from mscdata.parsers.pubmed_xml import normalise_orcid
+from mscdata.parsers.xml_encoding import xml_as_utf8
 from mscdata.parsers.xml_safety import refuse_entity_declarations, safe_parser
 from mscdata.records import RecordFailure, make_article
 
@@ -64,11 +65,12 @@ def _date(element: Any) -> tuple[Any, str | None]:
     parts = {_local(c): (c.text or "").strip() for c in element}
     year, month, day = parts.get("year"), parts.get("month"), parts.get("day")
     season = parts.get("season")
-    if not year or not year.isdigit():
+    year_number = parse_number(year)
+    if year_number is None:
         return None, None
-    month_number = int(month) if month and month.isdigit() else None
-    day_number = int(day) if day and day.isdigit() else None
-    date = checked_date(int(year), month_number, day_number)
+    date = checked_date(year_number, parse_number(month), parse_number(day))
+    if date.year is None:
+        return None, None
     month_text = _MONTH_NAMES[date.month - 1] if date.month else season
     text = " ".join(p for p in (year, month_text, str(date.day) if date.day else None) if p)
     return date, text
@@ -267,6 +269,7 @@ def read_jats(data: bytes, source: str, provenance: dict[str, Any]) -> Iterator[
     """Articles (and located RecordFailures) of a JATS file or a pmc-articleset."""
     from lxml import etree
 
+    data = xml_as_utf8(data, source)
     root_start = re.search(rb"<(?:article|pmc-articleset)[\s>/]", data)
     refuse_entity_declarations(data[: root_start.start() if root_start else 1 << 16], source)
     try:

@@ -19,7 +19,7 @@ from mscdata.parsers.pubmed_xml import normalise_orcid
 from mscdata.records import RecordFailure, make_article
 
 _LINE = re.compile(r"^([A-Z][A-Z0-9 ]{1,3})\s*- ?(.*)$")
-_ID = re.compile(r"^(?P<value>.+?)\s*\[(?P<kind>[a-z-]+)\]$")
+_ID = re.compile(r"^(?P<value>.*?\S)\s*\[(?P<kind>[a-z-]+)\]$")
 _ISSN = re.compile(r"^(?P<issn>[0-9]{4}-[0-9]{3}[0-9Xx])(?:\s*\((?P<kind>[^)]+)\))?$")
 _SUBSTANCE = re.compile(r"^(?P<number>\S+)\s+\((?P<name>.+)\)$")
 _LINKED_PMID = re.compile(r"\bPMID:\s*([0-9]+)")

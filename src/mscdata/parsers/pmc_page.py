@@ -16,9 +16,9 @@ from mscdata.parsers.citation import parse_citation
 from mscdata.parsers.page_text import Page
 
 FIRST_LINE = "Skip to main content"
-_JOURNAL = re.compile(r"^(?P<journal>.+?)\s*logo\s*Link to\s*(?P<again>.+)$")
+_JOURNAL = re.compile(r"^(?P<journal>.*?\S)\s*logo\s*Link to\s*(?P<again>.+)$")
 _IDS = re.compile(r"\b(?P<kind>PMCID|PMID|NIHMSID):\s*(?P<value>\S+)")
-_VERSION = re.compile(r"\s*\[Version \d+\]")
+_VERSION = re.compile(r"(?<!\s)\s*\[Version \d+\]")
 _MANUSCRIPT = "Published in final edited form as:"
 _AUTHOR_SEPARATORS = re.compile(r"[\d,*†‡§#]+")  # affiliation numbers, marks, commas
 _MAX_NAME_WORDS = 8

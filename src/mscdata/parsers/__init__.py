@@ -181,7 +181,8 @@ def iter_events(
                 size_hint=opened.size,
             )
         return
-    limit = MAX_WHOLE_SOURCE_BYTES if fmt in detect.RECORD_FORMATS else MAX_PAGE_BYTES
+    whole_files = (detect.MEDLINE, detect.PMC_JATS)
+    limit = MAX_WHOLE_SOURCE_BYTES if fmt in whole_files else MAX_PAGE_BYTES
     try:
         with opened.open() as stream:
             data = read_at_most(stream, limit, opened.name, f"a {fmt} source")

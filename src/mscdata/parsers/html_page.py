@@ -142,12 +142,20 @@ def _json_ld(doc: Any) -> dict[str, Any]:
     for script in doc.xpath("//script[@type='application/ld+json']"):
         try:
             data = json.loads(script.text or "")
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested deeper than Python recurses
             continue
-        for item in data if isinstance(data, list) else data.get("@graph", [data]):
+        items = data if isinstance(data, list) else [data]
+        if isinstance(data, dict) and isinstance(data.get("@graph"), list):
+            items = data["@graph"]
+        for item in items:
             if isinstance(item, dict) and str(item.get("@type", "")).endswith("Article"):
                 return item
     return {}
+
+
+def _ld_text(value: Any) -> str | None:
+    """A JSON-LD value that should be text, or None when it is anything else."""
+    return value if isinstance(value, str) and value.strip() else None
 
 
 _US_DATE = re.compile(r"^(?P<month>[0-9]{1,2})/(?P<day>[0-9]{1,2})/(?P<year>[0-9]{4})$")
@@ -212,10 +220,11 @@ def _from_metas(doc: Any) -> dict[str, Any]:
             if PMCID_RE.match(pmcid):
                 fields.setdefault("pmcid", pmcid)
     authors: list[dict[str, Any]] = []
+    author_tag = (
+        "citation_author" if any(n == "citation_author" for n, _ in metas) else "dc.creator"
+    )
     for name, value in metas:
-        if name in {"citation_author", "dc.creator"} and (
-            name == "citation_author" or not any(n == "citation_author" for n, _ in metas)
-        ):
+        if name == author_tag:
             last, _, fore = value.partition(",")
             author = (
                 {"full_name": value, "last_name": last.strip(), "fore_name": fore.strip()}
@@ -242,12 +251,14 @@ def _from_metas(doc: Any) -> dict[str, Any]:
     fields["languages"] = [v for n, v in metas if n == "citation_language"]
     ld = _json_ld(doc)
     if ld:
-        fields["title"] = fields["title"] or ld.get("headline") or ld.get("name")
+        fields["title"] = (
+            fields["title"] or _ld_text(ld.get("headline")) or _ld_text(ld.get("name"))
+        )
         if not authors and isinstance(ld.get("author"), list):
             fields["authors"] = [
-                author_record(a["name"])
+                author_record(name)
                 for a in ld["author"]
-                if isinstance(a, dict) and a.get("name")
+                if isinstance(a, dict) and (name := _ld_text(a.get("name")))
             ]
         if not fields.get("publication_year") and ld.get("datePublished"):
             published = str(ld["datePublished"])

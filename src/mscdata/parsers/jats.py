@@ -61,6 +61,23 @@ def _without(element: Any, *names: str) -> Any:
     return copy
 
 
+def _outermost(element: Any, name: str) -> list[Any]:
+    """Descendants named ``name`` that are not inside another one, in document order.
+
+    An element nested in its like (never valid JATS) would otherwise have its text read
+    once per level: time growing with depth times size.
+    """
+    found = []
+    stack = list(reversed(element))
+    while stack:
+        node = stack.pop()
+        if node.tag == name:
+            found.append(node)
+        else:
+            stack.extend(reversed(node))
+    return found
+
+
 def _date(element: Any) -> tuple[Any, str | None]:
     parts = {_local(c): (c.text or "").strip() for c in element}
     year, month, day = parts.get("year"), parts.get("month"), parts.get("day")
@@ -78,7 +95,7 @@ def _date(element: Any) -> tuple[Any, str | None]:
 
 def _affiliations(meta: Any) -> dict[str, str]:
     affiliations = {}
-    for aff in meta.iter("aff"):
+    for aff in _outermost(meta, "aff"):
         if aff.get("id") and (text := _text(_without(aff, "label"))):
             affiliations[aff.get("id")] = text
     return affiliations
@@ -258,7 +275,7 @@ def article_fields(article: Any) -> dict[str, Any]:
     fields["figures"] = figures
     if figures:
         fields["figures_complete"] = True
-    references = [r for ref in article.iter("ref") if (r := _reference(ref))]
+    references = [r for ref in _outermost(article, "ref") if (r := _reference(ref))]
     fields["references"] = references
     if references:
         fields["references_complete"] = True

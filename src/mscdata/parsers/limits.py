@@ -11,10 +11,10 @@ read whole, such as a page). The README's "Reliability" section publishes these.
   128 MB text node costs one pass over its bytes.
 * ``MAX_TEXT_NODE_CHARS`` (10,000,000): one XML text node. This is libxml2's own limit,
   kept by never enabling lxml's ``huge_tree``; longer text fails the record.
-* ``MAX_WHOLE_SOURCE_BYTES`` (256 MiB): a source read whole (MEDLINE text, JATS XML,
-  HTML): efetch answers and PMC files are far smaller; split anything larger.
-* ``MAX_PAGE_BYTES`` (16 MiB): one page rendered as text (PubMed or PMC). Real pages
-  are tens to hundreds of KB.
+* ``MAX_WHOLE_SOURCE_BYTES`` (64 MiB): a file read whole (MEDLINE text, PMC JATS
+  XML): efetch answers and PMC articles are a few MB at most; split anything larger.
+* ``MAX_PAGE_BYTES`` (16 MiB): one page, as text (PubMed or PMC) or HTML. Real pages
+  are tens to hundreds of KB, a PMC article page with its full text a few MB.
 * ``MAX_CHILD_ROWS`` (100,000): rows of one list of one article (authors,
   investigators, keywords, references, MeSH headings, identifiers, ...). The longest
   real lists, the collaborator lists of global surgery studies, hold some 15,000 names.
@@ -31,7 +31,7 @@ from mscdata.errors import ParseError
 
 MAX_RECORD_BYTES = 32 << 20
 MAX_TEXT_NODE_CHARS = 10_000_000
-MAX_WHOLE_SOURCE_BYTES = 256 << 20
+MAX_WHOLE_SOURCE_BYTES = 64 << 20
 MAX_PAGE_BYTES = 16 << 20
 MAX_CHILD_ROWS = 100_000
 MAX_PROLOG_BYTES = 1 << 20

@@ -41,23 +41,26 @@ _LINK_TAGS = {
 
 def _records(text: str) -> Iterator[tuple[int, list[tuple[int, str, str]]]]:
     """Each record's first line number and its (line, tag, value) fields, continuations joined."""
-    fields: list[tuple[int, str, str]] = []
+    fields: list[tuple[int, str, list[str]]] = []  # a value's lines, joined once at the end
+
+    def joined() -> list[tuple[int, str, str]]:
+        return [(start, tag, " ".join(p for p in parts if p)) for start, tag, parts in fields]
+
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             if fields:
-                yield fields[0][0], fields
+                yield fields[0][0], joined()
                 fields = []
             continue
         if line.startswith("      ") and fields:
-            start, tag, value = fields[-1]
-            fields[-1] = (start, tag, f"{value} {line.strip()}".strip())
+            fields[-1][2].append(line.strip())
             continue
         m = _LINE.match(line)
         if not m:
             raise _BadLine(number, line)
-        fields.append((number, m.group(1).strip(), m.group(2).strip()))
+        fields.append((number, m.group(1).strip(), [m.group(2).strip()]))
     if fields:
-        yield fields[0][0], fields
+        yield fields[0][0], joined()
 
 
 class _BadLine(Exception):
@@ -87,6 +90,7 @@ def record_fields(fields: list[tuple[int, str, str]]) -> dict[str, Any]:
         "investigators": [],
     }
     mesh_entries, grant_entries = [], []
+    main_abstracts: list[dict[str, Any]] = []  # before the others; the last AB first
     author: dict[str, Any] | None = None
     keyword_owner = None
     pending_affiliations: list[dict[str, str]] = []
@@ -99,7 +103,7 @@ def record_fields(fields: list[tuple[int, str, str]]) -> dict[str, Any]:
         elif tag in _SIMPLE:
             out[_SIMPLE[tag]] = value
         elif tag == "AB":
-            out["abstract_sections"].insert(0, {"text": value, "complete": True})
+            main_abstracts.append({"text": value, "complete": True})
         elif tag == "OAB":
             out["abstract_sections"].append(
                 {"text": value, "complete": True, "abstract_type": "other"}
@@ -192,6 +196,7 @@ def record_fields(fields: list[tuple[int, str, str]]) -> dict[str, Any]:
                     "pmid": pmid.group(1) if pmid else None,
                 }
             )
+    out["abstract_sections"][:0] = main_abstracts[::-1]
     if pending_affiliations and out["authors"]:
         out["authors"][0]["affiliations"] = pending_affiliations + out["authors"][0]["affiliations"]
     out["mesh_headings"] = read_mesh(mesh_entries)

@@ -83,7 +83,7 @@ class Utf8Transcoder:
     """A byte stream in ``encoding`` read as UTF-8 bytes, decoded incrementally.
 
     Bytes that are not valid in ``encoding`` raise :class:`ReadFailed` naming their
-    offset in the source.
+    offset in the source, after the text before them has been given.
     """
 
     def __init__(self, stream: IO[bytes], encoding: str):
@@ -92,23 +92,36 @@ class Utf8Transcoder:
         self._decoder = codecs.getincrementaldecoder(encoding)("strict")
         self._offset = 0  # bytes of the source consumed so far
         self._done = False
+        self._failure: ReadFailed | None = None
 
     def read(self, size: int = -1) -> bytes:
+        if self._failure is not None:
+            raise self._failure
         text = ""
         while not text and not self._done:
             block = self._stream.read(size if size and size > 0 else -1)
             final = not block or size is None or size < 0
+            buffered = len(getattr(self._decoder, "buffer", b""))
             try:
                 text = self._decoder.decode(block, final=final)
             except UnicodeError as error:
-                start = getattr(error, "start", 0) or 0
-                raise ReadFailed(
-                    f"the bytes at offset {self._offset + start} are not {self._encoding} "
-                    "text, as the XML declaration says"
-                ) from None
+                text = self._before_bad_bytes(block, buffered, error)
+                break
             self._offset += len(block)
             self._done = final
         return text.encode("utf-8", "surrogatepass")
+
+    def _before_bad_bytes(self, block: bytes, buffered: int, error: UnicodeError) -> str:
+        """The text before the bad bytes of ``block``; the next read raises ReadFailed."""
+        start = max(0, (getattr(error, "start", 0) or 0) - buffered)
+        self._failure = ReadFailed(
+            f"the bytes at offset {self._offset + start} are not {self._encoding} text, "
+            "as the XML declaration says"
+        )
+        try:
+            return self._decoder.decode(block[:start], final=False)
+        except UnicodeError:
+            raise self._failure from None
 
     def close(self) -> None:
         self._stream.close()

@@ -34,6 +34,11 @@ def records(count: int, start: int = 1) -> list[bytes]:
     return [RECORD % number for number in range(start, start + count)]
 
 
+def article_pmid(article) -> str:
+    """A module-level function for ``apply=``, run in worker processes."""
+    return article.pmid
+
+
 def read_or_parse_error(source, **options) -> mscdata.ReadResult | mscdata.ParseError:
     """What mscdata.read gives; a ParseError must be one located line."""
     try:
@@ -55,12 +60,10 @@ def test_damaged_gzip_is_a_parse_error():
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_gzip_damaged_after_the_first_records_keeps_them_and_says_where_it_stopped(workers):
-    from benchmarks.pubmed_xml import field_count
-
     data = bytearray(gzip.compress(pubmed_set(*records(20000)), mtime=0))
     data[len(data) // 2] ^= 0xFF  # past the 64 KiB the format is detected from
-    events = list(mscdata.iter_events(bytes(data), apply=field_count, workers=workers))
-    articles = [e for e in events if isinstance(e, int)]
+    events = list(mscdata.iter_events(bytes(data), apply=article_pmid, workers=workers))
+    articles = [e for e in events if isinstance(e, str)]
     assert len(articles) > 1000 and isinstance(events[-1], mscdata.RecordFailure)
     assert "data ends early" in events[-1].reason and "gzip" in events[-1].reason
 
@@ -163,6 +166,52 @@ def test_odd_numbers_in_a_jats_date_give_no_day(day):
 def test_empty_or_tiny_input_with_a_forced_format_is_a_parse_error(fmt, data):
     result = read_or_parse_error(data, format=fmt)
     assert isinstance(result, mscdata.ParseError) or not result.articles
+
+
+# ------------------------------------------------------------------ nothing lost silently
+
+
+def test_a_bad_medline_line_fails_its_record_only():
+    text = "PMID- 1\nTI  - One\n\nPMID- 2\nnot a tag line\nTI  - Two\n\nPMID- 3\nTI  - Three\n"
+    result = mscdata.read(text, format="medline_text")
+    assert [a.pmid for a in result.articles] == ["1", "3"]
+    [failure] = result.failures
+    assert (failure.record, failure.pmid, failure.line) == (2, "2", 5)
+
+
+def test_jats_children_that_are_no_article_are_failures():
+    data = b"<pmc-articleset><error>rate limited</error></pmc-articleset>"
+    [failure] = mscdata.read(data).failures
+    assert failure.reason == "unexpected element <error> in pmc-articleset"
+
+
+def test_jats_forced_on_another_root_is_a_parse_error():
+    with pytest.raises(mscdata.ParseError, match="unknown root element <PubmedArticleSet>"):
+        mscdata.read(pubmed_set(*records(1)), format="pmc_jats")
+
+
+def test_a_deletion_without_pmid_is_a_failure():
+    result = mscdata.read(pubmed_set(b"<DeleteCitation></DeleteCitation>\n", *records(1)))
+    assert [f.reason for f in result.failures] == ["a DeleteCitation without any PMID"]
+    assert len(result.articles) == 1
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"<article><![CDATA[\nabc\n",  # lxml quotes the unfinished text, line breaks and all
+        b'<?xml version="1.0" encoding="a\x00b"?><article/>',
+        b'<?xml version="1.0" encoding=""?><PubmedArticleSet/>',
+    ],
+)
+def test_parse_errors_are_one_line(data):
+    assert isinstance(read_or_parse_error(data), mscdata.ParseError)
+
+
+def test_record_failures_are_one_line():
+    broken = RECORD.replace(b"<ArticleTitle>T", b"<ArticleTitle><![CDATA[\nT\n") % 2
+    result = mscdata.read(pubmed_set(*records(1), broken))
+    assert len(result.articles) == 1 and "\n" not in str(result.failures[0])
 
 
 # ------------------------------------------------------------------ limits

@@ -51,7 +51,13 @@ class _Input:
 
     def open(self) -> IO[bytes]:
         """The source's bytes, gzip undone; damage surfaces as ``streams.ReadFailed``."""
-        raw: IO[bytes] = io.BytesIO(self.data) if self.data is not None else open(self.path, "rb")  # noqa: SIM115
+        try:
+            if self.data is not None:
+                raw: IO[bytes] = io.BytesIO(self.data)
+            else:
+                raw = open(self.path, "rb")  # noqa: SIM115 (closed by the caller)
+        except OSError as error:  # removed or made unreadable since it was looked at
+            raise ParseError(f"cannot read file: {error.strerror}", source=self.name) from None
         head = raw.read(2)
         raw.seek(0)
         if head == b"\x1f\x8b":
@@ -127,7 +133,7 @@ def _page_readers() -> dict[str, Callable[[str, str], dict[str, Any]]]:
 def _page_events(source: _Input, fmt: str, text: str, url: str | None, provenance: dict):
     from mscdata.records import make_article
 
-    if not text.strip("\ufeff \t\r\n"):
+    if not text.strip().strip("\ufeff"):  # str.strip: every kind of white space
         raise ParseError(f"the {fmt} page text is empty", source=source.name)
     fields = _page_readers()[fmt](text, source.name)
     for key, value in ids_from_url(url).items():

@@ -19,6 +19,7 @@ from mscdata.identifiers import DOI_RE, PMCID_RE, PMID_RE, clean_doi, ids_from_u
 from mscdata.names import author_record, medline_author_list
 from mscdata.parsers.citation import parse_citation
 from mscdata.parsers.page_text import read_mesh
+from mscdata.parsers.xml_safety import one_line
 from mscdata.records import make_article
 
 _SPACE = re.compile(r"\s+")
@@ -292,7 +293,7 @@ def read_html(data: bytes, source: str, provenance: dict[str, Any]) -> Iterator[
     try:
         doc = lxml.html.document_fromstring(data)
     except (ValueError, lxml.etree.ParserError) as error:
-        raise ParseError(f"unreadable HTML: {error}", source=source) from None
+        raise ParseError(f"unreadable HTML: {one_line(error)}", source=source) from None
     pre = _first(doc, "//pre")
     if pre is not None and _PRE_XML.search(pre.text_content() or ""):
         # a ?report=xml page: PubMed XML, HTML-escaped inside <pre>

@@ -19,7 +19,7 @@ from mscdata.errors import ParseError
 from mscdata.identifiers import DOI_RE, PMCID_RE, PMID_RE, clean_doi
 from mscdata.parsers.pubmed_xml import normalise_orcid
 from mscdata.parsers.xml_encoding import xml_as_utf8
-from mscdata.parsers.xml_safety import refuse_entity_declarations, safe_parser
+from mscdata.parsers.xml_safety import one_line, refuse_entity_declarations, safe_parser
 from mscdata.records import RecordFailure, make_article
 
 XLINK = "{http://www.w3.org/1999/xlink}href"
@@ -292,9 +292,24 @@ def read_jats(data: bytes, source: str, provenance: dict[str, Any]) -> Iterator[
     try:
         root = etree.fromstring(data, safe_parser())
     except etree.XMLSyntaxError as error:
-        raise ParseError(f"malformed XML: {error}", source=source, line=error.lineno) from None
-    articles = [root] if _local(root) == "article" else [c for c in root if _local(c) == "article"]
+        reason = f"malformed XML: {one_line(error)}"
+        raise ParseError(reason, source=source, line=error.lineno) from None
+    if _local(root) not in {"article", "pmc-articleset"}:
+        raise ParseError(
+            f"unknown root element <{_local(root)}>; expected <article> or <pmc-articleset>",
+            source=source,
+        )
+    articles = [root] if _local(root) == "article" else list(root)
     for number, article in enumerate(articles, start=1):
+        if _local(article) != "article":  # reported, never skipped silently
+            yield RecordFailure(
+                source=source,
+                record=number,
+                pmid=None,
+                line=article.sourceline,
+                reason=f"unexpected element <{_local(article) or 'comment'}> in pmc-articleset",
+            )
+            continue
         pmid = next(
             (_text(i) for i in article.iter("article-id") if i.get("pub-id-type") == "pmid"), None
         )

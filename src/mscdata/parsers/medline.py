@@ -39,33 +39,40 @@ _LINK_TAGS = {
 }  # fmt: skip
 
 
-def _records(text: str) -> Iterator[tuple[int, list[tuple[int, str, str]]]]:
-    """Each record's first line number and its (line, tag, value) fields, continuations joined."""
-    fields: list[tuple[int, str, list[str]]] = []  # a value's lines, joined once at the end
+_Fields = list[tuple[int, str, str]]
 
-    def joined() -> list[tuple[int, str, str]]:
-        return [(start, tag, " ".join(p for p in parts if p)) for start, tag, parts in fields]
+
+def _records(text: str) -> Iterator[tuple[int, _Fields, tuple[int, str] | None]]:
+    """Each record's first line number, its (line, tag, value) fields (continuations
+    joined) and its first line that is no MEDLINE line, if any: such a record fails
+    alone, and the next blank line starts the next record as usual."""
+    fields: list[tuple[int, str, list[str]]] = []  # a value's lines, joined once at the end
+    bad: tuple[int, str] | None = None
+    start = 0
+
+    def joined() -> _Fields:
+        return [(first, tag, " ".join(p for p in parts if p)) for first, tag, parts in fields]
 
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
-            if fields:
-                yield fields[0][0], joined()
-                fields = []
+            if fields or bad:
+                yield start, joined(), bad
+                fields, bad = [], None
+            continue
+        if not fields and bad is None:
+            start = number
+        if bad is not None:
             continue
         if line.startswith("      ") and fields:
             fields[-1][2].append(line.strip())
             continue
         m = _LINE.match(line)
         if not m:
-            raise _BadLine(number, line)
+            bad = (number, line)
+            continue
         fields.append((number, m.group(1).strip(), [m.group(2).strip()]))
-    if fields:
-        yield fields[0][0], joined()
-
-
-class _BadLine(Exception):
-    def __init__(self, number: int, line: str):
-        self.number, self.line = number, line
+    if fields or bad:
+        yield start, joined(), bad
 
 
 def _split_name(full: str) -> dict[str, Any]:
@@ -230,20 +237,14 @@ def read_medline(data: bytes, source: str, provenance: dict[str, Any]) -> Iterat
     from mscdata.parsers.detect import decode
 
     text = decode(data, source)
-    number = 0
-    try:
-        for number, (line, fields) in enumerate(_records(text), start=1):
-            pmid = next((v for _, t, v in fields if t == "PMID"), None)
-            try:
-                found = record_fields(fields)
-                yield make_article(found, source=source, provenance=provenance)
-            except (ValueError, ParseError) as error:
-                yield RecordFailure.of(error, source=source, record=number, pmid=pmid, line=line)
-    except _BadLine as bad:
-        yield RecordFailure(
-            source=source,
-            record=number + 1,
-            pmid=None,
-            line=bad.number,
-            reason=f"not a MEDLINE line: {bad.line[:60]!r}",
-        )
+    for number, (line, fields, bad) in enumerate(_records(text), start=1):
+        pmid = next((v for _, t, v in fields if t == "PMID"), None)
+        if bad is not None:
+            reason = f"not a MEDLINE line: {bad[1][:60]!r}"
+            yield RecordFailure(source=source, record=number, pmid=pmid, line=bad[0], reason=reason)
+            continue
+        try:
+            found = record_fields(fields)
+            yield make_article(found, source=source, provenance=provenance)
+        except (ValueError, ParseError) as error:
+            yield RecordFailure.of(error, source=source, record=number, pmid=pmid, line=line)

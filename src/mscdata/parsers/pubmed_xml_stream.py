@@ -27,6 +27,7 @@ from mscdata.parsers.xml_encoding import HEAD_BYTES, xml_codec
 from mscdata.parsers.xml_safety import (
     element_name,
     first_element,
+    one_line,
     refuse_entity_declarations,
     safe_parser,
 )
@@ -48,11 +49,13 @@ def _event_for(element: Any, number: int, line: int, context: dict[str, Any]) ->
     tag = element.tag
     source = context["source"]
     if tag == "DeleteCitation":
-        return [
+        deletions = [
             Deletion(pmid=pmid, source=source, record=number)
             for e in element.iterfind("PMID")
             if (pmid := (text_of(e) or "").lstrip("0"))
         ]
+        reason = "a DeleteCitation without any PMID"
+        return deletions or [RecordFailure(source, number, None, line, reason)]
     pmid_element = element.find(".//PMID")
     pmid = text_of(pmid_element) if pmid_element is not None else None
     try:
@@ -109,7 +112,7 @@ def _per_record(chunk: bytes, first_record: int, first_line: int, context):
                     record=number,
                     pmid=_pmid_in(piece),
                     line=record_line,
-                    reason=f"malformed XML: {error}",
+                    reason=f"malformed XML: {one_line(error)}",
                 )
             )
         else:

@@ -24,7 +24,8 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16-le", "utf-16"),
 )
 _FIRST_CHARACTERS = b"<\t\n\r "  # what an XML document may start with, BOM aside
-_DECLARED = re.compile(r"""\sencoding\s*=\s*["']([^"']{1,40})["']""")
+_DECLARED = re.compile(r"""\sencoding\s*=\s*["']([^"']{0,40})["']""")
+_ENCODING_NAME = re.compile(r"[A-Za-z][A-Za-z0-9._-]*")  # EncName, XML 1.0 section 4.3.3
 # text codecs Python knows that are no document encoding
 _NOT_DOCUMENT_ENCODINGS = {
     "idna",
@@ -86,6 +87,8 @@ def xml_codec(head: bytes, source: str | None) -> str:
         return codec
     declared = found.group(1)
     try:
+        if not _ENCODING_NAME.fullmatch(declared):
+            raise LookupError(declared)
         info = codecs.lookup(declared)
     except LookupError:
         raise ParseError(

@@ -70,3 +70,8 @@ def element_name(data: bytes | bytearray, at: int) -> str:
     """The name of the element whose ``<`` is at offset ``at`` (``?`` when it has none)."""
     name = _NAME.match(data, at + 1)
     return name.group().decode("ascii", "replace") if name else "?"
+
+
+def one_line(error: Exception) -> str:
+    """A parser's message on one line: lxml quotes the bad text, line breaks included."""
+    return " ".join(str(error).split())

@@ -27,7 +27,7 @@ from mscdata.errors import ParseError
 from mscdata.identifiers import ids_from_url
 from mscdata.parsers import detect
 from mscdata.parsers.detect import decode
-from mscdata.parsers.limits import MAX_PAGE_BYTES, MAX_WHOLE_SOURCE_BYTES
+from mscdata.parsers.limits import MAX_PAGE_BYTES, MAX_PAGE_LINES, MAX_WHOLE_SOURCE_BYTES
 from mscdata.parsers.streams import DAMAGE, CheckedGzip, read_at_most
 from mscdata.records import Deletion, ReadResult, RecordFailure
 
@@ -135,6 +135,11 @@ def _page_events(source: _Input, fmt: str, text: str, url: str | None, provenanc
 
     if not text.strip().strip("\ufeff"):  # str.strip: every kind of white space
         raise ParseError(f"the {fmt} page text is empty", source=source.name)
+    if (lines := text.count("\n")) > MAX_PAGE_LINES:
+        raise ParseError(
+            f"{lines:,} lines: more than the limit of {MAX_PAGE_LINES:,} for one page",
+            source=source.name,
+        )
     fields = _page_readers()[fmt](text, source.name)
     for key, value in ids_from_url(url).items():
         shown = fields.get(key)

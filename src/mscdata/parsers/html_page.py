@@ -18,6 +18,7 @@ from mscdata.errors import ParseError
 from mscdata.identifiers import DOI_RE, PMCID_RE, PMID_RE, clean_doi, ids_from_url
 from mscdata.names import author_record, medline_author_list
 from mscdata.parsers.citation import parse_citation
+from mscdata.parsers.limits import check_rows
 from mscdata.parsers.page_text import read_mesh
 from mscdata.parsers.xml_safety import one_line
 from mscdata.records import make_article
@@ -94,6 +95,7 @@ def _legacy(report: Any) -> dict[str, Any]:
         fields["abstract_complete"] = True if sections else None
     keywords = _first(report, f".//div[{_has_class('keywords')}]//p")
     if keywords is not None and (text := _text(keywords)):
+        check_rows(text.count(";") + 1, "keywords")
         fields["keywords"] = [
             {"term": t.strip(), "complete": True} for t in text.split(";") if t.strip()
         ]
@@ -241,13 +243,9 @@ def _from_metas(doc: Any) -> dict[str, Any]:
 
             authors[-1]["orcid"] = normalise_orcid(value)
     fields["authors"] = authors
-    keywords = [
-        t.strip()
-        for n, v in metas
-        if n == "citation_keywords"
-        for t in re.split(r"[;,]", v)
-        if t.strip()
-    ]
+    keyword_texts = [v for n, v in metas if n == "citation_keywords"]
+    check_rows(sum(v.count(";") + v.count(",") + 1 for v in keyword_texts), "keywords")
+    keywords = [t.strip() for v in keyword_texts for t in re.split(r"[;,]", v) if t.strip()]
     fields["keywords"] = [{"term": t, "complete": True} for t in keywords]
     fields["languages"] = [v for n, v in metas if n == "citation_language"]
     ld = _json_ld(doc)

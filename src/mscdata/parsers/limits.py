@@ -15,6 +15,8 @@ read whole, such as a page). The README's "Reliability" section publishes these.
   XML): efetch answers and PMC articles are a few MB at most; split anything larger.
 * ``MAX_PAGE_BYTES`` (16 MiB): one page, as text (PubMed or PMC) or HTML. Real pages
   are tens to hundreds of KB, a PMC article page with its full text a few MB.
+* ``MAX_PAGE_LINES`` (500,000): lines of one page as text; real pages have a few
+  thousand. With the byte limit, it bounds the memory a page's lines take.
 * ``MAX_CHILD_ROWS`` (100,000): rows of one list of one article (authors,
   investigators, keywords, references, MeSH headings, identifiers, ...). The longest
   real lists, the collaborator lists of global surgery studies, hold some 15,000 names.
@@ -33,6 +35,7 @@ MAX_RECORD_BYTES = 32 << 20
 MAX_TEXT_NODE_CHARS = 10_000_000
 MAX_WHOLE_SOURCE_BYTES = 64 << 20
 MAX_PAGE_BYTES = 16 << 20
+MAX_PAGE_LINES = 500_000
 MAX_CHILD_ROWS = 100_000
 MAX_PROLOG_BYTES = 1 << 20
 
@@ -40,6 +43,7 @@ __all__ = [
     "MAX_CHILD_ROWS",
     "MAX_NUMBER_DIGITS",
     "MAX_PAGE_BYTES",
+    "MAX_PAGE_LINES",
     "MAX_PROLOG_BYTES",
     "MAX_RECORD_BYTES",
     "MAX_TEXT_NODE_CHARS",

@@ -99,6 +99,8 @@ class Section:
                 text = " ".join(t for _, t in chunk)
                 result.append((text, page.line_complete(chunk[-1][0])))
                 chunk = []
+                if len(result) > MAX_CHILD_ROWS:
+                    check_rows(len(result), "paragraphs")
         return result
 
     def bullets(self, page: Page) -> list[str]:
@@ -256,6 +258,8 @@ def read_references(section: Section, page: Page) -> tuple[list[dict[str, Any]],
         if m:
             if m.group(1):
                 entries.append((index, m.group(1)))
+                if len(entries) > MAX_CHILD_ROWS:
+                    check_rows(len(entries), "references")
         elif not page.line_complete(index) and re.match(r"^\s+\d+$", line):
             continue  # cut inside the next entry's number
         elif entries:

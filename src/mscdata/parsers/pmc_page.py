@@ -13,6 +13,7 @@ from typing import Any
 from mscdata.errors import ParseError
 from mscdata.names import author_record
 from mscdata.parsers.citation import parse_citation
+from mscdata.parsers.limits import check_rows
 from mscdata.parsers.page_text import Page
 
 FIRST_LINE = "Skip to main content"
@@ -121,6 +122,7 @@ def _read_abstract_and_keywords(
         if line.startswith("Keywords:"):
             terms = line.removeprefix("Keywords:").strip()
             separator = ";" if ";" in terms else ","
+            check_rows(terms.count(separator) + 1, "keywords")
             items = [{"term": t.strip(), "complete": True} for t in terms.split(separator)]
             items = [i for i in items if i["term"]]
             if items and not page.line_complete(k):

@@ -32,6 +32,20 @@ _YEAR = r"(?P<year>1[0-9]{3}|2[0-9]{3})"
 _NAMED = re.compile(_YEAR + r"(?: (?P<month>[A-Za-z]{3,9})\.?(?: (?P<day>[0-9]{1,2}))?)?$")
 _NUMERIC = re.compile(_YEAR + r"(?:[-/](?P<month>[0-9]{1,2})(?:[-/](?P<day>[0-9]{1,2}))?)?$")
 _ANY_YEAR = re.compile(r"\b(1[0-9]{3}|2[0-9]{3})\b")
+_NUMBER = re.compile(r"[0-9]{1,9}")
+MAX_NUMBER_DIGITS = 9  # mscdata.parsers.limits publishes it; no date part comes near
+
+
+def parse_number(text: str | None) -> int | None:
+    """A number written in ASCII digits (spaces around allowed), or None.
+
+    More than nine digits is no year, month or day, so it gives None instead of a huge
+    integer; Unicode digits such as ``²`` (which ``str.isdigit`` accepts) give None too.
+    """
+    if not text:
+        return None
+    text = text.strip()
+    return int(text) if len(text) <= MAX_NUMBER_DIGITS and _NUMBER.fullmatch(text) else None
 
 
 class PartialDate(NamedTuple):
@@ -54,13 +68,18 @@ class PartialDate(NamedTuple):
 
 
 def checked_date(year: int, month: int | None, day: int | None) -> PartialDate:
-    """A partial date from its parts, dropping a month or day that does not exist."""
+    """A partial date from its parts, dropping a month or day that does not exist.
+
+    A year outside 1-9999 is no date at all: nothing is kept.
+    """
+    if not _dt.MINYEAR <= year <= _dt.MAXYEAR:
+        return PartialDate()
     if month is None or not 1 <= month <= 12:
         return PartialDate(year)
     if day is not None:
         try:
             _dt.date(year, month, day)
-        except ValueError:
+        except (ValueError, OverflowError):
             day = None
     return PartialDate(year, month, day)
 

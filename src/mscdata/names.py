@@ -15,7 +15,8 @@ _COLLECTIVE = re.compile(
     r"federation|college|academy|board|program(me)?|registry|initiative|writing)\b",
     re.IGNORECASE,
 )
-_INITIALS = re.compile(r"^(?:[A-Z]{1,3}\.?\s*)+$")
+# one letter per step, so no two ways to split a run (``[A-Z]{1,3}`` backtracked exponentially)
+_INITIALS = re.compile(r"^(?:[A-Z]\.?\s*)+$")
 
 NO_AUTHORS = "[No authors listed]"
 
@@ -69,9 +70,8 @@ def medline_author_list(line: str) -> list[dict[str, str | None]] | None:
     Affiliation numbers glued to the initials are dropped; an item that is not
     ``Surname Initials`` is taken as a collective name.
     """
-    items = [
-        re.sub(r"[0-9,*]+$", "", item.strip()) for item in line.strip().rstrip(".").split(", ")
-    ]
+    # rstrip, not re.sub("[0-9,*]+$"), which retries at every digit: quadratic time
+    items = [item.strip().rstrip("0123456789,*") for item in line.strip().rstrip(".").split(", ")]
     if not items or not all(items):
         return None
     matches = [_MEDLINE_NAME.match(item) for item in items]

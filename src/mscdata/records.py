@@ -68,14 +68,35 @@ def _positions(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
+def _check_rows(fields: dict[str, Any], source: str) -> None:
+    """ParseError when one of an article's lists, or a list in one of their rows, is too long."""
+    from mscdata.parsers.limits import check_rows
+
+    for name, value in fields.items():
+        if not isinstance(value, list):
+            continue
+        check_rows(len(value), name.replace("_", " "), source)
+        for item in value:
+            if isinstance(item, dict):
+                for inner_name, inner in item.items():
+                    if isinstance(inner, list):
+                        check_rows(
+                            len(inner),
+                            f"{inner_name.replace('_', ' ')} of one of its {name}",
+                            source,
+                        )
+
+
 def article_data(
     fields: dict[str, Any], *, source: str, provenance: dict[str, Any], clean: bool = True
 ) -> dict[str, Any]:
     """A parser's findings as the data of an Article: children numbered, key derived.
 
     ``clean=False`` is for readers that never give empty or padded strings. Raises
-    ParseError when no identifier is known.
+    ParseError when no identifier is known, or when a list (or a list inside one of its
+    rows) holds more rows than :data:`mscdata.parsers.limits.MAX_CHILD_ROWS`.
     """
+    _check_rows(fields, source)
     if clean:
         data = {k: _clean(v) for k, v in fields.items() if k != "provenance"}
         data = {k: v for k, v in data.items() if v is not None and v != []}

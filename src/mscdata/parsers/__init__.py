@@ -13,7 +13,6 @@ fields; :mod:`mscdata.records` numbers children, derives the key and validates.
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import io
 import os
@@ -28,6 +27,8 @@ from mscdata.errors import ParseError
 from mscdata.identifiers import ids_from_url
 from mscdata.parsers import detect
 from mscdata.parsers.detect import decode
+from mscdata.parsers.limits import MAX_PAGE_BYTES, MAX_PAGE_LINES, MAX_WHOLE_SOURCE_BYTES
+from mscdata.parsers.streams import DAMAGE, CheckedGzip, read_at_most
 from mscdata.records import Deletion, ReadResult, RecordFailure
 
 if TYPE_CHECKING:
@@ -49,33 +50,59 @@ class _Input:
     path: Path | None
 
     def open(self) -> IO[bytes]:
-        raw: IO[bytes] = io.BytesIO(self.data) if self.data is not None else open(self.path, "rb")  # noqa: SIM115
+        """The source's bytes, gzip undone; damage surfaces as ``streams.ReadFailed``."""
+        try:
+            if self.data is not None:
+                raw: IO[bytes] = io.BytesIO(self.data)
+            else:
+                raw = open(self.path, "rb")  # noqa: SIM115 (closed by the caller)
+        except OSError as error:  # removed or made unreadable since it was looked at
+            raise ParseError(f"cannot read file: {error.strerror}", source=self.name) from None
         head = raw.read(2)
         raw.seek(0)
         if head == b"\x1f\x8b":
-            return gzip.GzipFile(fileobj=raw)  # type: ignore[return-value]
+            return CheckedGzip(fileobj=raw)  # type: ignore[return-value]
         return raw
+
+
+def _text_bytes(text: str) -> bytes:
+    """A text source as UTF-8, or ParseError naming a lone surrogate's position.
+
+    A ``str`` holding half of a surrogate pair (what ``surrogateescape`` decoding leaves
+    for undecodable bytes) is not Unicode text; replacing it would change the data
+    silently, so it is refused.
+    """
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        line = text.count("\n", 0, error.start) + 1
+        raise ParseError(
+            f"the text holds a lone surrogate U+{ord(text[error.start]):04X} at character "
+            f"{error.start}: not Unicode text (decode the bytes as UTF-8, or pass the bytes)",
+            source="<text>",
+            line=line,
+        ) from None
+
+
+def _memory(name: str, data: bytes) -> _Input:
+    return _Input(name, None, hashlib.sha256(data).hexdigest(), len(data), data, None)
 
 
 def open_source(source: Source) -> _Input:
     """Open a path, text or bytes. A ``str`` is a path when it names an existing file and
     has no line break; otherwise it is the text itself."""
-    if isinstance(source, bytes):
-        return _Input(
-            "<bytes>", None, hashlib.sha256(source).hexdigest(), len(source), source, None
-        )
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return _memory("<bytes>", bytes(source))
     if isinstance(source, str) and ("\n" in source or len(source) > 4096 or not source):
-        data = source.encode("utf-8")
-        return _Input("<text>", None, hashlib.sha256(data).hexdigest(), len(data), data, None)
+        return _memory("<text>", _text_bytes(source))
     path = Path(source)
     try:
         is_file = path.is_file()
-    except OSError:
+    except (OSError, ValueError):  # a name the OS cannot hold (NUL), or unreadable
         is_file = False
     if not is_file:
         if isinstance(source, str):
-            data = source.encode("utf-8")
-            return _Input("<text>", None, hashlib.sha256(data).hexdigest(), len(data), data, None)
+            return _memory("<text>", _text_bytes(source))
         raise ParseError("no such file", source=str(path))
     try:
         return _Input(str(path), path.name, file_sha256(path), path.stat().st_size, None, path)
@@ -87,8 +114,8 @@ def _peek(source: _Input) -> bytes:
     try:
         with source.open() as stream:
             return stream.read(_PEEK)
-    except (OSError, EOFError) as error:
-        raise ParseError(f"damaged gzip data: {error}", source=source.name) from None
+    except DAMAGE as error:
+        raise ParseError(f"cannot read the data: {error}", source=source.name) from None
 
 
 def _page_readers() -> dict[str, Callable[[str, str], dict[str, Any]]]:
@@ -106,6 +133,13 @@ def _page_readers() -> dict[str, Callable[[str, str], dict[str, Any]]]:
 def _page_events(source: _Input, fmt: str, text: str, url: str | None, provenance: dict):
     from mscdata.records import make_article
 
+    if not text.strip().strip("\ufeff"):  # str.strip: every kind of white space
+        raise ParseError(f"the {fmt} page text is empty", source=source.name)
+    if (lines := text.count("\n")) > MAX_PAGE_LINES:
+        raise ParseError(
+            f"{lines:,} lines: more than the limit of {MAX_PAGE_LINES:,} for one page",
+            source=source.name,
+        )
     fields = _page_readers()[fmt](text, source.name)
     for key, value in ids_from_url(url).items():
         shown = fields.get(key)
@@ -146,7 +180,7 @@ def iter_events(
         "source_sha256": opened.sha256,
     }
     if fmt == detect.PUBMED_XML:
-        from mscdata.parsers.pubmed_xml import read_pubmed_xml
+        from mscdata.parsers.pubmed_xml_stream import read_pubmed_xml
 
         with opened.open() as stream:
             yield from read_pubmed_xml(
@@ -158,11 +192,13 @@ def iter_events(
                 size_hint=opened.size,
             )
         return
+    whole_files = (detect.MEDLINE, detect.PMC_JATS)
+    limit = MAX_WHOLE_SOURCE_BYTES if fmt in whole_files else MAX_PAGE_BYTES
     try:
         with opened.open() as stream:
-            data = stream.read()
-    except (OSError, EOFError) as error:
-        raise ParseError(f"damaged gzip data: {error}", source=opened.name) from None
+            data = read_at_most(stream, limit, opened.name, f"a {fmt} source")
+    except DAMAGE as error:  # opening the file
+        raise ParseError(f"cannot read the data: {error}", source=opened.name) from None
     if fmt in detect.RECORD_FORMATS:
         events = detect.RECORD_FORMATS[fmt]()(data, opened.name, provenance)
     else:

@@ -20,8 +20,8 @@ _CITE = re.compile(
 _LOCATOR_SEMI = re.compile(r"^;(?P<volume>[^(:]*?)\s*(?:\((?P<issue>[^)]*)\))?(?::(?P<pages>.+))?$")
 _LOCATOR_COLON = re.compile(r"^:(?P<volume>[^:]*)(?::(?P<pages>.+))?$")
 _TAIL = re.compile(
-    r"(?:^|\s)doi:\s*(?P<doi>\S+?)\.?(?=\s|$)|(?:^|\s)Epub\s+(?P<epub>[^.]+?)\.(?=\s|$)"
-    r"|(?:^|\s)eCollection\s+(?P<ecollection>[^.]+?)\.(?=\s|$)"
+    r"(?:^|\s)doi:\s*(?P<doi>\S+?)\.?(?=\s|$)|(?:^|\s)Epub\s+(?P<epub>[^.]{1,100}?)\.(?=\s|$)"
+    r"|(?:^|\s)eCollection\s+(?P<ecollection>[^.]{1,100}?)\.(?=\s|$)"
 )
 _CITE_START = re.compile(r"^(?:[^.\n]*\S)?\.\s(?:1[5-9]|20)[0-9]{2}\b")
 
@@ -65,7 +65,7 @@ def parse_citation(line: str) -> dict[str, Any] | None:
     The journal name is kept only when printed; the publication date keeps its text
     and only the parts it states unambiguously.
     """
-    head, tail = split_tail(line.strip())
+    head, tail = split_tail(" ".join(line.split()))  # one space a gap: no run to backtrack
     m = _CITE.match(head)
     if not m:
         return None

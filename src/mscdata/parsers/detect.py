@@ -6,6 +6,8 @@ import re
 
 from mscdata.errors import ParseError
 from mscdata.parsers.citation import looks_like_citation
+from mscdata.parsers.xml_encoding import sniffed_codec
+from mscdata.parsers.xml_safety import element_name, first_element
 
 CHROME = "pubmed_page_chrome"
 PLAIN = "pubmed_page_plain"
@@ -42,8 +44,6 @@ RECORD_FORMATS = {MEDLINE: _medline, PMC_JATS: _jats, HTML: _html}
 
 _LEGACY_FIRST = {"Send to", "Send to:", "Format", "Display Settings:"}
 _XML = re.compile(r"^\s*(<\?xml|<!DOCTYPE|<!doctype|<!--|<[A-Za-z])")
-_PROLOG_JUNK = re.compile(r"<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(\[.*?\])?\s*>", re.S)
-_ROOT = re.compile(r"<([A-Za-z_][\w.:-]*)")
 _MEDLINE_FIRST = re.compile(r"^PMID- ?[0-9]+\s*$")
 _XML_ROOTS = {
     "PubmedArticleSet": PUBMED_XML,
@@ -110,14 +110,16 @@ def xml_root(text: str) -> str | None:
     """Name of the root element of an XML or HTML text, or None when it is not markup."""
     if not _XML.match(text):
         return None
-    body = _PROLOG_JUNK.sub("", text.lstrip("\ufeff"), count=0)
-    m = _ROOT.search(body)
-    return m.group(1) if m else None
+    data = text.lstrip("\ufeff").encode("utf-8", "replace")
+    at = first_element(data)
+    return element_name(data, at) if at is not None else None
 
 
 def detect_bytes(head: bytes, *, source: str | None = None) -> str:
     """The format name from the first bytes of a (decompressed) source."""
-    text = head.decode("utf-8", "replace").lstrip("\ufeff")
+    codec = sniffed_codec(head)
+    width = 4 if "32" in codec else 2 if "16" in codec else 1
+    text = head[: len(head) - len(head) % width].decode(codec, "replace").lstrip("\ufeff")
     root = xml_root(text)
     if root is not None:
         fmt = _XML_ROOTS.get(root) or _XML_ROOTS.get(root.lower())

@@ -18,7 +18,9 @@ from mscdata.errors import ParseError
 from mscdata.identifiers import DOI_RE, PMCID_RE, PMID_RE, clean_doi, ids_from_url
 from mscdata.names import author_record, medline_author_list
 from mscdata.parsers.citation import parse_citation
+from mscdata.parsers.limits import check_rows
 from mscdata.parsers.page_text import read_mesh
+from mscdata.parsers.xml_safety import one_line
 from mscdata.records import make_article
 
 _SPACE = re.compile(r"\s+")
@@ -93,6 +95,7 @@ def _legacy(report: Any) -> dict[str, Any]:
         fields["abstract_complete"] = True if sections else None
     keywords = _first(report, f".//div[{_has_class('keywords')}]//p")
     if keywords is not None and (text := _text(keywords)):
+        check_rows(text.count(";") + 1, "keywords")
         fields["keywords"] = [
             {"term": t.strip(), "complete": True} for t in text.split(";") if t.strip()
         ]
@@ -142,12 +145,20 @@ def _json_ld(doc: Any) -> dict[str, Any]:
     for script in doc.xpath("//script[@type='application/ld+json']"):
         try:
             data = json.loads(script.text or "")
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested deeper than Python recurses
             continue
-        for item in data if isinstance(data, list) else data.get("@graph", [data]):
+        items = data if isinstance(data, list) else [data]
+        if isinstance(data, dict) and isinstance(data.get("@graph"), list):
+            items = data["@graph"]
+        for item in items:
             if isinstance(item, dict) and str(item.get("@type", "")).endswith("Article"):
                 return item
     return {}
+
+
+def _ld_text(value: Any) -> str | None:
+    """A JSON-LD value that should be text, or None when it is anything else."""
+    return value if isinstance(value, str) and value.strip() else None
 
 
 _US_DATE = re.compile(r"^(?P<month>[0-9]{1,2})/(?P<day>[0-9]{1,2})/(?P<year>[0-9]{4})$")
@@ -212,10 +223,11 @@ def _from_metas(doc: Any) -> dict[str, Any]:
             if PMCID_RE.match(pmcid):
                 fields.setdefault("pmcid", pmcid)
     authors: list[dict[str, Any]] = []
+    author_tag = (
+        "citation_author" if any(n == "citation_author" for n, _ in metas) else "dc.creator"
+    )
     for name, value in metas:
-        if name in {"citation_author", "dc.creator"} and (
-            name == "citation_author" or not any(n == "citation_author" for n, _ in metas)
-        ):
+        if name == author_tag:
             last, _, fore = value.partition(",")
             author = (
                 {"full_name": value, "last_name": last.strip(), "fore_name": fore.strip()}
@@ -231,23 +243,21 @@ def _from_metas(doc: Any) -> dict[str, Any]:
 
             authors[-1]["orcid"] = normalise_orcid(value)
     fields["authors"] = authors
-    keywords = [
-        t.strip()
-        for n, v in metas
-        if n == "citation_keywords"
-        for t in re.split(r"[;,]", v)
-        if t.strip()
-    ]
+    keyword_texts = [v for n, v in metas if n == "citation_keywords"]
+    check_rows(sum(v.count(";") + v.count(",") + 1 for v in keyword_texts), "keywords")
+    keywords = [t.strip() for v in keyword_texts for t in re.split(r"[;,]", v) if t.strip()]
     fields["keywords"] = [{"term": t, "complete": True} for t in keywords]
     fields["languages"] = [v for n, v in metas if n == "citation_language"]
     ld = _json_ld(doc)
     if ld:
-        fields["title"] = fields["title"] or ld.get("headline") or ld.get("name")
+        fields["title"] = (
+            fields["title"] or _ld_text(ld.get("headline")) or _ld_text(ld.get("name"))
+        )
         if not authors and isinstance(ld.get("author"), list):
             fields["authors"] = [
-                author_record(a["name"])
+                author_record(name)
                 for a in ld["author"]
-                if isinstance(a, dict) and a.get("name")
+                if isinstance(a, dict) and (name := _ld_text(a.get("name")))
             ]
         if not fields.get("publication_year") and ld.get("datePublished"):
             published = str(ld["datePublished"])
@@ -281,13 +291,13 @@ def read_html(data: bytes, source: str, provenance: dict[str, Any]) -> Iterator[
     try:
         doc = lxml.html.document_fromstring(data)
     except (ValueError, lxml.etree.ParserError) as error:
-        raise ParseError(f"unreadable HTML: {error}", source=source) from None
+        raise ParseError(f"unreadable HTML: {one_line(error)}", source=source) from None
     pre = _first(doc, "//pre")
     if pre is not None and _PRE_XML.search(pre.text_content() or ""):
         # a ?report=xml page: PubMed XML, HTML-escaped inside <pre>
         from io import BytesIO
 
-        from mscdata.parsers.pubmed_xml import read_pubmed_xml
+        from mscdata.parsers.pubmed_xml_stream import read_pubmed_xml
 
         xml = html.unescape(pre.text_content()).strip()
         if not xml.startswith("<PubmedArticleSet"):

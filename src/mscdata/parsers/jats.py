@@ -14,11 +14,12 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from mscdata.dates import checked_date, publication_fields
+from mscdata.dates import checked_date, parse_number, publication_fields
 from mscdata.errors import ParseError
 from mscdata.identifiers import DOI_RE, PMCID_RE, PMID_RE, clean_doi
 from mscdata.parsers.pubmed_xml import normalise_orcid
-from mscdata.parsers.xml_safety import refuse_entity_declarations, safe_parser
+from mscdata.parsers.xml_encoding import xml_as_utf8
+from mscdata.parsers.xml_safety import one_line, refuse_entity_declarations, safe_parser
 from mscdata.records import RecordFailure, make_article
 
 XLINK = "{http://www.w3.org/1999/xlink}href"
@@ -60,15 +61,33 @@ def _without(element: Any, *names: str) -> Any:
     return copy
 
 
+def _outermost(element: Any, name: str) -> list[Any]:
+    """Descendants named ``name`` that are not inside another one, in document order.
+
+    An element nested in its like (never valid JATS) would otherwise have its text read
+    once per level: time growing with depth times size.
+    """
+    found = []
+    stack = list(reversed(element))
+    while stack:
+        node = stack.pop()
+        if node.tag == name:
+            found.append(node)
+        else:
+            stack.extend(reversed(node))
+    return found
+
+
 def _date(element: Any) -> tuple[Any, str | None]:
     parts = {_local(c): (c.text or "").strip() for c in element}
     year, month, day = parts.get("year"), parts.get("month"), parts.get("day")
     season = parts.get("season")
-    if not year or not year.isdigit():
+    year_number = parse_number(year)
+    if year_number is None:
         return None, None
-    month_number = int(month) if month and month.isdigit() else None
-    day_number = int(day) if day and day.isdigit() else None
-    date = checked_date(int(year), month_number, day_number)
+    date = checked_date(year_number, parse_number(month), parse_number(day))
+    if date.year is None:
+        return None, None
     month_text = _MONTH_NAMES[date.month - 1] if date.month else season
     text = " ".join(p for p in (year, month_text, str(date.day) if date.day else None) if p)
     return date, text
@@ -76,7 +95,7 @@ def _date(element: Any) -> tuple[Any, str | None]:
 
 def _affiliations(meta: Any) -> dict[str, str]:
     affiliations = {}
-    for aff in meta.iter("aff"):
+    for aff in _outermost(meta, "aff"):
         if aff.get("id") and (text := _text(_without(aff, "label"))):
             affiliations[aff.get("id")] = text
     return affiliations
@@ -256,7 +275,7 @@ def article_fields(article: Any) -> dict[str, Any]:
     fields["figures"] = figures
     if figures:
         fields["figures_complete"] = True
-    references = [r for ref in article.iter("ref") if (r := _reference(ref))]
+    references = [r for ref in _outermost(article, "ref") if (r := _reference(ref))]
     fields["references"] = references
     if references:
         fields["references_complete"] = True
@@ -267,14 +286,30 @@ def read_jats(data: bytes, source: str, provenance: dict[str, Any]) -> Iterator[
     """Articles (and located RecordFailures) of a JATS file or a pmc-articleset."""
     from lxml import etree
 
+    data = xml_as_utf8(data, source)
     root_start = re.search(rb"<(?:article|pmc-articleset)[\s>/]", data)
     refuse_entity_declarations(data[: root_start.start() if root_start else 1 << 16], source)
     try:
         root = etree.fromstring(data, safe_parser())
     except etree.XMLSyntaxError as error:
-        raise ParseError(f"malformed XML: {error}", source=source, line=error.lineno) from None
-    articles = [root] if _local(root) == "article" else [c for c in root if _local(c) == "article"]
+        reason = f"malformed XML: {one_line(error)}"
+        raise ParseError(reason, source=source, line=error.lineno) from None
+    if _local(root) not in {"article", "pmc-articleset"}:
+        raise ParseError(
+            f"unknown root element <{_local(root)}>; expected <article> or <pmc-articleset>",
+            source=source,
+        )
+    articles = [root] if _local(root) == "article" else list(root)
     for number, article in enumerate(articles, start=1):
+        if _local(article) != "article":  # reported, never skipped silently
+            yield RecordFailure(
+                source=source,
+                record=number,
+                pmid=None,
+                line=article.sourceline,
+                reason=f"unexpected element <{_local(article) or 'comment'}> in pmc-articleset",
+            )
+            continue
         pmid = next(
             (_text(i) for i in article.iter("article-id") if i.get("pub-id-type") == "pmid"), None
         )

@@ -19,7 +19,7 @@ from mscdata.parsers.pubmed_xml import normalise_orcid
 from mscdata.records import RecordFailure, make_article
 
 _LINE = re.compile(r"^([A-Z][A-Z0-9 ]{1,3})\s*- ?(.*)$")
-_ID = re.compile(r"^(?P<value>.+?)\s*\[(?P<kind>[a-z-]+)\]$")
+_ID = re.compile(r"^(?P<value>.*?\S)\s*\[(?P<kind>[a-z-]+)\]$")
 _ISSN = re.compile(r"^(?P<issn>[0-9]{4}-[0-9]{3}[0-9Xx])(?:\s*\((?P<kind>[^)]+)\))?$")
 _SUBSTANCE = re.compile(r"^(?P<number>\S+)\s+\((?P<name>.+)\)$")
 _LINKED_PMID = re.compile(r"\bPMID:\s*([0-9]+)")
@@ -39,30 +39,40 @@ _LINK_TAGS = {
 }  # fmt: skip
 
 
-def _records(text: str) -> Iterator[tuple[int, list[tuple[int, str, str]]]]:
-    """Each record's first line number and its (line, tag, value) fields, continuations joined."""
-    fields: list[tuple[int, str, str]] = []
+_Fields = list[tuple[int, str, str]]
+
+
+def _records(text: str) -> Iterator[tuple[int, _Fields, tuple[int, str] | None]]:
+    """Each record's first line number, its (line, tag, value) fields (continuations
+    joined) and its first line that is no MEDLINE line, if any: such a record fails
+    alone, and the next blank line starts the next record as usual."""
+    fields: list[tuple[int, str, list[str]]] = []  # a value's lines, joined once at the end
+    bad: tuple[int, str] | None = None
+    start = 0
+
+    def joined() -> _Fields:
+        return [(first, tag, " ".join(p for p in parts if p)) for first, tag, parts in fields]
+
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
-            if fields:
-                yield fields[0][0], fields
-                fields = []
+            if fields or bad:
+                yield start, joined(), bad
+                fields, bad = [], None
+            continue
+        if not fields and bad is None:
+            start = number
+        if bad is not None:
             continue
         if line.startswith("      ") and fields:
-            start, tag, value = fields[-1]
-            fields[-1] = (start, tag, f"{value} {line.strip()}".strip())
+            fields[-1][2].append(line.strip())
             continue
         m = _LINE.match(line)
         if not m:
-            raise _BadLine(number, line)
-        fields.append((number, m.group(1).strip(), m.group(2).strip()))
-    if fields:
-        yield fields[0][0], fields
-
-
-class _BadLine(Exception):
-    def __init__(self, number: int, line: str):
-        self.number, self.line = number, line
+            bad = (number, line)
+            continue
+        fields.append((number, m.group(1).strip(), [m.group(2).strip()]))
+    if fields or bad:
+        yield start, joined(), bad
 
 
 def _split_name(full: str) -> dict[str, Any]:
@@ -87,6 +97,7 @@ def record_fields(fields: list[tuple[int, str, str]]) -> dict[str, Any]:
         "investigators": [],
     }
     mesh_entries, grant_entries = [], []
+    main_abstracts: list[dict[str, Any]] = []  # before the others; the last AB first
     author: dict[str, Any] | None = None
     keyword_owner = None
     pending_affiliations: list[dict[str, str]] = []
@@ -99,7 +110,7 @@ def record_fields(fields: list[tuple[int, str, str]]) -> dict[str, Any]:
         elif tag in _SIMPLE:
             out[_SIMPLE[tag]] = value
         elif tag == "AB":
-            out["abstract_sections"].insert(0, {"text": value, "complete": True})
+            main_abstracts.append({"text": value, "complete": True})
         elif tag == "OAB":
             out["abstract_sections"].append(
                 {"text": value, "complete": True, "abstract_type": "other"}
@@ -192,6 +203,7 @@ def record_fields(fields: list[tuple[int, str, str]]) -> dict[str, Any]:
                     "pmid": pmid.group(1) if pmid else None,
                 }
             )
+    out["abstract_sections"][:0] = main_abstracts[::-1]
     if pending_affiliations and out["authors"]:
         out["authors"][0]["affiliations"] = pending_affiliations + out["authors"][0]["affiliations"]
     out["mesh_headings"] = read_mesh(mesh_entries)
@@ -225,20 +237,14 @@ def read_medline(data: bytes, source: str, provenance: dict[str, Any]) -> Iterat
     from mscdata.parsers.detect import decode
 
     text = decode(data, source)
-    number = 0
-    try:
-        for number, (line, fields) in enumerate(_records(text), start=1):
-            pmid = next((v for _, t, v in fields if t == "PMID"), None)
-            try:
-                found = record_fields(fields)
-                yield make_article(found, source=source, provenance=provenance)
-            except (ValueError, ParseError) as error:
-                yield RecordFailure.of(error, source=source, record=number, pmid=pmid, line=line)
-    except _BadLine as bad:
-        yield RecordFailure(
-            source=source,
-            record=number + 1,
-            pmid=None,
-            line=bad.number,
-            reason=f"not a MEDLINE line: {bad.line[:60]!r}",
-        )
+    for number, (line, fields, bad) in enumerate(_records(text), start=1):
+        pmid = next((v for _, t, v in fields if t == "PMID"), None)
+        if bad is not None:
+            reason = f"not a MEDLINE line: {bad[1][:60]!r}"
+            yield RecordFailure(source=source, record=number, pmid=pmid, line=bad[0], reason=reason)
+            continue
+        try:
+            found = record_fields(fields)
+            yield make_article(found, source=source, provenance=provenance)
+        except (ValueError, ParseError) as error:
+            yield RecordFailure.of(error, source=source, record=number, pmid=pmid, line=line)

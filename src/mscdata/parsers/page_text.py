@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mscdata.identifiers import dois_in_text
+from mscdata.parsers.limits import MAX_CHILD_ROWS, check_rows
 
 BULLET = re.compile(r"^\s*[•\-*]\s+")
 LINKED_HEADINGS = {
@@ -49,9 +50,10 @@ HEADINGS = {
 }
 KEYWORDS_PREFIX = "Keywords:"
 MIN_HEADING_PREFIX = 4  # a shorter cut word ("A", "Fi") may as well start ordinary text
-_REF_SUFFIX = re.compile(r"(?:\s+-\s+(?:DOI|PMC|PubMed|Free PMC article|Free article))+\s*$")
+_LINK_LABELS = ("DOI", "PMC", "PubMed", "Free PMC article", "Free article")
+_CUT_LINK_LABELS = {"", "D", "DO", "P", "PM", "Pu", "Pub", "PubM", "PubMe"}
+_CUT_FREE_LABEL = re.compile(r"Free(?: \w*)*")
 _REF_ENTRY = re.compile(r"^\s*\d+\.(?:\s+(.*))?$")
-_CUT_REF_SUFFIX = re.compile(r"\s+-(?:\s+(?:D|DO|P|PM|Pu|Pub|PubM|PubMe|Free(?: \w*)*)?)?$")
 _PMID_IN_TEXT = re.compile(r"\bPMID:\s*([1-9][0-9]{0,8})\b")
 
 
@@ -97,6 +99,8 @@ class Section:
                 text = " ".join(t for _, t in chunk)
                 result.append((text, page.line_complete(chunk[-1][0])))
                 chunk = []
+                if len(result) > MAX_CHILD_ROWS:
+                    check_rows(len(result), "paragraphs")
         return result
 
     def bullets(self, page: Page) -> list[str]:
@@ -111,6 +115,8 @@ class Section:
                 continue
             if BULLET.match(line):
                 entries.append((index, BULLET.sub("", line).strip()))
+                if len(entries) > MAX_CHILD_ROWS:
+                    check_rows(len(entries), f"entries under {self.heading or 'a heading'}")
             elif entries:
                 entries[-1] = (index, f"{entries[-1][1]} {line.strip()}")
         return [text for index, text in entries if text and page.line_complete(index)]
@@ -197,6 +203,7 @@ def keyword_items(text: str, index: int, page: Page) -> tuple[list[dict[str, Any
     line_whole = page.line_complete(index) or text.endswith(".")
     if text.endswith("."):
         text = text[:-1]
+    check_rows(text.count(";") + 1, "keywords")
     terms = [t.strip() for t in re.split(r";\s*", text) if t.strip()]
     items = [{"term": t, "complete": True} for t in terms]
     if items and not line_whole:
@@ -251,22 +258,68 @@ def read_references(section: Section, page: Page) -> tuple[list[dict[str, Any]],
         if m:
             if m.group(1):
                 entries.append((index, m.group(1)))
+                if len(entries) > MAX_CHILD_ROWS:
+                    check_rows(len(entries), "references")
         elif not page.line_complete(index) and re.match(r"^\s+\d+$", line):
             continue  # cut inside the next entry's number
         elif entries:
             entries[-1] = (index, f"{entries[-1][1]} {line.strip()}")
+    check_rows(len(entries), "references")
     references = []
     for index, text in entries:
-        has_suffix = bool(_REF_SUFFIX.search(text))
-        citation = _REF_SUFFIX.sub("", text).strip()
+        labels_at = _link_labels_start(text)
+        has_suffix = labels_at < len(text)
+        citation = text[:labels_at].strip()
         complete = page.line_complete(index) or has_suffix
         if not complete:  # cut inside the link labels: drop what is left of them
-            citation = _REF_SUFFIX.sub("", _CUT_REF_SUFFIX.sub("", citation)).strip()
+            citation = citation[: _cut_label_start(citation)]
+            citation = citation[: _link_labels_start(citation)].strip()
         dois = dois_in_text(citation)
         references.append(
             {"citation": citation, "doi": dois[0] if dois else None, "complete": complete}
         )
     return references, section.closed and all(r["complete"] for r in references)
+
+
+def _spaces_before(text: str, end: int) -> int:
+    """Where the run of white space that ends at ``end`` starts."""
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
+def _link_labels_start(text: str) -> int:
+    r"""Where a reference's trailing `` - DOI - PubMed`` link labels start (else len(text)).
+
+    Read backwards, label by label, so each character is looked at once (the regex
+    ``(?:\s+-\s+(?:DOI|…))+\s*$`` retried at every dash: quadratic time).
+    """
+    start = len(text)
+    end = _spaces_before(text, start)
+    while label := next((x for x in _LINK_LABELS if text.endswith(x, 0, end)), None):
+        gap = _spaces_before(text, end - len(label))
+        dash = gap - 1
+        if gap == end - len(label) or dash < 0 or text[dash] != "-":
+            break
+        before = _spaces_before(text, dash)
+        if before == dash:
+            break
+        start = end = before
+    return start
+
+
+def _cut_label_start(text: str) -> int:
+    """Where a link label cut short (`` -``, `` - Pu``, `` - Free PM``) starts (else len(text))."""
+    dash = text.rfind("-")
+    if dash < 1 or not text[dash - 1].isspace():
+        return len(text)
+    after = text[dash + 1 :]
+    rest = after.lstrip()
+    if after and (
+        rest == after or not (rest in _CUT_LINK_LABELS or _CUT_FREE_LABEL.fullmatch(rest))
+    ):
+        return len(text)
+    return _spaces_before(text, dash)
 
 
 def read_linked(section: Section, page: Page) -> list[dict[str, Any]]:

@@ -13,12 +13,13 @@ from typing import Any
 from mscdata.errors import ParseError
 from mscdata.names import author_record
 from mscdata.parsers.citation import parse_citation
+from mscdata.parsers.limits import check_rows
 from mscdata.parsers.page_text import Page
 
 FIRST_LINE = "Skip to main content"
-_JOURNAL = re.compile(r"^(?P<journal>.+?)\s*logo\s*Link to\s*(?P<again>.+)$")
+_JOURNAL = re.compile(r"^(?P<journal>.*?\S)\s*logo\s*Link to\s*(?P<again>.+)$")
 _IDS = re.compile(r"\b(?P<kind>PMCID|PMID|NIHMSID):\s*(?P<value>\S+)")
-_VERSION = re.compile(r"\s*\[Version \d+\]")
+_VERSION = re.compile(r"(?<!\s)\s*\[Version \d+\]")
 _MANUSCRIPT = "Published in final edited form as:"
 _AUTHOR_SEPARATORS = re.compile(r"[\d,*†‡§#]+")  # affiliation numbers, marks, commas
 _MAX_NAME_WORDS = 8
@@ -121,6 +122,7 @@ def _read_abstract_and_keywords(
         if line.startswith("Keywords:"):
             terms = line.removeprefix("Keywords:").strip()
             separator = ";" if ";" in terms else ","
+            check_rows(terms.count(separator) + 1, "keywords")
             items = [{"term": t.strip(), "complete": True} for t in terms.split(separator)]
             items = [i for i in items if i["term"]]
             if items and not page.line_complete(k):

@@ -278,7 +278,7 @@ _LEGACY_STATUS = re.compile(
     re.IGNORECASE,
 )
 _LEGACY_IDS = re.compile(
-    r"PMID:\s*(?P<pmid>[1-9][0-9]{0,8})(?:\s*(?:\[[^\]]*\])?\s*"
+    r"PMID:\s*(?P<pmid>[1-9][0-9]{0,8})(?:(?:\s*\[[^\]]*\])?\s*"
     r"DOI:\s*(?P<doi>\S+))?"
 )
 _LEGACY_BANNERS = (

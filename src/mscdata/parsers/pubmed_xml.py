@@ -1,44 +1,25 @@
-"""PubMed XML: ``PubmedArticleSet`` from efetch, baseline and update files (.xml, .xml.gz).
+"""PubMed XML records: the Article's fields from one ``PubmedArticle`` or
+``PubmedBookArticle`` element.
 
-Streaming: the decompressed bytes are cut at record end tags into chunks of a few
-hundred records, so memory stays flat however large the file; chunks are parsed with
-lxml (entities never expanded, no DTD, no network) and, for large files, on every
-core. A record that breaks the schema or the XML grammar becomes a located
-:class:`~mscdata.records.RecordFailure`; the other records are still read.
-``DeleteCitation`` blocks become :class:`~mscdata.records.Deletion` events.
+Reading a whole ``PubmedArticleSet`` stream (chunking, workers, failures) is
+:mod:`mscdata.parsers.pubmed_xml_stream`.
 """
 
 from __future__ import annotations
 
-import codecs
-import os
 import re
-from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from typing import IO, Any
+from typing import Any
 
 from mscdata.dates import (
     MONTHS,
     PartialDate,
     checked_date,
+    parse_number,
     parse_partial_date,
     publication_fields,
 )
-from mscdata.errors import ParseError
 from mscdata.identifiers import DOI_RE, PMCID_RE, PMID_RE, clean_doi
-from mscdata.parsers.xml_safety import refuse_entity_declarations, safe_parser
-from mscdata.records import Deletion, RecordFailure, make_article
-
-ROOT = b"PubmedArticleSet"
-_END_TAGS = re.compile(rb"</(?:PubmedArticle|PubmedBookArticle|DeleteCitation)\s*>")
-_ROOT_START = re.compile(rb"<PubmedArticleSet[\s>/]")
-_FIRST_ELEMENT = re.compile(rb"<([A-Za-z_][\w.:-]*)")
-_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
-_ROOT_END = re.compile(rb"^\s*</PubmedArticleSet\s*>\s*$")
-_PMID = re.compile(rb"<PMID[^>]*>\s*([0-9]+)\s*</PMID>")
-BLOCK_SIZE = 1 << 16
-CHUNK_BYTES = 1 << 20
-PARALLEL_MIN_BYTES = 8 << 20  # below this, starting worker processes costs more than it saves
+from mscdata.parsers.limits import MAX_CHILD_ROWS, check_rows
 
 _LINK_TYPES = {
     "CommentIn": "comment_in",
@@ -101,11 +82,10 @@ def normalise_orcid(value: str | None) -> str | None:
 def _month(value: str | None) -> int | None:
     if not value:
         return None
-    value = value.strip()
-    if value.isdigit():
-        number = int(value)
+    number = parse_number(value)
+    if number is not None:
         return number if 1 <= number <= 12 else None
-    return MONTHS.get(value.lower())
+    return MONTHS.get(value.strip().lower())
 
 
 def _date(element: Any) -> tuple[PartialDate, str | None]:
@@ -120,11 +100,12 @@ def _date(element: Any) -> tuple[PartialDate, str | None]:
     day = _leaf(element, "Day")
     season = _leaf(element, "Season")
     text = " ".join(p for p in (year, month or season, day) if p) or None
-    if not year or not year.isdigit():
+    year_number = parse_number(year)
+    if year_number is None:
         return PartialDate(), text
     month_number = _month(month) if not season else None
-    day_number = int(day) if day and day.isdigit() and month_number else None
-    return checked_date(int(year), month_number, day_number), text
+    day_number = parse_number(day) if month_number else None
+    return checked_date(year_number, month_number, day_number), text
 
 
 def _yes(value: str | None, default: bool | None = None) -> bool | None:
@@ -363,6 +344,8 @@ def _read(container: Any, fields: dict[str, Any]) -> None:
     """Fill ``fields`` from one container element's children (and nested containers)."""
     for child in container:
         tag = child.tag
+        if len(child) > MAX_CHILD_ROWS:  # before a row is built: memory stays bounded
+            check_rows(len(child), f"<{tag}> entries")
         if tag in _CONTAINERS:
             if tag == "Book":
                 fields["_in_book"] = True
@@ -496,217 +479,3 @@ def record_fields(record: Any) -> dict[str, Any]:
     if fields["references"]:
         fields["references_complete"] = True
     return fields
-
-
-# ------------------------------------------------------------------ chunked streaming
-
-
-def _event_for(element: Any, number: int, line: int, context: dict[str, Any]) -> list[Any]:
-    """Article, Deletion(s) or RecordFailure for one record element."""
-    tag = element.tag
-    source = context["source"]
-    if tag == "DeleteCitation":
-        return [
-            Deletion(pmid=pmid, source=source, record=number)
-            for e in element.iterfind("PMID")
-            if (pmid := (text_of(e) or "").lstrip("0"))
-        ]
-    pmid_element = element.find(".//PMID")
-    pmid = text_of(pmid_element) if pmid_element is not None else None
-    try:
-        if tag not in ("PubmedArticle", "PubmedBookArticle"):
-            raise ValueError(f"unexpected element <{tag}> in PubmedArticleSet")
-        fields = record_fields(element)
-        article = make_article(fields, source=source, provenance=context["provenance"], clean=False)
-    except (ValueError, ParseError) as error:
-        return [RecordFailure.of(error, source=source, record=number, pmid=pmid, line=line)]
-    apply = context.get("apply")
-    return [apply(article) if apply else article]
-
-
-def parse_chunk(chunk: bytes, first_record: int, first_line: int, context: dict[str, Any]):
-    """Events of one chunk of whole records (run in a worker process for big files)."""
-    from lxml import etree
-
-    if context.get("encoding"):
-        try:
-            chunk = chunk.decode(context["encoding"]).encode("utf-8")
-        except UnicodeDecodeError as error:
-            return _per_record(chunk, first_record, first_line, context, str(error))
-    wrapped = b"<PubmedArticleSet>\n" + chunk + b"</PubmedArticleSet>"
-    try:
-        root = etree.fromstring(wrapped, safe_parser())
-    except etree.XMLSyntaxError:
-        return _per_record(chunk, first_record, first_line, context, None)
-    events: list[Any] = []
-    for number, element in enumerate(root, start=first_record):
-        line = first_line + (element.sourceline or 2) - 2
-        events.extend(_event_for(element, number, line, context))
-    return events
-
-
-def _per_record(chunk: bytes, first_record: int, first_line: int, context, decode_error):
-    """Parse records one by one to isolate the malformed ones."""
-    from lxml import etree
-
-    events: list[Any] = []
-    start = 0
-    line = first_line
-    for number, m in enumerate(_END_TAGS.finditer(chunk), start=first_record):
-        piece = chunk[start : m.end()]
-        leading = len(piece) - len(piece.lstrip())
-        record_line = line + piece[:leading].count(b"\n")
-        pmid_match = _PMID.search(piece)
-        pmid = pmid_match.group(1).decode().lstrip("0") if pmid_match else None
-        try:
-            if context.get("encoding"):
-                piece = piece.decode(context["encoding"]).encode("utf-8")
-            element = etree.fromstring(piece.strip(), safe_parser())
-        except (etree.XMLSyntaxError, UnicodeDecodeError) as error:
-            reason = decode_error or str(error)
-            if isinstance(error, etree.XMLSyntaxError) and error.lineno:
-                record_line += error.lineno - 1
-            events.append(
-                RecordFailure(
-                    source=context["source"],
-                    record=number,
-                    pmid=pmid,
-                    line=record_line,
-                    reason=f"malformed XML: {reason}",
-                )
-            )
-        else:
-            events.extend(_event_for(element, number, record_line, context))
-        line += piece.count(b"\n")
-        start = m.end()
-    return events
-
-
-def _read_block(stream: IO[bytes]) -> tuple[bytes, str | None]:
-    """The next block of the stream, or b"" and why it ended early (a cut gzip, say)."""
-    try:
-        return stream.read(BLOCK_SIZE), None
-    except (OSError, EOFError) as error:
-        return b"", str(error)
-
-
-def _prolog(stream: IO[bytes], source: str) -> tuple[bytes, bytes, str | None, str | None]:
-    """Read up to the root element: (prolog, rest, encoding, read error if any)."""
-    buffer = b""
-    error = None
-    while True:
-        block, error = _read_block(stream)
-        buffer += block
-        m = _ROOT_START.search(buffer)
-        if m:
-            break
-        stripped = re.sub(
-            rb"<!DOCTYPE[^>\[]*(\[.*?\])?\s*>|<\?.*?\?>|<!--.*?-->", b"", buffer, flags=re.S
-        )
-        first = _FIRST_ELEMENT.search(stripped)
-        if first and first.group(1) != ROOT:
-            name = first.group(1).decode("ascii", "replace")
-            raise ParseError(
-                f"unknown root element <{name}>; expected <PubmedArticleSet>", source=source
-            )
-        if not block:
-            reason = f"cannot read the data: {error}" if error else "no <PubmedArticleSet> found"
-            raise ParseError(reason, source=source)
-    prolog, rest = buffer[: m.start()], buffer[m.start() :]
-    refuse_entity_declarations(prolog, source)
-    encoding = None
-    if em := _ENCODING.match(prolog):
-        name = codecs.lookup(em.group(1).decode("ascii")).name
-        if name not in {"utf-8", "ascii"}:
-            encoding = name
-    root_open = rest.index(b">") + 1
-    return prolog + rest[:root_open], rest[root_open:], encoding, error
-
-
-def iter_chunks(stream: IO[bytes], source: str):
-    """Yield ``("encoding", name)``, then ``("chunk", bytes, first record, first line)``
-    for runs of whole records, and at the end a ``("failure", RecordFailure)`` when the
-    data stops early or inside a record."""
-    prolog, buffer, encoding, failure = _prolog(stream, source)
-    yield ("encoding", encoding)
-    line = prolog.count(b"\n") + 1
-    record = 1
-    done = failure is not None
-    while True:
-        block = b""
-        if not done:
-            block, failure = _read_block(stream)
-            done = not block
-        buffer += block
-        last = None
-        if len(buffer) >= CHUNK_BYTES or done:
-            for last in _END_TAGS.finditer(buffer):  # noqa: B007 (we want the last one)
-                pass
-        if last is not None:
-            chunk, buffer = buffer[: last.end()], buffer[last.end() :]
-            yield ("chunk", chunk, record, line)
-            record += len(_END_TAGS.findall(chunk))
-            line += chunk.count(b"\n")
-        if done:
-            break
-    if failure is not None:
-        failure = f"the data ends early ({failure})"
-    elif not _ROOT_END.match(buffer):
-        tail = buffer.strip()[:60].decode("utf-8", "replace")
-        failure = (
-            f"the file ends inside a record (truncated?): {tail!r}"
-            if tail
-            else "no closing </PubmedArticleSet>: the file is truncated"
-        )
-    if failure:
-        yield (
-            "failure",
-            RecordFailure(source=source, record=record, pmid=None, line=line, reason=failure),
-        )
-
-
-def read_pubmed_xml(
-    stream: IO[bytes],
-    source: str,
-    provenance: dict[str, Any],
-    *,
-    apply: Callable[[Any], Any] | None = None,
-    workers: int | None = None,
-    size_hint: int | None = None,
-) -> Iterator[Any]:
-    """Events (Article, Deletion, RecordFailure) of a PubmedArticleSet stream, in order.
-
-    With ``apply`` (a module-level function), each Article is replaced by
-    ``apply(article)``, computed where the article was made: for large inputs that is in
-    worker processes, one per core, since sending validated models between processes
-    costs more than making them. Without it, everything runs in this process.
-    """
-    chunks = iter_chunks(stream, source)
-    _, encoding = next(chunks)
-    context = {"source": source, "provenance": provenance, "encoding": encoding, "apply": apply}
-    if apply is None:
-        workers = 1
-    elif workers is None:
-        workers = min(2, os.cpu_count() or 1) if (size_hint or 0) >= PARALLEL_MIN_BYTES else 1
-    if workers <= 1:
-        for kind, *payload in chunks:
-            if kind == "chunk":
-                yield from parse_chunk(payload[0], payload[1], payload[2], context)
-            else:
-                yield payload[0]
-        return
-    import multiprocessing
-
-    pending: list[Future] = []
-    tail: list[Any] = []
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        for kind, *payload in chunks:
-            if kind != "chunk":
-                tail.append(payload[0])
-                continue
-            pending.append(pool.submit(parse_chunk, payload[0], payload[1], payload[2], context))
-            while len(pending) > 2 * workers:  # a bounded window keeps memory flat
-                yield from pending.pop(0).result()
-        for future in pending:
-            yield from future.result()
-    yield from tail

@@ -12,6 +12,7 @@ from typing import Any
 from mscdata.errors import ParseError
 
 _ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
+_NAME = re.compile(rb"[A-Za-z_][\w.:-]{0,100}")
 
 
 def safe_parser() -> Any:
@@ -36,3 +37,41 @@ def refuse_entity_declarations(prolog: bytes, source: str) -> None:
             source=source,
             line=prolog[: entity.start()].count(b"\n") + 1,
         )
+
+
+def first_element(prolog: bytes | bytearray) -> int | None:
+    """Offset of the first element's ``<`` after declarations, PIs, comments and DOCTYPE.
+
+    None when the prolog is unfinished. Each construct is skipped with one ``find``, so
+    the prolog is scanned once.
+    """
+    at = 0
+    while (at := prolog.find(b"<", at)) >= 0:
+        if prolog.startswith(b"<?", at):
+            end = prolog.find(b"?>", at + 2)
+            at = end + 2 if end >= 0 else -1
+        elif prolog.startswith(b"<!--", at):
+            end = prolog.find(b"-->", at + 4)
+            at = end + 3 if end >= 0 else -1
+        elif prolog.startswith(b"<!", at):  # DOCTYPE, with or without an internal subset
+            close, bracket = prolog.find(b">", at), prolog.find(b"[", at)
+            if 0 <= bracket < close or (bracket >= 0 and close < 0):
+                close = prolog.find(b"]", bracket)
+                close = prolog.find(b">", close) if close >= 0 else -1
+            at = close + 1 if close >= 0 else -1
+        else:
+            return at
+        if at < 0:
+            return None
+    return None
+
+
+def element_name(data: bytes | bytearray, at: int) -> str:
+    """The name of the element whose ``<`` is at offset ``at`` (``?`` when it has none)."""
+    name = _NAME.match(data, at + 1)
+    return name.group().decode("ascii", "replace") if name else "?"
+
+
+def one_line(error: Exception) -> str:
+    """A parser's message on one line: lxml quotes the bad text, line breaks included."""
+    return " ".join(str(error).split())

@@ -1,0 +1,339 @@
+"""PubMed XML streams: ``PubmedArticleSet`` from efetch, baseline and update files.
+
+Streaming: the decompressed bytes (transcoded to UTF-8 when the checked declaration
+names another encoding) are cut at record end tags into chunks of a few hundred
+records, so memory stays flat however large the file; chunks are parsed with lxml
+(entities never expanded, no DTD, no network) and, for large files, on every core.
+Each byte is searched for end tags once (plus a short overlap between blocks). A
+record that breaks the schema or the XML grammar, or is larger than
+:data:`~mscdata.parsers.limits.MAX_RECORD_BYTES`, becomes a located
+:class:`~mscdata.records.RecordFailure`; the other records are still read.
+``DeleteCitation`` blocks become :class:`~mscdata.records.Deletion` events.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import IO, Any
+
+from mscdata.errors import ParseError
+from mscdata.parsers.limits import MAX_PROLOG_BYTES, MAX_RECORD_BYTES, mebibytes
+from mscdata.parsers.pubmed_xml import record_fields, text_of
+from mscdata.parsers.streams import DAMAGE, Prefixed, Utf8Transcoder
+from mscdata.parsers.xml_encoding import HEAD_BYTES, xml_codec
+from mscdata.parsers.xml_safety import (
+    element_name,
+    first_element,
+    one_line,
+    refuse_entity_declarations,
+    safe_parser,
+)
+from mscdata.records import Deletion, RecordFailure, make_article
+
+ROOT = b"PubmedArticleSet"
+_END_TAGS = re.compile(rb"</(?:PubmedArticle|PubmedBookArticle|DeleteCitation)\s{0,64}>")
+_END_TAG_OVERLAP = 100  # longer than any end tag _END_TAGS matches: rescanned between blocks
+_ROOT_START = re.compile(rb"<PubmedArticleSet[\s>/]")
+_ROOT_END = re.compile(rb"\s*</PubmedArticleSet\s*>\s*")
+_PMID = re.compile(rb"<PMID(?:\s[^<>]{0,200})?>\s{0,20}([0-9]{1,20})\s{0,20}</PMID>")
+BLOCK_SIZE = 1 << 16
+CHUNK_BYTES = 1 << 20
+PARALLEL_MIN_BYTES = 8 << 20  # below this, starting worker processes costs more than it saves
+
+
+def _event_for(element: Any, number: int, line: int, context: dict[str, Any]) -> list[Any]:
+    """Article, Deletion(s) or RecordFailure for one record element."""
+    tag = element.tag
+    source = context["source"]
+    if tag == "DeleteCitation":
+        deletions = [
+            Deletion(pmid=pmid, source=source, record=number)
+            for e in element.iterfind("PMID")
+            if (pmid := (text_of(e) or "").lstrip("0"))
+        ]
+        reason = "a DeleteCitation without any PMID"
+        return deletions or [RecordFailure(source, number, None, line, reason)]
+    pmid_element = element.find(".//PMID")
+    pmid = text_of(pmid_element) if pmid_element is not None else None
+    try:
+        if tag not in ("PubmedArticle", "PubmedBookArticle"):
+            raise ValueError(f"unexpected element <{tag}> in PubmedArticleSet")
+        fields = record_fields(element)
+        article = make_article(fields, source=source, provenance=context["provenance"], clean=False)
+    except (ValueError, ParseError) as error:
+        return [RecordFailure.of(error, source=source, record=number, pmid=pmid, line=line)]
+    apply = context.get("apply")
+    return [apply(article) if apply else article]
+
+
+def parse_chunk(chunk: bytes, first_record: int, first_line: int, context: dict[str, Any]):
+    """Events of one chunk of whole records (run in a worker process for big files)."""
+    from lxml import etree
+
+    wrapped = b"<PubmedArticleSet>\n" + chunk + b"</PubmedArticleSet>"
+    try:
+        root = etree.fromstring(wrapped, safe_parser())
+    except etree.XMLSyntaxError:
+        return _per_record(chunk, first_record, first_line, context)
+    events: list[Any] = []
+    for number, element in enumerate(root, start=first_record):
+        line = first_line + (element.sourceline or 2) - 2
+        events.extend(_event_for(element, number, line, context))
+    return events
+
+
+def _pmid_in(data: bytes | bytearray) -> str | None:
+    found = _PMID.search(data)
+    return (found.group(1).decode().lstrip("0") or None) if found else None
+
+
+def _per_record(chunk: bytes, first_record: int, first_line: int, context):
+    """Parse records one by one to isolate the malformed ones."""
+    from lxml import etree
+
+    events: list[Any] = []
+    start = 0
+    line = first_line
+    for number, m in enumerate(_END_TAGS.finditer(chunk), start=first_record):
+        piece = chunk[start : m.end()]
+        leading = len(piece) - len(piece.lstrip())
+        record_line = line + piece[:leading].count(b"\n")
+        try:
+            element = etree.fromstring(piece.strip(), safe_parser())
+        except etree.XMLSyntaxError as error:
+            if error.lineno:
+                record_line += error.lineno - 1
+            events.append(
+                RecordFailure(
+                    source=context["source"],
+                    record=number,
+                    pmid=_pmid_in(piece),
+                    line=record_line,
+                    reason=f"malformed XML: {one_line(error)}",
+                )
+            )
+        else:
+            events.extend(_event_for(element, number, record_line, context))
+        line += piece.count(b"\n")
+        start = m.end()
+    return events
+
+
+def _read_block(stream: IO[bytes]) -> tuple[bytes, str | None]:
+    """The next block of the stream, or b"" and why it ended early (a cut gzip, say)."""
+    try:
+        return stream.read(BLOCK_SIZE), None
+    except DAMAGE as error:
+        return b"", str(error)
+
+
+def _prolog(stream: IO[bytes], source: str) -> tuple[bytes, bytearray, bool, str | None]:
+    """Read past the root start tag: (prolog, rest, whether the set is empty, read error)."""
+    buffer = bytearray()
+    error = None
+    searched = 0
+    root = None
+    while root is None or buffer.find(b">", root.end() - 1) < 0:
+        block, error = _read_block(stream)
+        buffer += block
+        if root is None:
+            root = _ROOT_START.search(buffer, max(0, searched - len(ROOT) - 2))
+            searched = len(buffer)
+            first = first_element(buffer if root is None else buffer[: root.start() + 1])
+            if first is not None and (root is None or first < root.start()):
+                shown = element_name(buffer, first)
+                raise ParseError(
+                    f"unknown root element <{shown}>; expected <PubmedArticleSet>", source=source
+                )
+        if len(buffer) > MAX_PROLOG_BYTES:
+            what = "no <PubmedArticleSet> start tag" if root is None else "the root start tag"
+            raise ParseError(
+                f"{what} within the first {mebibytes(MAX_PROLOG_BYTES)}", source=source
+            )
+        if not block:
+            if error:
+                raise ParseError(f"cannot read the data: {error}", source=source)
+            if root is None:
+                raise ParseError("no <PubmedArticleSet> found", source=source)
+            raise ParseError("the <PubmedArticleSet start tag is never closed", source=source)
+    prolog = bytes(buffer[: root.start()])
+    refuse_entity_declarations(prolog, source)
+    close = buffer.find(b">", root.end() - 1) + 1
+    empty = buffer[close - 2 : close] == b"/>"
+    return bytes(buffer[:close]), buffer[close:], empty, error
+
+
+def _utf8_stream(stream: IO[bytes], source: str) -> IO[bytes]:
+    """The stream as UTF-8 bytes: its declared encoding checked, transcoded when needed."""
+    head, error = _read_block(stream)
+    codec = xml_codec(head[:HEAD_BYTES], source)
+    if error is not None and not head:
+        raise ParseError(f"cannot read the data: {error}", source=source)
+    if codec in {"utf-8", "utf-8-sig"}:
+        return Prefixed(head, stream)  # type: ignore[return-value]
+    return Utf8Transcoder(Prefixed(head, stream), codec)  # type: ignore[return-value]
+
+
+class _Chunker:
+    """Cuts a stream of records into chunks of whole records, each byte searched once."""
+
+    def __init__(self, stream: IO[bytes], buffer: bytearray, record: int, line: int):
+        self.stream = stream
+        self.buffer = buffer
+        self.record = record  # number of the first record in the buffer
+        self.line = line  # line of the buffer's first byte
+        self.ends = 0  # end tags found in the buffer
+        self.last_end = 0  # offset just past the last of them
+        self.searched = 0  # bytes of the buffer already searched for end tags
+        self.done = False
+        self.error: str | None = None
+
+    def read(self) -> None:
+        """Append the next block and find the end tags in it."""
+        block, self.error = _read_block(self.stream)
+        self.done = not block
+        self.buffer += block
+        self.scan()
+
+    def scan(self) -> None:
+        """Find the end tags in the bytes not searched yet (and a short overlap)."""
+        start = max(self.last_end, self.searched - _END_TAG_OVERLAP)
+        for found in _END_TAGS.finditer(self.buffer, start):
+            self.ends += 1
+            self.last_end = found.end()
+        self.searched = len(self.buffer)
+
+    def cut(self) -> tuple[bytes, int, int]:
+        """The whole records found so far, as (chunk, first record, first line)."""
+        chunk = bytes(self.buffer[: self.last_end])
+        del self.buffer[: self.last_end]
+        first = (chunk, self.record, self.line)
+        self.record += self.ends
+        self.line += chunk.count(b"\n")
+        self.searched -= self.last_end
+        self.ends = self.last_end = 0
+        return first
+
+    def skip_record(self, source: str) -> RecordFailure:
+        """Report the open record as too large, and drop its bytes up to its end tag."""
+        leading = len(self.buffer) - len(self.buffer.lstrip())
+        failure = RecordFailure(
+            source=source,
+            record=self.record,
+            pmid=_pmid_in(self.buffer[: 1 << 16]),
+            line=self.line + self.buffer[:leading].count(b"\n"),
+            reason=f"the record is larger than the limit of {mebibytes(MAX_RECORD_BYTES)}; "
+            "it is skipped",
+        )
+        while self.last_end == 0 and not self.done:
+            keep = len(self.buffer) - _END_TAG_OVERLAP
+            if keep > 0:
+                self.line += self.buffer.count(b"\n", 0, keep)
+                del self.buffer[:keep]
+                self.searched -= keep
+            self.read()
+        end = _END_TAGS.search(self.buffer)
+        if end is not None:  # the first end tag closes the skipped record
+            self.line += self.buffer.count(b"\n", 0, end.end())
+            del self.buffer[: end.end()]
+            self.searched -= end.end()
+            self.last_end -= end.end()
+            self.record += 1
+            self.ends -= 1
+        return failure
+
+
+def iter_chunks(stream: IO[bytes], source: str):
+    """Yield ``("chunk", bytes, first record, first line)`` for runs of whole records,
+    ``("failure", RecordFailure)`` for each record over the size limit, and at the end
+    a failure when the data stops early or inside a record."""
+    prolog, rest, empty, error = _prolog(stream, source)
+    chunker = _Chunker(stream, rest, 1, prolog.count(b"\n") + 1)
+    if empty:
+        return
+    chunker.scan()
+    chunker.done = error is not None
+    chunker.error = error
+    oversized = False
+    while not chunker.done:
+        chunker.read()
+        if chunker.last_end and (len(chunker.buffer) >= CHUNK_BYTES or chunker.done):
+            yield ("chunk", *chunker.cut())
+        if len(chunker.buffer) - chunker.last_end > MAX_RECORD_BYTES:
+            if chunker.last_end:
+                yield ("chunk", *chunker.cut())
+            yield ("failure", chunker.skip_record(source))
+            oversized = chunker.done
+    if chunker.last_end:
+        yield ("chunk", *chunker.cut())
+    failure = None
+    if chunker.error is not None:
+        failure = f"the data ends early ({chunker.error})"
+    elif not oversized and not _ROOT_END.fullmatch(chunker.buffer):
+        tail = bytes(chunker.buffer.strip()[:60]).decode("utf-8", "replace")
+        failure = (
+            f"the file ends inside a record (truncated?): {tail!r}"
+            if tail
+            else "no closing </PubmedArticleSet>: the file is truncated"
+        )
+    if failure:
+        yield (
+            "failure",
+            RecordFailure(
+                source=source, record=chunker.record, pmid=None, line=chunker.line, reason=failure
+            ),
+        )
+
+
+def read_pubmed_xml(
+    stream: IO[bytes],
+    source: str,
+    provenance: dict[str, Any],
+    *,
+    apply: Callable[[Any], Any] | None = None,
+    workers: int | None = None,
+    size_hint: int | None = None,
+) -> Iterator[Any]:
+    """Events (Article, Deletion, RecordFailure) of a PubmedArticleSet stream, in order.
+
+    With ``apply`` (a module-level function), each Article is replaced by
+    ``apply(article)``, computed where the article was made: for large inputs that is in
+    worker processes, one per core, since sending validated models between processes
+    costs more than making them. Without it, everything runs in this process.
+    """
+    chunks = iter_chunks(_utf8_stream(stream, source), source)
+    context = {"source": source, "provenance": provenance, "apply": apply}
+    if apply is None:
+        workers = 1
+    elif workers is None:
+        workers = min(2, os.cpu_count() or 1) if (size_hint or 0) >= PARALLEL_MIN_BYTES else 1
+    if workers <= 1:
+        for kind, *payload in chunks:
+            if kind == "chunk":
+                yield from parse_chunk(payload[0], payload[1], payload[2], context)
+            else:
+                yield payload[0]
+        return
+    import multiprocessing
+
+    pending: list[Future] = []
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        for kind, *payload in chunks:
+            if kind != "chunk":
+                pending.append(_done(payload[0]))
+                continue
+            pending.append(pool.submit(parse_chunk, payload[0], payload[1], payload[2], context))
+            while len(pending) > 2 * workers:  # a bounded window keeps memory flat
+                yield from pending.pop(0).result()
+        for future in pending:
+            yield from future.result()
+
+
+def _done(event: Any) -> Future:
+    """A future already holding ``[event]``, to keep a failure in order among chunks."""
+    future: Future = Future()
+    future.set_result([event])
+    return future

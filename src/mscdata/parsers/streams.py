@@ -1,0 +1,133 @@
+"""Byte streams a parser reads: damage of any kind surfaces as one exception, ``ReadFailed``.
+
+gzip reports damage as ``zlib.error``, ``EOFError`` or ``gzip.BadGzipFile``, a codec as
+``UnicodeError``, a file as ``OSError``; every reader here turns them into
+:class:`ReadFailed` (an ``OSError``) with a plain reason, so the parsers catch one thing.
+"""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+import zlib
+from typing import IO
+
+from mscdata.errors import ParseError
+
+DAMAGE = (OSError, EOFError, zlib.error)
+
+
+class ReadFailed(OSError):
+    """The bytes of a source could not be read (damaged gzip data, unreadable file, bad text)."""
+
+
+class CheckedGzip(gzip.GzipFile):
+    """A GzipFile whose damaged or cut data raises :class:`ReadFailed`."""
+
+    def read(self, size: int | None = -1) -> bytes:
+        try:
+            return super().read(size)
+        except DAMAGE as error:
+            raise ReadFailed(f"damaged gzip data: {error}") from None
+
+    def read1(self, size: int = -1) -> bytes:
+        try:
+            return super().read1(size)
+        except DAMAGE as error:
+            raise ReadFailed(f"damaged gzip data: {error}") from None
+
+
+def read_at_most(stream: IO[bytes], limit: int, source: str, what: str) -> bytes:
+    """All bytes of a stream read whole, or ParseError when damaged or over ``limit``."""
+    from mscdata.parsers.limits import mebibytes
+
+    try:
+        data = stream.read(limit + 1)
+    except DAMAGE as error:
+        raise ParseError(f"cannot read the data: {error}", source=source) from None
+    if len(data) > limit:
+        raise ParseError(
+            f"{what} is larger than the limit of {mebibytes(limit)} (see mscdata.parsers.limits)",
+            source=source,
+        )
+    return data
+
+
+class Prefixed:
+    """A stream whose first bytes, already read to look at them, are given back first."""
+
+    def __init__(self, head: bytes, stream: IO[bytes]):
+        self._head = head
+        self._stream = stream
+
+    def read(self, size: int = -1) -> bytes:
+        if not self._head:
+            return self._stream.read(size)
+        if size is None or size < 0:
+            head, self._head = self._head, b""
+            return head + self._stream.read()
+        head, self._head = self._head[:size], self._head[size:]
+        return head
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def __enter__(self) -> Prefixed:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class Utf8Transcoder:
+    """A byte stream in ``encoding`` read as UTF-8 bytes, decoded incrementally.
+
+    Bytes that are not valid in ``encoding`` raise :class:`ReadFailed` naming their
+    offset in the source, after the text before them has been given.
+    """
+
+    def __init__(self, stream: IO[bytes], encoding: str):
+        self._stream = stream
+        self._encoding = encoding
+        self._decoder = codecs.getincrementaldecoder(encoding)("strict")
+        self._offset = 0  # bytes of the source consumed so far
+        self._done = False
+        self._failure: ReadFailed | None = None
+
+    def read(self, size: int = -1) -> bytes:
+        if self._failure is not None:
+            raise self._failure
+        text = ""
+        while not text and not self._done:
+            block = self._stream.read(size if size and size > 0 else -1)
+            final = not block or size is None or size < 0
+            buffered = len(getattr(self._decoder, "buffer", b""))
+            try:
+                text = self._decoder.decode(block, final=final)
+            except UnicodeError as error:
+                text = self._before_bad_bytes(block, buffered, error)
+                break
+            self._offset += len(block)
+            self._done = final
+        return text.encode("utf-8", "surrogatepass")
+
+    def _before_bad_bytes(self, block: bytes, buffered: int, error: UnicodeError) -> str:
+        """The text before the bad bytes of ``block``; the next read raises ReadFailed."""
+        start = max(0, (getattr(error, "start", 0) or 0) - buffered)
+        self._failure = ReadFailed(
+            f"the bytes at offset {self._offset + start} are not {self._encoding} text, "
+            "as the XML declaration says"
+        )
+        try:
+            return self._decoder.decode(block[:start], final=False)
+        except UnicodeError:
+            raise self._failure from None
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def __enter__(self) -> Utf8Transcoder:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

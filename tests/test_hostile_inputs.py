@@ -123,6 +123,28 @@ def test_bytes_invalid_in_the_declared_encoding_are_a_located_failure():
     ]
 
 
+_JATS_BODY = (
+    b'<article><front><article-meta><article-id pub-id-type="pmid">1</article-id>'
+    b"<title-group><article-title>A &e; B</article-title></title-group></article-meta>"
+    b"</front></article>"
+)
+
+
+@pytest.mark.parametrize(
+    "prolog",
+    [
+        b'<!-- <article> --><!DOCTYPE article [<!ENTITY e "boom">]>',
+        b'<!DOCTYPE article [<!-- <article> --><!ENTITY e "boom">]>',
+        b'<!DOCTYPE article [<!-- <pmc-articleset> --><!ENTITY e "boom">]>',
+    ],
+)
+def test_entity_declarations_hidden_behind_a_comment_are_refused(prolog):
+    # the comment's start tag ended the byte scan of the prolog early; the parsed
+    # document's internal subset still declares the entity
+    with pytest.raises(mscdata.ParseError, match="declares entities"):
+        mscdata.read(prolog + _JATS_BODY)
+
+
 def test_a_root_start_tag_without_its_closing_bracket_is_a_parse_error():
     with pytest.raises(mscdata.ParseError, match="start tag is never closed"):
         mscdata.read(b"<PubmedArticleSet ")

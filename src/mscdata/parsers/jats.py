@@ -19,7 +19,12 @@ from mscdata.errors import ParseError
 from mscdata.identifiers import DOI_RE, PMCID_RE, PMID_RE, clean_doi
 from mscdata.parsers.pubmed_xml import normalise_orcid
 from mscdata.parsers.xml_encoding import xml_as_utf8
-from mscdata.parsers.xml_safety import one_line, refuse_entity_declarations, safe_parser
+from mscdata.parsers.xml_safety import (
+    one_line,
+    refuse_entity_declarations,
+    refuse_parsed_entities,
+    safe_parser,
+)
 from mscdata.records import RecordFailure, make_article
 
 XLINK = "{http://www.w3.org/1999/xlink}href"
@@ -294,6 +299,7 @@ def read_jats(data: bytes, source: str, provenance: dict[str, Any]) -> Iterator[
     except etree.XMLSyntaxError as error:
         reason = f"malformed XML: {one_line(error)}"
         raise ParseError(reason, source=source, line=error.lineno) from None
+    refuse_parsed_entities(root, source)
     if _local(root) not in {"article", "pmc-articleset"}:
         raise ParseError(
             f"unknown root element <{_local(root)}>; expected <article> or <pmc-articleset>",

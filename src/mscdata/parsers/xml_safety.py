@@ -29,13 +29,31 @@ def safe_parser() -> Any:
     )
 
 
+_ENTITIES_REFUSED = "the document declares entities (<!ENTITY …>); mscdata never expands entities"
+
+
 def refuse_entity_declarations(prolog: bytes, source: str) -> None:
     """Raise ParseError (with the line) when the prolog declares any entity."""
     if entity := _ENTITY_DECLARATION.search(prolog):
         raise ParseError(
-            "the document declares entities (<!ENTITY …>); mscdata never expands entities",
+            _ENTITIES_REFUSED, source=source, line=prolog[: entity.start()].count(b"\n") + 1
+        )
+
+
+def refuse_parsed_entities(root: Any, source: str) -> None:
+    """Raise ParseError when a parsed document's internal subset declares entities, or
+    an entity reference was kept unexpanded: the byte scan of the prolog can be misled
+    (a comment holding the root's start tag ends it early), the parsed tree cannot."""
+    from lxml import etree
+
+    dtd = root.getroottree().docinfo.internalDTD
+    if dtd is not None and next(iter(dtd.iterentities()), None) is not None:
+        raise ParseError(_ENTITIES_REFUSED, source=source)
+    for entity in root.iter(etree.Entity):
+        raise ParseError(
+            f"entity reference {entity.text} is not expanded; mscdata never expands entities",
             source=source,
-            line=prolog[: entity.start()].count(b"\n") + 1,
+            line=entity.sourceline,
         )
 
 

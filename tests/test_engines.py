@@ -15,7 +15,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import mscdata
@@ -146,6 +146,20 @@ def _break(package: Path, edits) -> None:
         _write(path, rows)
 
 
+def _frictionless_takes_another_header(path: Path) -> bool:
+    """With no dialect in the descriptor, frictionless takes as header the first of its
+    first 100 rows whose width is within 10% of their rounded mean width; a table broken
+    so that a later row fits better than the header (e.g. one data row cut short) is
+    read with a data row as header, and gives no reference to compare with."""
+    widths = [len(row) for row in _rows(path)[:100]]
+    if not widths:
+        return False
+    mean = round(sum(widths) / len(widths))
+    drift = max(round(mean * 0.1), 1)
+    fits = [n for n, width in enumerate(widths) if abs(width - mean) <= drift]
+    return bool(fits) and fits[0] != 0
+
+
 def _table_errors(package: Path, engine: str) -> set[tuple]:
     report = mscdata.validate(package, engine=engine)
     return {
@@ -176,6 +190,13 @@ def test_both_engines_find_the_same_table_errors(built_package, tmp_path_factory
     package = tmp_path_factory.mktemp("broken") / "package"
     shutil.copytree(built_package, package)
     _break(package, edits)
+    descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+    assume(
+        not any(
+            _frictionless_takes_another_header(package / descriptor["resources"][index]["path"])
+            for index, *_ in edits
+        )
+    )
     _same_errors(_table_errors(package, "fast"), _table_errors(package, "frictionless"))
 
 

@@ -43,25 +43,19 @@ def _descriptor_path(path: str | os.PathLike | None) -> Path:
 
 
 def read_descriptor(path: str | os.PathLike | None) -> tuple[Path, dict[str, Any]]:
-    """The descriptor's path and content; PackageError when it cannot be used at all."""
+    """The descriptor's path and content; PackageError when it cannot be used at all
+    (unreadable, not UTF-8 JSON, nested too deep, not an object with a 'resources' list)."""
+    from mscdata.package_files import read_json
+
     descriptor_path = _descriptor_path(path)
-    try:
-        descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError as error:
-        raise PackageError(f"{descriptor_path}: not UTF-8 ({error.reason})") from None
-    except json.JSONDecodeError as error:
-        raise PackageError(
-            f"{descriptor_path}:{error.lineno}:{error.colno}: malformed JSON: {error.msg}"
-        ) from None
-    except OSError as error:
-        raise PackageError(f"{descriptor_path}: cannot read: {error.strerror}") from None
+    descriptor = read_json(descriptor_path)
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
         raise PackageError(f"{descriptor_path}: not a data package (no 'resources' list)")
     return descriptor_path, descriptor
 
 
 def _version(text: Any) -> tuple[int, ...] | None:
-    if not isinstance(text, str) or not re.fullmatch(r"[0-9]+(\.[0-9]+){0,2}", text):
+    if not isinstance(text, str) or not re.fullmatch(r"[0-9]{1,9}(\.[0-9]{1,9}){0,2}", text):
         return None
     return tuple(int(part) for part in text.split("."))
 
@@ -148,7 +142,9 @@ def _resource_issues(
                 Issue("missing-resource", "the package lacks this mscdata resource", resource=name)
             )
             continue
-        fields = (present[name].get("schema") or {}).get("fields") or []
+        schema = present[name].get("schema")
+        fields = schema.get("fields") if isinstance(schema, dict) else None
+        fields = fields if isinstance(fields, list) else []
         found = {f.get("name"): f for f in fields if isinstance(f, dict)}
         for want in resource["schema"]["fields"]:
             got = found.get(want["name"])
@@ -201,6 +197,8 @@ def _frictionless_issues(descriptor_path: Path, descriptor: dict[str, Any]) -> l
         report = package.validate()
     except frictionless.FrictionlessException as error:
         return [Issue(error.error.type, error.error.message)]
+    except Exception as error:  # frictionless fails on some malformed packages
+        return [Issue("package-error", f"frictionless cannot read the package: {_reason(error)}")]
     schemas = {
         r["name"]: r.get("schema") or {}
         for r in descriptor["resources"]
@@ -231,6 +229,12 @@ def _frictionless_issues(descriptor_path: Path, descriptor: dict[str, Any]) -> l
                 )
             )
     return issues
+
+
+def _reason(error: Exception) -> str:
+    """An unexpected exception as one short line."""
+    text = " ".join(str(error).split())
+    return f"{type(error).__name__}: {text[:300]}"
 
 
 def _key_cells(schema: dict[str, Any], cells: list[str]) -> tuple[str | None, str | None]:
@@ -331,13 +335,34 @@ def _profile_issues(descriptor: dict[str, Any]) -> list[Issue]:
         report = frictionless.Package.validate_descriptor(descriptor)
     except frictionless.FrictionlessException as error:
         return [Issue(error.error.type, error.error.message)]
+    except Exception as error:  # frictionless fails on some malformed descriptors
+        return [Issue("package-error", f"the descriptor cannot be read: {_reason(error)}")]
     return [Issue(e.type, e.message) for e in report.errors]
+
+
+def _wide_headers(base: Path, descriptor: dict[str, Any]) -> list[Issue]:
+    """Files whose header is too wide to parse, found before either engine reads them."""
+    from mscdata.csv_checks import wide_header_issue
+    from mscdata.fetch_package import is_remote
+    from mscdata.package_files import check_path, resource_label
+
+    issues = []
+    for index, resource in enumerate(descriptor["resources"]):
+        paths = resource.get("path")
+        for path in paths if isinstance(paths, list) else [paths]:
+            if isinstance(path, str) and not is_remote(path):
+                label = resource_label(resource, index)
+                issue = wide_header_issue(label, check_path(base, path), resource)
+                issues += [issue] if issue is not None else []
+    return issues
 
 
 def _validate_folder(
     path: str | os.PathLike | None, max_errors: int | None, engine: str
 ) -> ValidationReport:
     from mscdata.package import table_schemas
+    from mscdata.package_files import guard_resources
+    from mscdata.schema_checks import schema_issues
     from mscdata.semantics import FIELDS_USED, semantic_issues
     from mscdata.tablecheck import check_tables, unsupported
 
@@ -350,11 +375,17 @@ def _validate_folder(
         for r in descriptor["resources"]
         if isinstance(r, dict) and isinstance(r.get("name"), str) and isinstance(r.get("path"), str)
     }
+    # schemas and dialects given by path are read in, from inside the package only
+    descriptor, unsafe = guard_resources(base, descriptor, urls=True)
     descriptor_issues, report.notices = _check_descriptor(descriptor, expected)
     report.errors += descriptor_issues
-    profile = _profile_issues(descriptor)
-    if profile:  # resources cannot be trusted to name safe, readable files
-        report.errors += profile
+    report.errors += [Issue("resource-error", reason, resource=name) for name, reason in unsafe]
+    if not unsafe:
+        report.errors += _profile_issues(descriptor) or schema_issues(descriptor)
+    if not report.errors[len(descriptor_issues) :]:
+        report.errors += _wide_headers(base, descriptor)
+    if unsafe or len(report.errors) > len(descriptor_issues):
+        # resources cannot be trusted to name safe, readable files and sound schemas
         report.limit(max_errors)
         return report
     readable = [r for r in descriptor["resources"] if unsupported(r) is None]

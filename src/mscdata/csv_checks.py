@@ -153,6 +153,22 @@ def integrity_issues(name: str, resource: dict[str, Any], data: bytes) -> list[I
     return issues
 
 
+def is_utf8(data: bytes) -> bool:
+    """Whether the bytes are UTF-8, checked by pyarrow (vectorised, no copy): bad bytes
+    must never reach pyarrow's CSV reader, whose handler of a ragged row cannot decode
+    them (it prints an ignored exception instead)."""
+    import numpy as np
+    import pyarrow as pa
+
+    offsets = pa.py_buffer(np.array([0, len(data)], dtype=np.int64))
+    blob = pa.Array.from_buffers(pa.large_binary(), 1, [None, offsets, pa.py_buffer(data)])
+    try:
+        blob.cast(pa.large_string())
+    except pa.ArrowInvalid:
+        return False
+    return True
+
+
 def decode_issues(name: str, data: bytes) -> tuple[list[Issue], bytes]:
     """An encoding error (located by line) and the bytes with bad sequences replaced,
     so that every other check still runs."""

@@ -19,27 +19,10 @@ from typing import Any
 
 from mscdata.errors import PackageError
 from mscdata.package_files import MAX_FIELDS, check_path, open_regular
+from mscdata.schema_checks import KNOWN_TYPES
 
 _TRUE = {"true", "True", "TRUE", "1"}
 _FALSE = {"false", "False", "FALSE", "0"}
-KNOWN_TYPES = {
-    "any",
-    "array",
-    "boolean",
-    "date",
-    "datetime",
-    "duration",
-    "geojson",
-    "geopoint",
-    "integer",
-    "list",
-    "number",
-    "object",
-    "string",
-    "time",
-    "year",
-    "yearmonth",
-}
 
 
 def convert(value: str, field: dict[str, Any]) -> Any:

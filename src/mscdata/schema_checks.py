@@ -16,6 +16,24 @@ from typing import Any
 from mscdata.package_files import MAX_FIELDS, resource_label
 from mscdata.report import Issue
 
+KNOWN_TYPES = {  # the field types of Table Schema v2
+    "any",
+    "array",
+    "boolean",
+    "date",
+    "datetime",
+    "duration",
+    "geojson",
+    "geopoint",
+    "integer",
+    "list",
+    "number",
+    "object",
+    "string",
+    "time",
+    "year",
+    "yearmonth",
+}
 _INT64 = range(-(2**63), 2**63)
 _BOUNDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
 _LENGTHS = ("minLength", "maxLength")
@@ -86,6 +104,8 @@ def _field_issues(spec: dict[str, Any]) -> list[str]:
     if not isinstance(constraints, dict):
         return [*reasons, "'constraints' must be an object"]
     kind = spec.get("type", "any")
+    if not isinstance(kind, str) or kind not in KNOWN_TYPES:
+        return [*reasons, f"unknown field type {_short(kind)}"]
     pattern = constraints.get("pattern")
     if pattern is not None:
         if not isinstance(pattern, str):

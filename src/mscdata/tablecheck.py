@@ -31,6 +31,7 @@ from mscdata.csv_checks import (
     decode_issues,
     header_end,
     integrity_issues,
+    is_utf8,
     label_issues,
     read_header,
     width_issues,
@@ -411,7 +412,7 @@ def _match_each(typed: Any, pattern: str) -> Any:
 
 def _read_file(data: bytes, dialect: dict[str, Any]) -> tuple[list[str], tuple]:
     """The header's labels and :func:`_read_rows` of the rest (nothing past a header too
-    wide); UnicodeDecodeError when the bytes are not UTF-8."""
+    wide); the bytes must be UTF-8 (see :func:`is_utf8`)."""
     labels = read_header(data, dialect)
     if not labels or len(labels) > MAX_FIELDS:
         return labels, ((), (), (), {})
@@ -439,12 +440,10 @@ def check_resource(
     issues = integrity_issues(name, resource, data)
     dialect = resource.get("dialect") or {}
     data = data[3:] if data.startswith(b"\xef\xbb\xbf") else data  # a BOM, as frictionless
-    try:  # pyarrow checks the UTF-8 as it parses
-        labels, (raws, row_numbers, line_numbers, ragged) = _read_file(data, dialect)
-    except UnicodeDecodeError:  # say where, then check the rest with the bytes replaced
+    if not is_utf8(data):  # say where, then check the rest with the bytes replaced
         found, data = decode_issues(name, data)
         issues += found
-        labels, (raws, row_numbers, line_numbers, ragged) = _read_file(data, dialect)
+    labels, (raws, row_numbers, line_numbers, ragged) = _read_file(data, dialect)
     if len(labels) > MAX_FIELDS:
         message = f"the header has {len(labels)} columns, more than the {MAX_FIELDS} allowed"
         return None, [*issues, Issue("header-error", message, name, 1)]

@@ -381,7 +381,7 @@ def _validate_folder(
     report.errors += descriptor_issues
     report.errors += [Issue("resource-error", reason, resource=name) for name, reason in unsafe]
     if not unsafe:
-        report.errors += _profile_issues(descriptor) or schema_issues(descriptor)
+        report.errors += schema_issues(descriptor) or _profile_issues(descriptor)
     if not report.errors[len(descriptor_issues) :]:
         report.errors += _wide_headers(base, descriptor)
     if unsafe or len(report.errors) > len(descriptor_issues):

@@ -817,3 +817,53 @@ def test_a_fifo_is_refused_without_being_opened(tmp_path, where, reason):
     assert lines[2].startswith("load refused") and reason in lines[2]
     assert lines[-1] == "cli 1"
     assert "Traceback" not in result.stderr
+
+
+# ---------------------------------------------------------------- remote and cached packages
+
+
+def test_a_remote_package_brings_its_schema_by_path_and_nothing_unsafe(watched, file_server):
+    root, base = file_server
+    _schema_file("keywords", "schemas/keywords.json")(watched)
+    shutil.copytree(watched, root / "pkg")
+    report = mscdata.validate(f"{base}/pkg/datapackage.json")
+    assert report.valid and report.rows["keywords"] == 6, report.to_text()
+    assert len(mscdata.load(f"{base}/pkg/datapackage.json")) == 1
+    for path in ("../secret.csv", "/etc/passwd", "file:///etc/passwd", "a\\..\\b.csv"):
+        _set("path", path)(root / "pkg")
+        with pytest.raises(mscdata.PackageError, match="path"):
+            mscdata.validate(f"{base}/pkg/datapackage.json")
+    (root / "deep.json").write_bytes(_deep(100_000))
+    with pytest.raises(mscdata.PackageError, match="deep"):
+        mscdata.validate(f"{base}/deep.json")
+
+
+def test_download_refuses_a_zip_whose_descriptor_reaches_outside(watched, file_server, monkeypatch):
+    from mscdata.checksums import file_sha256
+
+    root, base = file_server
+    monkeypatch.setenv("MSCDATA_CACHE_DIR", str(watched.parent / "cache"))
+    _set("path", "/etc/passwd")(watched)
+    archive = _zip([])(watched)
+    shutil.copy(archive, root / "evil.zip")
+    with pytest.raises(mscdata.PackageError, match=r"absolute.*nothing was cached"):
+        mscdata.download(url=f"{base}/evil.zip", sha256=file_sha256(archive))
+    assert not list((watched.parent / "cache").rglob("datapackage.json"))
+
+
+def test_a_zip_that_is_a_fifo_is_refused_without_being_opened(tmp_path):
+    os.mkfifo(tmp_path / "package.zip")
+    script = (
+        "import sys, mscdata\n"
+        "try:\n    mscdata.validate(sys.argv[1])\n"
+        "except mscdata.PackageError as e:\n    print(e)"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path / "package.zip")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+    assert "a FIFO, not a regular file" in result.stdout, result.stderr

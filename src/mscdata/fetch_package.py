@@ -102,9 +102,11 @@ def unpack_zip(archive: Path, folder: Path) -> Path:
     than :data:`MAX_RATIO` to 1; and, while unpacking, a member yielding more than
     its header declares. The archive must hold exactly one shallowest datapackage.json.
     """
+    from mscdata.package_files import open_regular
+
     folder.mkdir(parents=True, exist_ok=True)
     try:
-        with zipfile.ZipFile(archive) as bundle:
+        with open_regular(archive) as handle, zipfile.ZipFile(handle) as bundle:
             budget = MAX_BYTES
             for info, relative in _check_members(archive, bundle.infolist()):
                 target = folder.joinpath(*relative.parts)

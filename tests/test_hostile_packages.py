@@ -352,6 +352,22 @@ def _two_packages_zip(package: Path) -> Path:
     return archive
 
 
+def _recoded(name: str, change: Callable[[dict[str, Any]], Any], rewrite: Callable) -> Callable:
+    """A resource whose file is rewritten (``rewrite`` of its text) and whose
+    descriptor entry is changed to match (a valid variant of the package)."""
+
+    def make(package: Path) -> Path:
+        path = package / f"{name}.csv"
+        path.write_bytes(rewrite(path.read_text(encoding="utf-8")))
+        descriptor = _read(package)
+        _untrack(descriptor, name)
+        change(_resource(descriptor, name))
+        _write(package, descriptor)
+        return package
+
+    return make
+
+
 def _socket_file(path: Path) -> None:
     # a socket's path must be short: bind in a short folder, then link to it
     folder = Path(os.environ.get("TMPDIR", "/tmp")) / f"mscdata-sock-{os.getpid()}"
@@ -639,6 +655,34 @@ CASES: dict[str, Case] = {
     ),
     "list-100k-items": Case(
         _csv(lambda d: d.replace(b",Review,", b"," + b"|".join([b"Review"] * 100_000) + b",")),
+        "valid",
+        "loads",
+    ),
+    # valid variants: what validate accepts, load must load
+    "dialect-semicolon": Case(
+        _recoded(
+            "keywords",
+            lambda r: r.__setitem__("dialect", {"delimiter": ";"}),
+            lambda text: text.replace(",", ";").encode(),
+        ),
+        "valid",
+        "loads",
+    ),
+    "dialect-no-header": Case(
+        _recoded(
+            "keywords",
+            lambda r: r.__setitem__("dialect", {"header": False}),
+            lambda text: text.split("\n", 1)[1].encode(),
+        ),
+        "valid",
+        "loads",
+    ),
+    "encoding-latin-1": Case(
+        _recoded(
+            "articles",
+            lambda r: r.__setitem__("encoding", "latin-1"),
+            lambda text: text.replace("Rheumatic", "Rh\u00e9umatic").encode("latin-1"),
+        ),
         "valid",
         "loads",
     ),

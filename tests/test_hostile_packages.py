@@ -368,6 +368,13 @@ def _recoded(name: str, change: Callable[[dict[str, Any]], Any], rewrite: Callab
     return make
 
 
+def _descriptor_link(package: Path) -> Path:
+    """datapackage.json a symlink to a JSON file outside the package."""
+    (package / "datapackage.json").unlink()
+    (package / "datapackage.json").symlink_to(package.parents[1] / "outside" / "secret.json")
+    return package
+
+
 def _socket_file(path: Path) -> None:
     # a socket's path must be short: bind in a short folder, then link to it
     folder = Path(os.environ.get("TMPDIR", "/tmp")) / f"mscdata-sock-{os.getpid()}"
@@ -417,6 +424,7 @@ CASES: dict[str, Case] = {
     "descriptor-array": Case(_raw_descriptor(b"[]"), "refused", "refused"),
     "descriptor-string": Case(_raw_descriptor(b'"datapackage"'), "refused", "refused"),
     "descriptor-null": Case(_raw_descriptor(b"null"), "refused", "refused"),
+    "descriptor-symlink-outside": Case(_descriptor_link, "refused", "refused", "outside"),
     "resources-not-list": Case(
         _edit(lambda d: d.__setitem__("resources", {})), "refused", "refused"
     ),
@@ -830,6 +838,7 @@ print("cli", main(["validate", path]), flush=True)
         ("schema", "is a FIFO"),
         ("link-inside", "is a FIFO"),
         ("link-outside", "leads outside the package"),
+        ("descriptor", "is a FIFO"),
     ],
 )
 def test_a_fifo_is_refused_without_being_opened(tmp_path, where, reason):
@@ -838,6 +847,9 @@ def test_a_fifo_is_refused_without_being_opened(tmp_path, where, reason):
     if where == "resource":
         (package / "articles.csv").unlink()
         os.mkfifo(package / "articles.csv")
+    elif where == "descriptor":
+        (package / "datapackage.json").unlink()
+        os.mkfifo(package / "datapackage.json")
     elif where == "schema":
         _schema_file("keywords", "schema.json", b"{}")(package)
         (package / "schema.json").unlink()
@@ -857,9 +869,17 @@ def test_a_fifo_is_refused_without_being_opened(tmp_path, where, reason):
     )
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0] == "fast report False" and lines[1] == "frictionless report False"
-    assert lines[2].startswith("load refused") and reason in lines[2]
-    assert lines[-1] == "cli 1"
+    if where == "descriptor":  # no package to report on at all
+        assert [line.split()[:2] for line in lines[:3]] == [
+            ["fast", "refused"],
+            ["frictionless", "refused"],
+            ["load", "refused"],
+        ]
+        assert reason in lines[0] and lines[-1] == "cli 2"
+    else:
+        assert lines[0] == "fast report False" and lines[1] == "frictionless report False"
+        assert lines[2].startswith("load refused") and reason in lines[2]
+        assert lines[-1] == "cli 1"
     assert "Traceback" not in result.stderr
 
 

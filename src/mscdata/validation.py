@@ -35,7 +35,13 @@ def _descriptor_path(path: str | os.PathLike | None) -> Path:
 
         return datapackage_dir() / "datapackage.json"
     path = Path(path)
-    if path.is_dir():
+    if path.is_dir():  # a package folder: its descriptor must be a file inside it
+        from mscdata.package_files import check_path
+
+        try:
+            check_path(path, "datapackage.json", what="descriptor")
+        except PackageError as error:
+            raise PackageError(f"{path}: {error}") from None
         path = path / "datapackage.json"
     if not path.is_file():
         raise PackageError(f"{path}: no such data package descriptor")

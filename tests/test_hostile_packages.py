@@ -31,6 +31,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import mscdata
 from mscdata.resources import datapackage_dir
@@ -483,6 +485,8 @@ CASES: dict[str, Case] = {
     ),
     "path-backslash": Case(_set("path", "..\\..\\outside\\secret.csv"), "invalid", "refused"),
     "path-file-url": Case(_set("path", "file:///etc/passwd"), "invalid", "refused", "URL"),
+    "path-http-url": Case(_set("path", "http://127.0.0.1:9/articles.csv"), "invalid", "refused"),
+    "path-drive-letter": Case(_set("path", "C:/articles.csv"), "invalid", "refused", "drive"),
     "path-nul-byte": Case(_set("path", "articles\x00.csv"), "invalid", "refused"),
     "path-too-long": Case(_set("path", "a" * 5000 + ".csv"), "invalid", "refused"),
     "path-dev-zero": Case(_set("path", "/dev/zero"), "invalid", "refused"),
@@ -931,3 +935,91 @@ def test_a_zip_that_is_a_fifo_is_refused_without_being_opened(tmp_path):
         env=env,
     )
     assert "a FIFO, not a regular file" in result.stdout, result.stderr
+
+
+# ---------------------------------------------------------------- descriptors mutated anywhere
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=12),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+def _nodes(value: Any, where: tuple = ()) -> list[tuple]:
+    """The path (keys and indices) of every node of parsed JSON below the root."""
+    found = []
+    items = (
+        value.items()
+        if isinstance(value, dict)
+        else enumerate(value)
+        if isinstance(value, list)
+        else []
+    )
+    for key, child in items:
+        found.append((*where, key))
+        found += _nodes(child, (*where, key))
+    return found
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_a_descriptor_changed_anywhere_gives_a_report_or_a_package_error(data, tmp_path_factory):
+    package = tmp_path_factory.mktemp("mutated") / "pkg"
+    shutil.copytree(datapackage_dir(), package)
+    descriptor = _read(package)
+    where = data.draw(st.sampled_from(_nodes(descriptor)))
+    parent = descriptor
+    for key in where[:-1]:
+        parent = parent[key]
+    if data.draw(st.booleans()) and isinstance(parent, dict):
+        del parent[where[-1]]
+    else:
+        parent[where[-1]] = data.draw(_JSON)
+    _write(package, descriptor)
+    report = _validate(package, "fast")  # a report, or a PackageError's message
+    try:
+        mscdata.load(package)
+    except mscdata.PackageError as error:
+        # what validate accepts, load loads
+        assert isinstance(report, str) or not report.valid, f"valid, yet load: {error}"
+
+
+_CSV_NAMES = sorted(p.stem for p in datapackage_dir().glob("*.csv"))
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    name=st.sampled_from(_CSV_NAMES),
+    edits=st.lists(
+        st.tuples(st.floats(0, 1), st.integers(0, 40), st.binary(max_size=12)),
+        min_size=1,
+        max_size=4,
+    ),
+)
+def test_a_table_changed_anywhere_gives_a_report_or_a_package_error(name, edits, tmp_path_factory):
+    """Bytes of one CSV file cut out and replaced (quotes, delimiters, line breaks,
+    invalid UTF-8 included): validate and load raise nothing but PackageError, and
+    load loads whatever validate finds valid."""
+    package = tmp_path_factory.mktemp("mutated") / "pkg"
+    shutil.copytree(datapackage_dir(), package)
+    path = package / f"{name}.csv"
+    data = bytearray(path.read_bytes())
+    for where, cut, replacement in edits:
+        start = int(where * len(data))
+        data[start : start + cut] = replacement
+    path.write_bytes(bytes(data))
+    descriptor = _read(package)
+    _untrack(descriptor, name)
+    _write(package, descriptor)
+    report = _validate(package, "fast")
+    try:
+        mscdata.load(package)
+    except mscdata.PackageError as error:
+        assert isinstance(report, str) or not report.valid, f"valid, yet load: {error}"

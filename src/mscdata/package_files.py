@@ -60,6 +60,8 @@ def check_path(base: Path, path: Any, *, urls: bool = False, what: str = "path")
         raise PackageError(f"{what} must be a non-empty string, found {_shown(path)}")
     if "\x00" in path:
         raise PackageError(f"{what} {_shown(path)} holds a NUL byte")
+    if re.match(r"^[A-Za-z]:", path):
+        raise PackageError(f"{what} {_shown(path)} is absolute (a drive letter)")
     if _URL.match(path):
         if urls and path.lower().startswith(_REMOTE):
             return path

@@ -81,7 +81,7 @@ def _schema_issues(name: str, schema: dict[str, Any]) -> list[Issue]:
         return [
             Issue("schema-error", f"{len(fields)} fields, more than the {MAX_FIELDS} allowed", name)
         ]
-    issues = []
+    issues = [Issue("schema-error", reason, name) for reason in _key_issues(schema)]
     missing = schema.get("missingValues", [""])
     if not isinstance(missing, list) or not all(isinstance(v, str) for v in missing):
         issues.append(Issue("schema-error", "'missingValues' must be a list of strings", name))
@@ -92,6 +92,42 @@ def _schema_issues(name: str, schema: dict[str, Any]) -> list[Issue]:
         reasons = _field_issues(spec)
         issues += [Issue("schema-error", r, name, field=spec["name"]) for r in reasons]
     return issues
+
+
+def _names(value: Any) -> bool:
+    """Whether a key names fields: one name, or a list of names."""
+    return isinstance(value, str) or (
+        isinstance(value, list) and all(isinstance(v, str) for v in value)
+    )
+
+
+def _key_issues(schema: dict[str, Any]) -> list[str]:
+    """Why the primary or foreign keys cannot be checked."""
+    reasons = []
+    if "primaryKey" in schema and not _names(schema["primaryKey"]):
+        reasons.append("'primaryKey' must be a field name or a list of them")
+    keys = schema.get("foreignKeys", [])
+    if not isinstance(keys, list):
+        return [*reasons, "'foreignKeys' must be a list"]
+    for number, key in enumerate(keys, start=1):
+        reference = key.get("reference") if isinstance(key, dict) else None
+        if not (
+            isinstance(reference, dict)
+            and _names(key.get("fields"))
+            and _names(reference.get("fields"))
+            and isinstance(reference.get("resource", ""), str)
+        ):
+            reasons.append(
+                f"foreign key {number} must have 'fields' and a 'reference' with 'fields' "
+                "(and a 'resource' name)"
+            )
+        elif len(_listed(key["fields"])) != len(_listed(reference["fields"])):
+            reasons.append(f"foreign key {number} must refer to as many fields as it has")
+    return reasons
+
+
+def _listed(value: str | list[str]) -> list[str]:
+    return [value] if isinstance(value, str) else value
 
 
 def _field_issues(spec: dict[str, Any]) -> list[str]:

@@ -136,7 +136,11 @@ def _resource_issues(
     """The package's resources and fields against the Table Schemas of ``version``:
     errors, and what the package lacks when it declares an older ``declared``."""
     older = _version(declared) < _version(version)
-    present = {r.get("name"): r for r in descriptor["resources"] if isinstance(r, dict)}
+    present = {
+        r["name"]: r
+        for r in descriptor["resources"]
+        if isinstance(r, dict) and isinstance(r.get("name"), str)
+    }
     issues, absent = [], []
     for resource in expected["resources"]:
         name = resource["name"]
@@ -151,7 +155,9 @@ def _resource_issues(
         schema = present[name].get("schema")
         fields = schema.get("fields") if isinstance(schema, dict) else None
         fields = fields if isinstance(fields, list) else []
-        found = {f.get("name"): f for f in fields if isinstance(f, dict)}
+        found = {
+            f["name"]: f for f in fields if isinstance(f, dict) and isinstance(f.get("name"), str)
+        }
         for want in resource["schema"]["fields"]:
             got = found.get(want["name"])
             if got is None:

@@ -1023,3 +1023,9 @@ def test_a_table_changed_anywhere_gives_a_report_or_a_package_error(name, edits,
         mscdata.load(package)
     except mscdata.PackageError as error:
         assert isinstance(report, str) or not report.valid, f"valid, yet load: {error}"
+
+
+def test_a_folder_named_like_a_zip_is_a_folder(tmp_path):
+    folder = tmp_path / "package.zip"
+    shutil.copytree(datapackage_dir(), folder)
+    assert mscdata.validate(folder).valid

@@ -175,7 +175,10 @@ def load(path: str | os.PathLike | None = None, *, sha256: str | None = None) ->
     ships or ``sha256``, and cached; see :func:`mscdata.download`) or a
     ``datapackage.json`` URL.
 
-    Raises :class:`mscdata.PackageError` when the package cannot be read.
+    Every file is reached through :mod:`mscdata.package_files` (no URL, nothing
+    outside the package, no special file) and read by :mod:`mscdata.csv_tables`.
+    Raises :class:`mscdata.PackageError`, naming the resource, the row and the
+    reason, when the package cannot be read.
     """
     from mscdata.csv_tables import read_table
     from mscdata.package_files import guard_resources, resource_label

@@ -1,6 +1,10 @@
 """Validate a data package: the descriptor, every table, then what no Table Schema says.
 
-Layers, all reported together:
+Before any table is read, every path the descriptor names goes through the guard of
+:mod:`mscdata.package_files` (inside the package, regular files only; Table Schemas
+and dialects given by path are read in from there) and every schema through
+:mod:`mscdata.schema_checks`; a package failing either is reported without reading
+its tables. Then, in layers, all reported together:
 
 1. the descriptor: the Data Package v2 profile (checked by frictionless), the
    mscdata schema version it declares, every mscdata resource present with the
@@ -313,7 +317,7 @@ def validate(
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
     text = str(path) if path is not None else ""
-    if is_remote(text) or text.lower().endswith(".zip"):
+    if is_remote(text) or (text.lower().endswith(".zip") and not Path(text).is_dir()):
         with tempfile.TemporaryDirectory(prefix="mscdata-validate-") as folder:
             local = (
                 fetch(text, Path(folder))

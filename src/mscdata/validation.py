@@ -28,7 +28,10 @@ from pathlib import Path
 from typing import Any
 
 from mscdata.errors import PackageError
+from mscdata.frictionless_checks import frictionless_issues, profile_issues
 from mscdata.report import Issue, ValidationReport
+
+_frictionless_issues = frictionless_issues  # the name benchmarks/validate_package.py imports
 
 ENGINES = ("fast", "frictionless")
 
@@ -194,85 +197,6 @@ def _resource_issues(
     return issues, absent
 
 
-_LABEL_ERRORS = {
-    "extra-label",
-    "missing-label",
-    "blank-label",
-    "duplicate-label",
-    "incorrect-label",
-}
-
-
-def _frictionless_issues(descriptor_path: Path, descriptor: dict[str, Any]) -> list[Issue]:
-    """frictionless's own checks of every table, located as the fast engine locates them
-    (labels on row 1, keys by their fields and values)."""
-    import frictionless
-
-    try:
-        package = frictionless.Package(str(descriptor_path))
-        report = package.validate()
-    except frictionless.FrictionlessException as error:
-        return [Issue(error.error.type, error.error.message)]
-    except Exception as error:  # frictionless fails on some malformed packages
-        return [Issue("package-error", f"frictionless cannot read the package: {_reason(error)}")]
-    schemas = {
-        r["name"]: r.get("schema") or {}
-        for r in descriptor["resources"]
-        if isinstance(r, dict) and "name" in r
-    }
-    issues = [Issue(e.type, e.message) for e in report.errors]
-    for task in report.tasks:
-        for error in task.errors:
-            row, field_name = getattr(error, "row_number", None), getattr(error, "field_name", None)
-            value = _offending_value(error)
-            if error.type in _LABEL_ERRORS:
-                row, value = 1, getattr(error, "label", None) or None
-            elif error.type == "foreign-key":
-                field_name = ", ".join(error.field_names)
-                value = ", ".join(error.field_cells)
-            elif error.type == "primary-key":
-                field_name, value = _key_cells(schemas.get(task.name, {}), error.cells)
-            elif error.type in ("blank-row", "missing-cell"):
-                value = None
-            issues.append(
-                Issue(
-                    error.type,
-                    error.note or error.message,
-                    resource=task.name,
-                    row=row,
-                    field=field_name or None,
-                    value=value,
-                )
-            )
-    return issues
-
-
-def _reason(error: Exception) -> str:
-    """An unexpected exception as one short line."""
-    text = " ".join(str(error).split())
-    return f"{type(error).__name__}: {text[:300]}"
-
-
-def _key_cells(schema: dict[str, Any], cells: list[str]) -> tuple[str | None, str | None]:
-    """The primary key's field names and its cells in a row (fields matched by position)."""
-    names = [f.get("name") for f in schema.get("fields", [])]
-    key = schema.get("primaryKey") or []
-    key = [key] if isinstance(key, str) else key
-    if not key or not all(k in names for k in key):
-        return None, None
-    values = [cells[names.index(k)] if names.index(k) < len(cells) else "" for k in key]
-    return ", ".join(key), ", ".join(values) if any(values) else None
-
-
-def _offending_value(error: Any) -> str | None:
-    """The cell a frictionless row error is about, or (for other row errors) the row."""
-    for attribute in ("cell", "cells"):
-        value = getattr(error, attribute, None)
-        if value not in (None, "", []):
-            return value if isinstance(value, str) else ", ".join(str(v) for v in value)
-    return None
-
-
 def _model_issues(model: Any, data: Any, *, resource: str, row: int) -> list[Issue]:
     """The model's validation errors for one record, each located by field and value."""
     from pydantic import ValidationError
@@ -343,19 +267,6 @@ def _with_lines(issues: list[Issue], tables: dict[str, Any]) -> list[Issue]:
     return located
 
 
-def _profile_issues(descriptor: dict[str, Any]) -> list[Issue]:
-    """The descriptor's errors against the Data Package profile, as frictionless sees them."""
-    import frictionless
-
-    try:
-        report = frictionless.Package.validate_descriptor(descriptor)
-    except frictionless.FrictionlessException as error:
-        return [Issue(error.error.type, error.error.message)]
-    except Exception as error:  # frictionless fails on some malformed descriptors
-        return [Issue("package-error", f"the descriptor cannot be read: {_reason(error)}")]
-    return [Issue(e.type, e.message) for e in report.errors]
-
-
 def _wide_headers(base: Path, descriptor: dict[str, Any]) -> list[Issue]:
     """Files whose header is too wide to parse, found before either engine reads them."""
     from mscdata.csv_checks import wide_header_issue
@@ -397,7 +308,7 @@ def _validate_folder(
     report.errors += descriptor_issues
     report.errors += [Issue("resource-error", reason, resource=name) for name, reason in unsafe]
     if not unsafe:
-        report.errors += schema_issues(descriptor) or _profile_issues(descriptor)
+        report.errors += schema_issues(descriptor) or profile_issues(descriptor)
     if not report.errors[len(descriptor_issues) :]:
         report.errors += _wide_headers(base, descriptor)
     if unsafe or len(report.errors) > len(descriptor_issues):
@@ -416,7 +327,7 @@ def _validate_folder(
         base, {**descriptor, "resources": readable}, keep=FIELDS_USED
     )
     if engine == "frictionless":
-        table_issues = _frictionless_issues(descriptor_path, descriptor)
+        table_issues = frictionless_issues(descriptor_path, descriptor)
     report.errors += _with_lines(table_issues, tables)
     # a row with a table error may break a semantic check only through that error
     seen = {(i.resource, i.row) for i in table_issues}

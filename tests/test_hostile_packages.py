@@ -383,9 +383,12 @@ def _socket_file(path: Path) -> None:
     folder.mkdir(exist_ok=True)
     where = folder / f"s{time.monotonic_ns() % 10**9}"
     server = socket.socket(socket.AF_UNIX)
-    server.bind(str(where))
-    server.close()
-    os.replace(where, path)
+    try:
+        server.bind(str(where))
+        os.replace(where, path)
+    finally:
+        server.close()
+        folder.rmdir()
 
 
 def _loop(path: Path) -> None:

@@ -1032,3 +1032,43 @@ def test_a_folder_named_like_a_zip_is_a_folder(tmp_path):
     folder = tmp_path / "package.zip"
     shutil.copytree(datapackage_dir(), folder)
     assert mscdata.validate(folder).valid
+
+
+def _alias_bomb(levels: int = 12) -> bytes:
+    """YAML whose aliases multiply: level n lists level n-1 four times (4**12 leaves)."""
+    lines = ["a: &a [x, x, x, x, x, x, x, x, x]"]
+    for level in range(levels):
+        before, name = chr(97 + level), chr(98 + level)
+        lines.append(f"{name}: &{name} [" + ", ".join([f"*{before}"] * 4) + "]")
+    return "\n".join(lines).encode() + b"\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "says"),
+    [
+        ("deep.json", _deep(100_000), "deep"),
+        ("deep-1000.json", b"[" * 1000 + b"]" * 1000, "deep"),
+        ("digits.json", b"[" + b"9" * 5000 + b"]", "unreadable"),
+        ("deep.jsonl", b'{"title": "x"}\n' + b"[" * 100_000 + b"]" * 100_000, ":2"),
+        ("aliases.yaml", _alias_bomb(), "aliases"),
+        ("deep.yaml", b"[" * 100_000 + b"]" * 100_000, "YAML"),
+        ("latin.csv", "title\nRh\u00e9umatic\n".encode("latin-1"), "not UTF-8"),
+        ("broken.yaml", b"a: [b, c", "YAML"),
+    ],
+)
+def test_a_hostile_record_file_is_a_package_error(tmp_path, name, content, says):
+    from mscdata.validation import validate_records
+
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(mscdata.PackageError, match=says):
+        validate_records(path)
+
+
+def test_a_record_with_a_200_kib_cell_is_validated(tmp_path):
+    from mscdata.validation import validate_records
+
+    path = tmp_path / "records.csv"
+    path.write_text("id,title\npmid:1," + "T" * (200 << 10) + "\n", encoding="utf-8")
+    report = validate_records(path)
+    assert report.rows == {"Article": 1}

@@ -340,38 +340,66 @@ def _validate_folder(
 
 
 def _record_rows(path: Path) -> list[tuple[int, Any]]:
-    """(row or line number, record) of a JSON, JSON Lines, YAML or CSV record file."""
+    """(row or line number, record) of a JSON, JSON Lines, YAML or CSV record file;
+    PackageError, located, when it cannot be read (JSON and YAML with the limits of
+    :mod:`mscdata.package_files`; YAML without aliases, which can multiply a document)."""
     import csv
     import io
 
-    text = path.read_text(encoding="utf-8")
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        reader = csv.DictReader(io.StringIO(text, newline=""))  # quoted cells may span lines
-        return [
-            (n, {k: v for k, v in row.items() if v not in ("", None)})
-            for n, row in enumerate(reader, start=2)
-        ]
-    if suffix in {".jsonl", ".ndjson"}:
-        rows = []
-        for n, line in enumerate(text.splitlines(), start=1):
-            if line.strip():
-                try:
-                    rows.append((n, json.loads(line)))
-                except json.JSONDecodeError as error:
-                    raise PackageError(f"{path}:{n}: malformed JSON: {error.msg}") from None
-        return rows
-    try:
-        if suffix in {".yaml", ".yml"}:
-            import yaml
+    from mscdata.csv_checks import allow_cells_of
+    from mscdata.package_files import parse_json, read_regular, too_deep
 
-            document = yaml.safe_load(text)
-        else:
-            document = json.loads(text)
-    except (ValueError, ImportError) as error:
-        raise PackageError(f"{path}: unreadable records: {error}") from None
+    try:
+        data = read_regular(path)
+    except OSError as error:
+        raise PackageError(f"{path}: cannot read: {error.strerror}") from None
+    suffix = path.suffix.lower()
+    if suffix in {".yaml", ".yml"}:
+        document = _yaml_records(path, data)
+    elif suffix in {".jsonl", ".ndjson"}:
+        rows = []
+        for n, line in enumerate(data.splitlines(), start=1):
+            if line.strip():
+                rows.append((n, parse_json(line, f"{path}:{n}")))
+        return rows
+    elif suffix != ".csv":
+        document = parse_json(data, str(path))
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+            allow_cells_of(len(text))
+            reader = csv.DictReader(io.StringIO(text, newline=""))  # cells may span lines
+            return [
+                (n, {k: v for k, v in row.items() if isinstance(k, str) and v not in ("", None)})
+                for n, row in enumerate(reader, start=2)
+            ]
+        except UnicodeDecodeError as error:
+            raise PackageError(f"{path}: not UTF-8 ({error.reason})") from None
+        except csv.Error as error:
+            raise PackageError(f"{path}: malformed CSV: {error}") from None
+    if too_deep(document):
+        raise PackageError(f"{path}: nested too deep")
     records = document if isinstance(document, list) else [document]
     return list(enumerate(records, start=1))
+
+
+def _yaml_records(path: Path, data: bytes) -> Any:
+    try:
+        import yaml
+    except ImportError as error:
+        raise PackageError(f"{path}: reading YAML needs PyYAML ({error})") from None
+
+    class NoAliases(yaml.SafeLoader):
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            if self.check_event(yaml.AliasEvent):
+                raise yaml.YAMLError("aliases (*name) are not allowed in record files")
+            return super().compose_node(parent, index)
+
+    try:
+        return yaml.load(data, Loader=NoAliases)  # a SafeLoader that refuses aliases
+    except (yaml.YAMLError, RecursionError, ValueError) as error:
+        reason = " ".join(str(error).split())[:300]
+        raise PackageError(f"{path}: unreadable YAML: {reason}") from None
 
 
 def validate_records(

@@ -377,6 +377,23 @@ def _descriptor_link(package: Path) -> Path:
     return package
 
 
+def _split(name: str) -> Callable[[Path], Path]:
+    """A resource's file split in two (the header in the first), named as a path list."""
+
+    def make(package: Path) -> Path:
+        lines = (package / f"{name}.csv").read_bytes().splitlines(keepends=True)
+        (package / f"{name}.csv").unlink()
+        (package / f"{name}-1.csv").write_bytes(b"".join(lines[:3]))
+        (package / f"{name}-2.csv").write_bytes(b"".join(lines[3:]))
+        descriptor = _read(package)
+        _untrack(descriptor, name)
+        _resource(descriptor, name)["path"] = [f"{name}-1.csv", f"{name}-2.csv"]
+        _write(package, descriptor)
+        return package
+
+    return make
+
+
 def _socket_file(path: Path) -> None:
     # a socket's path must be short: bind in a short folder, then link to it
     folder = Path(os.environ.get("TMPDIR", "/tmp")) / f"mscdata-sock-{os.getpid()}"
@@ -692,6 +709,7 @@ CASES: dict[str, Case] = {
         "valid",
         "loads",
     ),
+    "path-list-split-file": Case(_split("keywords"), "valid", "loads"),
     "encoding-latin-1": Case(
         _recoded(
             "articles",
@@ -1072,3 +1090,11 @@ def test_a_record_with_a_200_kib_cell_is_validated(tmp_path):
     path.write_text("id,title\npmid:1," + "T" * (200 << 10) + "\n", encoding="utf-8")
     report = validate_records(path)
     assert report.rows == {"Article": 1}
+
+
+def test_a_table_split_in_two_files_loads_whole(watched):
+    _split("keywords")(watched)
+    assert mscdata.validate(watched).valid
+    [article] = mscdata.load(watched)
+    assert [k.term for k in article.keywords][:2] == ["autoimmune diseases", "immune tolerance"]
+    assert len(article.keywords) == 6

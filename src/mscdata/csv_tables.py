@@ -14,9 +14,13 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import os
+from contextlib import ExitStack
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
+from mscdata.csv_checks import allow_cells_of
 from mscdata.errors import PackageError
 from mscdata.package_files import MAX_FIELDS, check_path, open_regular
 from mscdata.schema_checks import KNOWN_TYPES
@@ -114,32 +118,34 @@ def _encoding(label: str, resource: dict[str, Any]) -> str:
 
 
 def read_table(base: Path, resource: dict[str, Any], label: str) -> list[dict[str, Any]]:
-    """The typed rows of one CSV resource; PackageError naming the resource, the row
-    and the reason when it cannot be read."""
-    path = resource.get("path")
-    if not isinstance(path, str):
-        raise PackageError(f"resource {label!r}: its data is not one local file ('path')")
+    """The typed rows of one CSV resource (one file, or a list of files read one after
+    the other, the header in the first, as frictionless reads them); PackageError
+    naming the resource, the row and the reason when it cannot be read."""
+    paths = resource.get("path")
+    paths = [paths] if isinstance(paths, str) else paths
+    if not isinstance(paths, list) or not paths or not all(isinstance(p, str) for p in paths):
+        raise PackageError(f"resource {label!r}: its data is not in local files ('path')")
     if resource.get("format") not in (None, "csv") or resource.get("compression"):
         raise PackageError(f"resource {label!r}: load reads uncompressed CSV files only")
     try:
-        target = check_path(base, path)
+        targets = [Path(check_path(base, path)) for path in paths]
     except PackageError as error:
         raise PackageError(f"resource {label!r}: {error}") from None
     fields = _fields(label, resource)
     options, has_header = _dialect(label, resource)
     encoding = _encoding(label, resource)
     try:
-        with open_regular(Path(target)) as raw:
-            size = raw.seek(0, io.SEEK_END)
-            raw.seek(0)
-            if csv.field_size_limit() <= size:  # a cell may be as long as the file
-                csv.field_size_limit(size + 1)
-            text = io.TextIOWrapper(raw, encoding=encoding, newline="")
-            return _rows(csv.reader(text, **options), fields, has_header, label)
+        with ExitStack() as stack:
+            handles = [stack.enter_context(open_regular(target)) for target in targets]
+            allow_cells_of(sum(os.fstat(h.fileno()).st_size for h in handles))
+            lines = chain.from_iterable(
+                io.TextIOWrapper(h, encoding=encoding, newline="") for h in handles
+            )
+            return _rows(csv.reader(lines, **options), fields, has_header, label)
     except PackageError as error:
         raise PackageError(f"resource {label!r}: {error}") from None
     except OSError as error:
-        raise PackageError(f"resource {label!r}: cannot read {path!r}: {error.strerror}") from None
+        raise PackageError(f"resource {label!r}: cannot read: {error.strerror}") from None
     except UnicodeDecodeError as error:
         raise PackageError(f"resource {label!r}: not {encoding}: {error.reason}") from None
     except csv.Error as error:

@@ -7,7 +7,6 @@ the descriptor, so loading is fast and needs neither frictionless nor pandas
 
 from __future__ import annotations
 
-import csv
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,60 +19,7 @@ if TYPE_CHECKING:
 
     from mscdata.models import Article
 
-_TRUE = {"true", "True", "TRUE", "1"}
-_FALSE = {"false", "False", "FALSE", "0"}
 _PANDAS_DTYPES = {"integer": "Int64", "boolean": "boolean", "number": "Float64", "string": "string"}
-
-
-def _convert(value: str, field: dict[str, Any]) -> Any:
-    if value in field.get("missingValues", [""]):
-        return None
-    kind = field.get("type", "string")
-    if kind == "integer":
-        return int(value)
-    if kind == "number":
-        return float(value)
-    if kind == "boolean":
-        if value in _TRUE:
-            return True
-        if value in _FALSE:
-            return False
-        raise ValueError(f"not a boolean: {value!r}")
-    if kind == "list":
-        return [
-            _convert(item, {"type": field.get("itemType", "string")})
-            for item in value.split(field.get("delimiter", ","))
-        ]
-    return value
-
-
-def read_table(base: Path, resource: dict[str, Any]) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Typed rows of a CSV resource as (row number, row), the header being row 1."""
-    fields = resource["schema"]["fields"]
-    missing = resource["schema"].get("missingValues", [""])
-    typed = [{**f, "missingValues": missing} for f in fields]
-    path = base / resource["path"]
-    with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.reader(handle)
-        header = next(reader, None)
-        if header != [f["name"] for f in fields]:
-            raise PackageError(f"{path}: header {header} does not match the schema's fields")
-        for row_number, cells in enumerate(reader, start=2):
-            if len(cells) != len(typed):
-                raise PackageError(
-                    f"{path}: row {row_number}: {len(cells)} cells, expected {len(typed)}"
-                )
-            try:
-                pairs = zip(typed, cells, strict=True)
-                yield row_number, {f["name"]: _convert(c, f) for f, c in pairs}
-            except ValueError as error:
-                raise PackageError(f"{path}: row {row_number}: {error}") from None
-
-
-def count_rows(base: Path, resource: dict[str, Any]) -> int:
-    """Number of data rows of a CSV resource."""
-    with (base / resource["path"]).open(encoding="utf-8", newline="") as handle:
-        return max(sum(1 for _ in csv.reader(handle)) - 1, 0)
 
 
 def nest_rows(tables: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
@@ -110,6 +56,37 @@ def nest_rows(tables: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
     for article in articles:
         article["abstract"] = join_abstract(article.get("abstract_sections", []))
     return articles
+
+
+def check_keys(where: Path, descriptor: dict[str, Any], tables: dict[str, list[dict]]) -> None:
+    """Every mscdata resource's primary key declared with mscdata's types, never empty
+    and never repeated, as :func:`nest_rows` needs; PackageError naming the row."""
+    from mscdata.package import table_schemas
+
+    declared = {r["name"]: r["schema"]["fields"] for r in descriptor["resources"]}
+    for expected in table_schemas()["resources"]:
+        name = expected["name"]
+        if name not in tables:
+            continue
+        wanted = {f["name"]: f["type"] for f in expected["schema"]["fields"]}
+        found = {f["name"]: f.get("type", "any") for f in declared[name]}
+        key = expected["schema"]["primaryKey"]
+        for field_name in key:
+            if found.get(field_name) != wanted[field_name]:
+                raise PackageError(
+                    f"{where}: resource {name!r}: key field {field_name!r} must be of type "
+                    f"{wanted[field_name]!r}, found {found.get(field_name)!r}"
+                )
+        seen: set[tuple] = set()
+        for number, row in enumerate(tables[name], start=2):
+            value = tuple(row[k] for k in key)
+            problem = "has an empty cell" if None in value else "repeats" if value in seen else ""
+            if problem:
+                key_text = ", ".join(key)
+                raise PackageError(
+                    f"{where}: resource {name!r}: row {number}: the key ({key_text}) {problem}"
+                )
+            seen.add(value)
 
 
 class Dataset:
@@ -198,8 +175,13 @@ def load(path: str | os.PathLike | None = None, *, sha256: str | None = None) ->
     ships or ``sha256``, and cached; see :func:`mscdata.download`) or a
     ``datapackage.json`` URL.
 
-    Raises :class:`mscdata.PackageError` when the package cannot be read.
+    Every file is reached through :mod:`mscdata.package_files` (no URL, nothing
+    outside the package, no special file) and read by :mod:`mscdata.csv_tables`.
+    Raises :class:`mscdata.PackageError`, naming the resource, the row and the
+    reason, when the package cannot be read.
     """
+    from mscdata.csv_tables import read_table
+    from mscdata.package_files import guard_resources, resource_label
     from mscdata.validation import read_descriptor
 
     if isinstance(path, str) and path.startswith(("http://", "https://")):
@@ -215,17 +197,28 @@ def load(path: str | os.PathLike | None = None, *, sha256: str | None = None) ->
             return load(fetch(path, Path(folder)))
     descriptor_path, descriptor = read_descriptor(path)
     base = descriptor_path.parent
+    descriptor, unsafe = guard_resources(base, descriptor, urls=False)
+    if unsafe:
+        name, reason = unsafe[0]
+        raise PackageError(f"{descriptor_path}: resource {name!r} cannot be read: {reason}")
     tables: dict[str, list[dict]] = {}
-    for resource in descriptor["resources"]:
+    for index, resource in enumerate(descriptor["resources"]):
+        label = resource_label(resource, index)
+        if label in tables or not isinstance(resource.get("name"), str):
+            raise PackageError(f"{descriptor_path}: resource {label!r} has no name of its own")
         try:
-            tables[resource["name"]] = [row for _, row in read_table(base, resource)]
-        except (OSError, KeyError) as error:
-            raise PackageError(
-                f"{descriptor_path}: resource {resource.get('name')!r} cannot be read: {error}"
-            ) from None
+            tables[label] = read_table(base, resource, label)
+        except PackageError as error:
+            raise PackageError(f"{descriptor_path}: {error}") from None
+    check_keys(descriptor_path, descriptor, tables)
     from pydantic import ValidationError
 
     try:
         return Dataset(descriptor_path, descriptor, tables)
     except ValidationError as error:
-        raise PackageError(f"{descriptor_path}: records do not match the schema: {error}") from None
+        first = error.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise PackageError(
+            f"{descriptor_path}: records do not match the mscdata models "
+            f"({error.error_count()} errors; first: {where}: {first['msg']})"
+        ) from None

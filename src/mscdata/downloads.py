@@ -3,7 +3,9 @@
 A release zip is accepted only when its SHA-256 is the one ``releases.json`` (shipped
 with mscdata, generated at release time) lists for its version, or the one the
 caller passes. It is unpacked with the checks of :mod:`mscdata.fetch_package` (no
-absolute paths, no ``..``, no links, a size limit) into
+absolute paths, no ``..``, no links, no duplicate names, limits on size and
+compression ratio), its descriptor's paths are checked by
+:mod:`mscdata.package_files`, and it is moved into
 ``<cache>/packages/<version>/`` and used from there, offline, ever after. Offline and
 not cached, :func:`download` falls back to the package bundled with mscdata, with a
 warning saying so.
@@ -102,7 +104,7 @@ def download(
                 "(a corrupted or altered download; nothing was cached)"
             )
         unpacked = Path(folder) / "unpacked"
-        unpack_zip(archive, unpacked)
+        _check_package(unpack_zip(archive, unpacked))
         staging = target.with_name(f".{folder_name}.{os.getpid()}")
         shutil.rmtree(staging, ignore_errors=True)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -112,6 +114,19 @@ def download(
         except OSError:
             shutil.rmtree(staging, ignore_errors=True)
     return _package_folder(target)
+
+
+def _check_package(folder: Path) -> None:
+    """Refuse (before caching) a package whose descriptor names a file outside it, a
+    URL or a special file (see :mod:`mscdata.package_files`)."""
+    from mscdata.package_files import guard_resources
+    from mscdata.validation import read_descriptor
+
+    path, descriptor = read_descriptor(folder)
+    _, unsafe = guard_resources(folder, descriptor, urls=False)
+    if unsafe:
+        name, reason = unsafe[0]
+        raise PackageError(f"{path}: resource {name!r}: {reason} (nothing was cached)")
 
 
 def _package_folder(root: Path) -> Path:

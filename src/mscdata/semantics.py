@@ -66,7 +66,7 @@ def _numpy(table: CheckedTable, name: str) -> Any:
     column = table.columns.get(name)
     if column is None or not pa.types.is_integer(column.type):
         return None
-    return pc.cast(column, pa.float64()).to_numpy(zero_copy_only=False)
+    return pc.cast(column, pa.float64(), safe=False).to_numpy(zero_copy_only=False)
 
 
 def _position_issues(table: CheckedTable, primary_key: list[str]) -> list[Issue]:
@@ -84,19 +84,17 @@ def _position_issues(table: CheckedTable, primary_key: list[str]) -> list[Issue]
     known = ~np.isnan(position) & ~unreadable[codes]
     if not known.any():
         return []
-    parent, number = codes[known], position[known].astype(np.int64)
-    low, span = number.min(), number.max() - number.min() + 1
-    pairs = np.sort(parent * span + (number - low))  # sorting beats hashing here
-    first = np.concatenate(([True], pairs[1:] != pairs[:-1]))
-    distinct = np.bincount(pairs[first] // span, minlength=codes.max() + 1)
+    parent, number = codes[known], position[known]
+    distinct = _distinct_per_parent(parent, number, codes.max() + 1)
     count = np.bincount(parent, minlength=codes.max() + 1)
-    highest = np.zeros(codes.max() + 1, dtype=np.int64)
+    highest = np.full(codes.max() + 1, -np.inf)
     np.maximum.at(highest, parent, number)
     broken = np.flatnonzero((count > 0) & ((highest != distinct) | (count != distinct)))
     issues = []
     for code in broken:
         rows = np.flatnonzero(known & (codes == code))
-        found = sorted(zip(position[rows].astype(int).tolist(), rows.tolist(), strict=True))
+        values = [int(v) for v in position[rows].tolist()]  # any magnitude
+        found = sorted(zip(values, rows.tolist(), strict=True))
         label = "/".join(str(table.columns[n][int(rows[0])].as_py()) for n in parents)
         for due, (value, index) in enumerate(found, start=1):
             if value != due:
@@ -113,6 +111,23 @@ def _position_issues(table: CheckedTable, primary_key: list[str]) -> list[Issue]
                 )
                 break
     return sorted(issues, key=lambda issue: issue.row)
+
+
+def _distinct_per_parent(parent: Any, number: Any, parents: int) -> Any:
+    """How many distinct positions each parent has."""
+    import numpy as np
+
+    low, high = float(number.min()), float(number.max())
+    span = int(high - low) + 1
+    if span * int(parents) < 2**62:  # one int64 per (parent, position): sorting beats hashing
+        whole = number.astype(np.int64) - int(low)
+        pairs = np.sort(parent * span + whole)
+        first = np.concatenate(([True], pairs[1:] != pairs[:-1]))
+        return np.bincount(pairs[first] // span, minlength=parents)
+    order = np.lexsort((number, parent))  # positions too far apart to combine
+    by_parent, by_number = parent[order], number[order]
+    changed = (by_parent[1:] != by_parent[:-1]) | (by_number[1:] != by_number[:-1])
+    return np.bincount(by_parent[np.concatenate(([True], changed))], minlength=parents)
 
 
 def _date_issues(table: CheckedTable) -> list[Issue]:
@@ -146,7 +161,7 @@ def _date_issues(table: CheckedTable) -> list[Issue]:
         parts = [np.full(table.rows, np.nan) for _ in range(3)]
         for index, text in zip(full, electronic.take(pa.array(full)).to_pylist(), strict=True):
             for part, number in zip(parts, text.split("-"), strict=False):
-                part[index] = float(number) if number.isdigit() else np.nan
+                part[index] = float(number) if number.isascii() and number.isdigit() else np.nan
         issues += _impossible_days(table, *parts, "electronic_date", electronic)
     return issues
 

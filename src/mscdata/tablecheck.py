@@ -20,12 +20,24 @@ engines agree on the Data Package standard:
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mscdata.csv_checks import (
+    MAX_FIELDS,
+    allow_cells_of,
+    decode_issues,
+    header_end,
+    integrity_issues,
+    is_utf8,
+    label_issues,
+    read_header,
+    width_issues,
+)
+from mscdata.errors import PackageError
+from mscdata.package_files import check_path, read_regular
 from mscdata.report import Issue
 
 _DIALECT_KEYS = {"$schema", "delimiter", "quoteChar", "doubleQuote", "header", "lineTerminator"}
@@ -135,103 +147,6 @@ class _Reader:
         return self.value_reader(value)
 
 
-def _label_issues(name: str, labels: list[str], fields: list[dict[str, Any]]) -> list[Issue]:
-    """frictionless's header errors for fields matched by position ("exact")."""
-    issues = []
-    for number in range(len(fields), len(labels)):
-        issues.append(
-            Issue("extra-label", "a column the schema does not have", name, 1, None, labels[number])
-        )
-    for spec in fields[len(labels) :]:
-        issues.append(
-            Issue("missing-label", "the file lacks this field's column", name, 1, spec["name"])
-        )
-    for number, (spec, label) in enumerate(zip(fields, labels, strict=False)):
-        if not label:
-            issues.append(Issue("blank-label", "the column has no label", name, 1, spec["name"]))
-        elif label in labels[:number]:
-            issues.append(
-                Issue("duplicate-label", "the label appears twice", name, 1, spec["name"], label)
-            )
-        elif label != spec["name"]:
-            issues.append(
-                Issue(
-                    "incorrect-label",
-                    f"the column is labelled {label!r} where the schema has {spec['name']!r}",
-                    name,
-                    1,
-                    spec["name"],
-                    label,
-                )
-            )
-    return issues
-
-
-def _header_end(data: bytes, quote: bytes) -> int:
-    """Offset just past the header row (a quoted label may hold a line break)."""
-    quoted = False
-    for index in range(len(data)):
-        char = data[index : index + 1]
-        if char == quote:
-            quoted = not quoted
-        elif not quoted and char in (b"\n", b"\r"):
-            if data[index : index + 2] == b"\r\n":
-                return index + 2
-            return index + 1
-    return len(data)
-
-
-def _integrity_issues(name: str, resource: dict[str, Any], data: bytes) -> list[Issue]:
-    issues = []
-    declared_bytes = resource.get("bytes")
-    if isinstance(declared_bytes, int) and declared_bytes != len(data):
-        issues.append(
-            Issue(
-                "byte-count",
-                f"the descriptor says {declared_bytes} bytes, the file has {len(data)}",
-                name,
-                value=str(len(data)),
-            )
-        )
-    declared_hash = resource.get("hash")
-    if isinstance(declared_hash, str) and declared_hash:
-        algorithm, _, digest = declared_hash.rpartition(":")
-        algorithm = algorithm or "md5"
-        try:
-            actual = hashlib.new(algorithm, data).hexdigest()
-        except ValueError:
-            issues.append(Issue("hash-count", f"unknown hash algorithm {algorithm!r}", name))
-        else:
-            if actual != digest.lower():
-                issues.append(
-                    Issue(
-                        "hash-count",
-                        f"the descriptor's {algorithm} is {digest}, the file's is {actual}",
-                        name,
-                        value=actual,
-                    )
-                )
-    return issues
-
-
-def _decode_issues(name: str, data: bytes) -> tuple[list[Issue], bytes]:
-    """An encoding error (located by line) and the bytes with bad sequences replaced,
-    so that every other check still runs."""
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        issue = Issue(
-            "encoding-error",
-            f"not UTF-8 at byte {error.start} (line {line}): {error.reason}",
-            name,
-            value=repr(data[error.start : error.end]),
-            line=line,
-        )
-        return [issue], data.decode("utf-8", "replace").encode("utf-8")
-    return [], data
-
-
 def _read_rows(data: bytes, dialect: dict[str, Any], width: int):
     """The data rows as string columns, their row numbers, and the rows whose width is
     not the header's (row number -> cells)."""
@@ -242,7 +157,7 @@ def _read_rows(data: bytes, dialect: dict[str, Any], width: int):
 
     delimiter = dialect.get("delimiter", ",")
     quote = dialect.get("quoteChar", '"')
-    start = _header_end(data, quote.encode())
+    start = header_end(data, quote.encode())
     size = len(data) - start
     names = [f"c{i}" for i in range(width)]
     ragged = []
@@ -294,6 +209,7 @@ def _read_rows_exactly(body: bytes, delimiter: str, quote: str, width: int):
     import pyarrow as pa
 
     text = body.decode("utf-8")
+    allow_cells_of(len(text))
     rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar=quote))
     ragged = {number: row for number, row in enumerate(rows, start=2) if len(row) != width}
     if ragged:
@@ -495,17 +411,12 @@ def _match_each(typed: Any, pattern: str) -> Any:
 
 
 def _read_file(data: bytes, dialect: dict[str, Any]) -> tuple[list[str], tuple]:
-    """The header's labels and :func:`_read_rows` of the rest; UnicodeDecodeError when
-    the bytes are not UTF-8."""
-    quote = dialect.get("quoteChar", '"')
-    header_text = data[: _header_end(data, quote.encode())].decode("utf-8")
-    reader = csv.reader(
-        io.StringIO(header_text, newline=""),
-        delimiter=dialect.get("delimiter", ","),
-        quotechar=quote,
-    )
-    labels = next(reader, [])
-    return labels, _read_rows(data, dialect, len(labels)) if labels else ((), (), (), {})
+    """The header's labels and :func:`_read_rows` of the rest (nothing past a header too
+    wide); the bytes must be UTF-8 (see :func:`is_utf8`)."""
+    labels = read_header(data, dialect)
+    if not labels or len(labels) > MAX_FIELDS:
+        return labels, ((), (), (), {})
+    return labels, _read_rows(data, dialect, len(labels))
 
 
 def check_resource(
@@ -520,21 +431,25 @@ def check_resource(
     fields = schema["fields"]
     missing_values = schema.get("missingValues", [""])
     path = base / resource["path"]
-    try:
-        data = path.read_bytes()
+    try:  # checked before opening: a regular file inside the package
+        data = read_regular(check_path(base, resource["path"]))
     except OSError as error:
         return None, [Issue("scheme-error", f"cannot read {path}: {error.strerror}", name)]
-    issues = _integrity_issues(name, resource, data)
+    except PackageError as error:
+        return None, [Issue("resource-error", str(error), name)]
+    issues = integrity_issues(name, resource, data)
     dialect = resource.get("dialect") or {}
-    try:  # pyarrow checks the UTF-8 as it parses
-        labels, (raws, row_numbers, line_numbers, ragged) = _read_file(data, dialect)
-    except UnicodeDecodeError:  # say where, then check the rest with the bytes replaced
-        decode_issues, data = _decode_issues(name, data)
-        issues += decode_issues
-        labels, (raws, row_numbers, line_numbers, ragged) = _read_file(data, dialect)
+    data = data[3:] if data.startswith(b"\xef\xbb\xbf") else data  # a BOM, as frictionless
+    if not is_utf8(data):  # say where, then check the rest with the bytes replaced
+        found, data = decode_issues(name, data)
+        issues += found
+    labels, (raws, row_numbers, line_numbers, ragged) = _read_file(data, dialect)
+    if len(labels) > MAX_FIELDS:
+        message = f"the header has {len(labels)} columns, more than the {MAX_FIELDS} allowed"
+        return None, [*issues, Issue("header-error", message, name, 1)]
     if not labels:
         return None, [*issues, Issue("blank-header", "the file has no header row", name, 1)]
-    issues += _label_issues(name, labels, fields)
+    issues += label_issues(name, labels, fields)
     expected = [
         fields[i] if i < len(fields) else {"name": labels[i], "type": "any"}
         for i in range(len(labels))
@@ -552,28 +467,13 @@ def check_resource(
     blank_rows = set(row_numbers[blank].tolist()) if blank.any() else set()
     for row, cells in ragged.items():
         if row not in blank_rows:
-            issues += _width_issues(name, row, cells, expected)
+            issues += width_issues(name, row, cells, expected)
     for index, kind, note, cell, field_name in errors:
         row = int(row_numbers[index])
         if row not in blank_rows:
             issues.append(Issue(kind, note, name, row, field_name, cell))
     issues += [Issue("blank-row", "the row is empty", name, row) for row in sorted(blank_rows)]
     return CheckedTable(name, columns, row_numbers, line_numbers, schema), issues
-
-
-def _width_issues(
-    name: str, row: int, cells: list[str], expected: list[dict[str, Any]]
-) -> list[Issue]:
-    """An extra-cell error per cell beyond the header, a missing-cell one per field short."""
-    extra = [
-        Issue("extra-cell", "a cell beyond the header's last column", name, row, None, cell)
-        for cell in cells[len(expected) :]
-    ]
-    lacking = [
-        Issue("missing-cell", "the row has no cell for this field", name, row, spec["name"])
-        for spec in expected[len(cells) :]
-    ]
-    return extra + lacking
 
 
 def _key_table(table: CheckedTable, names: list[str]) -> Any:

@@ -1,6 +1,10 @@
 """Validate a data package: the descriptor, every table, then what no Table Schema says.
 
-Layers, all reported together:
+Before any table is read, every path the descriptor names goes through the guard of
+:mod:`mscdata.package_files` (inside the package, regular files only; Table Schemas
+and dialects given by path are read in from there) and every schema through
+:mod:`mscdata.schema_checks`; a package failing either is reported without reading
+its tables. Then, in layers, all reported together:
 
 1. the descriptor: the Data Package v2 profile (checked by frictionless), the
    mscdata schema version it declares, every mscdata resource present with the
@@ -24,7 +28,10 @@ from pathlib import Path
 from typing import Any
 
 from mscdata.errors import PackageError
+from mscdata.frictionless_checks import frictionless_issues, profile_issues
 from mscdata.report import Issue, ValidationReport
+
+_frictionless_issues = frictionless_issues  # the name benchmarks/validate_package.py imports
 
 ENGINES = ("fast", "frictionless")
 
@@ -35,7 +42,13 @@ def _descriptor_path(path: str | os.PathLike | None) -> Path:
 
         return datapackage_dir() / "datapackage.json"
     path = Path(path)
-    if path.is_dir():
+    if path.is_dir():  # a package folder: its descriptor must be a file inside it
+        from mscdata.package_files import check_path
+
+        try:
+            check_path(path, "datapackage.json", what="descriptor")
+        except PackageError as error:
+            raise PackageError(f"{path}: {error}") from None
         path = path / "datapackage.json"
     if not path.is_file():
         raise PackageError(f"{path}: no such data package descriptor")
@@ -43,25 +56,19 @@ def _descriptor_path(path: str | os.PathLike | None) -> Path:
 
 
 def read_descriptor(path: str | os.PathLike | None) -> tuple[Path, dict[str, Any]]:
-    """The descriptor's path and content; PackageError when it cannot be used at all."""
+    """The descriptor's path and content; PackageError when it cannot be used at all
+    (unreadable, not UTF-8 JSON, nested too deep, not an object with a 'resources' list)."""
+    from mscdata.package_files import read_json
+
     descriptor_path = _descriptor_path(path)
-    try:
-        descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError as error:
-        raise PackageError(f"{descriptor_path}: not UTF-8 ({error.reason})") from None
-    except json.JSONDecodeError as error:
-        raise PackageError(
-            f"{descriptor_path}:{error.lineno}:{error.colno}: malformed JSON: {error.msg}"
-        ) from None
-    except OSError as error:
-        raise PackageError(f"{descriptor_path}: cannot read: {error.strerror}") from None
+    descriptor = read_json(descriptor_path)
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
         raise PackageError(f"{descriptor_path}: not a data package (no 'resources' list)")
     return descriptor_path, descriptor
 
 
 def _version(text: Any) -> tuple[int, ...] | None:
-    if not isinstance(text, str) or not re.fullmatch(r"[0-9]+(\.[0-9]+){0,2}", text):
+    if not isinstance(text, str) or not re.fullmatch(r"[0-9]{1,9}(\.[0-9]{1,9}){0,2}", text):
         return None
     return tuple(int(part) for part in text.split("."))
 
@@ -136,7 +143,11 @@ def _resource_issues(
     """The package's resources and fields against the Table Schemas of ``version``:
     errors, and what the package lacks when it declares an older ``declared``."""
     older = _version(declared) < _version(version)
-    present = {r.get("name"): r for r in descriptor["resources"] if isinstance(r, dict)}
+    present = {
+        r["name"]: r
+        for r in descriptor["resources"]
+        if isinstance(r, dict) and isinstance(r.get("name"), str)
+    }
     issues, absent = [], []
     for resource in expected["resources"]:
         name = resource["name"]
@@ -148,8 +159,12 @@ def _resource_issues(
                 Issue("missing-resource", "the package lacks this mscdata resource", resource=name)
             )
             continue
-        fields = (present[name].get("schema") or {}).get("fields") or []
-        found = {f.get("name"): f for f in fields if isinstance(f, dict)}
+        schema = present[name].get("schema")
+        fields = schema.get("fields") if isinstance(schema, dict) else None
+        fields = fields if isinstance(fields, list) else []
+        found = {
+            f["name"]: f for f in fields if isinstance(f, dict) and isinstance(f.get("name"), str)
+        }
         for want in resource["schema"]["fields"]:
             got = found.get(want["name"])
             if got is None:
@@ -180,77 +195,6 @@ def _resource_issues(
                     )
                 )
     return issues, absent
-
-
-_LABEL_ERRORS = {
-    "extra-label",
-    "missing-label",
-    "blank-label",
-    "duplicate-label",
-    "incorrect-label",
-}
-
-
-def _frictionless_issues(descriptor_path: Path, descriptor: dict[str, Any]) -> list[Issue]:
-    """frictionless's own checks of every table, located as the fast engine locates them
-    (labels on row 1, keys by their fields and values)."""
-    import frictionless
-
-    try:
-        package = frictionless.Package(str(descriptor_path))
-        report = package.validate()
-    except frictionless.FrictionlessException as error:
-        return [Issue(error.error.type, error.error.message)]
-    schemas = {
-        r["name"]: r.get("schema") or {}
-        for r in descriptor["resources"]
-        if isinstance(r, dict) and "name" in r
-    }
-    issues = [Issue(e.type, e.message) for e in report.errors]
-    for task in report.tasks:
-        for error in task.errors:
-            row, field_name = getattr(error, "row_number", None), getattr(error, "field_name", None)
-            value = _offending_value(error)
-            if error.type in _LABEL_ERRORS:
-                row, value = 1, getattr(error, "label", None) or None
-            elif error.type == "foreign-key":
-                field_name = ", ".join(error.field_names)
-                value = ", ".join(error.field_cells)
-            elif error.type == "primary-key":
-                field_name, value = _key_cells(schemas.get(task.name, {}), error.cells)
-            elif error.type in ("blank-row", "missing-cell"):
-                value = None
-            issues.append(
-                Issue(
-                    error.type,
-                    error.note or error.message,
-                    resource=task.name,
-                    row=row,
-                    field=field_name or None,
-                    value=value,
-                )
-            )
-    return issues
-
-
-def _key_cells(schema: dict[str, Any], cells: list[str]) -> tuple[str | None, str | None]:
-    """The primary key's field names and its cells in a row (fields matched by position)."""
-    names = [f.get("name") for f in schema.get("fields", [])]
-    key = schema.get("primaryKey") or []
-    key = [key] if isinstance(key, str) else key
-    if not key or not all(k in names for k in key):
-        return None, None
-    values = [cells[names.index(k)] if names.index(k) < len(cells) else "" for k in key]
-    return ", ".join(key), ", ".join(values) if any(values) else None
-
-
-def _offending_value(error: Any) -> str | None:
-    """The cell a frictionless row error is about, or (for other row errors) the row."""
-    for attribute in ("cell", "cells"):
-        value = getattr(error, attribute, None)
-        if value not in (None, "", []):
-            return value if isinstance(value, str) else ", ".join(str(v) for v in value)
-    return None
 
 
 def _model_issues(model: Any, data: Any, *, resource: str, row: int) -> list[Issue]:
@@ -297,7 +241,7 @@ def validate(
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
     text = str(path) if path is not None else ""
-    if is_remote(text) or text.lower().endswith(".zip"):
+    if is_remote(text) or (text.lower().endswith(".zip") and not Path(text).is_dir()):
         with tempfile.TemporaryDirectory(prefix="mscdata-validate-") as folder:
             local = (
                 fetch(text, Path(folder))
@@ -323,21 +267,29 @@ def _with_lines(issues: list[Issue], tables: dict[str, Any]) -> list[Issue]:
     return located
 
 
-def _profile_issues(descriptor: dict[str, Any]) -> list[Issue]:
-    """The descriptor's errors against the Data Package profile, as frictionless sees them."""
-    import frictionless
+def _wide_headers(base: Path, descriptor: dict[str, Any]) -> list[Issue]:
+    """Files whose header is too wide to parse, found before either engine reads them."""
+    from mscdata.csv_checks import wide_header_issue
+    from mscdata.fetch_package import is_remote
+    from mscdata.package_files import check_path, resource_label
 
-    try:
-        report = frictionless.Package.validate_descriptor(descriptor)
-    except frictionless.FrictionlessException as error:
-        return [Issue(error.error.type, error.error.message)]
-    return [Issue(e.type, e.message) for e in report.errors]
+    issues = []
+    for index, resource in enumerate(descriptor["resources"]):
+        paths = resource.get("path")
+        for path in paths if isinstance(paths, list) else [paths]:
+            if isinstance(path, str) and not is_remote(path):
+                label = resource_label(resource, index)
+                issue = wide_header_issue(label, check_path(base, path), resource)
+                issues += [issue] if issue is not None else []
+    return issues
 
 
 def _validate_folder(
     path: str | os.PathLike | None, max_errors: int | None, engine: str
 ) -> ValidationReport:
     from mscdata.package import table_schemas
+    from mscdata.package_files import guard_resources
+    from mscdata.schema_checks import schema_issues
     from mscdata.semantics import FIELDS_USED, semantic_issues
     from mscdata.tablecheck import check_tables, unsupported
 
@@ -350,11 +302,17 @@ def _validate_folder(
         for r in descriptor["resources"]
         if isinstance(r, dict) and isinstance(r.get("name"), str) and isinstance(r.get("path"), str)
     }
+    # schemas and dialects given by path are read in, from inside the package only
+    descriptor, unsafe = guard_resources(base, descriptor, urls=True)
     descriptor_issues, report.notices = _check_descriptor(descriptor, expected)
     report.errors += descriptor_issues
-    profile = _profile_issues(descriptor)
-    if profile:  # resources cannot be trusted to name safe, readable files
-        report.errors += profile
+    report.errors += [Issue("resource-error", reason, resource=name) for name, reason in unsafe]
+    if not unsafe:
+        report.errors += schema_issues(descriptor) or profile_issues(descriptor)
+    if not report.errors[len(descriptor_issues) :]:
+        report.errors += _wide_headers(base, descriptor)
+    if unsafe or len(report.errors) > len(descriptor_issues):
+        # resources cannot be trusted to name safe, readable files and sound schemas
         report.limit(max_errors)
         return report
     readable = [r for r in descriptor["resources"] if unsupported(r) is None]
@@ -369,7 +327,7 @@ def _validate_folder(
         base, {**descriptor, "resources": readable}, keep=FIELDS_USED
     )
     if engine == "frictionless":
-        table_issues = _frictionless_issues(descriptor_path, descriptor)
+        table_issues = frictionless_issues(descriptor_path, descriptor)
     report.errors += _with_lines(table_issues, tables)
     # a row with a table error may break a semantic check only through that error
     seen = {(i.resource, i.row) for i in table_issues}
@@ -382,38 +340,66 @@ def _validate_folder(
 
 
 def _record_rows(path: Path) -> list[tuple[int, Any]]:
-    """(row or line number, record) of a JSON, JSON Lines, YAML or CSV record file."""
+    """(row or line number, record) of a JSON, JSON Lines, YAML or CSV record file;
+    PackageError, located, when it cannot be read (JSON and YAML with the limits of
+    :mod:`mscdata.package_files`; YAML without aliases, which can multiply a document)."""
     import csv
     import io
 
-    text = path.read_text(encoding="utf-8")
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        reader = csv.DictReader(io.StringIO(text, newline=""))  # quoted cells may span lines
-        return [
-            (n, {k: v for k, v in row.items() if v not in ("", None)})
-            for n, row in enumerate(reader, start=2)
-        ]
-    if suffix in {".jsonl", ".ndjson"}:
-        rows = []
-        for n, line in enumerate(text.splitlines(), start=1):
-            if line.strip():
-                try:
-                    rows.append((n, json.loads(line)))
-                except json.JSONDecodeError as error:
-                    raise PackageError(f"{path}:{n}: malformed JSON: {error.msg}") from None
-        return rows
-    try:
-        if suffix in {".yaml", ".yml"}:
-            import yaml
+    from mscdata.csv_checks import allow_cells_of
+    from mscdata.package_files import parse_json, read_regular, too_deep
 
-            document = yaml.safe_load(text)
-        else:
-            document = json.loads(text)
-    except (ValueError, ImportError) as error:
-        raise PackageError(f"{path}: unreadable records: {error}") from None
+    try:
+        data = read_regular(path)
+    except OSError as error:
+        raise PackageError(f"{path}: cannot read: {error.strerror}") from None
+    suffix = path.suffix.lower()
+    if suffix in {".yaml", ".yml"}:
+        document = _yaml_records(path, data)
+    elif suffix in {".jsonl", ".ndjson"}:
+        rows = []
+        for n, line in enumerate(data.splitlines(), start=1):
+            if line.strip():
+                rows.append((n, parse_json(line, f"{path}:{n}")))
+        return rows
+    elif suffix != ".csv":
+        document = parse_json(data, str(path))
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+            allow_cells_of(len(text))
+            reader = csv.DictReader(io.StringIO(text, newline=""))  # cells may span lines
+            return [
+                (n, {k: v for k, v in row.items() if isinstance(k, str) and v not in ("", None)})
+                for n, row in enumerate(reader, start=2)
+            ]
+        except UnicodeDecodeError as error:
+            raise PackageError(f"{path}: not UTF-8 ({error.reason})") from None
+        except csv.Error as error:
+            raise PackageError(f"{path}: malformed CSV: {error}") from None
+    if too_deep(document):
+        raise PackageError(f"{path}: nested too deep")
     records = document if isinstance(document, list) else [document]
     return list(enumerate(records, start=1))
+
+
+def _yaml_records(path: Path, data: bytes) -> Any:
+    try:
+        import yaml
+    except ImportError as error:
+        raise PackageError(f"{path}: reading YAML needs PyYAML ({error})") from None
+
+    class NoAliases(yaml.SafeLoader):
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            if self.check_event(yaml.AliasEvent):
+                raise yaml.YAMLError("aliases (*name) are not allowed in record files")
+            return super().compose_node(parent, index)
+
+    try:
+        return yaml.load(data, Loader=NoAliases)  # a SafeLoader that refuses aliases
+    except (yaml.YAMLError, RecursionError, ValueError) as error:
+        reason = " ".join(str(error).split())[:300]
+        raise PackageError(f"{path}: unreadable YAML: {reason}") from None
 
 
 def validate_records(

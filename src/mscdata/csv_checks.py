@@ -1,0 +1,206 @@
+"""File-level checks of a CSV resource for the fast engine (:mod:`mscdata.tablecheck`):
+declared size and hash, UTF-8, the header row and its labels, row widths.
+
+A header is read with at most :data:`mscdata.package_files.MAX_FIELDS` columns, and
+cells of any size are accepted (the ``csv`` module's 128 KiB default is raised to
+the file's size).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+from typing import Any
+
+from mscdata.errors import PackageError
+from mscdata.package_files import MAX_FIELDS
+from mscdata.report import Issue
+
+MAX_REPORTED_CELLS = 100  # extra cells of one row reported one by one; the rest counted
+
+
+def allow_cells_of(size: int) -> None:
+    """Let the csv module read cells as long as ``size`` characters (never lowered)."""
+    if csv.field_size_limit() <= size:
+        csv.field_size_limit(size + 1)
+
+
+def label_issues(name: str, labels: list[str], fields: list[dict[str, Any]]) -> list[Issue]:
+    """frictionless's header errors for fields matched by position ("exact")."""
+    issues = []
+    for number in range(len(fields), len(labels)):
+        issues.append(
+            Issue("extra-label", "a column the schema does not have", name, 1, None, labels[number])
+        )
+    for spec in fields[len(labels) :]:
+        issues.append(
+            Issue("missing-label", "the file lacks this field's column", name, 1, spec["name"])
+        )
+    for number, (spec, label) in enumerate(zip(fields, labels, strict=False)):
+        if not label:
+            issues.append(Issue("blank-label", "the column has no label", name, 1, spec["name"]))
+        elif label in labels[:number]:
+            issues.append(
+                Issue("duplicate-label", "the label appears twice", name, 1, spec["name"], label)
+            )
+        elif label != spec["name"]:
+            issues.append(
+                Issue(
+                    "incorrect-label",
+                    f"the column is labelled {label!r} where the schema has {spec['name']!r}",
+                    name,
+                    1,
+                    spec["name"],
+                    label,
+                )
+            )
+    return issues
+
+
+def header_end(data: bytes, quote: bytes) -> int:
+    """Offset just past the header row (a quoted label may hold a line break)."""
+    pattern = re.compile(b"[" + re.escape(quote) + rb"\r\n]" if quote else rb"[\r\n]")
+    quoted = False
+    for match in pattern.finditer(data):
+        if quote and match.group() == quote:
+            quoted = not quoted
+        elif not quoted:
+            index = match.start()
+            return index + 2 if data[index : index + 2] == b"\r\n" else index + 1
+    return len(data)
+
+
+def read_header(data: bytes, dialect: dict[str, Any]) -> list[str]:
+    """The header row's labels; UnicodeDecodeError when it is not UTF-8."""
+    quote = dialect.get("quoteChar", '"')
+    text = data[: header_end(data, quote.encode())].decode("utf-8")
+    allow_cells_of(len(text))
+    delimiter = dialect.get("delimiter", ",")
+    return next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar=quote), [])
+
+
+def wide_header_issue(name: str, path: Any, resource: dict[str, Any]) -> Issue | None:
+    """An error when the first line of a local file holds more than :data:`MAX_FIELDS`
+    delimiters: checked before either engine parses the file (a header of a million
+    columns would take gigabytes). Reads at most the first line (or 64 MiB)."""
+    from mscdata.package_files import open_regular
+
+    dialect = resource.get("dialect")
+    delimiter = dialect.get("delimiter", ",") if isinstance(dialect, dict) else ","
+    if not isinstance(delimiter, str) or len(delimiter) != 1:
+        return None
+    encoding = resource.get("encoding", "utf-8")
+    try:
+        marker = delimiter.encode(encoding if isinstance(encoding, str) else "utf-8")
+    except (LookupError, UnicodeError, TypeError):
+        return None
+    if len(marker) != 1:  # an encoding that is not ASCII-compatible: left to the engines
+        return None
+    count, read = 0, 0
+    try:
+        with open_regular(path) as handle:
+            while read < 64 << 20:
+                block = handle.read(1 << 20)
+                line = block.split(b"\n", 1)[0]
+                count += line.count(marker)
+                read += len(block)
+                if len(line) < len(block) or not block:
+                    break
+    except (OSError, PackageError):  # unreadable files are reported by the engines
+        return None
+    if count + 1 > MAX_FIELDS:
+        return Issue(
+            "header-error",
+            f"the header has more than {MAX_FIELDS} columns ({count + 1} or so): refused",
+            name,
+            1,
+        )
+    return None
+
+
+def integrity_issues(name: str, resource: dict[str, Any], data: bytes) -> list[Issue]:
+    issues = []
+    declared_bytes = resource.get("bytes")
+    if isinstance(declared_bytes, int) and declared_bytes != len(data):
+        issues.append(
+            Issue(
+                "byte-count",
+                f"the descriptor says {declared_bytes} bytes, the file has {len(data)}",
+                name,
+                value=str(len(data)),
+            )
+        )
+    declared_hash = resource.get("hash")
+    if isinstance(declared_hash, str) and declared_hash:
+        algorithm, _, digest = declared_hash.rpartition(":")
+        algorithm = algorithm or "md5"
+        try:
+            actual = hashlib.new(algorithm, data).hexdigest()
+        except ValueError:
+            issues.append(Issue("hash-count", f"unknown hash algorithm {algorithm!r}", name))
+        else:
+            if actual != digest.lower():
+                issues.append(
+                    Issue(
+                        "hash-count",
+                        f"the descriptor's {algorithm} is {digest}, the file's is {actual}",
+                        name,
+                        value=actual,
+                    )
+                )
+    return issues
+
+
+def is_utf8(data: bytes) -> bool:
+    """Whether the bytes are UTF-8, checked by pyarrow (vectorised, no copy): bad bytes
+    must never reach pyarrow's CSV reader, whose handler of a ragged row cannot decode
+    them (it prints an ignored exception instead)."""
+    import numpy as np
+    import pyarrow as pa
+
+    offsets = pa.py_buffer(np.array([0, len(data)], dtype=np.int64))
+    blob = pa.Array.from_buffers(pa.large_binary(), 1, [None, offsets, pa.py_buffer(data)])
+    try:
+        blob.cast(pa.large_string())
+    except pa.ArrowInvalid:
+        return False
+    return True
+
+
+def decode_issues(name: str, data: bytes) -> tuple[list[Issue], bytes]:
+    """An encoding error (located by line) and the bytes with bad sequences replaced,
+    so that every other check still runs."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        issue = Issue(
+            "encoding-error",
+            f"not UTF-8 at byte {error.start} (line {line}): {error.reason}",
+            name,
+            value=repr(data[error.start : error.end]),
+            line=line,
+        )
+        return [issue], data.decode("utf-8", "replace").encode("utf-8")
+    return [], data
+
+
+def width_issues(
+    name: str, row: int, cells: list[str], expected: list[dict[str, Any]]
+) -> list[Issue]:
+    """An extra-cell error per cell beyond the header, a missing-cell one per field short."""
+    surplus = cells[len(expected) :]
+    extra = [
+        Issue("extra-cell", "a cell beyond the header's last column", name, row, None, cell)
+        for cell in surplus[:MAX_REPORTED_CELLS]
+    ]
+    if len(surplus) > MAX_REPORTED_CELLS:
+        more = len(surplus) - MAX_REPORTED_CELLS
+        extra.append(Issue("extra-cell", f"and {more} more cells beyond the header", name, row))
+    lacking = [
+        Issue("missing-cell", "the row has no cell for this field", name, row, spec["name"])
+        for spec in expected[len(cells) :]
+    ]
+    return extra + lacking

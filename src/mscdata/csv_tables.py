@@ -1,0 +1,181 @@
+"""Read a package's CSV resources into typed rows for :func:`mscdata.load`.
+
+Only the standard library's ``csv`` module and the descriptor's field types are
+used. Every file is reached through :func:`mscdata.package_files.check_path` (no
+URL, nothing outside the package, no special file) and read with the resource's
+encoding and dialect (delimiter, quote character, double quotes, header). Cells of
+any size are read (the ``csv`` module's 128 KiB default is raised to the file's
+size). Anything that cannot be read is a :class:`~mscdata.errors.PackageError`
+naming the resource, the row and the reason.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import os
+from contextlib import ExitStack
+from itertools import chain
+from pathlib import Path
+from typing import Any
+
+from mscdata.csv_checks import allow_cells_of
+from mscdata.errors import PackageError
+from mscdata.package_files import MAX_FIELDS, check_path, open_regular
+from mscdata.schema_checks import KNOWN_TYPES
+
+_TRUE = {"true", "True", "TRUE", "1"}
+_FALSE = {"false", "False", "FALSE", "0"}
+
+
+def convert(value: str, field: dict[str, Any]) -> Any:
+    """A cell's value of the field's type (None for a missing value); ValueError when
+    the cell is not of that type."""
+    if value in field.get("missingValues", [""]):
+        return None
+    kind = field.get("type", "string")
+    if kind == "integer":
+        return int(value)
+    if kind == "number":
+        return float(value)
+    if kind == "boolean":
+        if value in field.get("trueValues", _TRUE):
+            return True
+        if value in field.get("falseValues", _FALSE):
+            return False
+        raise ValueError(f"not a boolean: {value[:80]!r}")
+    if kind == "list":
+        return [
+            convert(item, {"type": field.get("itemType", "string")})
+            for item in value.split(field.get("delimiter", ","))
+        ]
+    return value
+
+
+def _fields(label: str, resource: dict[str, Any]) -> list[dict[str, Any]]:
+    """The resource's fields, each with the missing values that apply to it."""
+    schema = resource.get("schema")
+    if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
+        raise PackageError(f"resource {label!r} has no Table Schema with a 'fields' list")
+    fields = schema["fields"]
+    if len(fields) > MAX_FIELDS:
+        raise PackageError(f"resource {label!r}: {len(fields)} fields, more than {MAX_FIELDS}")
+    missing = schema.get("missingValues", [""])
+    typed = []
+    for spec in fields:
+        if not isinstance(spec, dict) or not isinstance(spec.get("name"), str):
+            raise PackageError(f"resource {label!r}: a field is not an object with a name")
+        kind = spec.get("type", "any")
+        if not isinstance(kind, str) or kind not in KNOWN_TYPES:
+            raise PackageError(f"resource {label!r}: field {spec['name']!r} has type {kind!r}")
+        values = spec.get("missingValues", missing)
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            raise PackageError(f"resource {label!r}: 'missingValues' must be a list of strings")
+        for key in ("trueValues", "falseValues"):
+            if key in spec and not (
+                isinstance(spec[key], list) and all(isinstance(v, str) for v in spec[key])
+            ):
+                raise PackageError(f"resource {label!r}: field {spec['name']!r}: bad {key}")
+        for key in ("delimiter", "itemType"):
+            if key in spec and not (isinstance(spec[key], str) and spec[key]):
+                raise PackageError(f"resource {label!r}: field {spec['name']!r} has a bad {key}")
+        typed.append({**spec, "missingValues": values})
+    return typed
+
+
+def _dialect(label: str, resource: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+    """The csv module's options for the resource's dialect, and whether it has a header."""
+    dialect = resource.get("dialect") or {}
+    if not isinstance(dialect, dict):
+        raise PackageError(f"resource {label!r}: the dialect is not an object")
+    options: dict[str, Any] = {"strict": False}
+    for key, option in (("delimiter", "delimiter"), ("quoteChar", "quotechar")):
+        value = dialect.get(key, "," if key == "delimiter" else '"')
+        if not isinstance(value, str) or len(value) != 1 or value in "\r\n":
+            raise PackageError(f"resource {label!r}: {key} must be one character, found {value!r}")
+        options[option] = value
+    for key, option in (("doubleQuote", "doublequote"), ("skipInitialSpace", "skipinitialspace")):
+        if key in dialect:
+            if not isinstance(dialect[key], bool):
+                raise PackageError(f"resource {label!r}: {key} must be true or false")
+            options[option] = dialect[key]
+    header = dialect.get("header", True)
+    if not isinstance(header, bool):
+        raise PackageError(f"resource {label!r}: header must be true or false")
+    return options, header
+
+
+def _encoding(label: str, resource: dict[str, Any]) -> str:
+    name = resource.get("encoding", "utf-8")
+    try:
+        info = codecs.lookup(name) if isinstance(name, str) else None
+    except LookupError:
+        info = None
+    if info is None or not getattr(info, "_is_text_encoding", True):
+        raise PackageError(f"resource {label!r}: {name!r} is not a text encoding")
+    return "utf-8-sig" if info.name == "utf-8" else info.name  # a BOM is skipped, as validate does
+
+
+def read_table(base: Path, resource: dict[str, Any], label: str) -> list[dict[str, Any]]:
+    """The typed rows of one CSV resource (one file, or a list of files read one after
+    the other, the header in the first, as frictionless reads them); PackageError
+    naming the resource, the row and the reason when it cannot be read."""
+    paths = resource.get("path")
+    paths = [paths] if isinstance(paths, str) else paths
+    if not isinstance(paths, list) or not paths or not all(isinstance(p, str) for p in paths):
+        raise PackageError(f"resource {label!r}: its data is not in local files ('path')")
+    if resource.get("format") not in (None, "csv") or resource.get("compression"):
+        raise PackageError(f"resource {label!r}: load reads uncompressed CSV files only")
+    try:
+        targets = [Path(check_path(base, path)) for path in paths]
+    except PackageError as error:
+        raise PackageError(f"resource {label!r}: {error}") from None
+    fields = _fields(label, resource)
+    options, has_header = _dialect(label, resource)
+    encoding = _encoding(label, resource)
+    try:
+        with ExitStack() as stack:
+            handles = [stack.enter_context(open_regular(target)) for target in targets]
+            allow_cells_of(sum(os.fstat(h.fileno()).st_size for h in handles))
+            lines = chain.from_iterable(
+                io.TextIOWrapper(h, encoding=encoding, newline="") for h in handles
+            )
+            return _rows(csv.reader(lines, **options), fields, has_header, label)
+    except PackageError as error:
+        raise PackageError(f"resource {label!r}: {error}") from None
+    except OSError as error:
+        raise PackageError(f"resource {label!r}: cannot read: {error.strerror}") from None
+    except UnicodeDecodeError as error:
+        raise PackageError(f"resource {label!r}: not {encoding}: {error.reason}") from None
+    except csv.Error as error:
+        raise PackageError(f"resource {label!r}: malformed CSV: {error}") from None
+
+
+def _rows(reader: Any, fields: list[dict[str, Any]], has_header: bool, label: str) -> list[dict]:
+    names = [f["name"] for f in fields]
+    first = 1
+    if has_header:
+        first = 2
+        header = next(reader, None)
+        if header is None:
+            raise PackageError("the file is empty (no header row)")
+        if len(header) > MAX_FIELDS:
+            raise PackageError(f"the header has {len(header)} columns, more than {MAX_FIELDS}")
+        if header != names:
+            shown = ", ".join(header[:12]) + (" …" if len(header) > 12 else "")
+            raise PackageError(f"the header ({shown[:300]}) does not match the schema's fields")
+    rows = []
+    for number, cells in enumerate(reader, start=first):
+        if len(cells) != len(fields):
+            raise PackageError(f"row {number}: {len(cells)} cells, expected {len(fields)}")
+        row = {}
+        for spec, cell in zip(fields, cells, strict=True):
+            try:
+                row[spec["name"]] = convert(cell, spec)
+            except ValueError as error:
+                raise PackageError(
+                    f"row {number}: field {spec['name']!r}: {str(error)[:200]}"
+                ) from None
+        rows.append(row)
+    return rows

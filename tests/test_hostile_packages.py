@@ -13,6 +13,7 @@ regression fails instead of hanging the suite.
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import shutil
@@ -817,6 +818,42 @@ def test_a_bad_pattern_is_a_located_error(watched):
     for engine in ("fast", "frictionless"):
         report = mscdata.validate(watched, engine=engine)
         assert ("articles", "title") in {(e.resource, e.field) for e in report.errors}
+
+
+def test_a_pattern_that_backtracks_without_end_leaves_cells_undecided(watched):
+    # Python's re takes exponential time on (a|aa)+ against a's and a final non-ASCII
+    # letter, a cell RE2 leaves to it; the bounded matcher gives up on such cells
+    from mscdata.patterns import UNDECIDED
+
+    _constraint("term", "pattern", "(a|aa)+", "keywords")(watched)
+    rows = list(csv.reader((watched / "keywords.csv").open(encoding="utf-8", newline="")))
+    term = rows[0].index("term")
+    for row in rows[1:]:
+        row[term] = "a" * 45 + "é"
+    with (watched / "keywords.csv").open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+    for engine in ("fast", "frictionless"):
+        report = mscdata.validate(watched, engine=engine)
+        undecided = [e for e in report.errors if UNDECIDED in e.message]
+        assert [(e.resource, e.field) for e in undecided] == [("keywords", "term")] * (
+            len(rows) - 1
+        ), report.to_text()
+    assert any("frictionless was not run" in notice for notice in report.notices)
+
+
+def test_the_bounded_matcher_agrees_with_re_and_gives_up_after_a_few_slow_cells(monkeypatch):
+    import re
+
+    from mscdata import patterns
+
+    monkeypatch.setattr(patterns, "CELL_SECONDS", 0.05)
+    quick = ["abc", "ab", "é", "aa", "", "abc\n"]
+    slow = ["a" * 45 + "é"] * (patterns.MAX_UNDECIDED + 5)
+    verdicts = patterns.fullmatch_bounded("(a|aa)+|abc|é", quick + slow)
+    assert verdicts[: len(quick)] == [
+        re.fullmatch("(a|aa)+|abc|é", cell) is not None for cell in quick
+    ]
+    assert verdicts[len(quick) :] == [None] * len(slow)
 
 
 def test_a_zip_bomb_is_refused_quickly_and_not_cached(watched, file_server, monkeypatch):

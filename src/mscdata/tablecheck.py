@@ -38,6 +38,7 @@ from mscdata.csv_checks import (
 )
 from mscdata.errors import PackageError
 from mscdata.package_files import check_path, read_regular
+from mscdata.patterns import UNDECIDED, fullmatch_bounded
 from mscdata.report import Issue
 
 _DIALECT_KEYS = {"$schema", "delimiter", "quoteChar", "doubleQuote", "header", "lineTerminator"}
@@ -345,7 +346,9 @@ def _constraint_errors(raw: Any, typed: Any, fast: Any, spec: dict[str, Any], re
     for name, limit in (spec.get("constraints") or {}).items():
         note = f'constraint "{name}" is "{limit}"'
         if name == "pattern" and kind == "string":
-            failures.append((note, pc.invert(_pattern_matches(typed, limit))))
+            matched, undecided = _pattern_matches(typed, limit)
+            failures.append((note, pc.invert(matched)))
+            failures.append((f"{note}: {UNDECIDED}", undecided))
         elif name == "enum" and kind in ("string", "integer", "boolean"):
             allowed = pa.array([reader.value(v) for v in limit], typed.type)
             failures.append((note, pc.invert(pc.is_in(typed, allowed))))
@@ -367,28 +370,29 @@ def _constraint_errors(raw: Any, typed: Any, fast: Any, spec: dict[str, Any], re
     return errors
 
 
-def _pattern_matches(typed: Any, pattern: str) -> Any:
-    r"""Whether each cell matches the pattern as a whole (null stays null).
+def _pattern_matches(typed: Any, pattern: str) -> tuple[Any, Any]:
+    r"""Whether each cell matches the pattern as a whole (null stays null), and which
+    cells could not be decided in time (see :mod:`mscdata.patterns`).
 
     A pattern matches the whole value, "$" meaning its very end, as in JSON Schema,
     XML Schema and the Pydantic models. (frictionless's ``re.match`` lets one final
     line break through; such cells are errors here.) RE2 decides ASCII cells without
     line breaks; the others, where RE2's ASCII-only ``\d``, ``\s``, ``\w`` would
-    differ from Unicode-aware engines, go through Python's ``re.fullmatch``.
+    differ from Unicode-aware engines, are matched as Python's ``re.fullmatch`` does.
     """
     import pyarrow.compute as pc
 
     encoded = pc.dictionary_encode(typed)
     if len(encoded.dictionary) * 2 < len(typed):  # repeated values: match each once
-        return pc.take(_match_each(encoded.dictionary, pattern), encoded.indices)
+        matched, undecided = _match_each(encoded.dictionary, pattern)
+        return pc.take(matched, encoded.indices), pc.take(undecided, encoded.indices)
     return _match_each(typed, pattern)
 
 
-def _match_each(typed: Any, pattern: str) -> Any:
+def _match_each(typed: Any, pattern: str) -> tuple[Any, Any]:
     """Whether each string matches the pattern as a whole: RE2 where it agrees with
-    Python's ``re``, ``re.fullmatch`` elsewhere."""
-    import re
-
+    Python's ``re``, a time-bounded ``re``-compatible match elsewhere; and the cells
+    left undecided."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -401,13 +405,14 @@ def _match_each(typed: Any, pattern: str) -> Any:
         unsafe = _mask(pc.is_valid(typed))
         matched = pc.is_valid(typed)
     if not unsafe.any():
-        return matched
-    compiled = re.compile(pattern)
+        return matched, pa.array(np.zeros(len(typed), bool))
     indices = np.flatnonzero(unsafe)
-    verdicts = [
-        compiled.fullmatch(cell) is not None for cell in typed.take(pa.array(indices)).to_pylist()
-    ]
-    return pc.replace_with_mask(matched, pa.array(unsafe), pa.array(verdicts, pa.bool_()))
+    verdicts = fullmatch_bounded(pattern, typed.take(pa.array(indices)).to_pylist())
+    undecided = np.zeros(len(typed), bool)
+    undecided[indices] = [verdict is None for verdict in verdicts]
+    decided = [verdict is not False for verdict in verdicts]  # undecided: not a mismatch
+    matched = pc.replace_with_mask(matched, pa.array(unsafe), pa.array(decided, pa.bool_()))
+    return matched, pa.array(undecided)
 
 
 def _read_file(data: bytes, dialect: dict[str, Any]) -> tuple[list[str], tuple]:

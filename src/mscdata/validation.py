@@ -289,6 +289,7 @@ def _validate_folder(
 ) -> ValidationReport:
     from mscdata.package import table_schemas
     from mscdata.package_files import guard_resources
+    from mscdata.patterns import UNDECIDED
     from mscdata.schema_checks import schema_issues
     from mscdata.semantics import FIELDS_USED, semantic_issues
     from mscdata.tablecheck import check_tables, unsupported
@@ -326,7 +327,13 @@ def _validate_folder(
     tables, table_issues = check_tables(
         base, {**descriptor, "resources": readable}, keep=FIELDS_USED
     )
-    if engine == "frictionless":
+    if engine == "frictionless" and any(UNDECIDED in i.message for i in table_issues):
+        report.notices.append(
+            "frictionless was not run: it matches patterns with no time bound, and a "
+            "pattern backtracks without end on some cells (see the errors); the fast "
+            "engine's findings are reported"
+        )
+    elif engine == "frictionless":
         table_issues = frictionless_issues(descriptor_path, descriptor)
     report.errors += _with_lines(table_issues, tables)
     # a row with a table error may break a semantic check only through that error

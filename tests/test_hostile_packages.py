@@ -559,6 +559,12 @@ CASES: dict[str, Case] = {
     ),
     "field-name-not-string": Case(_set_field("pmid", "name", 5), "invalid", "refused"),
     "field-type-unknown": Case(_set_field("pmid", "type", "bogus"), "invalid", "refused"),
+    "list-delimiter-empty": Case(
+        _set_field("isbns", "delimiter", ""), "invalid", "either", "delimiter"
+    ),
+    "list-item-type-unknown": Case(
+        _set_field("isbns", "itemType", "year"), "invalid", "either", "item type"
+    ),
     "field-type-not-string": Case(_set_field("pmid", "type", ["string"]), "invalid", "refused"),
     "pattern-bad-syntax": Case(_constraint("title", "pattern", "(["), "invalid", "loads", "title"),
     "pattern-not-string": Case(_constraint("title", "pattern", 5), "invalid", "loads"),

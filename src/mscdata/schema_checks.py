@@ -34,6 +34,8 @@ KNOWN_TYPES = {  # the field types of Table Schema v2
     "year",
     "yearmonth",
 }
+# the item types Table Schema v2 allows in a list field
+LIST_ITEM_TYPES = {"boolean", "date", "datetime", "integer", "number", "string", "time"}
 _INT64 = range(-(2**63), 2**63)
 _BOUNDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
 _LENGTHS = ("minLength", "maxLength")
@@ -142,6 +144,15 @@ def _field_issues(spec: dict[str, Any]) -> list[str]:
     kind = spec.get("type", "any")
     if not isinstance(kind, str) or kind not in KNOWN_TYPES:
         return [*reasons, f"unknown field type {_short(kind)}"]
+    if kind == "list":
+        delimiter = spec.get("delimiter", ",")
+        if not isinstance(delimiter, str) or not delimiter:
+            reasons.append(
+                f"a list's 'delimiter' must be a non-empty string, found {_short(delimiter)}"
+            )
+        item = spec.get("itemType", "string")
+        if not isinstance(item, str) or item not in LIST_ITEM_TYPES:
+            reasons.append(f"unknown list item type {_short(item)}")
     pattern = constraints.get("pattern")
     if pattern is not None:
         if not isinstance(pattern, str):

@@ -98,28 +98,16 @@ def _descriptor_text(tree: Any) -> str:
     return text
 
 
-def _special(rng: random.Random, target: Path, secret: Path) -> dict[str, str]:
-    """Put a special file where a table should be; return how to make it again."""
-    kind = rng.choice(["fifo", "directory", "symlink-out", "symlink-zero", "missing", "empty"])
-    if target.exists() or target.is_symlink():
-        target.unlink()
-    if kind == "fifo":
-        os.mkfifo(target)
-    elif kind == "directory":
-        target.mkdir()
-    elif kind == "symlink-out":
-        target.symlink_to(secret)
-    elif kind == "symlink-zero":
-        target.symlink_to("/dev/zero")
-    elif kind == "empty":
-        target.write_bytes(b"")
-    return {"path": target.name, "kind": kind}
+SPECIAL_KINDS = ["fifo", "directory", "symlink-out", "symlink-zero", "missing", "empty"]
 
 
 def make_special(folder: Path, special: dict[str, str], secret: Path) -> None:
-    """Recreate a special entry saved with a regression package."""
+    """Put a special entry (a FIFO, a folder, a link out of the package or to
+    /dev/zero, nothing, an empty file) where a table should be."""
     target = folder / special["path"]
-    if target.exists() or target.is_symlink():
+    if target.is_dir() and not target.is_symlink():
+        target.rmdir()  # an earlier special entry
+    elif target.exists() or target.is_symlink():
         target.unlink()
     kind = special["kind"]
     if kind == "fifo":
@@ -185,7 +173,9 @@ def make_package(rng: random.Random, work: Path) -> tuple[Path, list[dict[str, s
             if table.is_file() and not table.is_symlink():
                 table.write_bytes(mutate(rng, table.read_bytes()))
         elif kind == "special" and tables:
-            specials.append(_special(rng, rng.choice(tables), secret))
+            special = {"path": rng.choice(tables).name, "kind": rng.choice(SPECIAL_KINDS)}
+            make_special(folder, special, secret)
+            specials.append(special)
     target = folder
     if rng.random() < 0.1 and not specials:
         target = work / "package.zip"

@@ -12,6 +12,7 @@ import resource
 import shutil
 import tempfile
 import time
+import traceback
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -144,7 +145,13 @@ def _worker(connection, campaign_seed: int, start: int, save_to: str | None) -> 
     while True:
         connection.send(("start", index))
         with tempfile.TemporaryDirectory(prefix="mscdata-fuzz-") as folder:
-            case = make_case(campaign_seed, index, seeds, Path(folder))
+            try:
+                case = make_case(campaign_seed, index, seeds, Path(folder))
+            except Exception as error:  # a bug of the harness, not of mscdata: say so
+                failure = _harness_failure(error)
+                connection.send(("done", index, "harness", failure, None, 0.0))
+                index += 1
+                continue
             began = time.monotonic()
             failure = case.run()
             seconds = time.monotonic() - began
@@ -217,11 +224,21 @@ def campaign(
 def _lost(summary: Summary, seed: int, index: int, kind: str, save_to: Path | None) -> None:
     """Record case ``index`` that hung or killed its process (made again to save it)."""
     with tempfile.TemporaryDirectory(prefix="mscdata-fuzz-") as folder:
-        case = make_case(seed, index, load_seeds(), Path(folder))
+        try:
+            case = make_case(seed, index, load_seeds(), Path(folder))
+        except Exception as error:
+            summary.tried["harness"] += 1
+            summary.failures.append((index, _harness_failure(error), None))
+            return
         failure = Failure(kind, f"{kind}:{case.target}", case.description)
         saved = str(case.save(save_to, failure, (seed, index))) if save_to else None
     summary.tried[case.target] += 1
     summary.failures.append((index, failure, saved))
+
+
+def _harness_failure(error: Exception) -> Failure:
+    detail = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+    return Failure("harness-error", f"harness-error:{type(error).__name__}", detail[-4000:])
 
 
 def _follow(

@@ -22,6 +22,23 @@ FORBIDDEN = ("/etc/passwd", "/dev/zero", "/dev/urandom")
 _HUGE = "__HUGE_INTEGER__"
 
 HOSTILE_VALUES: list[Any] = [
+    "é",
+    "\x00",
+    ",",
+    '"',
+    "\n",
+    "utf-16",
+    "punycode",
+    "undefined",
+    "latin-1",
+    2**63 - 1,
+    -(2**63),
+    2**63,
+    "(a|aa)+",
+    "(a+)+b",
+    {"delimiter": "é"},
+    {"quoteChar": ","},
+    {"header": False},
     None,
     True,
     0,
@@ -72,10 +89,60 @@ def _hostile(rng: random.Random, secret: Path) -> Any:
     return value
 
 
+# keys a descriptor, resource, schema or field may have, added where they were not
+ADDED_KEYS = [
+    "dialect",
+    "encoding",
+    "schema",
+    "delimiter",
+    "quoteChar",
+    "itemType",
+    "missingValues",
+    "format",
+    "bareNumber",
+    "trueValues",
+    "groupChar",
+    "decimalChar",
+    "constraints",
+    "primaryKey",
+    "foreignKeys",
+    "path",
+    "profile",
+    "compression",
+    "mediatype",
+    "$schema",
+]
+# cells that stress typing and keys: 64-bit limits, odd numbers, digits of other scripts,
+# a huge cell, a cell that makes a backtracking pattern slow
+HOSTILE_CELLS = [
+    "9223372036854775807",
+    "-9223372036854775808",
+    "9223372036854775808",
+    "-0",
+    "1e999",
+    "NaN",
+    "²",
+    "٣",
+    "0x10",
+    " 1",
+    "a" * 200_000,
+    "a" * 45 + "é",
+    '"',
+    "\r",
+    "",
+]
+
+
 def _edit_tree(rng: random.Random, tree: Any, secret: Path) -> Any:
     path = rng.choice(_paths(tree))
     if not path:
         return _hostile(rng, secret)
+    node = tree
+    for step in path:
+        node = node[step]
+    if isinstance(node, dict) and rng.random() < 0.3:
+        node[rng.choice(ADDED_KEYS)] = _hostile(rng, secret)
+        return tree
     parent = tree
     for step in path[:-1]:
         parent = parent[step]
@@ -141,6 +208,37 @@ def _zip(rng: random.Random, folder: Path, archive: Path) -> None:
             bundle.writestr("bomb.csv", b"0" * (64 << 20), compress_type=zipfile.ZIP_DEFLATED)
 
 
+def _replace_cell(rng: random.Random, table: Path) -> None:
+    """One cell of a table (any row but the header) set to a hostile value."""
+    import csv
+    import io
+
+    try:
+        rows = list(csv.reader(io.StringIO(table.read_text(encoding="utf-8"), newline="")))
+    except (UnicodeDecodeError, csv.Error):
+        return
+    if len(rows) < 2 or not rows[1]:
+        return
+    row = rng.choice(rows[1:]) or rows[1]
+    row[rng.randrange(len(row))] = rng.choice(HOSTILE_CELLS)
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    table.write_text(buffer.getvalue(), encoding="utf-8")
+
+
+def _share_one_schema(descriptor: Path) -> None:
+    """Every resource names one Table Schema file by path (read once, or memory grows)."""
+    try:
+        tree = json.loads(descriptor.read_bytes())
+        resources = tree["resources"]
+        (descriptor.parent / "schema.json").write_text(json.dumps(resources[0]["schema"]))
+        for resource in resources:
+            resource["schema"] = "schema.json"
+    except (ValueError, RecursionError, KeyError, IndexError, TypeError):
+        return
+    descriptor.write_text(json.dumps(tree), encoding="utf-8")
+
+
 def make_package(rng: random.Random, work: Path) -> tuple[Path, list[dict[str, str]], str]:
     """A broken package under ``work``: (what to validate, special entries, description)."""
     base = rng.choice(BASES)
@@ -154,7 +252,10 @@ def make_package(rng: random.Random, work: Path) -> tuple[Path, list[dict[str, s
     specials: list[dict[str, str]] = []
     done = []
     for _ in range(rng.choice([1, 1, 2, 3])):
-        kind = rng.choices(["tree", "descriptor", "table", "special"], [40, 15, 35, 10])[0]
+        kind = rng.choices(
+            ["tree", "descriptor", "table", "cell", "shared-schema", "special"],
+            [40, 12, 25, 12, 3, 8],
+        )[0]
         done.append(kind)
         if kind == "tree":
             try:
@@ -172,6 +273,12 @@ def make_package(rng: random.Random, work: Path) -> tuple[Path, list[dict[str, s
             table = rng.choice(tables)
             if table.is_file() and not table.is_symlink():
                 table.write_bytes(mutate(rng, table.read_bytes()))
+        elif kind == "cell" and tables:
+            table = rng.choice(tables)
+            if table.is_file() and not table.is_symlink():
+                _replace_cell(rng, table)
+        elif kind == "shared-schema":
+            _share_one_schema(descriptor)
         elif kind == "special" and tables:
             special = {"path": rng.choice(tables).name, "kind": rng.choice(SPECIAL_KINDS)}
             make_special(folder, special, secret)

@@ -151,3 +151,19 @@ def test_build_stops_on_failed_records_unless_told_to_skip(tmp_path):
     assert done.returncode == 0, done.stderr
     assert b"(1 articles)" in done.stdout and b"1 records failed and were skipped" in done.stderr
     assert mscdata.load(out).by_pmid("11") is not None
+
+
+def test_a_bug_is_an_internal_error_exit_3_never_a_traceback(monkeypatch, capsys):
+    def broken(*args, **kwargs):
+        raise RuntimeError("something\nwent wrong")
+
+    import mscdata.validation
+
+    monkeypatch.setattr(mscdata.validation, "validate", broken)
+    monkeypatch.delenv("MSCDATA_DEBUG", raising=False)
+    assert main(["validate", str(ROOT / "datapackage")]) == 3
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "internal error: RuntimeError: something went wrong" in err
+    monkeypatch.setenv("MSCDATA_DEBUG", "1")
+    with pytest.raises(RuntimeError):
+        main(["validate", str(ROOT / "datapackage")])

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 
 from mscdata import __version__
 from mscdata.errors import BuildError, FetchError, MscdataError, PackageError, ParseError
 
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 MAX_SHOWN = 20  # failures listed one per line before the count
 
 
@@ -376,6 +377,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # the reader went away (e.g. `| head`): not an error of ours
         sys.stderr.close()
         return EXIT_OK
+    except Exception as error:  # a bug of mscdata: never mistaken for invalid data (exit 1)
+        if os.environ.get("MSCDATA_DEBUG"):
+            raise
+        what = " ".join(f"{type(error).__name__}: {error}".split())
+        print(
+            f"mscdata {args.command}: internal error: {what} (a bug in mscdata: please "
+            "report it with the input; MSCDATA_DEBUG=1 shows the traceback)",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":

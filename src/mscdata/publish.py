@@ -368,11 +368,16 @@ def _relink(staging: Path, link: Path) -> None:
 # --- files ------------------------------------------------------------------------------
 
 
+# POSIX fsyncs a file opened for reading (its owner may not be allowed to write it);
+# Windows needs write access
+_FSYNC_MODE = os.O_RDWR if sys.platform == "win32" else os.O_RDONLY
+
+
 def _sync_tree(folder: Path) -> None:
     """Fsync every file below ``folder``, then the folders themselves."""
     for root, _folders, files in os.walk(folder):
         for name in files:
-            fd = os.open(os.path.join(root, name), os.O_RDWR)
+            fd = os.open(os.path.join(root, name), _FSYNC_MODE)
             try:
                 os.fsync(fd)
             finally:

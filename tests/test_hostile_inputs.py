@@ -236,6 +236,24 @@ def test_record_failures_are_one_line():
     assert len(result.articles) == 1 and "\n" not in str(result.failures[0])
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+@pytest.mark.parametrize("gzipped", [False, True])
+@pytest.mark.parametrize("space", [b"", b" ", b"\t" * 70, b" \r\n\t" * 25_000])
+def test_end_tags_with_any_amount_of_white_space_end_their_records(space, gzipped, workers):
+    # XML allows any white space before an end tag's ">"; 100,000 bytes cross blocks
+    data = pubmed_set(
+        *(r.replace(b"</PubmedArticle>", b"</PubmedArticle%s>" % space) for r in records(3))
+    )
+    data = gzip.compress(data) if gzipped else data
+    assert list(mscdata.iter_events(data, apply=article_pmid, workers=workers)) == ["1", "2", "3"]
+
+
+def test_a_longer_name_after_an_end_tag_name_ends_no_record():
+    data = pubmed_set(*records(2)).replace(b"</PubmedArticle>\n<", b"</PubmedArticleX>\n<", 1)
+    [failure] = mscdata.read(data).failures
+    assert failure.record == 1 and "malformed XML" in failure.reason
+
+
 # ------------------------------------------------------------------ limits
 
 
@@ -248,6 +266,16 @@ def test_a_record_over_the_size_limit_is_a_located_failure_and_the_rest_is_read(
     [failure] = result.failures
     assert (failure.record, failure.pmid, failure.line) == (2, "2", 3)
     assert "larger than the limit of 1 MiB" in failure.reason
+
+
+def test_an_end_tag_with_more_white_space_than_the_record_limit_fails_its_record(monkeypatch):
+    monkeypatch.setattr(pubmed_xml_stream, "MAX_RECORD_BYTES", 1 << 20)
+    big = RECORD.replace(b"</PubmedArticle>", b"</PubmedArticle" + b" \n" * (1 << 20) + b">") % 2
+    result = mscdata.read(gzip.compress(pubmed_set(*records(1), big, *records(1, start=3))))
+    assert [a.pmid for a in result.articles] == ["1", "3"]
+    [failure] = result.failures
+    assert (failure.record, failure.pmid) == (2, "2") and "larger than the limit" in failure.reason
+    assert mscdata.read(pubmed_set(big, *records(1, start=3))).failures[0].line == 2
 
 
 def test_a_huge_text_node_fails_its_record_fast():

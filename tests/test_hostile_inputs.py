@@ -110,6 +110,48 @@ def test_documents_really_in_their_declared_encoding_are_read(codec):
     assert result.articles[0].title == "Caf\u00e9"
 
 
+def _document(fmt: str, prolog: bytes) -> bytes:
+    """A document in ``fmt`` after ``prolog``, its titles "Café" in Latin-1."""
+    if fmt == "pubmed_xml":
+        data = pubmed_set(*records(3), prolog=prolog)
+    else:
+        data = prolog + b'<article><front><article-meta><article-id pub-id-type="pmid">1'
+        data += b"</article-id><title-group><article-title>T</article-title></title-group>"
+        data += b"</article-meta></front></article>"
+    return data.replace(b"Title>T<", b"Title>Caf\xe9<").replace(b"title>T<", b"title>Caf\xe9<")
+
+
+@pytest.mark.parametrize("fmt", ["pubmed_xml", "pmc_jats"])
+@pytest.mark.parametrize(
+    "declaration",
+    [
+        b'<?xml version="1.0"' + b" \n\t" * 1000 + b"encoding = 'latin-1' ?>",
+        b'<?xml version="1.0" encoding="ISO-8859-1" standalone="yes"' + b" " * 40_000 + b"?>",
+    ],
+)
+def test_a_long_legal_declaration_is_read_and_its_encoding_applied(fmt, declaration):
+    result = mscdata.read(_document(fmt, declaration), format=fmt)
+    assert {a.title for a in result.articles} == {"Caf\u00e9"} and not result.failures
+
+
+@pytest.mark.parametrize("fmt", ["pubmed_xml", "pmc_jats"])
+@pytest.mark.parametrize(
+    ("declaration", "reason"),
+    [
+        (b'<?xml version="1.0" encoding="latin-1"' + b" " * 70_000 + b"?>", "within the first"),
+        (b'<?xml version="1.0" encoding="latin-1" ', "before the document ends"),
+        (b'<?xml version="1.0" encoding="%s"?>' % (b"latin-1" + b"x" * 40), "than the limit of 40"),
+        (b'<?xml version="1.0" encoding=latin-1?>', "encoding= cannot be read"),
+    ],
+)
+def test_a_declaration_that_cannot_be_checked_is_a_parse_error(fmt, declaration, reason):
+    data = _document(fmt, declaration)
+    with pytest.raises(mscdata.ParseError, match=reason):
+        mscdata.read(data, format=fmt)
+    with pytest.raises(mscdata.ParseError, match=reason):
+        mscdata.read(gzip.compress(data), format=fmt)
+
+
 def test_bytes_invalid_in_the_declared_encoding_are_a_located_failure():
     data = pubmed_set(*records(2), prolog=b'<?xml version="1.0" encoding="utf-16"?>\n')
     data = data.decode().encode("utf-16-le")

@@ -41,7 +41,7 @@ _NOT_XML_SPACE = re.compile(rb"[^ \t\r\n]")
 _ROOT_START = re.compile(rb"<PubmedArticleSet[\s>/]")
 _ROOT_END = re.compile(rb"\s*</PubmedArticleSet\s*>\s*")
 _PMID = re.compile(rb"<PMID(?:\s[^<>]{0,200})?>\s{0,20}([0-9]{1,20})\s{0,20}</PMID>")
-BLOCK_SIZE = 1 << 16
+BLOCK_SIZE = max(1 << 16, HEAD_BYTES)
 CHUNK_BYTES = 1 << 20
 PARALLEL_MIN_BYTES = 8 << 20  # below this, starting worker processes costs more than it saves
 
@@ -214,10 +214,10 @@ def _prolog(stream: IO[bytes], source: str) -> tuple[bytes, bytearray, bool, str
 
 def _utf8_stream(stream: IO[bytes], source: str) -> IO[bytes]:
     """The stream as UTF-8 bytes: its declared encoding checked, transcoded when needed."""
-    head, error = _read_block(stream)
-    codec = xml_codec(head[:HEAD_BYTES], source)
+    head, error = _read_block(stream)  # a block holds HEAD_BYTES, where a declaration ends
     if error is not None and not head:
         raise ParseError(f"cannot read the data: {error}", source=source)
+    codec = xml_codec(head[:HEAD_BYTES], source)
     if codec in {"utf-8", "utf-8-sig"}:
         return Prefixed(head, stream)  # type: ignore[return-value]
     return Utf8Transcoder(Prefixed(head, stream), codec)  # type: ignore[return-value]

@@ -68,6 +68,21 @@ def test_gzip_damaged_after_the_first_records_keeps_them_and_says_where_it_stopp
     assert "data ends early" in events[-1].reason and "gzip" in events[-1].reason
 
 
+_GZIPPED = gzip.compress(pubmed_set(*records(2000)), mtime=0)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sampled_from([None, *ALL_FORMATS]), st.integers(10, len(_GZIPPED) - 1), st.booleans())
+def test_gzip_cut_or_damaged_anywhere_is_a_parse_error_or_a_located_failure(fmt, at, cut):
+    # only gzip's own damage errors, turned into an OSError by CheckedGzip, are caught
+    data = (
+        _GZIPPED[:at] if cut else _GZIPPED[:at] + bytes([_GZIPPED[at] ^ 0x55]) + _GZIPPED[at + 1 :]
+    )
+    result = read_or_parse_error(data, format=fmt)
+    if fmt in (None, "pubmed_xml") and isinstance(result, mscdata.ReadResult):
+        assert len(result.articles) == 2000 or result.failures  # nothing lost silently
+
+
 def test_a_text_with_a_lone_surrogate_is_a_parse_error_naming_its_position():
     with pytest.raises(mscdata.ParseError, match=r"lone surrogate U\+DCFF at character 6"):
         mscdata.read("Title\n\udcff")

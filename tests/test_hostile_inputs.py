@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import gzip
+import re
 import time
 
 import pytest
@@ -303,6 +304,24 @@ def test_end_tags_with_any_amount_of_white_space_end_their_records(space, gzippe
     )
     data = gzip.compress(data) if gzipped else data
     assert list(mscdata.iter_events(data, apply=article_pmid, workers=workers)) == ["1", "2", "3"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [b"</PubmedArticle", b"</DeleteCitation", b"Set", b">", b" ", b"\n\t", b"<"]
+        )
+    ),
+    st.lists(st.integers(0, 200)),
+)
+def test_end_tags_are_found_the_same_however_the_bytes_arrive_in_blocks(pieces, cuts):
+    data, scanner, buffer, ends = b"".join(pieces), pubmed_xml_stream._EndTagScanner(), b"", []
+    for cut in [*sorted(cuts), len(data)]:
+        buffer += data[len(buffer) : cut]
+        ends += scanner.scan(buffer)
+    expected = re.finditer(rb"</(?:PubmedArticle|DeleteCitation)[ \t\r\n]*>", data)
+    assert ends == [m.end() for m in expected]
 
 
 def test_a_longer_name_after_an_end_tag_name_ends_no_record():

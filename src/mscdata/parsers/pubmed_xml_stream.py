@@ -35,9 +35,10 @@ from mscdata.parsers.xml_safety import (
 from mscdata.records import Deletion, RecordFailure, make_article
 
 ROOT = b"PubmedArticleSet"
-_END_TAG_NAME = re.compile(rb"</(?:PubmedArticle|PubmedBookArticle|DeleteCitation)")
+# a record end tag, or the start of one cut by the buffer's end (its white space may go
+# on in the next block); linear: one name starts each run of white space it backtracks over
+_END_TAG = re.compile(rb"</(?:PubmedArticle|PubmedBookArticle|DeleteCitation)[ \t\r\n]*(?:>|\Z)")
 _END_TAG_NAME_OVERLAP = len(b"</PubmedBookArticle") - 1  # a name cut by a block's end
-_NOT_XML_SPACE = re.compile(rb"[^ \t\r\n]")
 _ROOT_START = re.compile(rb"<PubmedArticleSet[\s>/]")
 _ROOT_END = re.compile(rb"\s*</PubmedArticleSet\s*>\s*")
 _PMID = re.compile(rb"<PMID(?:\s[^<>]{0,200})?>\s{0,20}([0-9]{1,20})\s{0,20}</PMID>")
@@ -64,25 +65,26 @@ class _EndTagScanner:
         """The offsets just past each end tag completed in the buffer since the last scan."""
         ends = []
         position = self.position
-        while True:
-            if self.in_end_tag:
-                found = _NOT_XML_SPACE.search(buffer, position)
-                if found is None:  # white space up to the buffer's end: go on next time
-                    position = len(buffer)
-                    break
-                self.in_end_tag = False
-                position = found.start()
-                if buffer[position] == 0x3E:  # ">": otherwise a longer name, not an end
-                    position += 1
-                    ends.append(position)
-                continue
-            found = _END_TAG_NAME.search(buffer, position)
-            if found is None:
-                position = max(position, len(buffer) - _END_TAG_NAME_OVERLAP)
-                break
-            self.in_end_tag = True
+        if self.in_end_tag:  # the white space of an end tag went on to the buffer's end
+            added = buffer[position:]  # only the bytes added since: one block
+            position += len(added) - len(added.lstrip(b" \t\r\n"))
+            if position == len(buffer):
+                self.position = position
+                return ends
+            self.in_end_tag = False
+            if buffer[position] == 0x3E:  # ">"; anything else: a longer name, not an end
+                position += 1
+                ends.append(position)
+        for found in _END_TAG.finditer(buffer, position):
             position = found.end()
-        self.position = position
+            if buffer[position - 1] == 0x3E:  # ">"
+                ends.append(position)
+            else:  # the buffer ends inside the end tag
+                self.in_end_tag = True
+        if self.in_end_tag:
+            self.position = len(buffer)
+        else:
+            self.position = max(position, len(buffer) - _END_TAG_NAME_OVERLAP)
         return ends
 
     def forget(self, count: int) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import gzip
+import re
 import time
 
 import pytest
@@ -68,6 +69,21 @@ def test_gzip_damaged_after_the_first_records_keeps_them_and_says_where_it_stopp
     assert "data ends early" in events[-1].reason and "gzip" in events[-1].reason
 
 
+_GZIPPED = gzip.compress(pubmed_set(*records(2000)), mtime=0)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sampled_from([None, *ALL_FORMATS]), st.integers(10, len(_GZIPPED) - 1), st.booleans())
+def test_gzip_cut_or_damaged_anywhere_is_a_parse_error_or_a_located_failure(fmt, at, cut):
+    # only gzip's own damage errors, turned into an OSError by CheckedGzip, are caught
+    data = (
+        _GZIPPED[:at] if cut else _GZIPPED[:at] + bytes([_GZIPPED[at] ^ 0x55]) + _GZIPPED[at + 1 :]
+    )
+    result = read_or_parse_error(data, format=fmt)
+    if fmt in (None, "pubmed_xml") and isinstance(result, mscdata.ReadResult):
+        assert len(result.articles) == 2000 or result.failures  # nothing lost silently
+
+
 def test_a_text_with_a_lone_surrogate_is_a_parse_error_naming_its_position():
     with pytest.raises(mscdata.ParseError, match=r"lone surrogate U\+DCFF at character 6"):
         mscdata.read("Title\n\udcff")
@@ -108,6 +124,48 @@ def test_documents_really_in_their_declared_encoding_are_read(codec):
     result = mscdata.read(text.encode(codec))
     assert [a.pmid for a in result.articles] == ["1", "2", "3"] and not result.failures
     assert result.articles[0].title == "Caf\u00e9"
+
+
+def _document(fmt: str, prolog: bytes) -> bytes:
+    """A document in ``fmt`` after ``prolog``, its titles "Café" in Latin-1."""
+    if fmt == "pubmed_xml":
+        data = pubmed_set(*records(3), prolog=prolog)
+    else:
+        data = prolog + b'<article><front><article-meta><article-id pub-id-type="pmid">1'
+        data += b"</article-id><title-group><article-title>T</article-title></title-group>"
+        data += b"</article-meta></front></article>"
+    return data.replace(b"Title>T<", b"Title>Caf\xe9<").replace(b"title>T<", b"title>Caf\xe9<")
+
+
+@pytest.mark.parametrize("fmt", ["pubmed_xml", "pmc_jats"])
+@pytest.mark.parametrize(
+    "declaration",
+    [
+        b'<?xml version="1.0"' + b" \n\t" * 1000 + b"encoding = 'latin-1' ?>",
+        b'<?xml version="1.0" encoding="ISO-8859-1" standalone="yes"' + b" " * 40_000 + b"?>",
+    ],
+)
+def test_a_long_legal_declaration_is_read_and_its_encoding_applied(fmt, declaration):
+    result = mscdata.read(_document(fmt, declaration), format=fmt)
+    assert {a.title for a in result.articles} == {"Caf\u00e9"} and not result.failures
+
+
+@pytest.mark.parametrize("fmt", ["pubmed_xml", "pmc_jats"])
+@pytest.mark.parametrize(
+    ("declaration", "reason"),
+    [
+        (b'<?xml version="1.0" encoding="latin-1"' + b" " * 70_000 + b"?>", "within the first"),
+        (b'<?xml version="1.0" encoding="latin-1" ', "before the document ends"),
+        (b'<?xml version="1.0" encoding="%s"?>' % (b"latin-1" + b"x" * 40), "than the limit of 40"),
+        (b'<?xml version="1.0" encoding=latin-1?>', "encoding= cannot be read"),
+    ],
+)
+def test_a_declaration_that_cannot_be_checked_is_a_parse_error(fmt, declaration, reason):
+    data = _document(fmt, declaration)
+    with pytest.raises(mscdata.ParseError, match=reason):
+        mscdata.read(data, format=fmt)
+    with pytest.raises(mscdata.ParseError, match=reason):
+        mscdata.read(gzip.compress(data), format=fmt)
 
 
 def test_bytes_invalid_in_the_declared_encoding_are_a_located_failure():
@@ -236,6 +294,42 @@ def test_record_failures_are_one_line():
     assert len(result.articles) == 1 and "\n" not in str(result.failures[0])
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+@pytest.mark.parametrize("gzipped", [False, True])
+@pytest.mark.parametrize("space", [b"", b" ", b"\t" * 70, b" \r\n\t" * 25_000])
+def test_end_tags_with_any_amount_of_white_space_end_their_records(space, gzipped, workers):
+    # XML allows any white space before an end tag's ">"; 100,000 bytes cross blocks
+    data = pubmed_set(
+        *(r.replace(b"</PubmedArticle>", b"</PubmedArticle%s>" % space) for r in records(3))
+    )
+    data = gzip.compress(data) if gzipped else data
+    assert list(mscdata.iter_events(data, apply=article_pmid, workers=workers)) == ["1", "2", "3"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [b"</PubmedArticle", b"</DeleteCitation", b"Set", b">", b" ", b"\n\t", b"<"]
+        )
+    ),
+    st.lists(st.integers(0, 200)),
+)
+def test_end_tags_are_found_the_same_however_the_bytes_arrive_in_blocks(pieces, cuts):
+    data, scanner, buffer, ends = b"".join(pieces), pubmed_xml_stream._EndTagScanner(), b"", []
+    for cut in [*sorted(cuts), len(data)]:
+        buffer += data[len(buffer) : cut]
+        ends += scanner.scan(buffer)
+    expected = re.finditer(rb"</(?:PubmedArticle|DeleteCitation)[ \t\r\n]*>", data)
+    assert ends == [m.end() for m in expected]
+
+
+def test_a_longer_name_after_an_end_tag_name_ends_no_record():
+    data = pubmed_set(*records(2)).replace(b"</PubmedArticle>\n<", b"</PubmedArticleX>\n<", 1)
+    [failure] = mscdata.read(data).failures
+    assert failure.record == 1 and "malformed XML" in failure.reason
+
+
 # ------------------------------------------------------------------ limits
 
 
@@ -248,6 +342,16 @@ def test_a_record_over_the_size_limit_is_a_located_failure_and_the_rest_is_read(
     [failure] = result.failures
     assert (failure.record, failure.pmid, failure.line) == (2, "2", 3)
     assert "larger than the limit of 1 MiB" in failure.reason
+
+
+def test_an_end_tag_with_more_white_space_than_the_record_limit_fails_its_record(monkeypatch):
+    monkeypatch.setattr(pubmed_xml_stream, "MAX_RECORD_BYTES", 1 << 20)
+    big = RECORD.replace(b"</PubmedArticle>", b"</PubmedArticle" + b" \n" * (1 << 20) + b">") % 2
+    result = mscdata.read(gzip.compress(pubmed_set(*records(1), big, *records(1, start=3))))
+    assert [a.pmid for a in result.articles] == ["1", "3"]
+    [failure] = result.failures
+    assert (failure.record, failure.pmid) == (2, "2") and "larger than the limit" in failure.reason
+    assert mscdata.read(pubmed_set(big, *records(1, start=3))).failures[0].line == 2
 
 
 def test_a_huge_text_node_fails_its_record_fast():

@@ -4,7 +4,8 @@ Streaming: the decompressed bytes (transcoded to UTF-8 when the checked declarat
 names another encoding) are cut at record end tags into chunks of a few hundred
 records, so memory stays flat however large the file; chunks are parsed with lxml
 (entities never expanded, no DTD, no network) and, for large files, on every core.
-Each byte is searched for end tags once (plus a short overlap between blocks). A
+Each byte is searched for end tags once (plus a short overlap between blocks); an end
+tag may hold any amount of white space before its ``>``, even across blocks. A
 record that breaks the schema or the XML grammar, or is larger than
 :data:`~mscdata.parsers.limits.MAX_RECORD_BYTES`, becomes a located
 :class:`~mscdata.records.RecordFailure`; the other records are still read.
@@ -34,14 +35,61 @@ from mscdata.parsers.xml_safety import (
 from mscdata.records import Deletion, RecordFailure, make_article
 
 ROOT = b"PubmedArticleSet"
-_END_TAGS = re.compile(rb"</(?:PubmedArticle|PubmedBookArticle|DeleteCitation)\s{0,64}>")
-_END_TAG_OVERLAP = 100  # longer than any end tag _END_TAGS matches: rescanned between blocks
+# a record end tag, or the start of one cut by the buffer's end (its white space may go
+# on in the next block); linear: one name starts each run of white space it backtracks over
+_END_TAG = re.compile(rb"</(?:PubmedArticle|PubmedBookArticle|DeleteCitation)[ \t\r\n]*(?:>|\Z)")
+_END_TAG_NAME_OVERLAP = len(b"</PubmedBookArticle") - 1  # a name cut by a block's end
 _ROOT_START = re.compile(rb"<PubmedArticleSet[\s>/]")
 _ROOT_END = re.compile(rb"\s*</PubmedArticleSet\s*>\s*")
 _PMID = re.compile(rb"<PMID(?:\s[^<>]{0,200})?>\s{0,20}([0-9]{1,20})\s{0,20}</PMID>")
-BLOCK_SIZE = 1 << 16
+BLOCK_SIZE = max(1 << 16, HEAD_BYTES)
 CHUNK_BYTES = 1 << 20
 PARALLEL_MIN_BYTES = 8 << 20  # below this, starting worker processes costs more than it saves
+
+
+class _EndTagScanner:
+    """Finds the record end tags of a growing buffer, looking at each byte a bounded
+    number of times.
+
+    An end tag is ``</PubmedArticle``, ``</PubmedBookArticle`` or ``</DeleteCitation``,
+    then any amount of XML white space, then ``>`` (XML 1.0, production [42]); the white
+    space may run across any number of blocks. The scanner keeps where it stopped, so
+    only the bytes added since are searched (and the last few, where a name may be cut).
+    """
+
+    def __init__(self) -> None:
+        self.position = 0  # where the next scan starts, as an offset in the buffer
+        self.in_end_tag = False  # the bytes before ``position`` end inside an end tag
+
+    def scan(self, buffer: bytes | bytearray) -> list[int]:
+        """The offsets just past each end tag completed in the buffer since the last scan."""
+        ends = []
+        position = self.position
+        if self.in_end_tag:  # the white space of an end tag went on to the buffer's end
+            added = buffer[position:]  # only the bytes added since: one block
+            position += len(added) - len(added.lstrip(b" \t\r\n"))
+            if position == len(buffer):
+                self.position = position
+                return ends
+            self.in_end_tag = False
+            if buffer[position] == 0x3E:  # ">"; anything else: a longer name, not an end
+                position += 1
+                ends.append(position)
+        for found in _END_TAG.finditer(buffer, position):
+            position = found.end()
+            if buffer[position - 1] == 0x3E:  # ">"
+                ends.append(position)
+            else:  # the buffer ends inside the end tag
+                self.in_end_tag = True
+        if self.in_end_tag:
+            self.position = len(buffer)
+        else:
+            self.position = max(position, len(buffer) - _END_TAG_NAME_OVERLAP)
+        return ends
+
+    def forget(self, count: int) -> None:
+        """The first ``count`` bytes (all scanned) were removed from the buffer."""
+        self.position -= count
 
 
 def _event_for(element: Any, number: int, line: int, context: dict[str, Any]) -> list[Any]:
@@ -97,8 +145,8 @@ def _per_record(chunk: bytes, first_record: int, first_line: int, context):
     events: list[Any] = []
     start = 0
     line = first_line
-    for number, m in enumerate(_END_TAGS.finditer(chunk), start=first_record):
-        piece = chunk[start : m.end()]
+    for number, end in enumerate(_EndTagScanner().scan(chunk), start=first_record):
+        piece = chunk[start:end]
         leading = len(piece) - len(piece.lstrip())
         record_line = line + piece[:leading].count(b"\n")
         try:
@@ -118,7 +166,7 @@ def _per_record(chunk: bytes, first_record: int, first_line: int, context):
         else:
             events.extend(_event_for(element, number, record_line, context))
         line += piece.count(b"\n")
-        start = m.end()
+        start = end
     return events
 
 
@@ -168,10 +216,10 @@ def _prolog(stream: IO[bytes], source: str) -> tuple[bytes, bytearray, bool, str
 
 def _utf8_stream(stream: IO[bytes], source: str) -> IO[bytes]:
     """The stream as UTF-8 bytes: its declared encoding checked, transcoded when needed."""
-    head, error = _read_block(stream)
-    codec = xml_codec(head[:HEAD_BYTES], source)
+    head, error = _read_block(stream)  # a block holds HEAD_BYTES, where a declaration ends
     if error is not None and not head:
         raise ParseError(f"cannot read the data: {error}", source=source)
+    codec = xml_codec(head[:HEAD_BYTES], source)
     if codec in {"utf-8", "utf-8-sig"}:
         return Prefixed(head, stream)  # type: ignore[return-value]
     return Utf8Transcoder(Prefixed(head, stream), codec)  # type: ignore[return-value]
@@ -186,8 +234,9 @@ class _Chunker:
         self.record = record  # number of the first record in the buffer
         self.line = line  # line of the buffer's first byte
         self.ends = 0  # end tags found in the buffer
+        self.first_end = 0  # offset just past the first of them (kept up while skipping)
         self.last_end = 0  # offset just past the last of them
-        self.searched = 0  # bytes of the buffer already searched for end tags
+        self.scanner = _EndTagScanner()
         self.done = False
         self.error: str | None = None
 
@@ -199,22 +248,27 @@ class _Chunker:
         self.scan()
 
     def scan(self) -> None:
-        """Find the end tags in the bytes not searched yet (and a short overlap)."""
-        start = max(self.last_end, self.searched - _END_TAG_OVERLAP)
-        for found in _END_TAGS.finditer(self.buffer, start):
-            self.ends += 1
-            self.last_end = found.end()
-        self.searched = len(self.buffer)
+        """Find the end tags in the bytes not searched yet."""
+        ends = self.scanner.scan(self.buffer)
+        if ends:
+            if self.ends == 0:
+                self.first_end = ends[0]
+            self.last_end = ends[-1]
+            self.ends += len(ends)
+
+    def _drop(self, count: int) -> None:
+        """Remove the buffer's first ``count`` bytes (all scanned), counting their lines."""
+        self.line += self.buffer.count(b"\n", 0, count)
+        del self.buffer[:count]
+        self.scanner.forget(count)
 
     def cut(self) -> tuple[bytes, int, int]:
         """The whole records found so far, as (chunk, first record, first line)."""
         chunk = bytes(self.buffer[: self.last_end])
-        del self.buffer[: self.last_end]
         first = (chunk, self.record, self.line)
+        self._drop(self.last_end)
         self.record += self.ends
-        self.line += chunk.count(b"\n")
-        self.searched -= self.last_end
-        self.ends = self.last_end = 0
+        self.ends = self.first_end = self.last_end = 0
         return first
 
     def skip_record(self, source: str) -> RecordFailure:
@@ -228,21 +282,16 @@ class _Chunker:
             reason=f"the record is larger than the limit of {mebibytes(MAX_RECORD_BYTES)}; "
             "it is skipped",
         )
-        while self.last_end == 0 and not self.done:
-            keep = len(self.buffer) - _END_TAG_OVERLAP
-            if keep > 0:
-                self.line += self.buffer.count(b"\n", 0, keep)
-                del self.buffer[:keep]
-                self.searched -= keep
+        while self.ends == 0 and not self.done:
+            self._drop(self.scanner.position)  # the scanner needs none of the bytes before
             self.read()
-        end = _END_TAGS.search(self.buffer)
-        if end is not None:  # the first end tag closes the skipped record
-            self.line += self.buffer.count(b"\n", 0, end.end())
-            del self.buffer[: end.end()]
-            self.searched -= end.end()
-            self.last_end -= end.end()
+        if self.ends:  # the first end tag closes the skipped record
+            first_end = self.first_end
+            self._drop(first_end)
             self.record += 1
             self.ends -= 1
+            self.last_end -= first_end
+            self.first_end = 0  # not needed again: skipping starts after a cut
         return failure
 
 

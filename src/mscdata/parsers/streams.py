@@ -1,8 +1,9 @@
-"""Byte streams a parser reads: damage of any kind surfaces as one exception, ``ReadFailed``.
+"""Byte streams a parser reads: damage of any kind surfaces as an ``OSError``.
 
 gzip reports damage as ``zlib.error``, ``EOFError`` or ``gzip.BadGzipFile``, a codec as
-``UnicodeError``, a file as ``OSError``; every reader here turns them into
-:class:`ReadFailed` (an ``OSError``) with a plain reason, so the parsers catch one thing.
+``UnicodeError``: :class:`CheckedGzip` and :class:`Utf8Transcoder` turn them into
+:class:`ReadFailed` (an ``OSError``) with a plain reason, and a file reports its own
+trouble as ``OSError``, so the parsers catch ``OSError`` (:data:`DAMAGE`) and nothing else.
 """
 
 from __future__ import annotations
@@ -10,11 +11,13 @@ from __future__ import annotations
 import codecs
 import gzip
 import zlib
+from collections.abc import Callable
 from typing import IO
 
 from mscdata.errors import ParseError
 
-DAMAGE = (OSError, EOFError, zlib.error)
+_GZIP_DAMAGE = (OSError, EOFError, zlib.error)  # what gzip itself raises for bad data
+DAMAGE = (OSError,)  # what every reader here raises for damage: ReadFailed or a file's error
 
 
 class ReadFailed(OSError):
@@ -22,19 +25,26 @@ class ReadFailed(OSError):
 
 
 class CheckedGzip(gzip.GzipFile):
-    """A GzipFile whose damaged or cut data raises :class:`ReadFailed`."""
+    """A GzipFile whose damaged or cut data raises :class:`ReadFailed`, whichever way it is
+    read (``readinto``, ``readlines`` and iteration go through these methods)."""
+
+    def _checked(self, read: Callable[..., bytes], *args: int | None) -> bytes:
+        try:
+            return read(*args)
+        except _GZIP_DAMAGE as error:
+            raise ReadFailed(f"damaged gzip data: {error}") from None
 
     def read(self, size: int | None = -1) -> bytes:
-        try:
-            return super().read(size)
-        except DAMAGE as error:
-            raise ReadFailed(f"damaged gzip data: {error}") from None
+        return self._checked(super().read, size)
 
     def read1(self, size: int = -1) -> bytes:
-        try:
-            return super().read1(size)
-        except DAMAGE as error:
-            raise ReadFailed(f"damaged gzip data: {error}") from None
+        return self._checked(super().read1, size)
+
+    def readline(self, size: int | None = -1) -> bytes:
+        return self._checked(super().readline, size)
+
+    def peek(self, n: int) -> bytes:
+        return self._checked(super().peek, n)
 
 
 def read_at_most(stream: IO[bytes], limit: int, source: str, what: str) -> bytes:

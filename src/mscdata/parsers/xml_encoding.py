@@ -6,6 +6,10 @@ believed when it names a text codec that reads those same bytes: ``encoding="utf
 on UTF-8 bytes, an unknown name, or a codec that is not a character encoding
 (``rot13``, ``base64``, ``idna``) is a :class:`~mscdata.ParseError`, never an empty
 result. ``ascii`` is read as UTF-8, its superset.
+
+A declaration is never left unchecked: one not finished within the first
+:data:`HEAD_BYTES`, or whose ``encoding=`` cannot be read or names more than
+:data:`MAX_ENCODING_NAME` characters, is a ParseError too (lxml would apply it itself).
 """
 
 from __future__ import annotations
@@ -15,7 +19,8 @@ import re
 
 from mscdata.errors import ParseError
 
-HEAD_BYTES = 1024  # the XML declaration is the first thing in a document
+HEAD_BYTES = 64 << 10  # the XML declaration, the first thing in a document, ends within
+MAX_ENCODING_NAME = 40  # characters; real names (IANA) have at most 21 or so
 _BOMS = (
     (codecs.BOM_UTF32_BE, "utf-32-be", "utf-32"),
     (codecs.BOM_UTF32_LE, "utf-32-le", "utf-32"),
@@ -24,7 +29,8 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16-le", "utf-16"),
 )
 _FIRST_CHARACTERS = b"<\t\n\r "  # what an XML document may start with, BOM aside
-_DECLARED = re.compile(r"""\sencoding\s*=\s*["']([^"']{0,40})["']""")
+_DECLARATION_START = re.compile(r"<\?xml[ \t\r\n]")  # not <?xml-stylesheet, say
+_DECLARED = re.compile(r"""[ \t\r\n]encoding[ \t\r\n]*=[ \t\r\n]*(["'])([^"'<>]*)\1""")
 _ENCODING_NAME = re.compile(r"[A-Za-z][A-Za-z0-9._-]*")  # EncName, XML 1.0 section 4.3.3
 # text codecs Python knows that are no document encoding
 _NOT_DOCUMENT_ENCODINGS = {
@@ -60,13 +66,40 @@ def sniffed_codec(head: bytes) -> str:
     return with_bom or family
 
 
-def _declaration(text: str) -> str | None:
-    """The XML declaration (``<?xml … ?>``) at the start of a text, or None."""
-    stripped = text.lstrip()
-    if not stripped.startswith("<?xml"):
+def _declaration(text: str, source: str | None, whole: bool) -> str | None:
+    """The XML declaration (``<?xml … ?>``) at the start of a text, or None.
+
+    ``whole`` says the text is the whole document rather than its first bytes. Raises
+    ParseError for a declaration that does not end within the text.
+    """
+    stripped = text.lstrip(" \t\r\n")
+    if not _DECLARATION_START.match(stripped):
         return None
-    end = stripped.find("?>", 0, HEAD_BYTES)
-    return stripped[: end + 2] if end >= 0 else None
+    end = stripped.find("?>")
+    if end < 0:
+        where = "before the document ends" if whole else f"within the first {HEAD_BYTES:,} bytes"
+        raise ParseError(f"the XML declaration <?xml … ?> is not finished {where}", source=source)
+    return stripped[: end + 2]
+
+
+def _declared_encoding(declaration: str, source: str | None) -> str | None:
+    """The ``encoding=`` of an XML declaration, or None; ParseError when it cannot be read."""
+    found = _DECLARED.search(declaration)
+    if found is None:
+        if "encoding" in declaration:
+            raise ParseError(
+                'the XML declaration\'s encoding= cannot be read (expected encoding="name")',
+                source=source,
+            )
+        return None
+    declared = found.group(2)
+    if len(declared) > MAX_ENCODING_NAME:
+        raise ParseError(
+            f"the XML declaration names an encoding of {len(declared):,} characters: longer "
+            f"than the limit of {MAX_ENCODING_NAME} for an encoding name",
+            source=source,
+        )
+    return declared
 
 
 def xml_codec(head: bytes, source: str | None) -> str:
@@ -81,11 +114,10 @@ def xml_codec(head: bytes, source: str | None) -> str:
     sample = head[: HEAD_BYTES - HEAD_BYTES % 4]
     sample = sample[: len(sample) - len(sample) % width]
     text = sample.decode(codec, "replace").lstrip("\ufeff")
-    declaration = _declaration(text)
-    found = _DECLARED.search(declaration) if declaration else None
-    if found is None:
+    declaration = _declaration(text, source, whole=len(head) < HEAD_BYTES)
+    declared = _declared_encoding(declaration, source) if declaration else None
+    if declared is None:
         return codec
-    declared = found.group(1)
     try:
         if not _ENCODING_NAME.fullmatch(declared):
             raise LookupError(declared)
@@ -139,7 +171,7 @@ def xml_as_utf8(data: bytes, source: str | None) -> bytes:
             f"the bytes at offset {offset} are not {codec} text, as the document declares",
             source=source,
         ) from None
-    declaration = _declaration(text[:HEAD_BYTES])
+    declaration = _declaration(text[:HEAD_BYTES], source, whole=len(data) < HEAD_BYTES)
     if declaration is not None:
         start = text.index(declaration)
         text = text[:start] + "\n" * declaration.count("\n") + text[start + len(declaration) :]

@@ -14,6 +14,7 @@ regression fails instead of hanging the suite.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import shutil
@@ -474,11 +475,11 @@ CASES: dict[str, Case] = {
     "schema-version-5000-digits": Case(
         _edit(lambda d: d["mscdata"].__setitem__("schemaVersion", "1" * 5000)),
         "invalid",
-        "loads",
+        "refused",
         "schema",
     ),
     "schema-version-not-string": Case(
-        _edit(lambda d: d["mscdata"].__setitem__("schemaVersion", 2)), "invalid", "loads"
+        _edit(lambda d: d["mscdata"].__setitem__("schemaVersion", 2)), "invalid", "refused"
     ),
     "too-many-fields": Case(
         _edit_resource(
@@ -566,20 +567,20 @@ CASES: dict[str, Case] = {
         _set_field("isbns", "itemType", "year"), "invalid", "either", "item type"
     ),
     "field-type-not-string": Case(_set_field("pmid", "type", ["string"]), "invalid", "refused"),
-    "pattern-bad-syntax": Case(_constraint("title", "pattern", "(["), "invalid", "loads", "title"),
-    "pattern-not-string": Case(_constraint("title", "pattern", 5), "invalid", "loads"),
+    "pattern-bad-syntax": Case(_constraint("title", "pattern", "(["), "invalid", "refused", "title"),
+    "pattern-not-string": Case(_constraint("title", "pattern", 5), "invalid", "refused"),
     "maximum-huge": Case(
-        _constraint("position", "maximum", 10**30, "keywords"), "invalid", "loads"
+        _constraint("position", "maximum", 10**30, "keywords"), "invalid", "refused"
     ),
     "minimum-float-inf": Case(
         _constraint("position", "minimum", 1e308, "keywords"),
         "invalid",
-        "loads",
+        "refused",
     ),
-    "min-length-huge": Case(_constraint("title", "minLength", 10**30), "invalid", "loads"),
-    "min-length-not-integer": Case(_constraint("title", "minLength", "abc"), "invalid", "loads"),
+    "min-length-huge": Case(_constraint("title", "minLength", 10**30), "invalid", "refused"),
+    "min-length-not-integer": Case(_constraint("title", "minLength", "abc"), "invalid", "refused"),
     "enum-not-list": Case(
-        _constraint("relation", "enum", 5, "linked_articles"), "invalid", "loads"
+        _constraint("relation", "enum", 5, "linked_articles"), "invalid", "refused"
     ),
     "missing-values-not-list": Case(
         _edit_resource(lambda r: r["schema"].__setitem__("missingValues", 5)), "invalid", "refused"
@@ -595,12 +596,12 @@ CASES: dict[str, Case] = {
         "loads",  # load keys the tables by mscdata's own schema
     ),
     "primary-key-not-a-list": Case(
-        _edit_resource(lambda r: r["schema"].__setitem__("primaryKey", 5)), "invalid", "loads"
+        _edit_resource(lambda r: r["schema"].__setitem__("primaryKey", 5)), "invalid", "refused"
     ),
     "foreign-key-without-fields": Case(
         _edit_resource(lambda r: r["schema"]["foreignKeys"][0].pop("fields"), "keywords"),
         "invalid",
-        "loads",
+        "refused",
     ),
     "unique-not-boolean": Case(_constraint("title", "unique", "yes"), "invalid", "loads"),
     "true-values-not-list": Case(
@@ -610,7 +611,7 @@ CASES: dict[str, Case] = {
     "foreign-key-malformed": Case(
         _edit_resource(lambda r: r["schema"].__setitem__("foreignKeys", [5]), "keywords"),
         "invalid",
-        "loads",
+        "refused",
     ),
     "foreign-key-unknown-resource": Case(
         _edit_resource(
@@ -627,8 +628,8 @@ CASES: dict[str, Case] = {
     ),
     "encoding-not-text": Case(_set("encoding", "rot13"), "invalid", "refused"),
     "encoding-unknown": Case(_set("encoding", "no-such-codec"), "invalid", "refused"),
-    "bytes-not-integer": Case(_set("bytes", "many"), "invalid", "loads"),
-    "hash-not-string": Case(_set("hash", 5), "invalid", "loads"),
+    "bytes-not-integer": Case(_set("bytes", "many"), "invalid", "refused"),
+    "hash-not-string": Case(_set("hash", 5), "invalid", "refused"),
     # CSV bytes
     "header-1m-columns": Case(_csv(_wide_header(1_000_000)), "invalid", "refused", "10000"),
     "header-too-wide": Case(_csv(_wide_header(10_001)), "invalid", "refused", "10000"),
@@ -826,25 +827,84 @@ def test_a_bad_pattern_is_a_located_error(watched):
         assert ("articles", "title") in {(e.resource, e.field) for e in report.errors}
 
 
-def test_a_pattern_that_backtracks_without_end_leaves_cells_undecided(watched):
-    # Python's re takes exponential time on (a|aa)+ against a's and a final non-ASCII
-    # letter, a cell RE2 leaves to it; the bounded matcher gives up on such cells
-    from mscdata.patterns import UNDECIDED
-
-    _constraint("term", "pattern", "(a|aa)+", "keywords")(watched)
-    rows = list(csv.reader((watched / "keywords.csv").open(encoding="utf-8", newline="")))
+def _backtracking_terms(package: Path, cell: str) -> int:
+    """keywords.term given the pattern (a|aa)+ and ``cell`` in every row; the rows."""
+    _constraint("term", "pattern", "(a|aa)+", "keywords")(package)
+    rows = list(csv.reader((package / "keywords.csv").open(encoding="utf-8", newline="")))
     term = rows[0].index("term")
     for row in rows[1:]:
-        row[term] = "a" * 45 + "é"
-    with (watched / "keywords.csv").open("w", encoding="utf-8", newline="") as handle:
+        row[term] = cell
+    with (package / "keywords.csv").open("w", encoding="utf-8", newline="") as handle:
         csv.writer(handle, lineterminator="\n").writerows(rows)
+    descriptor = _read(package)
+    _untrack(descriptor, "keywords")
+    _write(package, descriptor)
+    return len(rows) - 1
+
+
+def _year_broken(package: Path) -> None:
+    """articles.publication_year of the first row not an integer (a type error)."""
+    _csv(lambda data: _replace_cell(data, "publication_year", b"not-a-year"))(package)
+
+
+def _replace_cell(data: bytes, column: str, value: bytes) -> bytes:
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
+    rows[1][rows[0].index(column)] = value.decode("utf-8")
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+def test_a_pattern_that_backtracks_without_end_leaves_cells_undecided(watched):
+    # Python's re takes exponential time on (a|aa)+ against a's and a final non-ASCII
+    # letter, a cell RE2 leaves to it; the bounded matcher gives up on such cells, with
+    # either engine, and frictionless still checks everything else
+    from mscdata.patterns import UNDECIDED
+
+    cells = _backtracking_terms(watched, "a" * 45 + "é")
+    _year_broken(watched)
     for engine in ("fast", "frictionless"):
         report = mscdata.validate(watched, engine=engine)
         undecided = [e for e in report.errors if UNDECIDED in e.message]
-        assert [(e.resource, e.field) for e in undecided] == [("keywords", "term")] * (
-            len(rows) - 1
-        ), report.to_text()
-    assert any("frictionless was not run" in notice for notice in report.notices)
+        assert [(e.type, e.resource, e.field) for e in undecided] == [
+            ("constraint-error", "keywords", "term")
+        ] * cells, report.to_text()
+        assert ("type-error", "articles", "publication_year") in {
+            (e.type, e.resource, e.field) for e in report.errors
+        }, report.to_text()
+
+
+def test_a_resource_only_frictionless_reads_has_its_patterns_bounded_too(watched):
+    # an encoding the fast engine does not read hands every table to frictionless;
+    # its patterns are matched by the bounded matcher, ASCII cells included
+    from mscdata.patterns import UNDECIDED
+
+    cells = _backtracking_terms(watched, "a" * 45 + "!")
+    _set("encoding", "latin-1", "keywords")(watched)
+    report = mscdata.validate(watched)
+    assert any("checked by frictionless" in notice for notice in report.notices)
+    undecided = [e for e in report.errors if UNDECIDED in e.message]
+    assert len(undecided) == cells and {e.row for e in undecided} == set(range(2, cells + 2))
+    assert undecided[0].message.startswith('constraint "pattern" is "(a|aa)+"')
+
+
+def test_both_engines_report_a_pattern_error_alike(watched):
+    # frictionless is handed the schema without patterns; the bounded matcher's errors
+    # have its form: constraint-error, row, field, cell, 'constraint "pattern" is ...'
+    _constraint("term", "pattern", "[a-z]", "keywords")(watched)
+    descriptor = _read(watched)
+    _untrack(descriptor, "keywords")
+    _write(watched, descriptor)
+    found = {}
+    for engine in ("fast", "frictionless"):
+        report = mscdata.validate(watched, engine=engine)
+        found[engine] = {
+            (e.type, e.resource, e.row, e.field, e.value, e.message)
+            for e in report.errors
+            if e.field == "term"
+        }
+    assert found["fast"] == found["frictionless"] and found["fast"]
+    assert all(m == 'constraint "pattern" is "[a-z]"' for *_, m in found["fast"])
 
 
 def test_the_bounded_matcher_agrees_with_re_and_gives_up_after_a_few_slow_cells(monkeypatch):

@@ -567,7 +567,9 @@ CASES: dict[str, Case] = {
         _set_field("isbns", "itemType", "year"), "invalid", "either", "item type"
     ),
     "field-type-not-string": Case(_set_field("pmid", "type", ["string"]), "invalid", "refused"),
-    "pattern-bad-syntax": Case(_constraint("title", "pattern", "(["), "invalid", "refused", "title"),
+    "pattern-bad-syntax": Case(
+        _constraint("title", "pattern", "(["), "invalid", "refused", "title"
+    ),
     "pattern-not-string": Case(_constraint("title", "pattern", 5), "invalid", "refused"),
     "maximum-huge": Case(
         _constraint("position", "maximum", 10**30, "keywords"), "invalid", "refused"

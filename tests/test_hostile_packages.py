@@ -379,6 +379,54 @@ def _descriptor_link(package: Path) -> Path:
     return package
 
 
+def _without_field(name: str, field: str) -> Callable[[Path], Path]:
+    """A case whose resource has neither the field in its schema nor the column."""
+
+    def make(package: Path) -> Path:
+        descriptor = _read(package)
+        resource = _resource(descriptor, name)
+        resource["schema"]["fields"].remove(_field(resource, field))
+        _write(package, descriptor)
+        path = package / f"{name}.csv"
+        rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+        column = rows[0].index(field)
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerows(r[:column] + r[column + 1 :] for r in rows)
+        return _csv(out.getvalue().encode("utf-8"), name)(package)
+
+    return make
+
+
+def _positions_near_the_end(data: bytes) -> bytes:
+    """authors.csv whose first article has authors at positions 2**63 - 1 and 2**63 - 2
+    (floats cannot tell them apart)."""
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
+    column = rows[0].index("position")
+    second = list(rows[1])  # a second author of the first article
+    rows[1][column], second[column] = str(2**63 - 1), str(2**63 - 2)
+    rows.insert(2, second)
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+def _with_extra_column(name: str) -> Callable[[Path], Path]:
+    """A case whose resource has one more field and column than mscdata's."""
+
+    def make(package: Path) -> Path:
+        descriptor = _read(package)
+        _resource(descriptor, name)["schema"]["fields"].append({"name": "extra", "type": "string"})
+        _write(package, descriptor)
+        path = package / f"{name}.csv"
+        rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+        rows = [[*rows[0], "extra"]] + [[*row, "x"] for row in rows[1:]]
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerows(rows)
+        return _csv(out.getvalue().encode("utf-8"), name)(package)
+
+    return make
+
+
 def _split(name: str) -> Callable[[Path], Path]:
     """A resource's file split in two (the header in the first), named as a path list."""
 
@@ -628,6 +676,42 @@ CASES: dict[str, Case] = {
     "dialect-path-outside": Case(
         _set("dialect", "../../outside/secret.json"), "invalid", "refused", ".."
     ),
+    # what pyarrow and the csv module both read: one printable ASCII character or a tab
+    "dialect-quote-non-ascii": Case(
+        _set("dialect", {"quoteChar": "\u00e9"}), "invalid", "refused", "printable ASCII"
+    ),
+    "dialect-delimiter-non-ascii": Case(
+        _set("dialect", {"delimiter": "\u00e9"}), "invalid", "refused", "printable ASCII"
+    ),
+    "dialect-delimiter-nul": Case(
+        _set("dialect", {"delimiter": "\x00"}), "invalid", "refused", "printable ASCII"
+    ),
+    "dialect-quote-is-delimiter": Case(
+        _set("dialect", {"quoteChar": ","}), "invalid", "refused", "must differ"
+    ),
+    "dialect-delimiter-is-quote": Case(
+        _set("dialect", {"delimiter": '"'}), "invalid", "refused", "must differ"
+    ),
+    "encoding-utf-16-no-bom": Case(_set("encoding", "utf-16"), "invalid", "refused"),
+    "encoding-punycode": Case(
+        _set("encoding", "punycode"), "invalid", "refused", "not a text encoding"
+    ),
+    "encoding-undefined": Case(
+        _set("encoding", "undefined"), "invalid", "refused", "not a text encoding"
+    ),
+    "abstract-sections-without-text": Case(
+        _without_field("abstract_sections", "text"), "invalid", "refused", "text"
+    ),
+    "field-without-type": Case(
+        _edit_resource(lambda r: _field(r, "title").pop("type")), "invalid", "refused", "title"
+    ),
+    "positions-near-int64-max": Case(
+        _csv(lambda data: _positions_near_the_end(data), "authors"),
+        "invalid",
+        "either",
+        "position",
+    ),
+    "path-trailing-slash": Case(_set("path", "articles.csv/"), "invalid", "refused", "'/'"),
     "encoding-not-text": Case(_set("encoding", "rot13"), "invalid", "refused"),
     "encoding-unknown": Case(_set("encoding", "no-such-codec"), "invalid", "refused"),
     "bytes-not-integer": Case(_set("bytes", "many"), "invalid", "refused"),
@@ -719,6 +803,7 @@ CASES: dict[str, Case] = {
         "valid",
         "loads",
     ),
+    "extra-column": Case(_with_extra_column("articles"), "valid", "loads"),
     "path-list-split-file": Case(_split("keywords"), "valid", "loads"),
     "encoding-latin-1": Case(
         _recoded(
@@ -1203,3 +1288,60 @@ def test_a_table_split_in_two_files_loads_whole(watched):
     [article] = mscdata.load(watched)
     assert [k.term for k in article.keywords][:2] == ["autoimmune diseases", "immune tolerance"]
     assert len(article.keywords) == 6
+
+
+def test_a_schema_file_named_by_many_resources_is_read_once(tmp_path, monkeypatch):
+    from mscdata import package_files
+
+    monkeypatch.setattr(package_files, "MAX_JSON_BYTES", 10_000)
+    padding = "x" * 6_000  # each file fits the budget; two together do not
+    for name in ("s.json", "t.json"):
+        schema = {"fields": [{"name": "a", "type": "string"}], "description": padding}
+        (tmp_path / name).write_text(json.dumps(schema), encoding="utf-8")
+    reads = []
+    read_regular = package_files.read_regular
+    monkeypatch.setattr(
+        package_files, "read_regular", lambda path, *a: reads.append(path) or read_regular(path, *a)
+    )
+    many = {
+        "resources": [{"name": f"r{i}", "path": "a.csv", "schema": "s.json"} for i in range(40)]
+    }
+    guarded = package_files.guard_package(tmp_path, many, urls=False)
+    assert guarded.problems == [] and len(reads) == 1
+    assert all(r["schema"]["fields"][0]["name"] == "a" for r in guarded.descriptor["resources"])
+    two = {"resources": [{"name": "r", "path": "a.csv", "schema": n} for n in ("s.json", "t.json")]}
+    problems = package_files.guard_package(tmp_path, two, urls=False).problems
+    assert len(problems) == 1 and "together exceed 10000 bytes" in problems[0][1]
+
+
+def test_each_path_is_checked_once_and_its_resolved_file_is_read(watched, monkeypatch):
+    from collections import Counter
+
+    from mscdata import package_files, tablecheck
+
+    checked = Counter()
+    check_path = package_files.check_path
+
+    def counted(base, path, **options):
+        checked[path] += 1
+        return check_path(base, path, **options)
+
+    monkeypatch.setattr(package_files, "check_path", counted)
+    monkeypatch.setattr(tablecheck, "check_path", counted)
+    names = [r["path"] for r in _read(watched)["resources"]]
+    assert mscdata.validate(watched).valid
+    assert {path: checked[path] for path in names} == dict.fromkeys(names, 1)
+    checked.clear()
+    mscdata.load(watched)
+    assert {path: checked[path] for path in names} == dict.fromkeys(names, 1)
+
+
+def test_a_field_without_a_type_outside_mscdata_resources_loads_into_pandas(watched):
+    pytest.importorskip("pandas")
+    (watched / "extra.csv").write_text("note\nhello\n", encoding="utf-8")
+    descriptor = _read(watched)
+    schema = {"fields": [{"name": "note"}]}
+    descriptor["resources"].append({"name": "extra", "path": "extra.csv", "schema": schema})
+    _write(watched, descriptor)
+    frame = mscdata.load(watched).to_pandas("extra")
+    assert list(frame["note"]) == ["hello"]

@@ -26,7 +26,8 @@ def nest_rows(tables: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
     """Typed rows of every table nested back into one dict per article, in table order.
 
     Children are attached to their parent row by key, in position order; rows whose
-    parent is missing are left out (validation reports them as foreign-key errors).
+    parent is missing are left out (validation reports them as foreign-key errors), and
+    so are columns that are not mscdata's.
     """
     from mscdata.package import table_schemas
     from mscdata.records import join_abstract
@@ -36,9 +37,11 @@ def nest_rows(tables: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
     for resource in document["resources"]:
         key_names = resource["schema"]["primaryKey"]
         parent_keys = set(key_names[:-1]) if resource["path"] else set()
+        # columns a package adds to mscdata's (validate accepts them) are not the models'
+        known = {f["name"] for f in resource["schema"]["fields"]} - parent_keys
         store[resource["name"]] = {
             tuple(row[k] for k in key_names): {
-                k: v for k, v in row.items() if v is not None and k not in parent_keys
+                k: v for k, v in row.items() if v is not None and k in known
             }
             for row in tables.get(resource["name"], [])
         }

@@ -5,7 +5,7 @@ the fetch of a remote ``datapackage.json``) goes through :func:`check_path` befo
 it opens a file a descriptor names, and reads JSON with :func:`read_json`:
 
 * a path must be a non-empty POSIX path relative to the package: no absolute path,
-  no ``..``, no backslash, no NUL byte, and no URL unless the caller allows
+  no ``..``, no backslash, no NUL byte, no final ``/``, and no URL unless the caller allows
   ``http(s)://`` (validate hands remote data to frictionless; load never reads it);
 * after symlinks are followed it must still lie inside the package folder;
 * it must be a regular file: FIFOs, devices, sockets and directories are refused
@@ -67,6 +67,8 @@ def check_path(base: Path, path: Any, *, urls: bool = False, what: str = "path")
         if urls and path.lower().startswith(_REMOTE):
             return path
         raise PackageError(f"{what} {_shown(path)} is a URL, not a file of the package")
+    if path.endswith("/"):
+        raise PackageError(f"{what} {_shown(path)} ends with '/': it names no file")
     if "\\" in path:
         raise PackageError(f"{what} {_shown(path)} is not a POSIX path (it holds a backslash)")
     relative = PurePosixPath(path)

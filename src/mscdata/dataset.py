@@ -194,7 +194,9 @@ def load(path: str | os.PathLike | None = None, *, sha256: str | None = None) ->
     ``datapackage.json`` URL.
 
     Every file is reached through :mod:`mscdata.package_files` (no URL, nothing
-    outside the package, no special file) and read by :mod:`mscdata.csv_tables`.
+    outside the package, no special file); the descriptor and its Table Schemas pass
+    the checks ``validate`` makes of them (:mod:`mscdata.schema_checks`, the fields
+    of the mscdata schema version) before :mod:`mscdata.csv_tables` reads the tables.
     Raises :class:`mscdata.PackageError`, naming the resource, the row and the
     reason, when the package cannot be read.
     """

@@ -12,7 +12,8 @@ its tables. Then, in layers, all reported together:
 2. the tables: structure, types, constraints, primary, unique and foreign keys,
    ``hash`` and ``bytes``, by the fast engine (:mod:`mscdata.tablecheck`) or, with
    ``engine="frictionless"`` or for resources the fast engine cannot read, by
-   frictionless itself;
+   frictionless itself (handed the schemas without ``pattern`` constraints: both
+   engines match patterns with the time bound of :mod:`mscdata.patterns`);
 3. semantics (:mod:`mscdata.semantics`): positions 1..n without gaps, dates that
    exist, partial-date parts, completeness flags.
 

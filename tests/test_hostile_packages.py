@@ -14,6 +14,7 @@ regression fails instead of hanging the suite.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import shutil
@@ -378,6 +379,54 @@ def _descriptor_link(package: Path) -> Path:
     return package
 
 
+def _without_field(name: str, field: str) -> Callable[[Path], Path]:
+    """A case whose resource has neither the field in its schema nor the column."""
+
+    def make(package: Path) -> Path:
+        descriptor = _read(package)
+        resource = _resource(descriptor, name)
+        resource["schema"]["fields"].remove(_field(resource, field))
+        _write(package, descriptor)
+        path = package / f"{name}.csv"
+        rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+        column = rows[0].index(field)
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerows(r[:column] + r[column + 1 :] for r in rows)
+        return _csv(out.getvalue().encode("utf-8"), name)(package)
+
+    return make
+
+
+def _positions_near_the_end(data: bytes) -> bytes:
+    """authors.csv whose first article has authors at positions 2**63 - 1 and 2**63 - 2
+    (floats cannot tell them apart)."""
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
+    column = rows[0].index("position")
+    second = list(rows[1])  # a second author of the first article
+    rows[1][column], second[column] = str(2**63 - 1), str(2**63 - 2)
+    rows.insert(2, second)
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+def _with_extra_column(name: str) -> Callable[[Path], Path]:
+    """A case whose resource has one more field and column than mscdata's."""
+
+    def make(package: Path) -> Path:
+        descriptor = _read(package)
+        _resource(descriptor, name)["schema"]["fields"].append({"name": "extra", "type": "string"})
+        _write(package, descriptor)
+        path = package / f"{name}.csv"
+        rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+        rows = [[*rows[0], "extra"]] + [[*row, "x"] for row in rows[1:]]
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerows(rows)
+        return _csv(out.getvalue().encode("utf-8"), name)(package)
+
+    return make
+
+
 def _split(name: str) -> Callable[[Path], Path]:
     """A resource's file split in two (the header in the first), named as a path list."""
 
@@ -474,11 +523,11 @@ CASES: dict[str, Case] = {
     "schema-version-5000-digits": Case(
         _edit(lambda d: d["mscdata"].__setitem__("schemaVersion", "1" * 5000)),
         "invalid",
-        "loads",
+        "refused",
         "schema",
     ),
     "schema-version-not-string": Case(
-        _edit(lambda d: d["mscdata"].__setitem__("schemaVersion", 2)), "invalid", "loads"
+        _edit(lambda d: d["mscdata"].__setitem__("schemaVersion", 2)), "invalid", "refused"
     ),
     "too-many-fields": Case(
         _edit_resource(
@@ -566,20 +615,22 @@ CASES: dict[str, Case] = {
         _set_field("isbns", "itemType", "year"), "invalid", "either", "item type"
     ),
     "field-type-not-string": Case(_set_field("pmid", "type", ["string"]), "invalid", "refused"),
-    "pattern-bad-syntax": Case(_constraint("title", "pattern", "(["), "invalid", "loads", "title"),
-    "pattern-not-string": Case(_constraint("title", "pattern", 5), "invalid", "loads"),
+    "pattern-bad-syntax": Case(
+        _constraint("title", "pattern", "(["), "invalid", "refused", "title"
+    ),
+    "pattern-not-string": Case(_constraint("title", "pattern", 5), "invalid", "refused"),
     "maximum-huge": Case(
-        _constraint("position", "maximum", 10**30, "keywords"), "invalid", "loads"
+        _constraint("position", "maximum", 10**30, "keywords"), "invalid", "refused"
     ),
     "minimum-float-inf": Case(
         _constraint("position", "minimum", 1e308, "keywords"),
         "invalid",
-        "loads",
+        "refused",
     ),
-    "min-length-huge": Case(_constraint("title", "minLength", 10**30), "invalid", "loads"),
-    "min-length-not-integer": Case(_constraint("title", "minLength", "abc"), "invalid", "loads"),
+    "min-length-huge": Case(_constraint("title", "minLength", 10**30), "invalid", "refused"),
+    "min-length-not-integer": Case(_constraint("title", "minLength", "abc"), "invalid", "refused"),
     "enum-not-list": Case(
-        _constraint("relation", "enum", 5, "linked_articles"), "invalid", "loads"
+        _constraint("relation", "enum", 5, "linked_articles"), "invalid", "refused"
     ),
     "missing-values-not-list": Case(
         _edit_resource(lambda r: r["schema"].__setitem__("missingValues", 5)), "invalid", "refused"
@@ -595,12 +646,12 @@ CASES: dict[str, Case] = {
         "loads",  # load keys the tables by mscdata's own schema
     ),
     "primary-key-not-a-list": Case(
-        _edit_resource(lambda r: r["schema"].__setitem__("primaryKey", 5)), "invalid", "loads"
+        _edit_resource(lambda r: r["schema"].__setitem__("primaryKey", 5)), "invalid", "refused"
     ),
     "foreign-key-without-fields": Case(
         _edit_resource(lambda r: r["schema"]["foreignKeys"][0].pop("fields"), "keywords"),
         "invalid",
-        "loads",
+        "refused",
     ),
     "unique-not-boolean": Case(_constraint("title", "unique", "yes"), "invalid", "loads"),
     "true-values-not-list": Case(
@@ -610,7 +661,7 @@ CASES: dict[str, Case] = {
     "foreign-key-malformed": Case(
         _edit_resource(lambda r: r["schema"].__setitem__("foreignKeys", [5]), "keywords"),
         "invalid",
-        "loads",
+        "refused",
     ),
     "foreign-key-unknown-resource": Case(
         _edit_resource(
@@ -625,10 +676,46 @@ CASES: dict[str, Case] = {
     "dialect-path-outside": Case(
         _set("dialect", "../../outside/secret.json"), "invalid", "refused", ".."
     ),
+    # what pyarrow and the csv module both read: one printable ASCII character or a tab
+    "dialect-quote-non-ascii": Case(
+        _set("dialect", {"quoteChar": "\u00e9"}), "invalid", "refused", "printable ASCII"
+    ),
+    "dialect-delimiter-non-ascii": Case(
+        _set("dialect", {"delimiter": "\u00e9"}), "invalid", "refused", "printable ASCII"
+    ),
+    "dialect-delimiter-nul": Case(
+        _set("dialect", {"delimiter": "\x00"}), "invalid", "refused", "printable ASCII"
+    ),
+    "dialect-quote-is-delimiter": Case(
+        _set("dialect", {"quoteChar": ","}), "invalid", "refused", "must differ"
+    ),
+    "dialect-delimiter-is-quote": Case(
+        _set("dialect", {"delimiter": '"'}), "invalid", "refused", "must differ"
+    ),
+    "encoding-utf-16-no-bom": Case(_set("encoding", "utf-16"), "invalid", "refused"),
+    "encoding-punycode": Case(
+        _set("encoding", "punycode"), "invalid", "refused", "not a text encoding"
+    ),
+    "encoding-undefined": Case(
+        _set("encoding", "undefined"), "invalid", "refused", "not a text encoding"
+    ),
+    "abstract-sections-without-text": Case(
+        _without_field("abstract_sections", "text"), "invalid", "refused", "text"
+    ),
+    "field-without-type": Case(
+        _edit_resource(lambda r: _field(r, "title").pop("type")), "invalid", "refused", "title"
+    ),
+    "positions-near-int64-max": Case(
+        _csv(lambda data: _positions_near_the_end(data), "authors"),
+        "invalid",
+        "either",
+        "position",
+    ),
+    "path-trailing-slash": Case(_set("path", "articles.csv/"), "invalid", "refused", "'/'"),
     "encoding-not-text": Case(_set("encoding", "rot13"), "invalid", "refused"),
     "encoding-unknown": Case(_set("encoding", "no-such-codec"), "invalid", "refused"),
-    "bytes-not-integer": Case(_set("bytes", "many"), "invalid", "loads"),
-    "hash-not-string": Case(_set("hash", 5), "invalid", "loads"),
+    "bytes-not-integer": Case(_set("bytes", "many"), "invalid", "refused"),
+    "hash-not-string": Case(_set("hash", 5), "invalid", "refused"),
     # CSV bytes
     "header-1m-columns": Case(_csv(_wide_header(1_000_000)), "invalid", "refused", "10000"),
     "header-too-wide": Case(_csv(_wide_header(10_001)), "invalid", "refused", "10000"),
@@ -716,6 +803,7 @@ CASES: dict[str, Case] = {
         "valid",
         "loads",
     ),
+    "extra-column": Case(_with_extra_column("articles"), "valid", "loads"),
     "path-list-split-file": Case(_split("keywords"), "valid", "loads"),
     "encoding-latin-1": Case(
         _recoded(
@@ -826,25 +914,84 @@ def test_a_bad_pattern_is_a_located_error(watched):
         assert ("articles", "title") in {(e.resource, e.field) for e in report.errors}
 
 
-def test_a_pattern_that_backtracks_without_end_leaves_cells_undecided(watched):
-    # Python's re takes exponential time on (a|aa)+ against a's and a final non-ASCII
-    # letter, a cell RE2 leaves to it; the bounded matcher gives up on such cells
-    from mscdata.patterns import UNDECIDED
-
-    _constraint("term", "pattern", "(a|aa)+", "keywords")(watched)
-    rows = list(csv.reader((watched / "keywords.csv").open(encoding="utf-8", newline="")))
+def _backtracking_terms(package: Path, cell: str) -> int:
+    """keywords.term given the pattern (a|aa)+ and ``cell`` in every row; the rows."""
+    _constraint("term", "pattern", "(a|aa)+", "keywords")(package)
+    rows = list(csv.reader((package / "keywords.csv").open(encoding="utf-8", newline="")))
     term = rows[0].index("term")
     for row in rows[1:]:
-        row[term] = "a" * 45 + "é"
-    with (watched / "keywords.csv").open("w", encoding="utf-8", newline="") as handle:
+        row[term] = cell
+    with (package / "keywords.csv").open("w", encoding="utf-8", newline="") as handle:
         csv.writer(handle, lineterminator="\n").writerows(rows)
+    descriptor = _read(package)
+    _untrack(descriptor, "keywords")
+    _write(package, descriptor)
+    return len(rows) - 1
+
+
+def _year_broken(package: Path) -> None:
+    """articles.publication_year of the first row not an integer (a type error)."""
+    _csv(lambda data: _replace_cell(data, "publication_year", b"not-a-year"))(package)
+
+
+def _replace_cell(data: bytes, column: str, value: bytes) -> bytes:
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
+    rows[1][rows[0].index(column)] = value.decode("utf-8")
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+def test_a_pattern_that_backtracks_without_end_leaves_cells_undecided(watched):
+    # Python's re takes exponential time on (a|aa)+ against a's and a final non-ASCII
+    # letter, a cell RE2 leaves to it; the bounded matcher gives up on such cells, with
+    # either engine, and frictionless still checks everything else
+    from mscdata.patterns import UNDECIDED
+
+    cells = _backtracking_terms(watched, "a" * 45 + "é")
+    _year_broken(watched)
     for engine in ("fast", "frictionless"):
         report = mscdata.validate(watched, engine=engine)
         undecided = [e for e in report.errors if UNDECIDED in e.message]
-        assert [(e.resource, e.field) for e in undecided] == [("keywords", "term")] * (
-            len(rows) - 1
-        ), report.to_text()
-    assert any("frictionless was not run" in notice for notice in report.notices)
+        assert [(e.type, e.resource, e.field) for e in undecided] == [
+            ("constraint-error", "keywords", "term")
+        ] * cells, report.to_text()
+        assert ("type-error", "articles", "publication_year") in {
+            (e.type, e.resource, e.field) for e in report.errors
+        }, report.to_text()
+
+
+def test_a_resource_only_frictionless_reads_has_its_patterns_bounded_too(watched):
+    # an encoding the fast engine does not read hands every table to frictionless;
+    # its patterns are matched by the bounded matcher, ASCII cells included
+    from mscdata.patterns import UNDECIDED
+
+    cells = _backtracking_terms(watched, "a" * 45 + "!")
+    _set("encoding", "latin-1", "keywords")(watched)
+    report = mscdata.validate(watched)
+    assert any("checked by frictionless" in notice for notice in report.notices)
+    undecided = [e for e in report.errors if UNDECIDED in e.message]
+    assert len(undecided) == cells and {e.row for e in undecided} == set(range(2, cells + 2))
+    assert undecided[0].message.startswith('constraint "pattern" is "(a|aa)+"')
+
+
+def test_both_engines_report_a_pattern_error_alike(watched):
+    # frictionless is handed the schema without patterns; the bounded matcher's errors
+    # have its form: constraint-error, row, field, cell, 'constraint "pattern" is ...'
+    _constraint("term", "pattern", "[a-z]", "keywords")(watched)
+    descriptor = _read(watched)
+    _untrack(descriptor, "keywords")
+    _write(watched, descriptor)
+    found = {}
+    for engine in ("fast", "frictionless"):
+        report = mscdata.validate(watched, engine=engine)
+        found[engine] = {
+            (e.type, e.resource, e.row, e.field, e.value, e.message)
+            for e in report.errors
+            if e.field == "term"
+        }
+    assert found["fast"] == found["frictionless"] and found["fast"]
+    assert all(m == 'constraint "pattern" is "[a-z]"' for *_, m in found["fast"])
 
 
 def test_the_bounded_matcher_agrees_with_re_and_gives_up_after_a_few_slow_cells(monkeypatch):
@@ -1141,3 +1288,60 @@ def test_a_table_split_in_two_files_loads_whole(watched):
     [article] = mscdata.load(watched)
     assert [k.term for k in article.keywords][:2] == ["autoimmune diseases", "immune tolerance"]
     assert len(article.keywords) == 6
+
+
+def test_a_schema_file_named_by_many_resources_is_read_once(tmp_path, monkeypatch):
+    from mscdata import package_files
+
+    monkeypatch.setattr(package_files, "MAX_JSON_BYTES", 10_000)
+    padding = "x" * 6_000  # each file fits the budget; two together do not
+    for name in ("s.json", "t.json"):
+        schema = {"fields": [{"name": "a", "type": "string"}], "description": padding}
+        (tmp_path / name).write_text(json.dumps(schema), encoding="utf-8")
+    reads = []
+    read_regular = package_files.read_regular
+    monkeypatch.setattr(
+        package_files, "read_regular", lambda path, *a: reads.append(path) or read_regular(path, *a)
+    )
+    many = {
+        "resources": [{"name": f"r{i}", "path": "a.csv", "schema": "s.json"} for i in range(40)]
+    }
+    guarded = package_files.guard_package(tmp_path, many, urls=False)
+    assert guarded.problems == [] and len(reads) == 1
+    assert all(r["schema"]["fields"][0]["name"] == "a" for r in guarded.descriptor["resources"])
+    two = {"resources": [{"name": "r", "path": "a.csv", "schema": n} for n in ("s.json", "t.json")]}
+    problems = package_files.guard_package(tmp_path, two, urls=False).problems
+    assert len(problems) == 1 and "together exceed 10000 bytes" in problems[0][1]
+
+
+def test_each_path_is_checked_once_and_its_resolved_file_is_read(watched, monkeypatch):
+    from collections import Counter
+
+    from mscdata import package_files, tablecheck
+
+    checked = Counter()
+    check_path = package_files.check_path
+
+    def counted(base, path, **options):
+        checked[path] += 1
+        return check_path(base, path, **options)
+
+    monkeypatch.setattr(package_files, "check_path", counted)
+    monkeypatch.setattr(tablecheck, "check_path", counted)
+    names = [r["path"] for r in _read(watched)["resources"]]
+    assert mscdata.validate(watched).valid
+    assert {path: checked[path] for path in names} == dict.fromkeys(names, 1)
+    checked.clear()
+    mscdata.load(watched)
+    assert {path: checked[path] for path in names} == dict.fromkeys(names, 1)
+
+
+def test_a_field_without_a_type_outside_mscdata_resources_loads_into_pandas(watched):
+    pytest.importorskip("pandas")
+    (watched / "extra.csv").write_text("note\nhello\n", encoding="utf-8")
+    descriptor = _read(watched)
+    schema = {"fields": [{"name": "note"}]}
+    descriptor["resources"].append({"name": "extra", "path": "extra.csv", "schema": schema})
+    _write(watched, descriptor)
+    frame = mscdata.load(watched).to_pandas("extra")
+    assert list(frame["note"]) == ["hello"]

@@ -1,7 +1,7 @@
 """Read a package's CSV resources into typed rows for :func:`mscdata.load`.
 
 Only the standard library's ``csv`` module and the descriptor's field types are
-used. Every file is reached through :func:`mscdata.package_files.check_path` (no
+used. Every file is reached through :func:`mscdata.package_files.check_path` (by the caller) (no
 URL, nothing outside the package, no special file) and read with the resource's
 encoding and dialect (delimiter, quote character, double quotes, header). Cells of
 any size are read (the ``csv`` module's 128 KiB default is raised to the file's
@@ -11,7 +11,6 @@ naming the resource, the row and the reason.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import os
@@ -22,8 +21,8 @@ from typing import Any
 
 from mscdata.csv_checks import allow_cells_of
 from mscdata.errors import PackageError
-from mscdata.package_files import MAX_FIELDS, check_path, open_regular
-from mscdata.schema_checks import KNOWN_TYPES
+from mscdata.package_files import MAX_FIELDS, open_regular
+from mscdata.schema_checks import text_codec
 
 _TRUE = {"true", "True", "TRUE", "1"}
 _FALSE = {"false", "False", "FALSE", "0"}
@@ -53,87 +52,54 @@ def convert(value: str, field: dict[str, Any]) -> Any:
     return value
 
 
-def _fields(label: str, resource: dict[str, Any]) -> list[dict[str, Any]]:
-    """The resource's fields, each with the missing values that apply to it."""
-    schema = resource.get("schema")
-    if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
-        raise PackageError(f"resource {label!r} has no Table Schema with a 'fields' list")
-    fields = schema["fields"]
-    if len(fields) > MAX_FIELDS:
-        raise PackageError(f"resource {label!r}: {len(fields)} fields, more than {MAX_FIELDS}")
+def _fields(resource: dict[str, Any]) -> list[dict[str, Any]]:
+    """The resource's fields, each with the missing values that apply to it (the schema
+    passed :func:`mscdata.schema_checks.schema_issues`)."""
+    schema = resource["schema"]
     missing = schema.get("missingValues", [""])
-    typed = []
-    for spec in fields:
-        if not isinstance(spec, dict) or not isinstance(spec.get("name"), str):
-            raise PackageError(f"resource {label!r}: a field is not an object with a name")
-        kind = spec.get("type", "any")
-        if not isinstance(kind, str) or kind not in KNOWN_TYPES:
-            raise PackageError(f"resource {label!r}: field {spec['name']!r} has type {kind!r}")
-        values = spec.get("missingValues", missing)
-        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-            raise PackageError(f"resource {label!r}: 'missingValues' must be a list of strings")
-        for key in ("trueValues", "falseValues"):
-            if key in spec and not (
-                isinstance(spec[key], list) and all(isinstance(v, str) for v in spec[key])
-            ):
-                raise PackageError(f"resource {label!r}: field {spec['name']!r}: bad {key}")
-        for key in ("delimiter", "itemType"):
-            if key in spec and not (isinstance(spec[key], str) and spec[key]):
-                raise PackageError(f"resource {label!r}: field {spec['name']!r} has a bad {key}")
-        typed.append({**spec, "missingValues": values})
-    return typed
+    fields = schema["fields"]
+    return [{**spec, "missingValues": spec.get("missingValues", missing)} for spec in fields]
 
 
-def _dialect(label: str, resource: dict[str, Any]) -> tuple[dict[str, Any], bool]:
-    """The csv module's options for the resource's dialect, and whether it has a header."""
+def _dialect(resource: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+    """The csv module's options for the resource's dialect (checked by
+    :func:`mscdata.schema_checks.schema_issues`), and whether it has a header."""
     dialect = resource.get("dialect") or {}
-    if not isinstance(dialect, dict):
-        raise PackageError(f"resource {label!r}: the dialect is not an object")
-    options: dict[str, Any] = {"strict": False}
-    for key, option in (("delimiter", "delimiter"), ("quoteChar", "quotechar")):
-        value = dialect.get(key, "," if key == "delimiter" else '"')
-        if not isinstance(value, str) or len(value) != 1 or value in "\r\n":
-            raise PackageError(f"resource {label!r}: {key} must be one character, found {value!r}")
-        options[option] = value
+    options: dict[str, Any] = {
+        "strict": False,
+        "delimiter": dialect.get("delimiter", ","),
+        "quotechar": dialect.get("quoteChar", '"'),
+    }
     for key, option in (("doubleQuote", "doublequote"), ("skipInitialSpace", "skipinitialspace")):
         if key in dialect:
-            if not isinstance(dialect[key], bool):
-                raise PackageError(f"resource {label!r}: {key} must be true or false")
             options[option] = dialect[key]
-    header = dialect.get("header", True)
-    if not isinstance(header, bool):
-        raise PackageError(f"resource {label!r}: header must be true or false")
-    return options, header
+    return options, dialect.get("header", True)
 
 
-def _encoding(label: str, resource: dict[str, Any]) -> str:
-    name = resource.get("encoding", "utf-8")
-    try:
-        info = codecs.lookup(name) if isinstance(name, str) else None
-    except LookupError:
-        info = None
-    if info is None or not getattr(info, "_is_text_encoding", True):
-        raise PackageError(f"resource {label!r}: {name!r} is not a text encoding")
-    return "utf-8-sig" if info.name == "utf-8" else info.name  # a BOM is skipped, as validate does
+def _encoding(resource: dict[str, Any]) -> str:
+    """The codec of a resource whose encoding :func:`mscdata.schema_checks.text_codec` accepts."""
+    name = text_codec(resource.get("encoding", "utf-8")) or "utf-8"
+    return "utf-8-sig" if name == "utf-8" else name  # a BOM is skipped, as validate does
 
 
-def read_table(base: Path, resource: dict[str, Any], label: str) -> list[dict[str, Any]]:
+def read_table(resource: dict[str, Any], label: str, files: list[Any]) -> list[dict[str, Any]]:
     """The typed rows of one CSV resource (one file, or a list of files read one after
-    the other, the header in the first, as frictionless reads them); PackageError
-    naming the resource, the row and the reason when it cannot be read."""
+    the other, the header in the first, as frictionless reads them); ``files`` are its
+    paths as :func:`mscdata.package_files.check_path` resolved them. PackageError naming
+    the resource, the row and the reason when it cannot be read."""
     paths = resource.get("path")
     paths = [paths] if isinstance(paths, str) else paths
     if not isinstance(paths, list) or not paths or not all(isinstance(p, str) for p in paths):
         raise PackageError(f"resource {label!r}: its data is not in local files ('path')")
     if resource.get("format") not in (None, "csv") or resource.get("compression"):
         raise PackageError(f"resource {label!r}: load reads uncompressed CSV files only")
-    try:
-        targets = [Path(check_path(base, path)) for path in paths]
-    except PackageError as error:
-        raise PackageError(f"resource {label!r}: {error}") from None
-    fields = _fields(label, resource)
-    options, has_header = _dialect(label, resource)
-    encoding = _encoding(label, resource)
+    schema = resource.get("schema")
+    if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
+        raise PackageError(f"resource {label!r} has no Table Schema with a 'fields' list")
+    targets = [Path(file) for file in files]
+    fields = _fields(resource)
+    options, has_header = _dialect(resource)
+    encoding = _encoding(resource)
     try:
         with ExitStack() as stack:
             handles = [stack.enter_context(open_regular(target)) for target in targets]
@@ -146,8 +112,9 @@ def read_table(base: Path, resource: dict[str, Any], label: str) -> list[dict[st
         raise PackageError(f"resource {label!r}: {error}") from None
     except OSError as error:
         raise PackageError(f"resource {label!r}: cannot read: {error.strerror}") from None
-    except UnicodeDecodeError as error:
-        raise PackageError(f"resource {label!r}: not {encoding}: {error.reason}") from None
+    except UnicodeError as error:  # a decode error, or a stream the codec refuses (no BOM)
+        reason = getattr(error, "reason", None) or str(error)
+        raise PackageError(f"resource {label!r}: not {encoding}: {reason[:200]}") from None
     except csv.Error as error:
         raise PackageError(f"resource {label!r}: malformed CSV: {error}") from None
 

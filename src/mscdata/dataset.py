@@ -26,7 +26,8 @@ def nest_rows(tables: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
     """Typed rows of every table nested back into one dict per article, in table order.
 
     Children are attached to their parent row by key, in position order; rows whose
-    parent is missing are left out (validation reports them as foreign-key errors).
+    parent is missing are left out (validation reports them as foreign-key errors), and
+    so are columns that are not mscdata's.
     """
     from mscdata.package import table_schemas
     from mscdata.records import join_abstract
@@ -36,9 +37,11 @@ def nest_rows(tables: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
     for resource in document["resources"]:
         key_names = resource["schema"]["primaryKey"]
         parent_keys = set(key_names[:-1]) if resource["path"] else set()
+        # columns a package adds to mscdata's (validate accepts them) are not the models'
+        known = {f["name"] for f in resource["schema"]["fields"]} - parent_keys
         store[resource["name"]] = {
             tuple(row[k] for k in key_names): {
-                k: v for k, v in row.items() if v is not None and k not in parent_keys
+                k: v for k, v in row.items() if v is not None and k in known
             }
             for row in tables.get(resource["name"], [])
         }
@@ -54,7 +57,9 @@ def nest_rows(tables: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
                 parent[key[:-1]][slot].append(item)
     articles = list(store[document["resources"][0]["name"]].values())
     for article in articles:
-        article["abstract"] = join_abstract(article.get("abstract_sections", []))
+        # a section without text is refused by the models, after this
+        sections = [s for s in article.get("abstract_sections", []) if "text" in s]
+        article["abstract"] = join_abstract(sections)
     return articles
 
 
@@ -160,13 +165,26 @@ class Dataset:
             columns = [f["name"] for f in fields]
             df = pd.DataFrame(self.tables.get(name, []), columns=columns)
             for f in fields:
-                if f["type"] in _PANDAS_DTYPES:
+                if f.get("type") in _PANDAS_DTYPES:
                     df[f["name"]] = df[f["name"]].astype(_PANDAS_DTYPES[f["type"]])
             return df
 
         if table is not None:
             return frame(table)
         return {name: frame(name) for name in resources}
+
+
+def _located(issue: Any) -> str:
+    """A validation issue as one line: resource, field, message."""
+    where = " ".join(
+        part
+        for part in (
+            f"resource {issue.resource!r}" if issue.resource else "",
+            f"field {issue.field!r}" if issue.field else "",
+        )
+        if part
+    )
+    return f"{where}: {issue.message}" if where else issue.message
 
 
 def load(path: str | os.PathLike | None = None, *, sha256: str | None = None) -> Dataset:
@@ -176,13 +194,17 @@ def load(path: str | os.PathLike | None = None, *, sha256: str | None = None) ->
     ``datapackage.json`` URL.
 
     Every file is reached through :mod:`mscdata.package_files` (no URL, nothing
-    outside the package, no special file) and read by :mod:`mscdata.csv_tables`.
+    outside the package, no special file); the descriptor and its Table Schemas pass
+    the checks ``validate`` makes of them (:mod:`mscdata.schema_checks`, the fields
+    of the mscdata schema version) before :mod:`mscdata.csv_tables` reads the tables.
     Raises :class:`mscdata.PackageError`, naming the resource, the row and the
     reason, when the package cannot be read.
     """
     from mscdata.csv_tables import read_table
-    from mscdata.package_files import guard_resources, resource_label
-    from mscdata.validation import read_descriptor
+    from mscdata.package import table_schemas
+    from mscdata.package_files import guard_package, resource_label
+    from mscdata.schema_checks import schema_issues
+    from mscdata.validation import _check_descriptor, read_descriptor
 
     if isinstance(path, str) and path.startswith(("http://", "https://")):
         if path.split("?", 1)[0].lower().endswith(".zip"):
@@ -197,17 +219,22 @@ def load(path: str | os.PathLike | None = None, *, sha256: str | None = None) ->
             return load(fetch(path, Path(folder)))
     descriptor_path, descriptor = read_descriptor(path)
     base = descriptor_path.parent
-    descriptor, unsafe = guard_resources(base, descriptor, urls=False)
-    if unsafe:
-        name, reason = unsafe[0]
+    guarded = guard_package(base, descriptor, urls=False)
+    descriptor = guarded.descriptor
+    if guarded.problems:
+        name, reason = guarded.problems[0]
         raise PackageError(f"{descriptor_path}: resource {name!r} cannot be read: {reason}")
+    # the checks validate makes of the descriptor and its schemas, before any table
+    problems = _check_descriptor(descriptor, table_schemas())[0] or schema_issues(descriptor)
+    if problems:
+        raise PackageError(f"{descriptor_path}: {_located(problems[0])}")
     tables: dict[str, list[dict]] = {}
     for index, resource in enumerate(descriptor["resources"]):
         label = resource_label(resource, index)
         if label in tables or not isinstance(resource.get("name"), str):
             raise PackageError(f"{descriptor_path}: resource {label!r} has no name of its own")
         try:
-            tables[label] = read_table(base, resource, label)
+            tables[label] = read_table(resource, label, guarded.files[index])
         except PackageError as error:
             raise PackageError(f"{descriptor_path}: {error}") from None
     check_keys(descriptor_path, descriptor, tables)

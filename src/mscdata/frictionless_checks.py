@@ -7,7 +7,7 @@ raises on a malformed package becomes one located issue, never a traceback.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from mscdata.report import Issue
 
@@ -25,9 +25,11 @@ def frictionless_issues(descriptor_path: Path, descriptor: dict[str, Any]) -> li
     (labels on row 1, keys by their fields and values)."""
     import frictionless
 
+    stripped, patterns = _without_patterns(descriptor)
     try:
-        package = frictionless.Package(str(descriptor_path))
-        report = package.validate()
+        package = frictionless.Package(stripped, basepath=str(descriptor_path.parent))
+        checks = frictionless.Checklist(checks=[_pattern_check(patterns)])
+        report = package.validate(checklist=checks)
     except frictionless.FrictionlessException as error:
         return [Issue(error.error.type, error.error.message)]
     except Exception as error:  # frictionless fails on some malformed packages
@@ -62,6 +64,66 @@ def frictionless_issues(descriptor_path: Path, descriptor: dict[str, Any]) -> li
                 )
             )
     return issues
+
+
+def _without_patterns(
+    descriptor: dict[str, Any],
+) -> tuple[dict[str, Any], dict[str, dict[str, str]]]:
+    """A copy of the descriptor with no field's ``pattern`` constraint (frictionless
+    matches them with Python's ``re``, with no time bound), and the patterns of string
+    fields by resource and field, for :func:`_pattern_check`. Only the dicts on the way
+    to a constraint are copied."""
+    patterns: dict[str, dict[str, str]] = {}
+    resources = []
+    for resource in descriptor["resources"]:
+        schema = resource.get("schema") if isinstance(resource, dict) else None
+        if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
+            resources.append(resource)
+            continue
+        fields = []
+        for spec in schema["fields"]:
+            constraints = spec.get("constraints") if isinstance(spec, dict) else None
+            if not isinstance(constraints, dict) or "pattern" not in constraints:
+                fields.append(spec)
+                continue
+            if spec.get("type") == "string" and isinstance(constraints["pattern"], str):
+                named = patterns.setdefault(str(resource.get("name")), {})
+                named[spec["name"]] = constraints["pattern"]
+            kept = {k: v for k, v in constraints.items() if k != "pattern"}
+            fields.append({**spec, "constraints": kept})
+        resources.append({**resource, "schema": {**schema, "fields": fields}})
+    return {**descriptor, "resources": resources}, patterns
+
+
+def _pattern_check(patterns: dict[str, dict[str, str]]) -> Any:
+    """A frictionless check that matches the patterns with the bounded matcher of
+    :mod:`mscdata.patterns` (the whole value, as the fast engine does), each failing
+    cell a ``constraint-error`` as frictionless reports its own; a cell not decided in
+    time is an error saying so."""
+    import frictionless
+    from frictionless import errors
+
+    from mscdata.patterns import UNDECIDED, BoundedMatcher
+
+    class BoundedPatterns(frictionless.Check):
+        type = "mscdata-bounded-patterns"
+        Errors: ClassVar[list[type]] = [errors.ConstraintError]
+
+        def connect(self, resource: Any) -> None:
+            super().connect(resource)
+            wanted = patterns.get(resource.name, {})
+            self.matchers = {name: BoundedMatcher(p) for name, p in wanted.items()}
+
+        def validate_row(self, row: Any) -> Any:
+            for name, matcher in self.matchers.items():
+                cell = row[name] if name in row.field_names else None
+                verdict = matcher(cell) if isinstance(cell, str) else True
+                if verdict is not True:
+                    note = f'constraint "pattern" is "{matcher.pattern}"'
+                    note += "" if verdict is False else f": {UNDECIDED}"
+                    yield errors.ConstraintError.from_row(row, note=note, field_name=name)
+
+    return BoundedPatterns()
 
 
 def _reason(error: Exception) -> str:

@@ -5,7 +5,7 @@ the fetch of a remote ``datapackage.json``) goes through :func:`check_path` befo
 it opens a file a descriptor names, and reads JSON with :func:`read_json`:
 
 * a path must be a non-empty POSIX path relative to the package: no absolute path,
-  no ``..``, no backslash, no NUL byte, and no URL unless the caller allows
+  no ``..``, no backslash, no NUL byte, no final ``/``, and no URL unless the caller allows
   ``http(s)://`` (validate hands remote data to frictionless; load never reads it);
 * after symlinks are followed it must still lie inside the package folder;
 * it must be a regular file: FIFOs, devices, sockets and directories are refused
@@ -24,6 +24,7 @@ import json
 import os
 import re
 import stat
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
 
@@ -66,6 +67,8 @@ def check_path(base: Path, path: Any, *, urls: bool = False, what: str = "path")
         if urls and path.lower().startswith(_REMOTE):
             return path
         raise PackageError(f"{what} {_shown(path)} is a URL, not a file of the package")
+    if path.endswith("/"):
+        raise PackageError(f"{what} {_shown(path)} ends with '/': it names no file")
     if "\\" in path:
         raise PackageError(f"{what} {_shown(path)} is not a POSIX path (it holds a backslash)")
     relative = PurePosixPath(path)
@@ -175,38 +178,74 @@ def resource_label(resource: Any, index: int) -> str:
     return name if isinstance(name, str) else f"#{index + 1}"
 
 
-def guard_resources(
-    base: Path, descriptor: dict[str, Any], *, urls: bool
-) -> tuple[dict[str, Any], list[tuple[str, str]]]:
-    """The descriptor with every Table Schema and dialect given by path read in
-    (from inside the package only), and the problems found: (resource, reason) for
-    each unsafe or unreadable path, special file or schema that is not an object."""
-    resources, problems = [], []
+@dataclass
+class GuardedPackage:
+    """A descriptor whose paths passed :func:`check_path`: Table Schemas and dialects
+    given by path read in, the problems found, and the file (resolved path, or URL)
+    of every path of every resource, by the resource's position."""
+
+    descriptor: dict[str, Any]
+    problems: list[tuple[str, str]]
+    files: dict[int, list[Path | str]] = field(default_factory=dict)
+
+
+def guard_package(base: Path, descriptor: dict[str, Any], *, urls: bool) -> GuardedPackage:
+    """Every path of ``descriptor`` checked once; each JSON file that Table Schemas and
+    dialects name read once (however many resources name it), all of them together at
+    most :data:`MAX_JSON_BYTES`. Problems are (resource, reason) for each unsafe or
+    unreadable path, special file or schema that is not an object."""
+    guarded = GuardedPackage({}, [])
+    read: dict[Path, Any] = {}
+    budget = MAX_JSON_BYTES
+    resources = []
     for index, resource in enumerate(descriptor["resources"]):
+        label = resource_label(resource, index)
         if not isinstance(resource, dict):
-            problems.append((resource_label(resource, index), "the resource is not an object"))
+            guarded.problems.append((label, "the resource is not an object"))
             resources.append(resource)
             continue
-        label = resource_label(resource, index)
         resource = dict(resource)
         paths = resource.get("path")
+        files = guarded.files[index] = []
         for path in paths if isinstance(paths, list) else [paths] if "path" in resource else []:
             try:
-                check_path(base, path, urls=urls)
+                files.append(check_path(base, path, urls=urls))
             except PackageError as error:
-                problems.append((label, str(error)))
+                guarded.problems.append((label, str(error)))
         for key in ("schema", "dialect"):
             if not isinstance(resource.get(key), str):
                 continue
+            where = f"{key} {resource[key]!r}"
             try:
-                target = check_path(base, resource[key], urls=False, what=key)
-                content = read_json(Path(target), f"{key} {resource[key]!r}")
+                target = Path(check_path(base, resource[key], urls=False, what=key))
+                if target not in read:
+                    if target.is_file() and target.stat().st_size > budget:
+                        raise PackageError(
+                            f"{where}: the package's JSON files together exceed "
+                            f"{MAX_JSON_BYTES} bytes"
+                        )
+                    data = read_regular(target, budget)
+                    budget -= len(data)
+                    read[target] = parse_json(data, where)
+                content = read[target]
             except PackageError as error:
-                problems.append((label, str(error)))
+                guarded.problems.append((label, str(error)))
+                continue
+            except OSError as error:
+                guarded.problems.append((label, f"{where}: cannot read: {error.strerror}"))
                 continue
             if not isinstance(content, dict):
-                problems.append((label, f"{key} {resource[key]!r} is not a JSON object"))
+                guarded.problems.append((label, f"{where} is not a JSON object"))
                 continue
             resource[key] = content
         resources.append(resource)
-    return {**descriptor, "resources": resources}, problems
+    guarded.descriptor = {**descriptor, "resources": resources}
+    return guarded
+
+
+def guard_resources(
+    base: Path, descriptor: dict[str, Any], *, urls: bool
+) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """:func:`guard_package`'s descriptor and problems."""
+    guarded = guard_package(base, descriptor, urls=urls)
+    return guarded.descriptor, guarded.problems

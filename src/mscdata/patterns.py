@@ -18,21 +18,30 @@ MAX_UNDECIDED = 10
 UNDECIDED = f"not decided in {CELL_SECONDS} s (the pattern backtracks)"
 
 
+class BoundedMatcher:
+    """One column's matcher: ``matcher(cell)`` says whether the cell matches the pattern
+    as a whole, None when that was not decided in :data:`CELL_SECONDS`; after
+    :data:`MAX_UNDECIDED` such cells, the column's other cells are not tried (None)."""
+
+    def __init__(self, pattern: str) -> None:
+        import regex
+
+        self.pattern = pattern
+        self.compiled = regex.compile(pattern, regex.VERSION0)
+        self.undecided = 0
+
+    def __call__(self, cell: str) -> bool | None:
+        if self.undecided >= MAX_UNDECIDED:
+            return None
+        try:
+            return self.compiled.fullmatch(cell, timeout=CELL_SECONDS) is not None
+        except TimeoutError:
+            self.undecided += 1
+            return None
+
+
 def fullmatch_bounded(pattern: str, cells: Iterable[str]) -> list[bool | None]:
     """Whether each cell matches ``pattern`` as a whole; None where that was not decided
-    in time."""
-    import regex
-
-    compiled = regex.compile(pattern, regex.VERSION0)
-    verdicts: list[bool | None] = []
-    undecided = 0
-    for cell in cells:
-        if undecided >= MAX_UNDECIDED:
-            verdicts.append(None)
-            continue
-        try:
-            verdicts.append(compiled.fullmatch(cell, timeout=CELL_SECONDS) is not None)
-        except TimeoutError:
-            undecided += 1
-            verdicts.append(None)
-    return verdicts
+    in time (see :class:`BoundedMatcher`)."""
+    matcher = BoundedMatcher(pattern)
+    return [matcher(cell) for cell in cells]

@@ -39,6 +39,9 @@ LIST_ITEM_TYPES = {"boolean", "date", "datetime", "integer", "number", "string",
 _INT64 = range(-(2**63), 2**63)
 _BOUNDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
 _LENGTHS = ("minLength", "maxLength")
+# what both readers (pyarrow's, which takes one ASCII byte, and the csv module) accept
+_DIALECT_MARKS = {"delimiter": ",", "quoteChar": '"'}
+_MARK_CHARACTERS = {chr(c) for c in range(0x20, 0x7F)} | {"\t"}
 _ENUM_TYPES = {"string": str, "integer": (int, str), "boolean": (bool, str)}
 
 
@@ -63,16 +66,43 @@ def _resource_issues(resource: dict[str, Any]) -> list[str]:
         reasons.append("'hash' must be a string")
     if "bytes" in resource and not (_is_int64(resource["bytes"]) and resource["bytes"] >= 0):
         reasons.append("'bytes' must be a non-negative integer")
+    if "encoding" in resource and text_codec(resource["encoding"]) is None:
+        reasons.append(f"the encoding {_short(resource['encoding'])} is not a text encoding")
     dialect = resource.get("dialect")
+    if dialect is not None and not isinstance(dialect, dict):
+        reasons.append("the dialect must be an object")
     if isinstance(dialect, dict):
-        for key in ("delimiter", "quoteChar"):
-            value = dialect.get(key, ",")
-            if not (isinstance(value, str) and len(value) == 1 and value not in "\r\n"):
-                reasons.append(f"the dialect's {key} must be one character, found {_short(value)}")
+        marks = {key: dialect.get(key, default) for key, default in _DIALECT_MARKS.items()}
+        for key, value in marks.items():
+            if not (isinstance(value, str) and value in _MARK_CHARACTERS):
+                reasons.append(
+                    f"the dialect's {key} must be one printable ASCII character or a tab, "
+                    f"found {_short(value)}"
+                )
+        if marks["delimiter"] == marks["quoteChar"]:
+            shown = _short(marks["quoteChar"])
+            reasons.append(f"the dialect's quoteChar and delimiter must differ, both are {shown}")
         for key in ("doubleQuote", "header", "skipInitialSpace"):
             if key in dialect and not isinstance(dialect[key], bool):
                 reasons.append(f"the dialect's {key} must be true or false")
     return reasons
+
+
+def text_codec(name: Any) -> str | None:
+    """Python's name of a codec that reads bytes as text (the check the XML parsers make
+    of a declared encoding), or None: unknown, not text (``zlib``), or no document
+    encoding (``punycode``, ``undefined``)."""
+    import codecs
+
+    from mscdata.parsers.xml_encoding import _NOT_DOCUMENT_ENCODINGS
+
+    try:
+        info = codecs.lookup(name) if isinstance(name, str) and name.isascii() else None
+    except LookupError:
+        return None
+    if info is None or not getattr(info, "_is_text_encoding", True):
+        return None
+    return None if info.name in _NOT_DOCUMENT_ENCODINGS else info.name
 
 
 def _schema_issues(name: str, schema: dict[str, Any]) -> list[Issue]:
@@ -141,6 +171,11 @@ def _field_issues(spec: dict[str, Any]) -> list[str]:
     constraints = spec.get("constraints", {})
     if not isinstance(constraints, dict):
         return [*reasons, "'constraints' must be an object"]
+    for key in ("trueValues", "falseValues"):
+        if key in spec and not (
+            isinstance(spec[key], list) and all(isinstance(v, str) for v in spec[key])
+        ):
+            reasons.append(f"'{key}' must be a list of strings")
     kind = spec.get("type", "any")
     if not isinstance(kind, str) or kind not in KNOWN_TYPES:
         return [*reasons, f"unknown field type {_short(kind)}"]

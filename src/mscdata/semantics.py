@@ -93,7 +93,8 @@ def _position_issues(table: CheckedTable, primary_key: list[str]) -> list[Issue]
     issues = []
     for code in broken:
         rows = np.flatnonzero(known & (codes == code))
-        values = [int(v) for v in position[rows].tolist()]  # any magnitude
+        # exact integers from the typed column (floats round positions near 2**63)
+        values = table.columns["position"].take(rows).to_pylist()
         found = sorted(zip(values, rows.tolist(), strict=True))
         label = "/".join(str(table.columns[n][int(rows[0])].as_py()) for n in parents)
         for due, (value, index) in enumerate(found, start=1):
@@ -119,7 +120,8 @@ def _distinct_per_parent(parent: Any, number: Any, parents: int) -> Any:
 
     low, high = float(number.min()), float(number.max())
     span = int(high - low) + 1
-    if span * int(parents) < 2**62:  # one int64 per (parent, position): sorting beats hashing
+    # one int64 per (parent, position): sorting beats hashing; only where floats are exact
+    if span * int(parents) < 2**62 and low >= -(2**53) and high <= 2**53:
         whole = number.astype(np.int64) - int(low)
         pairs = np.sort(parent * span + whole)
         first = np.concatenate(([True], pairs[1:] != pairs[:-1]))

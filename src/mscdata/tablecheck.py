@@ -425,10 +425,11 @@ def _read_file(data: bytes, dialect: dict[str, Any]) -> tuple[list[str], tuple]:
 
 
 def check_resource(
-    base: Path, resource: dict[str, Any], retain: set[str] | None = None
+    base: Path, resource: dict[str, Any], retain: set[str] | None = None, file: Path | None = None
 ) -> tuple[CheckedTable | None, list[Issue]]:
     """Read one CSV resource and check its integrity, header, rows and cells; the
-    typed table keeps the columns in ``retain`` (default: all)."""
+    typed table keeps the columns in ``retain`` (default: all). ``file`` is its path
+    as :func:`mscdata.package_files.check_path` resolved it (checked here when None)."""
     import numpy as np
 
     name = resource["name"]
@@ -437,7 +438,7 @@ def check_resource(
     missing_values = schema.get("missingValues", [""])
     path = base / resource["path"]
     try:  # checked before opening: a regular file inside the package
-        data = read_regular(check_path(base, resource["path"]))
+        data = read_regular(Path(file or check_path(base, resource["path"])))
     except OSError as error:
         return None, [Issue("scheme-error", f"cannot read {path}: {error.strerror}", name)]
     except PackageError as error:
@@ -666,9 +667,14 @@ def _key_fields(descriptor: dict[str, Any]) -> set[str]:
 
 
 def check_tables(
-    base: Path, descriptor: dict[str, Any], keep: set[str] | None = None
+    base: Path,
+    descriptor: dict[str, Any],
+    keep: set[str] | None = None,
+    files: list[Path] | None = None,
 ) -> tuple[dict[str, CheckedTable], list[Issue]]:
-    """Every resource's checks, then keys within and across resources.
+    """Every resource's checks, then keys within and across resources; ``files`` are
+    the resources' files as :func:`mscdata.package_files.check_path` resolved them (by
+    default, checked here).
 
     Resources are read side by side on every core (pyarrow releases the GIL while it
     parses and computes). The typed tables returned hold every column, or, with
@@ -681,7 +687,13 @@ def check_tables(
     tables: dict[str, CheckedTable] = {}
     issues: list[Issue] = []
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        results = list(pool.map(lambda r: check_resource(base, r, retain), descriptor["resources"]))
+        results = list(
+            pool.map(
+                lambda r, f: check_resource(base, r, retain, f),
+                descriptor["resources"],
+                files or [None] * len(descriptor["resources"]),
+            )
+        )
     for resource, (table, found) in zip(descriptor["resources"], results, strict=True):
         issues += found
         if table is not None:

@@ -12,7 +12,8 @@ its tables. Then, in layers, all reported together:
 2. the tables: structure, types, constraints, primary, unique and foreign keys,
    ``hash`` and ``bytes``, by the fast engine (:mod:`mscdata.tablecheck`) or, with
    ``engine="frictionless"`` or for resources the fast engine cannot read, by
-   frictionless itself;
+   frictionless itself (handed the schemas without ``pattern`` constraints: both
+   engines match patterns with the time bound of :mod:`mscdata.patterns`);
 3. semantics (:mod:`mscdata.semantics`): positions 1..n without gaps, dates that
    exist, partial-date parts, completeness flags.
 
@@ -73,6 +74,11 @@ def _version(text: Any) -> tuple[int, ...] | None:
     return tuple(int(part) for part in text.split("."))
 
 
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 120 else f"{text[:100]}… ({len(text)} characters)"
+
+
 def _check_descriptor(
     descriptor: dict[str, Any], expected: dict[str, Any]
 ) -> tuple[list[Issue], list[str]]:
@@ -96,7 +102,7 @@ def _check_descriptor(
             Issue(
                 "schema-version",
                 "the descriptor must declare the mscdata schema it follows, as "
-                f'"mscdata": {{"schemaVersion": "{shipped}"}}; found {profile!r}',
+                f'"mscdata": {{"schemaVersion": "{shipped}"}}; found {_shown(profile)}',
             )
         )
         return issues, notices
@@ -267,19 +273,17 @@ def _with_lines(issues: list[Issue], tables: dict[str, Any]) -> list[Issue]:
     return located
 
 
-def _wide_headers(base: Path, descriptor: dict[str, Any]) -> list[Issue]:
-    """Files whose header is too wide to parse, found before either engine reads them."""
+def _wide_headers(descriptor: dict[str, Any], files: dict[int, list[Any]]) -> list[Issue]:
+    """Files whose header is too wide to parse, found before either engine reads them
+    (``files``: each resource's paths as the path guard resolved them)."""
     from mscdata.csv_checks import wide_header_issue
-    from mscdata.fetch_package import is_remote
-    from mscdata.package_files import check_path, resource_label
+    from mscdata.package_files import resource_label
 
     issues = []
     for index, resource in enumerate(descriptor["resources"]):
-        paths = resource.get("path")
-        for path in paths if isinstance(paths, list) else [paths]:
-            if isinstance(path, str) and not is_remote(path):
-                label = resource_label(resource, index)
-                issue = wide_header_issue(label, check_path(base, path), resource)
+        for file in files.get(index, []):
+            if isinstance(file, Path):
+                issue = wide_header_issue(resource_label(resource, index), file, resource)
                 issues += [issue] if issue is not None else []
     return issues
 
@@ -288,8 +292,7 @@ def _validate_folder(
     path: str | os.PathLike | None, max_errors: int | None, engine: str
 ) -> ValidationReport:
     from mscdata.package import table_schemas
-    from mscdata.package_files import guard_resources
-    from mscdata.patterns import UNDECIDED
+    from mscdata.package_files import guard_package
     from mscdata.schema_checks import schema_issues
     from mscdata.semantics import FIELDS_USED, semantic_issues
     from mscdata.tablecheck import check_tables, unsupported
@@ -304,19 +307,24 @@ def _validate_folder(
         if isinstance(r, dict) and isinstance(r.get("name"), str) and isinstance(r.get("path"), str)
     }
     # schemas and dialects given by path are read in, from inside the package only
-    descriptor, unsafe = guard_resources(base, descriptor, urls=True)
+    guarded = guard_package(base, descriptor, urls=True)
+    descriptor, unsafe = guarded.descriptor, guarded.problems
     descriptor_issues, report.notices = _check_descriptor(descriptor, expected)
     report.errors += descriptor_issues
     report.errors += [Issue("resource-error", reason, resource=name) for name, reason in unsafe]
     if not unsafe:
         report.errors += schema_issues(descriptor) or profile_issues(descriptor)
     if not report.errors[len(descriptor_issues) :]:
-        report.errors += _wide_headers(base, descriptor)
+        report.errors += _wide_headers(descriptor, guarded.files)
     if unsafe or len(report.errors) > len(descriptor_issues):
         # resources cannot be trusted to name safe, readable files and sound schemas
         report.limit(max_errors)
         return report
-    readable = [r for r in descriptor["resources"] if unsupported(r) is None]
+    readable = [
+        (resource, guarded.files[index][0])
+        for index, resource in enumerate(descriptor["resources"])
+        if unsupported(resource) is None
+    ]
     if engine == "fast" and len(readable) < len(descriptor["resources"]):
         engine = "frictionless"
         report.notices += [
@@ -325,15 +333,12 @@ def _validate_folder(
             if unsupported(r) is not None
         ]
     tables, table_issues = check_tables(
-        base, {**descriptor, "resources": readable}, keep=FIELDS_USED
+        base,
+        {**descriptor, "resources": [resource for resource, _ in readable]},
+        keep=FIELDS_USED,
+        files=[file for _, file in readable],
     )
-    if engine == "frictionless" and any(UNDECIDED in i.message for i in table_issues):
-        report.notices.append(
-            "frictionless was not run: it matches patterns with no time bound, and a "
-            "pattern backtracks without end on some cells (see the errors); the fast "
-            "engine's findings are reported"
-        )
-    elif engine == "frictionless":
+    if engine == "frictionless":  # patterns matched with a time bound there too
         table_issues = frictionless_issues(descriptor_path, descriptor)
     report.errors += _with_lines(table_issues, tables)
     # a row with a table error may break a semantic check only through that error

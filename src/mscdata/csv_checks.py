@@ -204,3 +204,9 @@ def width_issues(
         for spec in expected[len(cells) :]
     ]
     return extra + lacking
+
+
+def resource_format(resource: dict[str, Any]) -> Any:
+    """The format a resource declares; an empty one is none, as frictionless reads it
+    (the format then comes from the path's extension)."""
+    return resource.get("format") or None

@@ -19,7 +19,7 @@ from itertools import chain
 from pathlib import Path
 from typing import Any
 
-from mscdata.csv_checks import allow_cells_of
+from mscdata.csv_checks import allow_cells_of, resource_format
 from mscdata.errors import PackageError
 from mscdata.package_files import MAX_FIELDS, open_regular
 from mscdata.schema_checks import text_codec
@@ -91,7 +91,7 @@ def read_table(resource: dict[str, Any], label: str, files: list[Any]) -> list[d
     paths = [paths] if isinstance(paths, str) else paths
     if not isinstance(paths, list) or not paths or not all(isinstance(p, str) for p in paths):
         raise PackageError(f"resource {label!r}: its data is not in local files ('path')")
-    if resource.get("format") not in (None, "csv") or resource.get("compression"):
+    if resource_format(resource) not in (None, "csv") or resource.get("compression"):
         raise PackageError(f"resource {label!r}: load reads uncompressed CSV files only")
     schema = resource.get("schema")
     if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):

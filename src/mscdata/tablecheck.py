@@ -34,6 +34,7 @@ from mscdata.csv_checks import (
     is_utf8,
     label_issues,
     read_header,
+    resource_format,
     width_issues,
 )
 from mscdata.errors import PackageError
@@ -54,7 +55,7 @@ def unsupported(resource: dict[str, Any]) -> str | None:
         return "its data is not one local file"
     if "://" in path:
         return "its data is remote"
-    if resource.get("format") not in _RESOURCE_FORMATS or not path.lower().endswith(".csv"):
+    if resource_format(resource) not in _RESOURCE_FORMATS or not path.lower().endswith(".csv"):
         return "it is not a CSV file"
     if str(resource.get("encoding", "utf-8")).lower().replace("_", "-") not in {"utf-8", "utf8"}:
         return f"its encoding is {resource.get('encoding')}"

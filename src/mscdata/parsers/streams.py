@@ -63,7 +63,22 @@ def read_at_most(stream: IO[bytes], limit: int, source: str, what: str) -> bytes
     return data
 
 
-class Prefixed:
+class _Wrapper:
+    """A stream over ``self._stream``: closing it closes that one; a context manager."""
+
+    _stream: IO[bytes]
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def __enter__(self) -> _Wrapper:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class Prefixed(_Wrapper):
     """A stream whose first bytes, already read to look at them, are given back first."""
 
     def __init__(self, head: bytes, stream: IO[bytes]):
@@ -79,17 +94,8 @@ class Prefixed:
         head, self._head = self._head[:size], self._head[size:]
         return head
 
-    def close(self) -> None:
-        self._stream.close()
 
-    def __enter__(self) -> Prefixed:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-
-class Utf8Transcoder:
+class Utf8Transcoder(_Wrapper):
     """A byte stream in ``encoding`` read as UTF-8 bytes, decoded incrementally.
 
     Bytes that are not valid in ``encoding`` raise :class:`ReadFailed` naming their
@@ -132,12 +138,3 @@ class Utf8Transcoder:
             return self._decoder.decode(block[:start], final=False)
         except UnicodeError:
             raise self._failure from None
-
-    def close(self) -> None:
-        self._stream.close()
-
-    def __enter__(self) -> Utf8Transcoder:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()

@@ -699,6 +699,9 @@ CASES: dict[str, Case] = {
     "encoding-undefined": Case(
         _set("encoding", "undefined"), "invalid", "refused", "not a text encoding"
     ),
+    "encoding-with-nul": Case(
+        _set("encoding", "utf\x008"), "invalid", "refused", "not a text encoding"
+    ),
     "abstract-sections-without-text": Case(
         _without_field("abstract_sections", "text"), "invalid", "refused", "text"
     ),

@@ -22,7 +22,7 @@ from typing import Any
 from mscdata.csv_checks import allow_cells_of, resource_format
 from mscdata.errors import PackageError
 from mscdata.package_files import MAX_FIELDS, open_regular
-from mscdata.schema_checks import text_codec
+from mscdata.parsers.xml_encoding import text_codec
 
 _TRUE = {"true", "True", "TRUE", "1"}
 _FALSE = {"false", "False", "FALSE", "0"}
@@ -77,7 +77,7 @@ def _dialect(resource: dict[str, Any]) -> tuple[dict[str, Any], bool]:
 
 
 def _encoding(resource: dict[str, Any]) -> str:
-    """The codec of a resource whose encoding :func:`mscdata.schema_checks.text_codec` accepts."""
+    """The codec of a resource (its encoding passed :func:`~.xml_encoding.text_codec`)."""
     name = text_codec(resource.get("encoding", "utf-8")) or "utf-8"
     return "utf-8-sig" if name == "utf-8" else name  # a BOM is skipped, as validate does
 

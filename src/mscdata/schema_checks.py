@@ -14,6 +14,7 @@ import re
 from typing import Any
 
 from mscdata.package_files import MAX_FIELDS, resource_label
+from mscdata.parsers.xml_encoding import text_codec
 from mscdata.report import Issue
 
 KNOWN_TYPES = {  # the field types of Table Schema v2
@@ -86,23 +87,6 @@ def _resource_issues(resource: dict[str, Any]) -> list[str]:
             if key in dialect and not isinstance(dialect[key], bool):
                 reasons.append(f"the dialect's {key} must be true or false")
     return reasons
-
-
-def text_codec(name: Any) -> str | None:
-    """Python's name of a codec that reads bytes as text (the check the XML parsers make
-    of a declared encoding), or None: unknown, not text (``zlib``), or no document
-    encoding (``punycode``, ``undefined``)."""
-    import codecs
-
-    from mscdata.parsers.xml_encoding import _NOT_DOCUMENT_ENCODINGS
-
-    try:
-        info = codecs.lookup(name) if isinstance(name, str) and name.isascii() else None
-    except LookupError:
-        return None
-    if info is None or not getattr(info, "_is_text_encoding", True):
-        return None
-    return None if info.name in _NOT_DOCUMENT_ENCODINGS else info.name
 
 
 def _schema_issues(name: str, schema: dict[str, Any]) -> list[Issue]:

@@ -43,6 +43,27 @@ _NOT_DOCUMENT_ENCODINGS = {
 }
 
 
+def _lookup(name: object) -> codecs.CodecInfo | None:
+    """The codec of an encoding name (XML's EncName syntax), or None when unknown."""
+    if not isinstance(name, str) or not _ENCODING_NAME.fullmatch(name):
+        return None
+    try:
+        return codecs.lookup(name)
+    except LookupError:
+        return None
+
+
+def text_codec(name: object) -> str | None:
+    """Python's name of the codec ``name`` when it reads a document as text, or None:
+    unknown, malformed, not text (``zlib``, ``rot13``) or no document encoding
+    (``punycode``, ``undefined``). XML declarations and Table Schema ``encoding``
+    are both checked with it."""
+    info = _lookup(name)
+    if info is None or not getattr(info, "_is_text_encoding", True):
+        return None
+    return None if info.name in _NOT_DOCUMENT_ENCODINGS else info.name
+
+
 def _sniffed(head: bytes) -> tuple[str, str | None]:
     """The family of the bytes and, when a BOM is present, the codec that skips it."""
     for bom, family, codec in _BOMS:
@@ -118,20 +139,17 @@ def xml_codec(head: bytes, source: str | None) -> str:
     declared = _declared_encoding(declaration, source) if declaration else None
     if declared is None:
         return codec
-    try:
-        if not _ENCODING_NAME.fullmatch(declared):
-            raise LookupError(declared)
-        info = codecs.lookup(declared)
-    except LookupError:
+    name = text_codec(declared)
+    if name is None and _lookup(declared) is None:
         raise ParseError(
             f"the XML declaration names an unknown encoding {declared!r}", source=source
-        ) from None
-    if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_DOCUMENT_ENCODINGS:
+        )
+    if name is None:
         raise ParseError(
             f"the XML declaration names {declared!r}, which is not a character encoding",
             source=source,
         )
-    name = "utf-8" if info.name in {"ascii", "utf-8-sig"} else info.name
+    name = "utf-8" if name in {"ascii", "utf-8-sig"} else name
     if width > 1 or with_bom:
         # a BOM or wide characters settle it: the declaration may only agree
         if name == family or (width > 1 and name == family[:6]):

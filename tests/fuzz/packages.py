@@ -264,7 +264,7 @@ def make_package(rng: random.Random, work: Path) -> tuple[Path, list[dict[str, s
                 tree = None
             if tree is not None:
                 text = _descriptor_text(_edit_tree(rng, tree, secret))
-                descriptor.write_text(text, encoding="utf-8", errors="surrogateescape")
+                descriptor.write_text(text, encoding="utf-8", errors="surrogatepass")
                 continue
             kind = done[-1] = "descriptor"
         if kind == "descriptor":

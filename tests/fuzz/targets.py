@@ -9,6 +9,7 @@ package ``validate`` accepts that ``load`` refuses, or a file outside the packag
 from __future__ import annotations
 
 import os
+import re
 import sys
 import traceback
 import zlib
@@ -84,7 +85,8 @@ def _record_ends(data: bytes) -> int:
             return 0
     if b"<!--" in data or b"<![CDATA[" in data:
         return 0  # a comment may hide records on purpose
-    return data.count(b"</PubmedArticle>")
+    start = re.search(rb"<PubmedArticle[\s>]", data)  # an end tag ends a record once one began
+    return data.count(b"</PubmedArticle>", start.start()) if start else 0
 
 
 def run_parser(data: bytes, mode: str, fmt: str | None, work: Path) -> Failure | None:

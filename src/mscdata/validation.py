@@ -32,8 +32,6 @@ from mscdata.errors import PackageError
 from mscdata.frictionless_checks import frictionless_issues, profile_issues
 from mscdata.report import Issue, ValidationReport
 
-_frictionless_issues = frictionless_issues  # the name benchmarks/validate_package.py imports
-
 ENGINES = ("fast", "frictionless")
 
 

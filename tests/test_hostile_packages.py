@@ -1012,6 +1012,18 @@ def test_the_bounded_matcher_agrees_with_re_and_gives_up_after_a_few_slow_cells(
     assert verdicts[len(quick) :] == [None] * len(slow)
 
 
+def test_frictionless_is_not_given_a_package_the_fast_engine_found_full_of_errors(watched):
+    # frictionless builds every error again for each foreign key reading the table:
+    # 200,000 broken rows in articles took it many minutes (found by the fuzz harness)
+    from mscdata.validation import FRICTIONLESS_MAX_ERRORS
+
+    articles = watched / "articles.csv"
+    articles.write_bytes(articles.read_bytes() + b",\n" * (FRICTIONLESS_MAX_ERRORS + 1))
+    report = mscdata.validate(watched, engine="frictionless")
+    assert len(report.errors) > FRICTIONLESS_MAX_ERRORS
+    assert any("frictionless was not run" in notice for notice in report.notices)
+
+
 def test_a_zip_bomb_is_refused_quickly_and_not_cached(watched, file_server, monkeypatch):
     from mscdata.checksums import file_sha256
 

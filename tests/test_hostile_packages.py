@@ -1280,7 +1280,7 @@ def _alias_bomb(levels: int = 12) -> bytes:
     ],
 )
 def test_a_hostile_record_file_is_a_package_error(tmp_path, name, content, says):
-    from mscdata.validation import validate_records
+    from mscdata.record_files import validate_records
 
     path = tmp_path / name
     path.write_bytes(content)
@@ -1289,7 +1289,7 @@ def test_a_hostile_record_file_is_a_package_error(tmp_path, name, content, says)
 
 
 def test_a_record_with_a_200_kib_cell_is_validated(tmp_path):
-    from mscdata.validation import validate_records
+    from mscdata.record_files import validate_records
 
     path = tmp_path / "records.csv"
     path.write_text("id,title\npmid:1," + "T" * (200 << 10) + "\n", encoding="utf-8")

@@ -328,7 +328,8 @@ def _cmd_download(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from mscdata.validation import validate, validate_records
+    from mscdata.record_files import validate_records
+    from mscdata.validation import validate
 
     if args.records:
         reports = (

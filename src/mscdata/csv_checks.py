@@ -120,6 +120,53 @@ def wide_header_issue(name: str, path: Any, resource: dict[str, Any]) -> Issue |
     return None
 
 
+def wide_row_issue(name: str, path: Any, resource: dict[str, Any]) -> Issue | None:
+    """An error for the first row of a local file holding more than :data:`MAX_FIELDS`
+    cells, read with the resource's encoding, compression and CSV dialect. Checked
+    before frictionless reads a table: it builds one error per extra cell, each copying
+    the row, so one row of 50,000 cells keeps it busy for minutes. None when the file
+    cannot be read (the engines report why)."""
+    import gzip
+    import os
+    import zipfile
+    import zlib
+
+    from mscdata.package_files import open_regular
+    from mscdata.parsers.xml_encoding import text_codec
+
+    dialect = resource.get("dialect") if isinstance(resource.get("dialect"), dict) else {}
+    options = {
+        "delimiter": dialect.get("delimiter", ","),
+        "quotechar": dialect.get("quoteChar", '"') or None,
+        "escapechar": dialect.get("escapeChar") or None,
+        "doublequote": dialect.get("doubleQuote", True) is not False,
+    }
+    if options["quotechar"] is None:
+        options["quoting"] = csv.QUOTE_NONE
+    codec = text_codec(resource.get("encoding") or "utf-8")
+    broken = (OSError, EOFError, ValueError, TypeError, PackageError, csv.Error)
+    compression = str(resource.get("compression") or "").lower()
+    try:
+        with open_regular(path) as raw:
+            allow_cells_of(os.fstat(raw.fileno()).st_size if not compression else 1 << 30)
+            if compression in ("gz", "gzip"):
+                source: Any = gzip.GzipFile(fileobj=raw)
+            elif compression == "zip":
+                archive = zipfile.ZipFile(raw)
+                members = [m for m in archive.infolist() if not m.is_dir()]
+                source = archive.open(members[0]) if members else io.BytesIO()
+            else:
+                source = raw
+            text = io.TextIOWrapper(source, encoding=codec or "utf-8", errors="replace", newline="")
+            for number, cells in enumerate(csv.reader(text, strict=False, **options), start=1):
+                if len(cells) > MAX_FIELDS:
+                    reason = f"the row has {len(cells):,} cells, more than the {MAX_FIELDS:,} "
+                    return Issue("extra-cell", reason + "allowed: refused", name, number)
+    except (*broken, zlib.error, zipfile.BadZipFile):
+        return None
+    return None
+
+
 def integrity_issues(name: str, resource: dict[str, Any], data: bytes) -> list[Issue]:
     issues = []
     declared_bytes = resource.get("bytes")

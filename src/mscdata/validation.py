@@ -30,6 +30,7 @@ from typing import Any
 
 from mscdata.errors import PackageError
 from mscdata.frictionless_checks import frictionless_issues, profile_issues
+from mscdata.package_files import MAX_FIELDS
 from mscdata.report import Issue, ValidationReport
 
 ENGINES = ("fast", "frictionless")
@@ -203,27 +204,6 @@ def _resource_issues(
     return issues, absent
 
 
-def _model_issues(model: Any, data: Any, *, resource: str, row: int) -> list[Issue]:
-    """The model's validation errors for one record, each located by field and value."""
-    from pydantic import ValidationError
-
-    try:
-        model.model_validate(data)
-    except ValidationError as error:
-        return [
-            Issue(
-                "model-error",
-                problem["msg"],
-                resource=resource,
-                row=row,
-                field=".".join(str(p) for p in problem["loc"]) or None,
-                value=None if problem.get("input") is None else str(problem["input"])[:200],
-            )
-            for problem in error.errors()
-        ]
-    return []
-
-
 def validate(
     path: str | os.PathLike | None = None,
     *,
@@ -273,19 +253,55 @@ def _with_lines(issues: list[Issue], tables: dict[str, Any]) -> list[Issue]:
     return located
 
 
-def _wide_headers(descriptor: dict[str, Any], files: dict[int, list[Any]]) -> list[Issue]:
-    """Files whose header is too wide to parse, found before either engine reads them
+def _too_wide(
+    descriptor: dict[str, Any], files: dict[int, list[Any]], *, rows: bool = False
+) -> list[Issue]:
+    """Files whose header (or, with ``rows``, any row) holds more than
+    :data:`~mscdata.package_files.MAX_FIELDS` cells, found before an engine reads them
     (``files``: each resource's paths as the path guard resolved them)."""
-    from mscdata.csv_checks import wide_header_issue
+    from mscdata.csv_checks import wide_header_issue, wide_row_issue
     from mscdata.package_files import resource_label
 
+    check = wide_row_issue if rows else wide_header_issue
     issues = []
     for index, resource in enumerate(descriptor["resources"]):
         for file in files.get(index, []):
             if isinstance(file, Path):
-                issue = wide_header_issue(resource_label(resource, index), file, resource)
+                issue = check(resource_label(resource, index), file, resource)
                 issues += [issue] if issue is not None else []
     return issues
+
+
+def _frictionless_table_issues(
+    descriptor_path: Path,
+    descriptor: dict[str, Any],
+    files: dict[int, list[Any]],
+    fast_issues: list[Issue],
+) -> tuple[list[Issue], list[str]]:
+    """frictionless's table errors and notices, where it can finish in time: not given
+    a package whose tables the fast engine found to hold over
+    :data:`FRICTIONLESS_MAX_ERRORS` errors (it builds an object for every error, again
+    for every foreign key that reads the table), nor one with a row of over
+    :data:`~mscdata.package_files.MAX_FIELDS` cells (quadratic in the row's width); the
+    fast engine's errors stand instead, and the wide rows of the resources only
+    frictionless reads are reported."""
+    from mscdata.tablecheck import unsupported
+
+    unchecked = [r.get("name") for r in descriptor["resources"] if unsupported(r) is not None]
+    not_checked = f"; not checked: {', '.join(map(str, unchecked))}" if unchecked else ""
+    if len(fast_issues) > FRICTIONLESS_MAX_ERRORS:
+        count = f"{len(fast_issues):,}"
+        note = f"the fast engine found {count} table errors, more than the "
+        note += f"{FRICTIONLESS_MAX_ERRORS:,} frictionless is given"
+        return fast_issues, [f"frictionless was not run: {note}{not_checked}"]
+    wide = _too_wide(descriptor, files, rows=True)
+    if wide:
+        where = f"row {wide[0].row} of {wide[0].resource}"
+        note = f"{where} has more than {MAX_FIELDS:,} cells{not_checked}"
+        only_frictionless = {str(name) for name in unchecked}
+        wide = [issue for issue in wide if issue.resource in only_frictionless]
+        return fast_issues + wide, [f"frictionless was not run: {note}"]
+    return frictionless_issues(descriptor_path, descriptor), []
 
 
 def _validate_folder(
@@ -315,7 +331,7 @@ def _validate_folder(
     if not unsafe:
         report.errors += schema_issues(descriptor) or profile_issues(descriptor)
     if not report.errors[len(descriptor_issues) :]:
-        report.errors += _wide_headers(descriptor, guarded.files)
+        report.errors += _too_wide(descriptor, guarded.files)
     if unsafe or len(report.errors) > len(descriptor_issues):
         # resources cannot be trusted to name safe, readable files and sound schemas
         report.limit(max_errors)
@@ -338,17 +354,11 @@ def _validate_folder(
         keep=FIELDS_USED,
         files=[file for _, file in readable],
     )
-    if engine == "frictionless" and len(table_issues) > FRICTIONLESS_MAX_ERRORS:
-        # frictionless builds an object for every error, again for every foreign key
-        # that reads the table: 200,000 broken rows in one table take it many minutes
-        skipped = [r.get("name") for r in descriptor["resources"] if unsupported(r) is not None]
-        report.notices.append(
-            f"frictionless was not run: the fast engine found {len(table_issues):,} table "
-            f"errors, more than the {FRICTIONLESS_MAX_ERRORS:,} frictionless is given"
-            + (f"; not checked: {', '.join(map(str, skipped))}" if skipped else "")
+    if engine == "frictionless":  # patterns matched with a time bound there too
+        table_issues, notices = _frictionless_table_issues(
+            descriptor_path, descriptor, guarded.files, table_issues
         )
-    elif engine == "frictionless":  # patterns matched with a time bound there too
-        table_issues = frictionless_issues(descriptor_path, descriptor)
+        report.notices += notices
     report.errors += _with_lines(table_issues, tables)
     # a row with a table error may break a semantic check only through that error
     seen = {(i.resource, i.row) for i in table_issues}
@@ -356,94 +366,5 @@ def _validate_folder(
     semantic = [i for i in semantic if (i.resource, i.row) not in seen]
     report.errors += _with_lines(semantic, tables)
     report.rows = {name: table.rows for name, table in tables.items()}
-    report.limit(max_errors)
-    return report
-
-
-def _record_rows(path: Path) -> list[tuple[int, Any]]:
-    """(row or line number, record) of a JSON, JSON Lines, YAML or CSV record file;
-    PackageError, located, when it cannot be read (JSON and YAML with the limits of
-    :mod:`mscdata.package_files`; YAML without aliases, which can multiply a document)."""
-    import csv
-    import io
-
-    from mscdata.csv_checks import allow_cells_of
-    from mscdata.package_files import parse_json, read_regular, too_deep
-
-    try:
-        data = read_regular(path)
-    except OSError as error:
-        raise PackageError(f"{path}: cannot read: {error.strerror}") from None
-    suffix = path.suffix.lower()
-    if suffix in {".yaml", ".yml"}:
-        document = _yaml_records(path, data)
-    elif suffix in {".jsonl", ".ndjson"}:
-        rows = []
-        for n, line in enumerate(data.splitlines(), start=1):
-            if line.strip():
-                rows.append((n, parse_json(line, f"{path}:{n}")))
-        return rows
-    elif suffix != ".csv":
-        document = parse_json(data, str(path))
-    else:
-        try:
-            text = data.decode("utf-8-sig")
-            allow_cells_of(len(text))
-            reader = csv.DictReader(io.StringIO(text, newline=""))  # cells may span lines
-            return [
-                (n, {k: v for k, v in row.items() if isinstance(k, str) and v not in ("", None)})
-                for n, row in enumerate(reader, start=2)
-            ]
-        except UnicodeDecodeError as error:
-            raise PackageError(f"{path}: not UTF-8 ({error.reason})") from None
-        except csv.Error as error:
-            raise PackageError(f"{path}: malformed CSV: {error}") from None
-    if too_deep(document):
-        raise PackageError(f"{path}: nested too deep")
-    records = document if isinstance(document, list) else [document]
-    return list(enumerate(records, start=1))
-
-
-def _yaml_records(path: Path, data: bytes) -> Any:
-    try:
-        import yaml
-    except ImportError as error:
-        raise PackageError(f"{path}: reading YAML needs PyYAML ({error})") from None
-
-    class NoAliases(yaml.SafeLoader):
-        def compose_node(self, parent: Any, index: Any) -> Any:
-            if self.check_event(yaml.AliasEvent):
-                raise yaml.YAMLError("aliases (*name) are not allowed in record files")
-            return super().compose_node(parent, index)
-
-    try:
-        return yaml.load(data, Loader=NoAliases)  # a SafeLoader that refuses aliases
-    except (yaml.YAMLError, RecursionError, ValueError) as error:
-        reason = " ".join(str(error).split())[:300]
-        raise PackageError(f"{path}: unreadable YAML: {reason}") from None
-
-
-def validate_records(
-    path: str | os.PathLike, *, class_name: str = "Article", max_errors: int | None = None
-) -> ValidationReport:
-    """Validate a file of records (JSON, JSON Lines, YAML or CSV) against one mscdata class.
-
-    Each error names the record (its row, line or 1-based index) and the field.
-    """
-
-    from mscdata import models
-
-    path = Path(path)
-    if not path.is_file():
-        raise PackageError(f"{path}: no such record file")
-    model = getattr(models, class_name, None)
-    if not isinstance(model, type) or not hasattr(model, "model_validate"):
-        raise PackageError(f"unknown class {class_name!r}")
-    report = ValidationReport(str(path))
-    rows = _record_rows(path)
-    for number, record in rows:
-        report.errors += _model_issues(model, record, resource=class_name, row=number)
-    report.rows = {class_name: len(rows)}
-    report.files = {class_name: str(path)}
     report.limit(max_errors)
     return report

@@ -29,6 +29,7 @@ from typing import Any
 from mscdata.errors import FetchError
 from mscdata.eutils import EutilsClient, Response, RetriesExhausted
 from mscdata.identifiers import pmcid_of
+from mscdata.wording import counted
 
 PUBMED_BATCH = 200
 PMC_BATCH = 50
@@ -70,9 +71,10 @@ class FetchResult:
         return [r.path for r in self.responses + self.pmc_responses]
 
     def summary(self) -> str:
-        parts = [f"{len(self.found)} of {len(self.requested)} PubMed records"]
+        parts = [f"{len(self.found)} of {counted(len(self.requested), 'PubMed record')}"]
         if self.pmc_requested:
-            parts.append(f"{len(self.pmc_found)} of {len(self.pmc_requested)} PMC articles")
+            asked = counted(len(self.pmc_requested), "PMC article")
+            parts.append(f"{len(self.pmc_found)} of {asked}")
         lines = ["fetched " + ", ".join(parts)]
         for label, ids in (
             ("not in PubMed", self.missing),

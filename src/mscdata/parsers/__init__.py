@@ -98,7 +98,7 @@ def _looks_like_path(text: str) -> bool:
     markup, with a path separator or a source file's suffix."""
     if len(text) > 1024 or text.lstrip("\ufeff \t").startswith(("<", "{", "[")):
         return False
-    return "/" in text or os.sep in text or text.lower().endswith(_FILE_SUFFIXES)
+    return "/" in text or "\\" in text or text.lower().endswith(_FILE_SUFFIXES)
 
 
 def _kind_of(path: Path) -> str | None:

@@ -274,7 +274,6 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 
 
 def _cmd_parse(args: argparse.Namespace) -> int:
-    import warnings
     from pathlib import Path
 
     from mscdata.errors import MissingPmidWarning
@@ -389,8 +388,6 @@ def _cmd_release(args: argparse.Namespace) -> int:
 
 
 def _cmd_download(args: argparse.Namespace) -> int:
-    import warnings
-
     from mscdata.downloads import DownloadFailed, UnknownChecksum, download
 
     with warnings.catch_warnings(record=True) as caught:

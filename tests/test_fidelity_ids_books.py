@@ -38,6 +38,16 @@ def test_a_versioned_pmc_id_names_its_pmcid(number: int, version: int, prefix: s
     assert pmcid_of(f"{prefix}{number}") == f"PMC{number}"
 
 
+def test_a_versioned_pmc_url_names_its_pmcid():
+    from mscdata.identifiers import ids_from_url
+
+    for url in (
+        "https://pmc.ncbi.nlm.nih.gov/articles/PMC6134338.4/",
+        "https://www.ncbi.nlm.nih.gov/pmc/articles/PMC6134338/",
+    ):
+        assert ids_from_url(url) == {"pmcid": "PMC6134338"}, url
+
+
 def test_what_is_no_pmc_id_gives_none():
     for value in ("", None, "PMC", "PMC0123", "PMC12.", "PMC12.0", "PMC12.4.1", "NIHMS123"):
         assert pmcid_of(value) is None, value

@@ -18,7 +18,7 @@ _URL_PMID = re.compile(
 )
 _URL_PMCID = re.compile(
     r"^https?://(?:www\.ncbi\.nlm\.nih\.gov/pmc/articles/|pmc\.ncbi\.nlm\.nih\.gov/articles/)"
-    r"(?P<pmcid>PMC[1-9][0-9]*)(?:[/?#].*)?$",
+    r"(?P<pmcid>PMC[1-9][0-9]*)(?:\.[1-9][0-9]*)?(?:[/?#].*)?$",  # PMC6134338.4: a version
     re.IGNORECASE,
 )
 _URL_DOI = re.compile(r"^https?://(?:dx\.)?doi\.org/(?P<doi>10\..+)$", re.IGNORECASE)

@@ -2,6 +2,15 @@
 the reference engine (``engine="frictionless"``), its errors located as the fast
 engine locates them. frictionless is imported only when called; any exception it
 raises on a malformed package becomes one located issue, never a traceback.
+
+Columns are matched to fields by name, as the fast engine matches them: a schema
+with the default ``fieldsMatch`` ("exact") is handed to frictionless as "equal"
+(frictionless then reads each column as the field of its name, so a missing column
+does not shift the others), and the header's errors are those of
+:func:`mscdata.table_header.match_header` on the labels frictionless reads, which
+adds what "equal" tolerates and "exact" does not: columns out of order. A header
+whose labels repeat cannot be matched by name by frictionless; it keeps "exact"
+(its rows are then read by position).
 """
 
 from __future__ import annotations
@@ -9,7 +18,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, ClassVar
 
+from mscdata.csv_checks import changed_file_note
 from mscdata.report import Issue
+from mscdata.table_header import HeaderMatch, match_header
 
 _LABEL_ERRORS = {
     "extra-label",
@@ -26,6 +37,7 @@ def frictionless_issues(descriptor_path: Path, descriptor: dict[str, Any]) -> li
     import frictionless
 
     stripped, patterns = _without_patterns(descriptor)
+    stripped, headers = _matched_by_name(stripped, descriptor_path.parent)
     try:
         package = frictionless.Package(stripped, basepath=str(descriptor_path.parent))
         checks = frictionless.Checklist(checks=[_pattern_check(patterns)])
@@ -41,7 +53,14 @@ def frictionless_issues(descriptor_path: Path, descriptor: dict[str, Any]) -> li
     }
     issues = [Issue(e.type, e.message) for e in report.errors]
     for task in report.tasks:
+        labels, header = headers.get(task.name, (None, None))
+        issues += header.issues if header else []  # the header's, columns matched by name
+        unreadable = _keys_to_missing_columns(schemas.get(task.name, {}), task.name, headers)
         for error in task.errors:
+            if labels is not None and error.type in _LABEL_ERRORS:
+                continue
+            if error.type == "foreign-key" and tuple(error.field_names) in unreadable:
+                continue  # its referenced column is missing: reported once, as missing
             row, field_name = getattr(error, "row_number", None), getattr(error, "field_name", None)
             value = _offending_value(error)
             if error.type in _LABEL_ERRORS:
@@ -50,13 +69,16 @@ def frictionless_issues(descriptor_path: Path, descriptor: dict[str, Any]) -> li
                 field_name = ", ".join(error.field_names)
                 value = ", ".join(error.field_cells)
             elif error.type == "primary-key":
-                field_name, value = _key_cells(schemas.get(task.name, {}), error.cells)
+                field_name, value = _key_cells(schemas.get(task.name, {}), error.cells, labels)
             elif error.type in ("blank-row", "missing-cell"):
                 value = None
+            note = error.note or error.message
+            if error.type in ("hash-count", "byte-count"):
+                note = changed_file_note(note)
             issues.append(
                 Issue(
                     error.type,
-                    error.note or error.message,
+                    note,
                     resource=task.name,
                     row=row,
                     field=field_name or None,
@@ -64,6 +86,61 @@ def frictionless_issues(descriptor_path: Path, descriptor: dict[str, Any]) -> li
                 )
             )
     return issues
+
+
+def _keys_to_missing_columns(
+    schema: dict[str, Any], name: str, headers: dict[str, tuple[list[str], HeaderMatch]]
+) -> set[tuple[str, ...]]:
+    """The fields of each foreign key whose referenced columns are missing from their
+    file (its rows are not checked, as the fast engine does not check them)."""
+    keys = set()
+    for key in schema.get("foreignKeys") or []:
+        if not isinstance(key, dict) or not isinstance(key.get("reference"), dict):
+            continue
+        fields, reference = key.get("fields"), key["reference"]
+        target = reference.get("resource") or name
+        wanted = reference.get("fields")
+        wanted = [wanted] if isinstance(wanted, str) else wanted or []
+        header = headers.get(target, (None, None))[1]
+        if header is not None and set(header.missing) & set(wanted):
+            keys.add(tuple([fields] if isinstance(fields, str) else fields or []))
+    return keys
+
+
+def _matched_by_name(
+    descriptor: dict[str, Any], base: Path
+) -> tuple[dict[str, Any], dict[str, tuple[list[str], HeaderMatch]]]:
+    """A copy of the descriptor whose "exact" schemas match columns by name ("equal")
+    where the header's labels do not repeat; and the labels and header errors of every
+    such resource whose labels could be read, with how they match, by resource name."""
+    resources, headers = [], {}
+    for resource in descriptor["resources"]:
+        schema = resource.get("schema") if isinstance(resource, dict) else None
+        if not isinstance(schema, dict) or schema.get("fieldsMatch", "exact") != "exact":
+            resources.append(resource)
+            continue
+        labels = _labels(resource, base)
+        if labels is None or not isinstance(resource.get("name"), str):
+            resources.append(resource)
+            continue
+        headers[resource["name"]] = (labels, match_header(resource["name"], labels, schema))
+        if len(set(labels)) == len(labels):
+            resource = {**resource, "schema": {**schema, "fieldsMatch": "equal"}}
+        resources.append(resource)
+    return {**descriptor, "resources": resources}, headers
+
+
+def _labels(resource: dict[str, Any], base: Path) -> list[str] | None:
+    """The header's labels as frictionless reads them, or None when it cannot."""
+    import frictionless
+
+    schema = {k: v for k, v in resource["schema"].items() if k != "foreignKeys"}
+    try:
+        with frictionless.Resource({**resource, "schema": schema}, basepath=str(base)) as table:
+            labels = table.labels
+    except Exception:  # the validation itself reports why the table cannot be read
+        return None
+    return [str(label) for label in labels] if labels else None
 
 
 def _without_patterns(
@@ -132,9 +209,12 @@ def _reason(error: Exception) -> str:
     return f"{type(error).__name__}: {text[:300]}"
 
 
-def _key_cells(schema: dict[str, Any], cells: list[str]) -> tuple[str | None, str | None]:
-    """The primary key's field names and its cells in a row (fields matched by position)."""
-    names = [f.get("name") for f in schema.get("fields", [])]
+def _key_cells(
+    schema: dict[str, Any], cells: list[str], labels: list[str] | None
+) -> tuple[str | None, str | None]:
+    """The primary key's field names and its cells in a row: the columns are those the
+    ``labels`` name, or else the schema's fields in order."""
+    names = labels if labels is not None else [f.get("name") for f in schema.get("fields", [])]
     key = schema.get("primaryKey") or []
     key = [key] if isinstance(key, str) else key
     if not key or not all(k in names for k in key):

@@ -9,8 +9,8 @@ with the default ``fieldsMatch`` ("exact") is handed to frictionless as "equal"
 does not shift the others), and the header's errors are those of
 :func:`mscdata.table_header.match_header` on the labels frictionless reads, which
 adds what "equal" tolerates and "exact" does not: columns out of order. A header
-whose labels repeat cannot be matched by name by frictionless; it keeps "exact"
-(its rows are then read by position).
+whose labels repeat cannot be matched by name by frictionless: its table is checked
+again as "exact" (its rows are then read by position).
 """
 
 from __future__ import annotations
@@ -37,22 +37,32 @@ def frictionless_issues(descriptor_path: Path, descriptor: dict[str, Any]) -> li
     import frictionless
 
     stripped, patterns = _without_patterns(descriptor)
-    stripped, headers = _matched_by_name(stripped, descriptor_path.parent)
+    base = descriptor_path.parent
+    exact = _exact(stripped)
     try:
-        package = frictionless.Package(stripped, basepath=str(descriptor_path.parent))
-        checks = frictionless.Checklist(checks=[_pattern_check(patterns)])
-        report = package.validate(checklist=checks)
+        report = _validated(_fields_match(stripped, exact), base, patterns)
+        if any(_needs_unique_labels(t) for t in report.tasks):
+            # frictionless cannot match repeated labels by name: those tables by position
+            labels = {name: _labels(stripped, name, base) for name in exact}
+            repeated = {name for name, found in labels.items() if len(set(found)) < len(found)}
+            report = _validated(_fields_match(stripped, exact - repeated), base, patterns)
     except frictionless.FrictionlessException as error:
         return [Issue(error.error.type, error.error.message)]
     except Exception as error:  # frictionless fails on some malformed packages
         return [Issue("package-error", f"frictionless cannot read the package: {_reason(error)}")]
+    tasks = report.tasks
     schemas = {
         r["name"]: r.get("schema") or {}
         for r in descriptor["resources"]
         if isinstance(r, dict) and "name" in r
     }
+    headers = {
+        t.name: (list(t.labels), match_header(t.name, list(t.labels), schemas[t.name]))
+        for t in tasks
+        if t.name in exact and t.labels
+    }
     issues = [Issue(e.type, e.message) for e in report.errors]
-    for task in report.tasks:
+    for task in tasks:
         labels, header = headers.get(task.name, (None, None))
         issues += header.issues if header else []  # the header's, columns matched by name
         unreadable = _keys_to_missing_columns(schemas.get(task.name, {}), task.name, headers)
@@ -107,40 +117,54 @@ def _keys_to_missing_columns(
     return keys
 
 
-def _matched_by_name(
-    descriptor: dict[str, Any], base: Path
-) -> tuple[dict[str, Any], dict[str, tuple[list[str], HeaderMatch]]]:
-    """A copy of the descriptor whose "exact" schemas match columns by name ("equal")
-    where the header's labels do not repeat; and the labels and header errors of every
-    such resource whose labels could be read, with how they match, by resource name."""
-    resources, headers = [], {}
-    for resource in descriptor["resources"]:
-        schema = resource.get("schema") if isinstance(resource, dict) else None
-        if not isinstance(schema, dict) or schema.get("fieldsMatch", "exact") != "exact":
-            resources.append(resource)
-            continue
-        labels = _labels(resource, base)
-        if labels is None or not isinstance(resource.get("name"), str):
-            resources.append(resource)
-            continue
-        headers[resource["name"]] = (labels, match_header(resource["name"], labels, schema))
-        if len(set(labels)) == len(labels):
-            resource = {**resource, "schema": {**schema, "fieldsMatch": "equal"}}
-        resources.append(resource)
-    return {**descriptor, "resources": resources}, headers
+def _exact(descriptor: dict[str, Any]) -> set[str]:
+    """Names of the resources whose schema matches fields "exact" (the default)."""
+    return {
+        resource["name"]
+        for resource in descriptor["resources"]
+        if isinstance(resource, dict)
+        and isinstance(resource.get("name"), str)
+        and isinstance(resource.get("schema"), dict)
+        and resource["schema"].get("fieldsMatch", "exact") == "exact"
+    }
 
 
-def _labels(resource: dict[str, Any], base: Path) -> list[str] | None:
-    """The header's labels as frictionless reads them, or None when it cannot."""
+def _fields_match(descriptor: dict[str, Any], by_name: set[str]) -> dict[str, Any]:
+    """A copy of the descriptor whose resources in ``by_name`` match fields "equal"."""
+    resources = [
+        {**r, "schema": {**r["schema"], "fieldsMatch": "equal"}}
+        if isinstance(r, dict) and r.get("name") in by_name
+        else r
+        for r in descriptor["resources"]
+    ]
+    return {**descriptor, "resources": resources}
+
+
+def _needs_unique_labels(task: Any) -> bool:
+    """Whether frictionless failed a table because "equal" met repeated labels (in its
+    header, or in that of a table one of its foreign keys reads)."""
+    return any(e.type == "error" and "unique labels" in (e.note or "") for e in task.errors)
+
+
+def _labels(descriptor: dict[str, Any], name: str, base: Path) -> list[str]:
+    """A resource's labels as frictionless reads them ([] when it cannot)."""
     import frictionless
 
+    resource = next(r for r in descriptor["resources"] if r.get("name") == name)
     schema = {k: v for k, v in resource["schema"].items() if k != "foreignKeys"}
     try:
         with frictionless.Resource({**resource, "schema": schema}, basepath=str(base)) as table:
-            labels = table.labels
-    except Exception:  # the validation itself reports why the table cannot be read
-        return None
-    return [str(label) for label in labels] if labels else None
+            return [str(label) for label in table.labels or []]
+    except Exception:  # the validation reports why the table cannot be read
+        return []
+
+
+def _validated(descriptor: dict[str, Any], base: Path, patterns: dict[str, dict[str, str]]):
+    """frictionless's report on the package (patterns matched with a time bound)."""
+    import frictionless
+
+    package = frictionless.Package(descriptor, basepath=str(base))
+    return package.validate(checklist=frictionless.Checklist(checks=[_pattern_check(patterns)]))
 
 
 def _without_patterns(

@@ -29,7 +29,7 @@ from typing import Any
 
 from mscdata.report import Issue
 
-FIELDS_MATCH = ("exact", "equal", "subset", "superset", "partial")
+SHOWN = 10  # columns out of order named in the message, the rest counted
 
 
 @dataclass
@@ -58,7 +58,8 @@ def match_header(name: str, labels: list[str], schema: dict[str, Any]) -> Header
         first[label] = column
         if label in index:
             matched[column] = index[label]
-    missing = [number for number in range(len(names)) if number not in matched.values()]
+    held = set(matched.values())
+    missing = [number for number in range(len(names)) if number not in held]
     unmatched = [column for column in range(len(labels)) if column not in matched]
     if fields_match in ("subset", "partial"):  # extra columns are fine, repeated labels not
         unmatched = [column for column in unmatched if first[labels[column]] != column]
@@ -150,17 +151,19 @@ def _label_issue(
 
 
 def _order_issue(name: str, names: list[str], moved: list[int], missing: set[int]) -> Issue:
-    """One issue naming the columns out of the schema's order, and where each belongs."""
+    """One issue naming the columns out of the schema's order (the first
+    :data:`SHOWN` of them) and where each belongs."""
     places = []
-    for number in moved:
-        previous = [n for n in range(number) if n not in missing]
+    for number in moved[:SHOWN]:
+        previous = next((n for n in range(number - 1, -1, -1) if n not in missing), None)
         places.append(
-            f"{names[number]} after {names[previous[-1]]}" if previous else names[number] + " first"
+            f"{names[number]} " + ("first" if previous is None else f"after {names[previous]}")
         )
-    listed = ", ".join(names[n] for n in moved)
-    subject = f"the column {listed} is" if len(moved) == 1 else f"the columns {listed} are"
+    listed = ", ".join(names[n] for n in moved[:SHOWN])
+    more = f" and {len(moved) - SHOWN} more" if len(moved) > SHOWN else ""
+    subject = f"the column {listed} is" if len(moved) == 1 else f"the columns {listed}{more} are"
     note = f"{subject} not in the schema's order (fieldsMatch exact): put {'; '.join(places)}"
-    return Issue("incorrect-label", note, name, 1, listed)
+    return Issue("incorrect-label", note + (" …" if more else ""), name, 1, listed + more)
 
 
 def _columns(

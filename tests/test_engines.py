@@ -20,8 +20,9 @@ from hypothesis import strategies as st
 
 import mscdata
 from mscdata import models
+from mscdata.column_checks import check_column
 from mscdata.package import table_schemas
-from mscdata.tablecheck import _check_column, unsupported
+from mscdata.tablecheck import unsupported
 
 TABLE_ERRORS = {
     "type-error",
@@ -333,7 +334,7 @@ def test_a_cell_passes_the_table_schema_exactly_when_the_model_accepts_it(
         return
     if cell == "":
         return  # the empty cell is a missing value: a table null, not a model string
-    column = _check_column(pa.array([cell], pa.string()), spec, [""])
+    column = check_column(pa.array([cell], pa.string()), spec, [""])
     table_accepts = not column.errors
     field_model = _one_field_model(model, spec["name"])
     try:

@@ -1,5 +1,6 @@
 """File-level checks of a CSV resource for the fast engine (:mod:`mscdata.tablecheck`):
-declared size and hash, UTF-8, the header row and its labels, row widths.
+declared size and hash, UTF-8, the header row, row widths (the labels are matched
+to the fields by :mod:`mscdata.table_header`).
 
 A header is read with at most :data:`mscdata.package_files.MAX_FIELDS` columns, and
 cells of any size are accepted (the ``csv`` module's 128 KiB default is raised to
@@ -25,38 +26,6 @@ def allow_cells_of(size: int) -> None:
     """Let the csv module read cells as long as ``size`` characters (never lowered)."""
     if csv.field_size_limit() <= size:
         csv.field_size_limit(size + 1)
-
-
-def label_issues(name: str, labels: list[str], fields: list[dict[str, Any]]) -> list[Issue]:
-    """frictionless's header errors for fields matched by position ("exact")."""
-    issues = []
-    for number in range(len(fields), len(labels)):
-        issues.append(
-            Issue("extra-label", "a column the schema does not have", name, 1, None, labels[number])
-        )
-    for spec in fields[len(labels) :]:
-        issues.append(
-            Issue("missing-label", "the file lacks this field's column", name, 1, spec["name"])
-        )
-    for number, (spec, label) in enumerate(zip(fields, labels, strict=False)):
-        if not label:
-            issues.append(Issue("blank-label", "the column has no label", name, 1, spec["name"]))
-        elif label in labels[:number]:
-            issues.append(
-                Issue("duplicate-label", "the label appears twice", name, 1, spec["name"], label)
-            )
-        elif label != spec["name"]:
-            issues.append(
-                Issue(
-                    "incorrect-label",
-                    f"the column is labelled {label!r} where the schema has {spec['name']!r}",
-                    name,
-                    1,
-                    spec["name"],
-                    label,
-                )
-            )
-    return issues
 
 
 def header_end(data: bytes, quote: bytes) -> int:
@@ -167,14 +136,29 @@ def wide_row_issue(name: str, path: Any, resource: dict[str, Any]) -> Issue | No
     return None
 
 
+REDESCRIBE = "mscdata describe --update <package folder>"
+
+
+def changed_file_note(detail: str) -> str:
+    """A size or hash mismatch explained: the file changed after the descriptor was
+    written, and the command that describes it again."""
+    return (
+        f"{detail}: the file changed after the descriptor was written; if the change is "
+        f"wanted, record the new size and hash with `{REDESCRIBE}`"
+    )
+
+
 def integrity_issues(name: str, resource: dict[str, Any], data: bytes) -> list[Issue]:
+    """The declared ``bytes`` and ``hash`` of a resource against its file's."""
     issues = []
     declared_bytes = resource.get("bytes")
     if isinstance(declared_bytes, int) and declared_bytes != len(data):
         issues.append(
             Issue(
                 "byte-count",
-                f"the descriptor says {declared_bytes} bytes, the file has {len(data)}",
+                changed_file_note(
+                    f"the descriptor says {declared_bytes} bytes, the file has {len(data)}"
+                ),
                 name,
                 value=str(len(data)),
             )
@@ -192,7 +176,9 @@ def integrity_issues(name: str, resource: dict[str, Any], data: bytes) -> list[I
                 issues.append(
                     Issue(
                         "hash-count",
-                        f"the descriptor's {algorithm} is {digest}, the file's is {actual}",
+                        changed_file_note(
+                            f"the descriptor's {algorithm} is {digest}, the file's is {actual}"
+                        ),
                         name,
                         value=actual,
                     )

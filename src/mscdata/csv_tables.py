@@ -108,7 +108,7 @@ def read_table(resource: dict[str, Any], label: str, files: list[Any]) -> list[d
             lines = chain.from_iterable(
                 io.TextIOWrapper(h, encoding=encoding, newline="") for h in handles
             )
-            return _rows(csv.reader(lines, **options), fields, has_header, label)
+            return _rows(csv.reader(lines, **options), fields, schema, has_header)
     except PackageError as error:
         raise PackageError(f"resource {label!r}: {error}") from None
     except OSError as error:
@@ -120,8 +120,13 @@ def read_table(resource: dict[str, Any], label: str, files: list[Any]) -> list[d
         raise PackageError(f"resource {label!r}: malformed CSV: {error}") from None
 
 
-def _rows(reader: Any, fields: list[dict[str, Any]], has_header: bool, label: str) -> list[dict]:
-    names = [f["name"] for f in fields]
+def _rows(
+    reader: Any, fields: list[dict[str, Any]], schema: dict[str, Any], has_header: bool
+) -> list[dict]:
+    """The typed rows, each cell read as the field its column's label names (as
+    ``validate`` matches them, :func:`mscdata.table_header.match_header`); a header
+    that does not match the schema is a PackageError naming the column."""
+    columns: list[dict[str, Any] | None] = list(fields)  # the field of each column
     first = 1
     if has_header:
         first = 2
@@ -130,21 +135,40 @@ def _rows(reader: Any, fields: list[dict[str, Any]], has_header: bool, label: st
             raise PackageError("the file is empty (no header row)")
         if len(header) > MAX_FIELDS:
             raise PackageError(f"the header has {len(header)} columns, more than {MAX_FIELDS}")
-        if header != names:
-            shown = ", ".join(header[:12]) + (" …" if len(header) > 12 else "")
-            raise PackageError(f"the header ({shown[:300]}) does not match the schema's fields")
+        columns = _columns(header, fields, schema)
+    held = {spec["name"] for spec in columns if spec is not None}
+    absent = dict.fromkeys(f["name"] for f in fields if f["name"] not in held)  # tolerated
     rows = []
     for number, cells in enumerate(reader, start=first):
-        if len(cells) != len(fields):
+        if len(cells) != len(columns):
             found = counted(len(cells), "cell")
-            raise PackageError(f"row {number}: {found}, expected {len(fields)}")
-        row = {}
-        for spec, cell in zip(fields, cells, strict=True):
+            raise PackageError(f"row {number}: {found}, expected {len(columns)}")
+        row = dict(absent)
+        for spec, cell in zip(columns, cells, strict=True):
+            if spec is None:  # a column the schema does not have (and tolerates)
+                continue
             try:
                 row[spec["name"]] = convert(cell, spec)
             except ValueError as error:
                 raise PackageError(
                     f"row {number}: field {spec['name']!r}: {str(error)[:200]}"
                 ) from None
-        rows.append(row)
+        rows.append({f["name"]: row[f["name"]] for f in fields})
     return rows
+
+
+def _columns(
+    header: list[str], fields: list[dict[str, Any]], schema: dict[str, Any]
+) -> list[dict[str, Any] | None]:
+    """The field each column of the header holds (None: a column the schema lacks);
+    PackageError with the header's first error when it does not match the schema."""
+    from mscdata.table_header import match_header
+
+    match = match_header("", header, schema)
+    if match.issues:
+        more = len(match.issues) - 1
+        others = f" (and {more} more header error{'s' if more > 1 else ''})" if more else ""
+        reason = match.issues[0].message
+        raise PackageError(f"the header does not match the schema: {reason}{others}")
+    own = {id(spec): number for number, spec in enumerate(schema["fields"])}
+    return [fields[own[id(column)]] if id(column) in own else None for column in match.columns]

@@ -2,6 +2,15 @@
 the reference engine (``engine="frictionless"``), its errors located as the fast
 engine locates them. frictionless is imported only when called; any exception it
 raises on a malformed package becomes one located issue, never a traceback.
+
+Columns are matched to fields by name, as the fast engine matches them: a schema
+with the default ``fieldsMatch`` ("exact") is handed to frictionless as "equal"
+(frictionless then reads each column as the field of its name, so a missing column
+does not shift the others), and the header's errors are those of
+:func:`mscdata.table_header.match_header` on the labels frictionless reads, which
+adds what "equal" tolerates and "exact" does not: columns out of order. A header
+whose labels repeat cannot be matched by name by frictionless: its table is checked
+again as "exact" (its rows are then read by position).
 """
 
 from __future__ import annotations
@@ -9,7 +18,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, ClassVar
 
+from mscdata.csv_checks import changed_file_note
 from mscdata.report import Issue
+from mscdata.table_header import HeaderMatch, match_header
 
 _LABEL_ERRORS = {
     "extra-label",
@@ -26,22 +37,40 @@ def frictionless_issues(descriptor_path: Path, descriptor: dict[str, Any]) -> li
     import frictionless
 
     stripped, patterns = _without_patterns(descriptor)
+    base = descriptor_path.parent
+    exact = _exact(stripped)
     try:
-        package = frictionless.Package(stripped, basepath=str(descriptor_path.parent))
-        checks = frictionless.Checklist(checks=[_pattern_check(patterns)])
-        report = package.validate(checklist=checks)
+        report = _validated(_fields_match(stripped, exact), base, patterns)
+        if any(_needs_unique_labels(t) for t in report.tasks):
+            # frictionless cannot match repeated labels by name: those tables by position
+            labels = {name: _labels(stripped, name, base) for name in exact}
+            repeated = {name for name, found in labels.items() if len(set(found)) < len(found)}
+            report = _validated(_fields_match(stripped, exact - repeated), base, patterns)
     except frictionless.FrictionlessException as error:
         return [Issue(error.error.type, error.error.message)]
     except Exception as error:  # frictionless fails on some malformed packages
         return [Issue("package-error", f"frictionless cannot read the package: {_reason(error)}")]
+    tasks = report.tasks
     schemas = {
         r["name"]: r.get("schema") or {}
         for r in descriptor["resources"]
         if isinstance(r, dict) and "name" in r
     }
+    headers = {
+        t.name: (list(t.labels), match_header(t.name, list(t.labels), schemas[t.name]))
+        for t in tasks
+        if t.name in exact and t.labels
+    }
     issues = [Issue(e.type, e.message) for e in report.errors]
-    for task in report.tasks:
+    for task in tasks:
+        labels, header = headers.get(task.name, (None, None))
+        issues += header.issues if header else []  # the header's, columns matched by name
+        unreadable = _keys_to_missing_columns(schemas.get(task.name, {}), task.name, headers)
         for error in task.errors:
+            if labels is not None and error.type in _LABEL_ERRORS:
+                continue
+            if error.type == "foreign-key" and tuple(error.field_names) in unreadable:
+                continue  # its referenced column is missing: reported once, as missing
             row, field_name = getattr(error, "row_number", None), getattr(error, "field_name", None)
             value = _offending_value(error)
             if error.type in _LABEL_ERRORS:
@@ -50,13 +79,16 @@ def frictionless_issues(descriptor_path: Path, descriptor: dict[str, Any]) -> li
                 field_name = ", ".join(error.field_names)
                 value = ", ".join(error.field_cells)
             elif error.type == "primary-key":
-                field_name, value = _key_cells(schemas.get(task.name, {}), error.cells)
+                field_name, value = _key_cells(schemas.get(task.name, {}), error.cells, labels)
             elif error.type in ("blank-row", "missing-cell"):
                 value = None
+            note = error.note or error.message
+            if error.type in ("hash-count", "byte-count"):
+                note = changed_file_note(note)
             issues.append(
                 Issue(
                     error.type,
-                    error.note or error.message,
+                    note,
                     resource=task.name,
                     row=row,
                     field=field_name or None,
@@ -64,6 +96,75 @@ def frictionless_issues(descriptor_path: Path, descriptor: dict[str, Any]) -> li
                 )
             )
     return issues
+
+
+def _keys_to_missing_columns(
+    schema: dict[str, Any], name: str, headers: dict[str, tuple[list[str], HeaderMatch]]
+) -> set[tuple[str, ...]]:
+    """The fields of each foreign key whose referenced columns are missing from their
+    file (its rows are not checked, as the fast engine does not check them)."""
+    keys = set()
+    for key in schema.get("foreignKeys") or []:
+        if not isinstance(key, dict) or not isinstance(key.get("reference"), dict):
+            continue
+        fields, reference = key.get("fields"), key["reference"]
+        target = reference.get("resource") or name
+        wanted = reference.get("fields")
+        wanted = [wanted] if isinstance(wanted, str) else wanted or []
+        header = headers.get(target, (None, None))[1]
+        if header is not None and set(header.missing) & set(wanted):
+            keys.add(tuple([fields] if isinstance(fields, str) else fields or []))
+    return keys
+
+
+def _exact(descriptor: dict[str, Any]) -> set[str]:
+    """Names of the resources whose schema matches fields "exact" (the default)."""
+    return {
+        resource["name"]
+        for resource in descriptor["resources"]
+        if isinstance(resource, dict)
+        and isinstance(resource.get("name"), str)
+        and isinstance(resource.get("schema"), dict)
+        and resource["schema"].get("fieldsMatch", "exact") == "exact"
+    }
+
+
+def _fields_match(descriptor: dict[str, Any], by_name: set[str]) -> dict[str, Any]:
+    """A copy of the descriptor whose resources in ``by_name`` match fields "equal"."""
+    resources = [
+        {**r, "schema": {**r["schema"], "fieldsMatch": "equal"}}
+        if isinstance(r, dict) and r.get("name") in by_name
+        else r
+        for r in descriptor["resources"]
+    ]
+    return {**descriptor, "resources": resources}
+
+
+def _needs_unique_labels(task: Any) -> bool:
+    """Whether frictionless failed a table because "equal" met repeated labels (in its
+    header, or in that of a table one of its foreign keys reads)."""
+    return any(e.type == "error" and "unique labels" in (e.note or "") for e in task.errors)
+
+
+def _labels(descriptor: dict[str, Any], name: str, base: Path) -> list[str]:
+    """A resource's labels as frictionless reads them ([] when it cannot)."""
+    import frictionless
+
+    resource = next(r for r in descriptor["resources"] if r.get("name") == name)
+    schema = {k: v for k, v in resource["schema"].items() if k != "foreignKeys"}
+    try:
+        with frictionless.Resource({**resource, "schema": schema}, basepath=str(base)) as table:
+            return [str(label) for label in table.labels or []]
+    except Exception:  # the validation reports why the table cannot be read
+        return []
+
+
+def _validated(descriptor: dict[str, Any], base: Path, patterns: dict[str, dict[str, str]]):
+    """frictionless's report on the package (patterns matched with a time bound)."""
+    import frictionless
+
+    package = frictionless.Package(descriptor, basepath=str(base))
+    return package.validate(checklist=frictionless.Checklist(checks=[_pattern_check(patterns)]))
 
 
 def _without_patterns(
@@ -132,9 +233,12 @@ def _reason(error: Exception) -> str:
     return f"{type(error).__name__}: {text[:300]}"
 
 
-def _key_cells(schema: dict[str, Any], cells: list[str]) -> tuple[str | None, str | None]:
-    """The primary key's field names and its cells in a row (fields matched by position)."""
-    names = [f.get("name") for f in schema.get("fields", [])]
+def _key_cells(
+    schema: dict[str, Any], cells: list[str], labels: list[str] | None
+) -> tuple[str | None, str | None]:
+    """The primary key's field names and its cells in a row: the columns are those the
+    ``labels`` name, or else the schema's fields in order."""
+    names = labels if labels is not None else [f.get("name") for f in schema.get("fields", [])]
     key = schema.get("primaryKey") or []
     key = [key] if isinstance(key, str) else key
     if not key or not all(k in names for k in key):

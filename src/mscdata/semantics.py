@@ -13,7 +13,8 @@ from __future__ import annotations
 from typing import Any
 
 from mscdata.report import Issue
-from mscdata.tablecheck import CheckedTable, key_codes
+from mscdata.table_keys import key_codes
+from mscdata.tablecheck import CheckedTable
 
 # child resource -> the article flag its items' ``complete`` must agree with
 COMPLETENESS_FLAGS = {

@@ -166,6 +166,24 @@ def _parser() -> argparse.ArgumentParser:
         help="who checks the tables: mscdata's column-wise engine (default) or frictionless "
         "row by row (the standard's reference, much slower)",
     )
+    describe = commands.add_parser(
+        "describe",
+        help="write the datapackage.json of a folder of mscdata tables (your own data)",
+        description="Write FOLDER/datapackage.json for the CSV files in FOLDER named after "
+        "mscdata tables (articles.csv, authors.csv, keywords.csv, …; any subset of them): "
+        "mscdata's Table Schemas, the Data Package v2 $schema, the mscdata schema version, "
+        "each file's SHA-256 and size. Other files are reported and left out; Parquet files "
+        "are refused (mscdata validates CSV tables only). Then run: mscdata validate FOLDER.",
+    )
+    describe.add_argument("folder", metavar="FOLDER", help="the folder holding the CSV tables")
+    describe.add_argument(
+        "--update",
+        action="store_true",
+        help="refresh an existing datapackage.json (tables, schemas, hashes, sizes), keeping "
+        "your own title, description, licences and other properties; without it an "
+        "existing descriptor is refused",
+    )
+
     schema = commands.add_parser(
         "schema",
         help="export mscdata's schemas (JSON Schema, LinkML, Table Schema)",
@@ -327,6 +345,25 @@ def _cmd_download(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_describe(args: argparse.Namespace) -> int:
+    from mscdata.describe import describe
+
+    done = describe(args.folder, update=args.update)
+    verb = "wrote" if done.created else "updated"
+    count = f"{len(done.tables)} mscdata table{'s' if len(done.tables) != 1 else ''}"
+    print(f"{verb} {done.path}: {count} ({', '.join(done.tables)})")
+    for name in done.removed:
+        print(f"removed {name}: its file {name}.csv is gone")
+    for name in done.kept:
+        print(f"kept your resource {name} as it is (not an mscdata table: not refreshed)")
+    for line in done.left_out:
+        print(f"left out {line}")
+    for warning in done.warnings:
+        print(f"warning: {warning}")
+    print(f"next: mscdata validate {args.folder}")
+    return EXIT_OK
+
+
 def _cmd_validate(args: argparse.Namespace) -> int:
     from mscdata.record_files import validate_records
     from mscdata.validation import validate
@@ -360,6 +397,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "fetch": _cmd_fetch,
         "release": _cmd_release,
         "download": _cmd_download,
+        "describe": _cmd_describe,
     }
     if args.command is None:
         parser.print_help()

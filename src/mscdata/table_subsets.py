@@ -48,7 +48,7 @@ def _foreign_keys(resource: Any) -> list[dict[str, Any]]:
     ]
 
 
-def _absent_targets(descriptor: dict[str, Any]) -> dict[str, list[tuple[str, Any]]]:
+def absent_targets(descriptor: dict[str, Any]) -> dict[str, list[tuple[str, Any]]]:
     """Resources that foreign keys reference but the package lacks: each with the
     (resource, key fields) that reference it."""
     names = {r.get("name") for r in descriptor["resources"] if isinstance(r, dict)}
@@ -64,7 +64,7 @@ def _absent_targets(descriptor: dict[str, Any]) -> dict[str, list[tuple[str, Any
 def _absent_reference_issues(descriptor: dict[str, Any]) -> list[Issue]:
     """One error for each resource that foreign keys reference but the package lacks."""
     issues = []
-    for target, referrers in _absent_targets(descriptor).items():
+    for target, referrers in absent_targets(descriptor).items():
         keys = ", ".join(
             f"{name} ({', '.join(fields) if isinstance(fields, list) else fields})"
             for name, fields in referrers
@@ -84,7 +84,7 @@ def _absent_reference_issues(descriptor: dict[str, Any]) -> list[Issue]:
 def without_absent_references(descriptor: dict[str, Any]) -> dict[str, Any]:
     """The descriptor without the foreign keys to resources it lacks (reported once by
     :func:`subset_issues`, not again for every row by an engine)."""
-    absent = set(_absent_targets(descriptor))
+    absent = set(absent_targets(descriptor))
     if not absent:
         return descriptor
     resources = []

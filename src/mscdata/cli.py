@@ -129,7 +129,9 @@ def _parser() -> argparse.ArgumentParser:
         "path",
         nargs="*",
         metavar="PATH",
-        help="package folders or datapackage.json files (default: the bundled package)",
+        help="package folders or datapackage.json files (default: the bundled package); a "
+        "data file (CSV, Parquet) stands for the package whose datapackage.json is in its "
+        "folder or above, each package validated once",
     )
     validate.add_argument(
         "--format",
@@ -364,6 +366,19 @@ def _cmd_describe(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _packages(paths: list[str]) -> list[str | None]:
+    """The packages the given paths belong to, each once (data files map to the nearest
+    datapackage.json above them); the bundled package when no path is given."""
+    from mscdata.package_paths import packages_of
+
+    if not paths:
+        return [None]
+    packages, notes = packages_of(paths)
+    for note in notes:
+        print(f"mscdata validate: note: {note}", file=sys.stderr)
+    return list(packages)
+
+
 def _cmd_validate(args: argparse.Namespace) -> int:
     from mscdata.record_files import validate_records
     from mscdata.validation import validate
@@ -375,7 +390,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         )
     else:
         reports = (
-            validate(p, max_errors=args.max_errors, engine=args.engine) for p in args.path or [None]
+            validate(p, max_errors=args.max_errors, engine=args.engine)
+            for p in _packages(args.path)
         )
     valid = True
     for report in reports:

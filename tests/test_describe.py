@@ -7,9 +7,14 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 import mscdata
 from mscdata.cli import main
@@ -17,6 +22,10 @@ from mscdata.describe import describe
 from mscdata.errors import PackageError
 from mscdata.package import DATA_PACKAGE_PROFILE, table_schemas
 from mscdata.package_paths import packages_of
+
+from conftest import ROOT
+
+BIN = Path(sys.executable).parent
 
 SCHEMAS = {r["name"]: r for r in table_schemas()["resources"]}
 
@@ -226,3 +235,88 @@ def test_validate_given_changed_csv_files_validates_their_package(lab, tmp_path,
     assert "stray.csv is in no data package" in captured.err
     (lab / "authors.csv").write_text("article_id\n", encoding="utf-8")
     assert main(["validate", str(lab / "authors.csv")]) == 1
+
+
+def _tool(name: str) -> str:
+    path = shutil.which(name, path=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
+    if path is None:
+        pytest.skip(f"{name} is not installed (pip install -e '.[test]' installs it)")
+    return path
+
+
+def test_a_labs_csv_from_describe_to_green_and_red_pre_commit_runs(tmp_path, capsys):
+    """The README's walk-through: a lab's CSV of MSC articles, described, validated, and
+    checked by pre-commit (offline: the hook that runs the installed mscdata)."""
+    tool = _tool("pre-commit")
+    git = shutil.which("git") or pytest.skip("git is not installed")
+    project = tmp_path / "lab-repo"
+    data = project / "data"
+    data.mkdir(parents=True)
+    write_table(data, "articles", LAB_ARTICLES)
+    assert main(["describe", str(data)]) == 0
+    assert main(["validate", str(data)]) == 0
+    capsys.readouterr()
+
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    [hook] = [h for h in hooks if h["id"] == "mscdata-validate-system"]
+    config = {"repos": [{"repo": "local", "hooks": [hook]}]}
+    (project / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    env = {
+        **os.environ,
+        "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+        "PRE_COMMIT_HOME": str(tmp_path / "cache"),
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_AUTHOR_NAME": "lab",
+        "GIT_AUTHOR_EMAIL": "lab@example.org",
+        "GIT_COMMITTER_NAME": "lab",
+        "GIT_COMMITTER_EMAIL": "lab@example.org",
+    }
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            args, cwd=project, env=env, capture_output=True, text=True, check=False, timeout=300
+        )
+
+    assert run(git, "init", "-q").returncode == 0
+    assert run(git, "add", ".").returncode == 0
+    green = run(tool, "run")  # the staged files, as on `git commit`
+    assert green.returncode == 0, green.stdout + green.stderr
+    assert "mscdata validate (installed mscdata)" in green.stdout and "Passed" in green.stdout
+    assert run(git, "commit", "-qm", "our articles").returncode == 0
+
+    # a broken edit of the CSV alone: the hook fires on it and names the problem (and the
+    # stale hash: the descriptor was not refreshed)
+    articles = data / "articles.csv"
+    articles.write_text(articles.read_text().replace(",10.1000/lab", ",11.1000/lab"))
+    run(git, "add", "data/articles.csv")
+    red = run(tool, "run")
+    assert red.returncode == 1 and "Failed" in red.stdout, red.stdout + red.stderr
+    assert "constraint-error" in red.stdout and "'11.1000/lab.2024.1'" in red.stdout
+    assert "field doi" in red.stdout and "hash-count" in red.stdout
+
+
+def test_the_action_installs_its_own_checkout_by_default(tmp_path):
+    action = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
+    [step] = [s for s in action["runs"]["steps"] if s.get("name") == "Install mscdata"]
+    assert step["env"]["MSCDATA_CHECKOUT"] == "${{ github.action_path }}"
+    assert step["env"]["MSCDATA_REQUIREMENT"] == "${{ inputs.mscdata-version }}"
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "python").write_text('#!/bin/sh\necho "$@"\n', encoding="utf-8")
+    (fake / "python").chmod(0o755)
+    wheel = "https://example.org/releases/mscdata-0.2.0-py3-none-any.whl"
+    for given, installed in (
+        ("", "/actions/mscdata"),
+        ("0.2.0", "mscdata==0.2.0"),
+        (wheel, wheel),
+    ):
+        env = {
+            "PATH": f"{fake}{os.pathsep}{os.environ.get('PATH', '')}",
+            "MSCDATA_CHECKOUT": "/actions/mscdata",
+            "MSCDATA_REQUIREMENT": given,
+        }
+        shell = shutil.which("bash") or pytest.skip("bash is not installed")
+        done = subprocess.run(
+            [shell, "-c", step["run"]], env=env, capture_output=True, text=True, check=True
+        )
+        assert done.stdout == f"-m pip install {installed}\n"

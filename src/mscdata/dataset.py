@@ -69,7 +69,7 @@ def check_keys(where: Path, descriptor: dict[str, Any], tables: dict[str, list[d
     from mscdata.package import table_schemas
 
     declared = {
-        r["name"]: r["schema"]["fields"] for r in descriptor["resources"] if r["name"] in tables
+        r["name"]: r["schema"]["fields"] for r in descriptor["resources"] if r.get("name") in tables
     }
     for expected in table_schemas()["resources"]:
         name = expected["name"]
@@ -234,10 +234,10 @@ def load(path: str | os.PathLike | None = None, *, sha256: str | None = None) ->
     names = {r["name"] for r in table_schemas()["resources"]}
     for index, resource in enumerate(descriptor["resources"]):
         label = resource_label(resource, index)
-        if label not in names and not isinstance(resource.get("schema"), dict):
-            continue  # not a table (e.g. the package's notes): nothing to load
         if label in tables or not isinstance(resource.get("name"), str):
             raise PackageError(f"{descriptor_path}: resource {label!r} has no name of its own")
+        if label not in names and not isinstance(resource.get("schema"), dict):
+            continue  # not a table (e.g. the package's notes): nothing to load
         try:
             tables[label] = read_table(resource, label, guarded.files[index])
         except PackageError as error:

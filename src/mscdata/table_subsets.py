@@ -17,7 +17,7 @@ from mscdata.report import Issue
 def subset_issues(descriptor: dict[str, Any], expected: dict[str, Any]) -> list[Issue]:
     """The descriptor's errors as a subset of the package ``expected`` describes."""
     issues = _absent_reference_issues(descriptor)
-    names = {r.get("name") for r in descriptor["resources"] if isinstance(r, dict)}
+    names = _names(descriptor)
     if not any(resource["name"] in names for resource in expected["resources"]):
         shown = ", ".join(r["name"] for r in expected["resources"][:3])
         issues.append(
@@ -48,16 +48,32 @@ def _foreign_keys(resource: Any) -> list[dict[str, Any]]:
     ]
 
 
+def _names(descriptor: dict[str, Any]) -> set[str]:
+    return {
+        r["name"]
+        for r in descriptor["resources"]
+        if isinstance(r, dict) and isinstance(r.get("name"), str)
+    }
+
+
+def _listed(fields: Any) -> str:
+    """A key's fields as text, whatever the descriptor holds there."""
+    text = ", ".join(map(str, fields)) if isinstance(fields, list) else str(fields)
+    return text if len(text) <= 80 else f"{text[:60]}…"
+
+
 def absent_targets(descriptor: dict[str, Any]) -> dict[str, list[tuple[str, Any]]]:
     """Resources that foreign keys reference but the package lacks: each with the
     (resource, key fields) that reference it."""
-    names = {r.get("name") for r in descriptor["resources"] if isinstance(r, dict)}
+    names = _names(descriptor)
     targets: dict[str, list[tuple[str, Any]]] = {}
     for resource in descriptor["resources"]:
         for key in _foreign_keys(resource):
             target = key["reference"].get("resource")
             if isinstance(target, str) and target and target not in names:
-                targets.setdefault(target, []).append((str(resource.get("name")), key["fields"]))
+                targets.setdefault(target, []).append(
+                    (str(resource.get("name")), key.get("fields"))
+                )
     return targets
 
 
@@ -65,15 +81,13 @@ def _absent_reference_issues(descriptor: dict[str, Any]) -> list[Issue]:
     """One error for each resource that foreign keys reference but the package lacks."""
     issues = []
     for target, referrers in absent_targets(descriptor).items():
-        keys = ", ".join(
-            f"{name} ({', '.join(fields) if isinstance(fields, list) else fields})"
-            for name, fields in referrers
-        )
+        shown = _listed(target)
+        keys = ", ".join(f"{name} ({_listed(fields)})" for name, fields in referrers)
         issues.append(
             Issue(
                 "missing-resource",
-                f"the package lacks the resource {target!r} that foreign keys reference: "
-                f"{keys}; add {target}.csv and run `mscdata describe --update FOLDER`, "
+                f"the package lacks the resource {shown!r} that foreign keys reference: "
+                f"{keys}; add {shown}.csv and run `mscdata describe --update FOLDER`, "
                 "or leave out the tables that need it",
                 resource=referrers[0][0],
             )

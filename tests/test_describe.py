@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import mscdata
 from mscdata.cli import main
@@ -305,7 +307,7 @@ def test_the_action_installs_its_own_checkout_by_default(tmp_path):
     (fake / "python").write_text('#!/bin/sh\necho "$@"\n', encoding="utf-8")
     (fake / "python").chmod(0o755)
     wheel = "https://example.org/releases/mscdata-0.2.0-py3-none-any.whl"
-    for given, installed in (
+    for requested, installed in (
         ("", "/actions/mscdata"),
         ("0.2.0", "mscdata==0.2.0"),
         (wheel, wheel),
@@ -313,10 +315,32 @@ def test_the_action_installs_its_own_checkout_by_default(tmp_path):
         env = {
             "PATH": f"{fake}{os.pathsep}{os.environ.get('PATH', '')}",
             "MSCDATA_CHECKOUT": "/actions/mscdata",
-            "MSCDATA_REQUIREMENT": given,
+            "MSCDATA_REQUIREMENT": requested,
         }
         shell = shutil.which("bash") or pytest.skip("bash is not installed")
         done = subprocess.run(
             [shell, "-c", step["run"]], env=env, capture_output=True, text=True, check=True
         )
         assert done.stdout == f"-m pip install {installed}\n"
+
+
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(chosen=st.sets(st.sampled_from(sorted(SCHEMAS)), min_size=1))
+def test_any_subset_of_the_tables_validates_once_its_references_are_there(tmp_path_factory, chosen):
+    """Any subset of the bundled package's tables, described: valid exactly when every
+    table a foreign key references is there, else one error per absent table."""
+    folder = tmp_path_factory.mktemp("subset")
+    for name in chosen:
+        shutil.copyfile(ROOT / "datapackage" / f"{name}.csv", folder / f"{name}.csv")
+    describe(folder)
+    report = mscdata.validate(folder)
+    absent = {
+        key["reference"]["resource"]
+        for name in chosen
+        for key in SCHEMAS[name]["schema"].get("foreignKeys", [])
+    } - chosen
+    assert sorted(i.message.split("'")[1] for i in report.errors) == sorted(absent)
+    assert all(i.type == "missing-resource" for i in report.errors)
+    assert report.valid == (not absent)

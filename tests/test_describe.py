@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 import mscdata
 from mscdata.cli import main
-from mscdata.describe import describe
+from mscdata.describing import describe
 from mscdata.errors import PackageError
 from mscdata.package import DATA_PACKAGE_PROFILE, table_schemas
 from mscdata.package_paths import packages_of
@@ -71,7 +71,7 @@ def lab(tmp_path: Path) -> Path:
 
 
 def test_describe_writes_a_descriptor_that_validates_and_loads(lab):
-    done = describe(lab)
+    done = mscdata.describe(lab)  # the public API
     assert done.created and done.tables == ["articles", "authors"] and not done.warnings
     descriptor = json.loads((lab / "datapackage.json").read_text(encoding="utf-8"))
     assert descriptor["$schema"] == DATA_PACKAGE_PROFILE

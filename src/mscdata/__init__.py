@@ -16,6 +16,7 @@ __all__ = [
     "BuildError",
     "Dataset",
     "Deletion",
+    "Description",
     "FetchError",
     "FetchResult",
     "MscdataError",
@@ -26,6 +27,7 @@ __all__ = [
     "ValidationReport",
     "__version__",
     "build",
+    "describe",
     "download",
     "fetch",
     "iter_events",
@@ -49,11 +51,14 @@ _LAZY = {
     "Dataset": ("mscdata.dataset", "Dataset"),
     "fetch": ("mscdata.fetching", "fetch"),
     "download": ("mscdata.downloads", "download"),
+    "describe": ("mscdata.describing", "describe"),
+    "Description": ("mscdata.describing", "Description"),
     "FetchResult": ("mscdata.fetching", "FetchResult"),
 }
 
 if TYPE_CHECKING:
     from mscdata.dataset import Dataset, load
+    from mscdata.describing import Description, describe
     from mscdata.downloads import download
     from mscdata.fetching import FetchResult, fetch
     from mscdata.package import build

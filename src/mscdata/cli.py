@@ -348,7 +348,7 @@ def _cmd_download(args: argparse.Namespace) -> int:
 
 
 def _cmd_describe(args: argparse.Namespace) -> int:
-    from mscdata.describe import describe
+    from mscdata.describing import describe
 
     done = describe(args.folder, update=args.update)
     verb = "wrote" if done.created else "updated"

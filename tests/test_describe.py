@@ -344,3 +344,30 @@ def test_any_subset_of_the_tables_validates_once_its_references_are_there(tmp_pa
     assert sorted(i.message.split("'")[1] for i in report.errors) == sorted(absent)
     assert all(i.type == "missing-resource" for i in report.errors)
     assert report.valid == (not absent)
+
+
+def test_update_of_mscdatas_own_package_changes_nothing_but_a_hand_edits_hash(tmp_path):
+    package = tmp_path / "datapackage"
+    shutil.copytree(ROOT / "datapackage", package)
+    original = (package / "datapackage.json").read_bytes()
+    describe(package, update=True)
+    assert (package / "datapackage.json").read_bytes() == original
+    keywords = package / "keywords.csv"
+    keywords.write_text(
+        keywords.read_text(encoding="utf-8").replace("immune tolerance", "immune tolerances")
+    )
+    assert {i.type for i in mscdata.validate(package).errors} == {"hash-count", "byte-count"}
+    describe(package, update=True)
+    assert mscdata.validate(package).valid
+    changed = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+    assert changed == {
+        **json.loads(original),
+        "resources": [
+            {
+                **r,
+                "hash": changed["resources"][n]["hash"],
+                "bytes": changed["resources"][n]["bytes"],
+            }
+            for n, r in enumerate(json.loads(original)["resources"])
+        ],
+    }

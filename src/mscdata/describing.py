@@ -220,18 +220,16 @@ def describe(folder: str | os.PathLike, *, update: bool = False) -> Description:
         if f != DESCRIPTOR and f not in {f"{t}.csv" for t in found} | own_paths
     ]
     profile = old.get("mscdata") if isinstance(old.get("mscdata"), dict) else {}
-    descriptor = {
-        "$schema": DATA_PACKAGE_PROFILE,
-        **({"name": _slug(base.resolve().name)} if _slug(base.resolve().name) else {}),
-        **{key: value for key, value in old.items() if key not in ("mscdata", "resources")},
-        "mscdata": {
-            **profile,
-            "schemaName": document["schemaName"],
-            "schemaVersion": document["schemaVersion"],
-        },
-        "resources": resources + own_resources,
-    }
+    slug = _slug(base.resolve().name)
+    # the author's properties keep their places; a new descriptor starts with these
+    descriptor = {"$schema": DATA_PACKAGE_PROFILE, **({"name": slug} if slug else {}), **old}
     descriptor["$schema"] = DATA_PACKAGE_PROFILE
+    descriptor["mscdata"] = {
+        **profile,
+        "schemaName": document["schemaName"],
+        "schemaVersion": document["schemaVersion"],
+    }
+    descriptor["resources"] = resources + own_resources
     for target_name, referrers in absent_targets(descriptor).items():
         names = ", ".join(f"{name}.csv" for name, _ in referrers)
         result.warnings.append(

@@ -371,3 +371,38 @@ def test_update_of_mscdatas_own_package_changes_nothing_but_a_hand_edits_hash(tm
             for n, r in enumerate(json.loads(original)["resources"])
         ],
     }
+
+
+def test_the_actions_validate_step_on_a_described_folder(lab):
+    """The action's own validate step, run as GitHub runs it (bash, its environment)."""
+    action = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
+    [step] = [s for s in action["runs"]["steps"] if s.get("name") == "Validate"]
+    shell = shutil.which("bash") or pytest.skip("bash is not installed")
+    describe(lab)
+    env = {
+        **os.environ,
+        "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+        "MSCDATA_PATHS": "lab-data",
+        "MSCDATA_MAX_ERRORS": "50",
+    }
+
+    def run() -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [shell, "-c", step["run"]],
+            cwd=lab.parent,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=120,
+        )
+
+    green = run()
+    assert green.returncode == 0, green.stdout + green.stderr
+    assert green.stdout.splitlines()[-1].startswith("valid: lab-data/datapackage.json")
+    articles = lab / "articles.csv"
+    articles.write_text(articles.read_text().replace(",10.1000/lab", ",11.1000/lab"))
+    describe(lab, update=True)
+    red = run()
+    assert red.returncode == 1
+    assert "::error file=lab-data/articles.csv,line=3,title=constraint-error::" in red.stdout

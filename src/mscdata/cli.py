@@ -366,20 +366,8 @@ def _cmd_describe(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _packages(paths: list[str]) -> list[str | None]:
-    """The packages the given paths belong to, each once (data files map to the nearest
-    datapackage.json above them); the bundled package when no path is given."""
-    from mscdata.package_paths import packages_of
-
-    if not paths:
-        return [None]
-    packages, notes = packages_of(paths)
-    for note in notes:
-        print(f"mscdata validate: note: {note}", file=sys.stderr)
-    return list(packages)
-
-
 def _cmd_validate(args: argparse.Namespace) -> int:
+    from mscdata.package_paths import packages_to_validate
     from mscdata.record_files import validate_records
     from mscdata.validation import validate
 
@@ -391,7 +379,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     else:
         reports = (
             validate(p, max_errors=args.max_errors, engine=args.engine)
-            for p in _packages(args.path)
+            for p in packages_to_validate(args.path)
         )
     valid = True
     for report in reports:

@@ -9,6 +9,7 @@ its git repository (the folder holding ``.git``) or of the file system.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 DESCRIPTOR = "datapackage.json"
@@ -77,3 +78,15 @@ def _identity(package: str) -> str:
     if path.is_dir():
         path = path / DESCRIPTOR
     return str(path.resolve())
+
+
+def packages_to_validate(paths: list[str]) -> list[str | None]:
+    """What ``mscdata validate PATH…`` validates: the packages the paths belong to, each
+    once (a note on stderr for each file in no package), or the bundled package (None)
+    when no path is given."""
+    if not paths:
+        return [None]
+    packages, notes = packages_of(paths)
+    for note in notes:
+        print(f"mscdata validate: note: {note}", file=sys.stderr)
+    return list(packages)

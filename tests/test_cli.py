@@ -133,9 +133,9 @@ def test_parse_xml_reports_failures_and_deletions_on_stderr(tmp_path):
     assert done.returncode == 1
     assert [a["pmid"] for a in json.loads(done.stdout)] == ["11"]
     err = done.stderr.decode()
-    assert "1 deleted PMIDs (DeleteCitation): 13" in err
+    assert "1 deleted PMID (DeleteCitation): 13" in err
     assert f"failed: {path}:3: record 2 PMID 12:" in err
-    assert "1 records failed, 1 read" in err
+    assert "1 record failed, 1 read" in err
 
 
 def test_build_stops_on_failed_records_unless_told_to_skip(tmp_path):
@@ -145,11 +145,11 @@ def test_build_stops_on_failed_records_unless_told_to_skip(tmp_path):
     (sources / "manifest.yaml").write_text("sources:\n  - file: set.xml.gz\n", encoding="utf-8")
     out = tmp_path / "out"
     done = run("build", "--sources", str(sources), "--out", str(out))
-    assert done.returncode == 2 and b"1 records failed" in done.stderr
+    assert done.returncode == 2 and b"1 record failed" in done.stderr
     assert b"--skip-failures" in done.stderr and not out.exists()
     done = run("build", "--sources", str(sources), "--out", str(out), "--skip-failures")
     assert done.returncode == 0, done.stderr
-    assert b"(1 articles)" in done.stdout and b"1 records failed and were skipped" in done.stderr
+    assert b"(1 article)" in done.stdout and b"1 record failed and was skipped" in done.stderr
     assert mscdata.load(out).by_pmid("11") is not None
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 import mscdata
+from mscdata.errors import MissingPmidWarning
 
 from conftest import SEED, SEED_URL, shared_path
 
@@ -15,7 +18,8 @@ def test_identifiers(seed_article):
 
 
 def test_without_url_the_pmid_is_unknown(seed_text):
-    [article] = mscdata.parse(seed_text)
+    with pytest.warns(MissingPmidWarning, match="--url|url="):
+        [article] = mscdata.parse(seed_text)
     assert article.pmid is None
     assert article.id == "doi:10.3390/jcm2040201"
 

@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from mscdata.errors import BuildError, FetchError, MscdataError, PackageError, ParseError
+from mscdata.errors import (
+    BuildError,
+    FetchError,
+    MissingPmidWarning,
+    MscdataError,
+    PackageError,
+    ParseError,
+)
 
 __version__ = "0.2.0"
 
@@ -19,6 +26,7 @@ __all__ = [
     "Description",
     "FetchError",
     "FetchResult",
+    "MissingPmidWarning",
     "MscdataError",
     "PackageError",
     "ParseError",

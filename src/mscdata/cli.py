@@ -10,13 +10,21 @@ import argparse
 import json
 import os
 import sys
+import warnings
 from collections.abc import Sequence
 
 from mscdata import __version__
 from mscdata.errors import BuildError, FetchError, MscdataError, PackageError, ParseError
+from mscdata.wording import counted
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 MAX_SHOWN = 20  # failures listed one per line before the count
+# the classes of mscdata's model (mscdata.models), for validate --records --class
+RECORD_CLASSES = (
+    "Article", "Author", "Contributor", "Affiliation", "AbstractSection", "Keyword", "Figure",
+    "Reference", "MeshHeading", "Substance", "Grant", "LinkedArticle", "ArticleIdentifier",
+    "Accession", "Provenance",
+)  # fmt: skip
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -31,17 +39,27 @@ def _parser() -> argparse.ArgumentParser:
     parse = commands.add_parser(
         "parse",
         help="parse a source file and print its articles as JSON",
-        description="Parse a source (PubMed page text, PMC page text, PubMed XML; gzip or "
-        "not; the format is told from the content) and print its articles as a JSON array. "
-        "Deletions and failed records are reported on stderr; exit 1 when a record failed.",
+        description="Parse a source and print its articles as a JSON array. Nine formats, "
+        "gzipped or not, told from the content: PubMed XML (efetch, baseline and update "
+        "files), MEDLINE text (.nbib, efetch rettype=medline), PMC JATS XML, PubMed and "
+        "publisher HTML pages, PubMed page text in four renderings (chrome, plain, compact, "
+        "legacy) and PMC page text. Deletions and failed records are reported on stderr; "
+        "exit 1 when a record failed.",
     )
     parse.add_argument("file", metavar="FILE", help="the source file ('-' for standard input)")
     parse.add_argument(
         "--url",
-        help="address the source was retrieved from (supplies the PMID "
-        "a PubMed page does not print)",
+        help="address the source was retrieved from, e.g. https://pubmed.ncbi.nlm.nih.gov/"
+        "<PMID>/ (supplies the PMID a PubMed page does not print; default: none)",
     )
-    parse.add_argument("--format", dest="source_format", help="override format detection")
+    formats = _source_formats()
+    parse.add_argument(
+        "--format",
+        dest="source_format",
+        choices=formats,
+        metavar="FORMAT",
+        help=f"the format, instead of telling it from the content: {', '.join(formats)}",
+    )
 
     build = commands.add_parser(
         "build",
@@ -86,7 +104,12 @@ def _parser() -> argparse.ArgumentParser:
         description="Write mscdata-datapackage-<version>.zip (reproducible: sorted entries, "
         "fixed timestamps, stored) and SHA256SUMS; the version is the package's own.",
     )
-    release.add_argument("--package", default="datapackage", help="package folder")
+    release.add_argument(
+        "--package",
+        default=None,
+        help="package folder (default: ./datapackage when it holds a datapackage.json, "
+        "else the package bundled with mscdata)",
+    )
     release.add_argument("--out", default="dist", help="output folder (default: dist)")
 
     download = commands.add_parser(
@@ -94,11 +117,31 @@ def _parser() -> argparse.ArgumentParser:
         help="download a released data package into the cache and print its folder",
         description="Download a released data package (default: this mscdata's version), "
         "check its SHA-256 against the registry mscdata ships, unpack it safely and cache "
-        "it per version (MSCDATA_CACHE_DIR); offline, the cache is used.",
+        "it per version (MSCDATA_CACHE_DIR); offline, the cache is used. Exit 1 when the "
+        "release can be neither downloaded nor found in the cache.",
     )
-    download.add_argument("--version", dest="package_version", help="the release wanted")
-    download.add_argument("--url", help="where to download the zip from")
-    download.add_argument("--sha256", help="the zip's SHA-256, for a release mscdata does not list")
+    download.add_argument(
+        "--version",
+        dest="package_version",
+        metavar="VERSION",
+        help=f"the release wanted (default: {__version__}, this mscdata's)",
+    )
+    download.add_argument(
+        "--url",
+        help="where to download the zip from (default: the release's address on GitHub; "
+        "MSCDATA_RELEASES_URL replaces its base)",
+    )
+    download.add_argument(
+        "--sha256",
+        help="the zip's SHA-256, for a release mscdata does not list (default: the one "
+        "mscdata lists for the version)",
+    )
+    download.add_argument(
+        "--allow-bundled",
+        action="store_true",
+        help="when the release cannot be downloaded and is not cached, print the folder of "
+        "the package bundled with mscdata instead of failing (exit 1)",
+    )
 
     fetch = commands.add_parser(
         "fetch",
@@ -110,7 +153,9 @@ def _parser() -> argparse.ArgumentParser:
     fetch.add_argument("pmids", nargs="*", metavar="PMID", help="PubMed identifiers")
     fetch.add_argument("--query", help="a PubMed query; every hit is fetched, even past 9,999")
     fetch.add_argument("--pmid-file", help="a file of PMIDs (whitespace or comma separated)")
-    fetch.add_argument("--pmcid", action="append", default=[], help="a PMC article to fetch")
+    fetch.add_argument(
+        "--pmcid", action="append", default=[], help="a PMC article to fetch (repeatable)"
+    )
     fetch.add_argument(
         "--no-pmc", action="store_true", help="do not fetch the PMC full text of the records"
     )
@@ -138,8 +183,8 @@ def _parser() -> argparse.ArgumentParser:
         dest="output_format",
         choices=["text", "json", "github"],
         default="text",
-        help="report format: text (default), json (see schemas/mscdata.report.schema.json), "
-        "or github (workflow annotations)",
+        help="report format: text (default), json (its JSON Schema: mscdata schema export "
+        "--format report), or github (workflow annotations)",
     )
     validate.add_argument(
         "--records",
@@ -152,14 +197,16 @@ def _parser() -> argparse.ArgumentParser:
         "--class",
         dest="record_class",
         default="Article",
-        help="the mscdata class the records are (default: Article; e.g. Author, Keyword)",
+        choices=RECORD_CLASSES,
+        metavar="CLASS",
+        help="the mscdata class the records are (default: Article): " + ", ".join(RECORD_CLASSES),
     )
     validate.add_argument(
         "--max-errors",
         type=int,
         default=None,
         metavar="N",
-        help="show at most N errors (the rest are counted)",
+        help="show at most N errors (the rest are counted; default: all)",
     )
     validate.add_argument(
         "--engine",
@@ -199,7 +246,8 @@ def _parser() -> argparse.ArgumentParser:
         dest="schema_format",
         required=True,
         choices=sorted(SCHEMA_FILES),
-        help="which schema",
+        help="which schema: jsonschema (the records), linkml (the model's source), "
+        "tableschema (the package's tables), report (mscdata validate --format json)",
     )
     export.add_argument(
         "--schema-version",
@@ -217,6 +265,13 @@ SCHEMA_FILES = {
     "tableschema": "mscdata.tableschema.json",
     "report": "mscdata.report.schema.json",
 }
+
+
+def _source_formats() -> list[str]:
+    """The names ``mscdata parse --format`` accepts: every format mscdata reads."""
+    from mscdata.parsers.detect import FORMATS, RECORD_FORMATS
+
+    return [*FORMATS, *RECORD_FORMATS]
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
@@ -239,15 +294,22 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 
 
 def _cmd_parse(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from mscdata.errors import MissingPmidWarning
     from mscdata.parsers import read
 
-    source = sys.stdin.buffer.read() if args.file == "-" else args.file
-    if args.file != "-":
-        from pathlib import Path
-
-        if not Path(args.file).is_file():
-            raise ParseError("no such file", source=args.file)
-    result = read(source, url=args.url, format=args.source_format)
+    # a Path is always read as a file: "no such file" or "is a directory", never as text
+    source = sys.stdin.buffer.read() if args.file == "-" else Path(args.file)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = read(source, url=args.url, format=args.source_format)
+    for warning in caught:
+        if isinstance(warning.message, MissingPmidWarning):
+            advice = warning.message.advice("--url https://pubmed.ncbi.nlm.nih.gov/<PMID>/")
+            print(f"mscdata parse: note: {advice}", file=sys.stderr)
+        else:
+            print(f"mscdata parse: warning: {_one_line(warning.message)}", file=sys.stderr)
     json.dump(
         [a.model_dump(mode="json") for a in result.articles],
         sys.stdout,
@@ -258,17 +320,13 @@ def _cmd_parse(args: argparse.Namespace) -> int:
     if result.deletions:
         pmids = " ".join(d.pmid for d in result.deletions[:20])
         more = " …" if len(result.deletions) > 20 else ""
-        print(
-            f"mscdata parse: {len(result.deletions)} deleted PMIDs (DeleteCitation): {pmids}{more}",
-            file=sys.stderr,
-        )
+        deleted = counted(len(result.deletions), "deleted PMID")
+        print(f"mscdata parse: {deleted} (DeleteCitation): {pmids}{more}", file=sys.stderr)
     for failure in result.failures[:MAX_SHOWN]:
         print(f"mscdata parse: failed: {failure}", file=sys.stderr)
     if result.failures:
-        print(
-            f"mscdata parse: {len(result.failures)} records failed, {len(result.articles)} read",
-            file=sys.stderr,
-        )
+        failed = counted(len(result.failures), "record")
+        print(f"mscdata parse: {failed} failed, {len(result.articles)} read", file=sys.stderr)
         return EXIT_INVALID
     return EXIT_OK
 
@@ -287,22 +345,24 @@ def _cmd_build(args: argparse.Namespace) -> int:
         wait=args.wait,
     )
     checked = "" if args.no_validate else " and validated"
-    print(f"built{checked}: {out}/datapackage.json ({report.articles} articles)")
+    print(f"built{checked}: {out}/datapackage.json ({counted(report.articles, 'article')})")
     if report.merged:
-        print(f"merged {report.merged} articles read from more than one source")
+        print(f"merged {counted(report.merged, 'article')} read from more than one source")
     for note in report.notes:
         print(f"note: {note}")
     if report.deleted:
-        print(f"applied {len(report.deleted)} deletions (DeleteCitation)")
+        print(f"applied {counted(len(report.deleted), 'deletion')} (DeleteCitation)")
     for conflict in report.conflicts[:MAX_SHOWN]:
         print(f"mscdata build: conflict: {conflict}", file=sys.stderr)
     if len(report.conflicts) > MAX_SHOWN:
-        print(f"mscdata build: {len(report.conflicts)} conflicts in all", file=sys.stderr)
+        conflicts = counted(len(report.conflicts), "conflict")
+        print(f"mscdata build: {conflicts} in all", file=sys.stderr)
     if report.failures:
         for failure in report.failures[:MAX_SHOWN]:
             print(f"mscdata build: skipped: {failure}", file=sys.stderr)
         print(
-            f"mscdata build: {len(report.failures)} records failed and were skipped",
+            f"mscdata build: {counted(len(report.failures), 'record')} failed and "
+            f"{'was' if len(report.failures) == 1 else 'were'} skipped",
             file=sys.stderr,
         )
     return EXIT_OK
@@ -333,26 +393,54 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
 
 
 def _cmd_release(args: argparse.Namespace) -> int:
-    from mscdata.release import release
+    from pathlib import Path
 
-    archive, sums = release(args.package, args.out)
+    from mscdata.release import release
+    from mscdata.resources import datapackage_dir
+
+    package = args.package
+    if package is None:  # the working folder's package, else the bundled one
+        local = Path("datapackage")
+        package = local if (local / "datapackage.json").is_file() else datapackage_dir()
+    archive, sums = release(package, args.out)
     print(f"wrote {archive} and {sums}")
     return EXIT_OK
 
 
 def _cmd_download(args: argparse.Namespace) -> int:
-    from mscdata.downloads import download
+    from mscdata.downloads import DownloadFailed, UnknownChecksum, download
 
-    print(download(args.package_version, args.url, sha256=args.sha256))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            folder = download(
+                args.package_version,
+                args.url,
+                sha256=args.sha256,
+                fallback=args.allow_bundled,
+            )
+        except UnknownChecksum as error:
+            raise PackageError(error.asking("--sha256 SHA256")) from None
+        except DownloadFailed as error:
+            if error.bundled:  # the bundled package is this release: say how to use it
+                raise DownloadFailed(
+                    f"{error}; --allow-bundled uses the package bundled with mscdata "
+                    f"{__version__} instead"
+                ) from None
+            raise
+    for warning in caught:  # the fallback to the bundled package, as one line
+        print(f"mscdata download: note: {_one_line(warning.message)}", file=sys.stderr)
+    print(folder)
     return EXIT_OK
 
 
 def _cmd_describe(args: argparse.Namespace) -> int:
     from mscdata.describing import describe
+    from mscdata.wording import counted
 
     done = describe(args.folder, update=args.update)
     verb = "wrote" if done.created else "updated"
-    count = f"{len(done.tables)} mscdata table{'s' if len(done.tables) != 1 else ''}"
+    count = counted(len(done.tables), "mscdata table")
     print(f"{verb} {done.path}: {count} ({', '.join(done.tables)})")
     for name in done.removed:
         print(f"removed {name}: its file {name}.csv is gone")
@@ -364,6 +452,20 @@ def _cmd_describe(args: argparse.Namespace) -> int:
         print(f"warning: {warning}")
     print(f"next: mscdata validate {args.folder}")
     return EXIT_OK
+
+
+def _one_line(message: Warning | str) -> str:
+    """A warning's text on one line (never the source line Python prints with it)."""
+    return " ".join(str(message).split())
+
+
+def _show_warning(command: str):
+    """``warnings.showwarning`` for the command line: ``mscdata CMD: warning: …``."""
+
+    def show(message, category, filename, lineno, file=None, line=None) -> None:
+        print(f"mscdata {command}: warning: {_one_line(message)}", file=sys.stderr)
+
+    return show
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -406,6 +508,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
+    shown_before, warnings.showwarning = warnings.showwarning, _show_warning(args.command)
     try:
         return commands[args.command](args)
     except (ParseError, PackageError, BuildError, FetchError) as error:
@@ -430,6 +533,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_INTERNAL
+    finally:
+        warnings.showwarning = shown_before  # main() may run inside a program
 
 
 if __name__ == "__main__":

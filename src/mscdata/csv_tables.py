@@ -23,6 +23,7 @@ from mscdata.csv_checks import allow_cells_of, resource_format
 from mscdata.errors import PackageError
 from mscdata.package_files import MAX_FIELDS, open_regular
 from mscdata.parsers.xml_encoding import text_codec
+from mscdata.wording import counted
 
 _TRUE = {"true", "True", "TRUE", "1"}
 _FALSE = {"false", "False", "FALSE", "0"}
@@ -135,7 +136,8 @@ def _rows(reader: Any, fields: list[dict[str, Any]], has_header: bool, label: st
     rows = []
     for number, cells in enumerate(reader, start=first):
         if len(cells) != len(fields):
-            raise PackageError(f"row {number}: {len(cells)} cells, expected {len(fields)}")
+            found = counted(len(cells), "cell")
+            raise PackageError(f"row {number}: {found}, expected {len(fields)}")
         row = {}
         for spec, cell in zip(fields, cells, strict=True):
             try:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mscdata.errors import PackageError
+from mscdata.wording import counted
 
 if TYPE_CHECKING:
     import pandas
@@ -252,5 +253,5 @@ def load(path: str | os.PathLike | None = None, *, sha256: str | None = None) ->
         where = ".".join(str(p) for p in first["loc"])
         raise PackageError(
             f"{descriptor_path}: records do not match the mscdata models "
-            f"({error.error_count()} errors; first: {where}: {first['msg']})"
+            f"({counted(error.error_count(), 'error')}; first: {where}: {first['msg']})"
         ) from None

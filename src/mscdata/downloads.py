@@ -8,7 +8,7 @@ compression ratio), its descriptor's paths are checked by
 :mod:`mscdata.package_files`, and it is moved into
 ``<cache>/packages/<version>/`` and used from there, offline, ever after. Offline and
 not cached, :func:`download` falls back to the package bundled with mscdata, with a
-warning saying so.
+warning saying so (``fallback=False``: it raises :class:`DownloadFailed` instead).
 """
 
 from __future__ import annotations
@@ -32,6 +32,33 @@ class OfflineFallbackWarning(UserWarning):
     """The requested release could not be downloaded; the bundled package is used."""
 
 
+class DownloadFailed(PackageError):
+    """The release could not be downloaded and is not cached; ``bundled`` says whether
+    the package bundled with mscdata is that release (what ``fallback=True`` uses)."""
+
+    exit_status = 1  # the command line: nothing usable was obtained
+
+    def __init__(self, reason: str, *, bundled: bool = False):
+        self.bundled = bundled
+        super().__init__(reason)
+
+
+class UnknownChecksum(PackageError):
+    """No SHA-256 is known for the release asked for, so it cannot be verified."""
+
+    def __init__(self, what: str, known: list[str]):
+        self.what, self.known = what, known
+        super().__init__(self.asking("sha256="))
+
+    def asking(self, how: str) -> str:
+        """The message, naming ``how`` the checksum is given (``sha256=``, ``--sha256``)."""
+        releases = ", ".join(self.known) or "none"
+        return (
+            f"no SHA-256 known for {self.what} (this mscdata knows releases {releases}): "
+            f"pass {how} to download it"
+        )
+
+
 def registry() -> dict[str, dict[str, str]]:
     """Version -> {"file", "sha256"} of every release this mscdata knows."""
     text = resources.files("mscdata").joinpath("releases.json").read_text(encoding="utf-8")
@@ -45,7 +72,11 @@ def release_url(version: str) -> str:
 
 
 def download(
-    version: str | None = None, url: str | None = None, *, sha256: str | None = None
+    version: str | None = None,
+    url: str | None = None,
+    *,
+    sha256: str | None = None,
+    fallback: bool = True,
 ) -> Path:
     """The folder of a released data package (default: this mscdata's version),
     downloaded once from ``url`` (default: its release address) and cached: a
@@ -53,8 +84,9 @@ def download(
     must then be given) by its checksum.
 
     Raises :class:`mscdata.PackageError` for an unknown checksum, a corrupted
-    download or an unsafe archive; when the download fails (offline) and nothing is
-    cached, warns and returns the bundled package's folder instead.
+    download or an unsafe archive, :class:`DownloadFailed` when the download fails
+    (offline) and nothing is cached; for this mscdata's own release, with ``fallback``
+    (the default), it warns and returns the bundled package's folder instead.
     """
     from mscdata import __version__
     from mscdata.resources import datapackage_dir
@@ -68,11 +100,7 @@ def download(
     listed = known.get(version, {}).get("sha256") if version else None
     expected = (sha256 or listed or "").lower()
     if not expected:
-        what = f"data package {version}" if version else url
-        raise PackageError(
-            f"no SHA-256 known for {what} (this mscdata knows releases "
-            f"{', '.join(sorted(known)) or 'none'}): pass sha256= to download it"
-        )
+        raise UnknownChecksum(f"data package {version}" if version else str(url), sorted(known))
     # a listed release is cached by version, anything else by its checksum
     folder_name = version if expected == listed else f"sha256-{expected[:16]}"
     target = cache_dir() / "packages" / folder_name
@@ -88,15 +116,19 @@ def download(
         try:
             download_file(url, archive)
         except OSError as error:
-            if version == __version__ and expected == listed:
+            reason = " ".join(str(error).split())
+            bundled = version == __version__ and expected == listed
+            if bundled and fallback:
                 warnings.warn(
-                    f"cannot download data package {version} ({error}) and it is not "
+                    f"cannot download data package {version} ({reason}) and it is not "
                     f"cached: using the package bundled with mscdata {__version__}",
                     OfflineFallbackWarning,
                     stacklevel=2,
                 )
                 return datapackage_dir()
-            raise PackageError(f"{url}: cannot download: {error}") from None
+            raise DownloadFailed(
+                f"{url}: cannot download ({reason}) and it is not cached", bundled=bundled
+            ) from None
         actual = file_sha256(archive)
         if actual != expected:
             raise PackageError(

@@ -40,3 +40,19 @@ class FetchError(MscdataError):
         self.ids = list(ids or [])
         shown = ", ".join(self.ids[:10]) + (" …" if len(self.ids) > 10 else "")
         super().__init__(f"{reason}" + (f" (ids: {shown})" if self.ids else ""))
+
+
+class MissingPmidWarning(UserWarning):
+    """A page read without its address prints no PMID: the article is keyed by its DOI
+    or PMCID, and a PubMed address (``url=``) would supply the PMID."""
+
+    def __init__(self, source: str, key: str):
+        self.source, self.key = source, key
+        super().__init__(self.advice("url='https://pubmed.ncbi.nlm.nih.gov/<PMID>/'"))
+
+    def advice(self, how: str) -> str:
+        """The message, naming ``how`` the address is given (``url=``, ``--url``)."""
+        return (
+            f"{self.source}: the page prints no PMID, so the article is keyed {self.key}; "
+            f"pass {how} to supply it"
+        )

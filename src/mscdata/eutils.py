@@ -29,6 +29,7 @@ from urllib.parse import urlencode, urlsplit
 
 from mscdata.cache import PERSONAL_PARAMETERS, DamagedEntry, ResponseCache
 from mscdata.errors import FetchError
+from mscdata.wording import counted
 
 DEFAULT_BASE_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils"
 TOOL = "mscdata"
@@ -187,7 +188,8 @@ class EutilsClient:
                 if retry.wait:
                     time.sleep(min(retry.wait, 60.0))
         raise RetriesExhausted(
-            f"{endpoint} failed {self.attempts} times, last: {reason}; request: {url[:300]}"
+            f"{endpoint} failed {counted(self.attempts, 'time')}, last: {reason}; "
+            f"request: {url[:300]}"
         )
 
     def _accept(self, status: int, headers: Any, body: bytes, check: Callable) -> Any:

@@ -28,6 +28,8 @@ from typing import Any
 
 from mscdata.errors import FetchError
 from mscdata.eutils import EutilsClient, Response, RetriesExhausted
+from mscdata.identifiers import pmcid_of
+from mscdata.wording import counted
 
 PUBMED_BATCH = 200
 PMC_BATCH = 50
@@ -69,9 +71,10 @@ class FetchResult:
         return [r.path for r in self.responses + self.pmc_responses]
 
     def summary(self) -> str:
-        parts = [f"{len(self.found)} of {len(self.requested)} PubMed records"]
+        parts = [f"{len(self.found)} of {counted(len(self.requested), 'PubMed record')}"]
         if self.pmc_requested:
-            parts.append(f"{len(self.pmc_found)} of {len(self.pmc_requested)} PMC articles")
+            asked = counted(len(self.pmc_requested), "PMC article")
+            parts.append(f"{len(self.pmc_found)} of {asked}")
         lines = ["fetched " + ", ".join(parts)]
         for label, ids in (
             ("not in PubMed", self.missing),
@@ -135,8 +138,8 @@ def _read_pubmed(body: bytes) -> list[tuple[str, str | None]]:
             continue
         pmcid = None
         for identifier in record.iterfind("*/ArticleIdList/ArticleId"):
-            if identifier.get("IdType") == "pmc" and (identifier.text or "").strip():
-                pmcid = identifier.text.strip()
+            # a versioned PMC id (PMC6134338.4) names the article PMC6134338
+            if identifier.get("IdType") == "pmc" and (pmcid := pmcid_of(identifier.text)):
                 break
         records.append((pmid.strip(), pmcid))
     return records
@@ -390,7 +393,7 @@ def _fetch_pubmed(client: EutilsClient, result: FetchResult, progress: bool | No
 def _pmcids(result: FetchResult) -> list[str]:
     """The PMCIDs the fetched PubMed records give (ArticleIdList), in order."""
     found = [pmcid for r in result.responses for _, pmcid in r.parsed if pmcid]
-    return list(dict.fromkeys(p if p.startswith("PMC") else f"PMC{p}" for p in found))
+    return list(dict.fromkeys(p for value in found if (p := pmcid_of(value))))
 
 
 def _fetch_pmc(client: EutilsClient, result: FetchResult, progress: bool | None) -> None:

@@ -8,13 +8,17 @@ PMID_RE = re.compile(r"^[1-9][0-9]{0,8}$")
 DOI_RE = re.compile(r"^10\.[0-9]{4,9}(\.[0-9]+)*/\S+$")
 PMCID_RE = re.compile(r"^PMC[1-9][0-9]*$")
 
+# a PMC id as sources write it: PMC6134338, pmc6134338, 6134338, or with the version
+# of the deposited text (PMC6134338.4, in F1000 and Wellcome Open Research records)
+_PMC_ID = re.compile(r"^(?:PMC)?(?P<number>[1-9][0-9]*)(?:\.[1-9][0-9]*)?$", re.IGNORECASE)
+
 _URL_PMID = re.compile(
     r"^https?://(?:pubmed\.ncbi\.nlm\.nih\.gov/|(?:www\.)?ncbi\.nlm\.nih\.gov/pubmed/)"
     r"(?P<pmid>[1-9][0-9]{0,8})(?:[/?#].*)?$"
 )
 _URL_PMCID = re.compile(
     r"^https?://(?:www\.ncbi\.nlm\.nih\.gov/pmc/articles/|pmc\.ncbi\.nlm\.nih\.gov/articles/)"
-    r"(?P<pmcid>PMC[1-9][0-9]*)(?:[/?#].*)?$",
+    r"(?P<pmcid>PMC[1-9][0-9]*)(?:\.[1-9][0-9]*)?(?:[/?#].*)?$",  # PMC6134338.4: a version
     re.IGNORECASE,
 )
 _URL_DOI = re.compile(r"^https?://(?:dx\.)?doi\.org/(?P<doi>10\..+)$", re.IGNORECASE)
@@ -29,6 +33,29 @@ def clean_doi(value: str) -> str:
     doi = value.strip()
     doi = re.sub(r"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/)", "", doi, flags=re.IGNORECASE)
     return doi.rstrip(".,;")
+
+
+def pmcid_of(value: str | None) -> str | None:
+    """The PMCID a source's PMC id names (``PMC6134338`` for ``PMC6134338.4``,
+    ``pmc6134338`` or ``6134338``), or None when the value is not a PMC id.
+
+    A version suffix (``.4``) is not part of the PMCID; readers keep the value as given
+    in the article's ``identifiers``.
+    """
+    match = _PMC_ID.match((value or "").strip())
+    return f"PMC{match.group('number')}" if match else None
+
+
+def set_shown_pmcid(fields: dict, value: str) -> None:
+    """Record the PMC id a page prints: ``pmcid`` is its PMCID, and a value that is more
+    than that (a version, ``PMC6134338.4``) is kept as given in ``identifiers``. A value
+    that is no PMC id is set as is, for validation to refuse by name."""
+    pmcid = pmcid_of(value)
+    fields["pmcid"] = pmcid or value
+    if pmcid and value != pmcid:
+        fields.setdefault("identifiers", []).append(
+            {"id_type": "pmc", "value": value, "origin": "citation"}
+        )
 
 
 def dois_in_text(text: str) -> list[str]:

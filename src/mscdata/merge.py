@@ -22,6 +22,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from mscdata.wording import counted
+
 _PAGE_TEXT = [
     "pubmed_page_chrome",
     "pubmed_page_plain",
@@ -173,9 +175,9 @@ def merge_records(records: list[dict[str, Any]]) -> tuple[dict[str, Any], list[C
                         Conflict(
                             provisional_id,
                             field,
-                            f"{len(chosen[field])} items",
+                            counted(len(chosen[field]), "item"),
                             _source(chosen),
-                            f"{len(other[field])} items",
+                            counted(len(other[field]), "item"),
                             _source(other),
                         )
                     )

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from mscdata.errors import BuildError, MscdataError
 from mscdata.tableschema import LIST_DELIMITER
+from mscdata.wording import counted
 
 if TYPE_CHECKING:
     from mscdata.models import Article
@@ -192,13 +193,14 @@ def expand_fetched(
             raise BuildError(f"{_describe(entry)}: records missing\n{result.summary()}")
         if result.pmc_missing:
             notes.append(
-                f"{_describe(entry)}: no PMC full text for {len(result.pmc_missing)} articles"
+                f"{_describe(entry)}: no PMC full text for "
+                f"{counted(len(result.pmc_missing), 'article')}"
             )
         expanded.append(
             SourceEntry(
                 None,
                 url=_pubmed_url(entry),
-                title=entry.title or f"{_describe(entry)}: {len(result.found)} records",
+                title=entry.title or f"{_describe(entry)}: {counted(len(result.found), 'record')}",
                 query=entry.query,
                 pmids=entry.pmids,
             )
@@ -212,7 +214,7 @@ def expand_fetched(
                     None,
                     url="https://pmc.ncbi.nlm.nih.gov/",
                     title=f"PubMed Central (PMC) full text of {len(result.pmc_found)} of "
-                    f"these articles, fetched with NCBI E-utilities",
+                    "these articles, fetched with NCBI E-utilities",
                 )
             )
     return expanded, notes
@@ -438,7 +440,7 @@ def read_sources(
     if report.failures and not skip_failures:
         first = report.failures[0]
         raise BuildError(
-            f"{len(report.failures)} records failed; first: {first}. "
+            f"{counted(len(report.failures), 'record')} failed; first: {first}. "
             "Fix the sources, or build without them with --skip-failures"
         )
     by_id: dict[str, dict[str, list[list[str]]]] = {}
@@ -502,7 +504,8 @@ def build(
             if not checked.valid:
                 first = checked.errors[0]
                 raise BuildError(
-                    f"the built package is invalid ({len(checked.errors)} errors); first: {first}"
+                    f"the built package is invalid ({counted(len(checked.errors), 'error')}); "
+                    f"first: {first}"
                 )
             publish.checkpoint("validated")
         publication.commit()

@@ -112,8 +112,8 @@ def article_data(
     key = article_key(data.get("pmid"), data.get("doi"), data.get("pmcid"))
     if key is None:
         raise ParseError(
-            "no PMID, DOI or PMCID is shown, so the article has no key; "
-            "pass url= with its PubMed address",
+            "no PMID, DOI or PMCID is shown, so the article has no key; give its PubMed "
+            "address https://pubmed.ncbi.nlm.nih.gov/<PMID>/ (--url; url= in Python)",
             source=source,
         )
     data["id"] = key

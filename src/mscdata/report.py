@@ -11,6 +11,8 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from mscdata.wording import counted
+
 GITHUB_ANNOTATION_LIMIT = 10  # GitHub shows at most ten error annotations per step
 
 
@@ -67,12 +69,14 @@ class ValidationReport:
     def summary(self) -> str:
         total_rows = sum(self.rows.values())
         if self.valid:
-            return f"valid: {self.path} ({len(self.rows)} resources, {total_rows} rows)"
+            shown = f"{counted(len(self.rows), 'resource')}, {counted(total_rows, 'row')}"
+            return f"valid: {self.path} ({shown})"
         if self.omitted:
             count = len(self.errors) + self.omitted
-            return f"invalid: {self.path}: {count} errors ({len(self.errors)} shown)"
+            return f"invalid: {self.path}: {counted(count, 'error')} ({len(self.errors)} shown)"
         resources = len({e.resource for e in self.errors})
-        return f"invalid: {self.path}: {len(self.errors)} errors in {resources} resources"
+        errors = counted(len(self.errors), "error")
+        return f"invalid: {self.path}: {errors} in {counted(resources, 'resource')}"
 
     def to_dict(self) -> dict[str, Any]:
         """The report as JSON-ready data (see ``schemas/mscdata.report.schema.json``)."""
@@ -112,7 +116,8 @@ class ValidationReport:
                     )
                     lines.append(f"      {where + ': ' if where else ''}{issue.message}")
         if self.omitted:
-            lines.append(f"  … and {self.omitted} more errors (raise --max-errors to see them)")
+            more = counted(self.omitted, "more error")
+            lines.append(f"  … and {more} (raise --max-errors to see them)")
         return "\n".join(lines)
 
     def to_github(self) -> str:
@@ -131,7 +136,8 @@ class ValidationReport:
             lines.append(f"::error {','.join(properties)}::{_escape_data(text)}")
         hidden = len(self.errors) + self.omitted - min(len(self.errors), GITHUB_ANNOTATION_LIMIT)
         if hidden:
-            lines.append(f"::notice::{hidden} more errors; run mscdata validate locally")
+            more = counted(hidden, "more error")
+            lines.append(f"::notice::{more}; run mscdata validate locally")
         lines.append(self.summary())
         return "\n".join(lines)
 

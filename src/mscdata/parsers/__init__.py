@@ -23,13 +23,14 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from mscdata.checksums import file_sha256
-from mscdata.errors import ParseError
+from mscdata.errors import MissingPmidWarning, ParseError
 from mscdata.identifiers import ids_from_url
 from mscdata.parsers import detect
 from mscdata.parsers.detect import decode
 from mscdata.parsers.limits import MAX_PAGE_BYTES, MAX_PAGE_LINES, MAX_WHOLE_SOURCE_BYTES
 from mscdata.parsers.streams import DAMAGE, CheckedGzip, read_at_most
 from mscdata.records import Deletion, ReadResult, RecordFailure
+from mscdata.wording import counted
 
 if TYPE_CHECKING:
     from mscdata.models import Article
@@ -88,22 +89,53 @@ def _memory(name: str, data: bytes) -> _Input:
     return _Input(name, None, hashlib.sha256(data).hexdigest(), len(data), data, None)
 
 
+# what a one-line str that is meant as a file name ends with (.gz: any of them gzipped)
+_FILE_SUFFIXES = (".xml", ".nxml", ".txt", ".html", ".htm", ".nbib", ".medline", ".json", ".gz")
+
+
+def _looks_like_path(text: str) -> bool:
+    """Whether a one-line str is a file name rather than a source's text: short, not
+    markup, with a path separator or a source file's suffix."""
+    if len(text) > 1024 or text.lstrip("\ufeff \t").startswith(("<", "{", "[")):
+        return False
+    return "/" in text or "\\" in text or text.lower().endswith(_FILE_SUFFIXES)
+
+
+def _kind_of(path: Path) -> str | None:
+    """ "file", "directory", "other" (a device, a pipe) or None when there is nothing."""
+    try:
+        if path.is_file():
+            return "file"
+        if path.is_dir():
+            return "directory"
+        return "other" if path.exists() else None
+    except (OSError, ValueError):  # a name the OS cannot hold (NUL), or unreadable
+        return None
+
+
+_NOT_A_FILE = {None: "no such file", "directory": "is a directory", "other": "not a file"}
+
+
 def open_source(source: Source) -> _Input:
-    """Open a path, text or bytes. A ``str`` is a path when it names an existing file and
-    has no line break; otherwise it is the text itself."""
+    """Open a path, text or bytes. A ``str`` is a path when it has no line break and
+    names something on disk, or looks like a file name (``missing.txt``, ``data/x``:
+    then ParseError says there is no such file); otherwise it is the text itself."""
     if isinstance(source, (bytes, bytearray, memoryview)):
         return _memory("<bytes>", bytes(source))
     if isinstance(source, str) and ("\n" in source or len(source) > 4096 or not source):
         return _memory("<text>", _text_bytes(source))
     path = Path(source)
-    try:
-        is_file = path.is_file()
-    except (OSError, ValueError):  # a name the OS cannot hold (NUL), or unreadable
-        is_file = False
-    if not is_file:
-        if isinstance(source, str):
+    kind = _kind_of(path)
+    if kind != "file":
+        if isinstance(source, str) and kind is None and not _looks_like_path(source):
             return _memory("<text>", _text_bytes(source))
-        raise ParseError("no such file", source=str(path))
+        if isinstance(source, str) and source.startswith(("http://", "https://")):
+            raise ParseError(
+                "a URL is not a source: parse a file, its text or its bytes "
+                "(mscdata fetch downloads PubMed records)",
+                source=source,
+            )
+        raise ParseError(_NOT_A_FILE[kind], source=os.fspath(source))
     try:
         return _Input(str(path), path.name, file_sha256(path), path.stat().st_size, None, path)
     except OSError as error:
@@ -116,6 +148,18 @@ def _peek(source: _Input) -> bytes:
             return stream.read(_PEEK)
     except DAMAGE as error:
         raise ParseError(f"cannot read the data: {error}", source=source.name) from None
+
+
+def _outside() -> int:
+    """The ``stacklevel`` of the caller's first frame outside mscdata: a warning is
+    shown where the user's code called mscdata, whichever entry point it used."""
+    import sys
+
+    package = str(Path(__file__).resolve().parents[1])
+    frame, level = sys._getframe(1), 1
+    while frame is not None and frame.f_code.co_filename.startswith(package):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 def _page_readers() -> dict[str, Callable[[str, str], dict[str, Any]]]:
@@ -148,7 +192,10 @@ def _page_events(source: _Input, fmt: str, text: str, url: str | None, provenanc
                 f"the page shows {key} {shown} but the URL {url} names {value}", source=source.name
             )
         fields[key] = shown or value
-    yield make_article(fields, source=source.name, provenance=provenance)
+    article = make_article(fields, source=source.name, provenance=provenance)
+    if not article.pmid:
+        warnings.warn(MissingPmidWarning(source.name, article.id), stacklevel=_outside())
+    yield article
 
 
 def iter_events(
@@ -219,8 +266,12 @@ def read(source: Source, *, url: str | None = None, format: str | None = None) -
 def parse(source: Source, *, url: str | None = None, format: str | None = None) -> list[Article]:
     """Read articles from a source: a path, the text itself (str), or its bytes.
 
+    A one-line ``str`` that looks like a file name (``missing.txt``, ``data/x``) is a
+    path: ParseError ``no such file`` (or ``is a directory``) when it names no file.
+
     ``url`` is where the source was retrieved from; it supplies identifiers a page does
-    not print (a PubMed page shows no PMID). ``format`` overrides detection. Raises
+    not print (a PubMed page shows no PMID: without a PubMed ``url`` such a page gives a
+    :class:`~mscdata.errors.MissingPmidWarning`). ``format`` overrides detection. Raises
     :class:`mscdata.ParseError` with a one-line reason when the source or any record in
     it cannot be read; :func:`read` returns the good records and the failures instead.
     Deletions (PubMed ``DeleteCitation``) are only in :func:`read`; ``parse`` warns.
@@ -229,11 +280,12 @@ def parse(source: Source, *, url: str | None = None, format: str | None = None) 
     if result.failures:
         first = result.failures[0]
         more = len(result.failures) - 1
-        extra = f" (and {more} more failed records)" if more else ""
+        extra = f" (and {counted(more, 'more failed record')})" if more else ""
         raise ParseError(f"{first.describe()}{extra}", source=first.source, line=first.line)
     if result.deletions:
         warnings.warn(
-            f"{len(result.deletions)} PMIDs are deleted by this source (DeleteCitation); "
+            f"{counted(len(result.deletions), 'PMID is', 'PMIDs are')} deleted by this source "
+            "(DeleteCitation); "
             "mscdata.read() returns them",
             stacklevel=2,
         )

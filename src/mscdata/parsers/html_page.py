@@ -15,7 +15,7 @@ from typing import Any
 
 from mscdata.dates import parse_partial_date, publication_fields
 from mscdata.errors import ParseError
-from mscdata.identifiers import DOI_RE, PMCID_RE, PMID_RE, clean_doi, ids_from_url
+from mscdata.identifiers import DOI_RE, PMID_RE, clean_doi, ids_from_url, pmcid_of
 from mscdata.names import author_record, medline_author_list
 from mscdata.parsers.citation import parse_citation
 from mscdata.parsers.limits import check_rows
@@ -113,8 +113,8 @@ def _legacy(report: Any) -> dict[str, Any]:
             fields["pmid"] = text
         elif kind == "doi" and DOI_RE.match(clean_doi(text)):
             fields["doi"] = clean_doi(text)
-        elif kind == "pmcid" and PMCID_RE.match(text.upper()):
-            fields["pmcid"] = text.upper()
+        elif kind == "pmcid" and (pmcid := pmcid_of(text)):
+            fields["pmcid"] = pmcid
     for heading in report.xpath(f".//div[{_has_class('morecit')}]//h4"):
         items = [_text(li) for li in heading.xpath("following-sibling::ul[1]/li")]
         items = [i for i in items if i]
@@ -218,10 +218,8 @@ def _from_metas(doc: Any) -> dict[str, Any]:
             fields.setdefault("doi", clean_doi(value))
         elif identifier["id_type"] == "pmid" and PMID_RE.match(value):
             fields.setdefault("pmid", value)
-        elif identifier["id_type"] == "pmcid":
-            pmcid = value.upper() if value.upper().startswith("PMC") else f"PMC{value}"
-            if PMCID_RE.match(pmcid):
-                fields.setdefault("pmcid", pmcid)
+        elif identifier["id_type"] == "pmcid" and (pmcid := pmcid_of(value)):
+            fields.setdefault("pmcid", pmcid)
     authors: list[dict[str, Any]] = []
     author_tag = (
         "citation_author" if any(n == "citation_author" for n, _ in metas) else "dc.creator"

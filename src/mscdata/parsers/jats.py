@@ -16,7 +16,7 @@ from typing import Any
 
 from mscdata.dates import checked_date, parse_number, publication_fields
 from mscdata.errors import ParseError
-from mscdata.identifiers import DOI_RE, PMCID_RE, PMID_RE, clean_doi
+from mscdata.identifiers import DOI_RE, PMID_RE, clean_doi, pmcid_of
 from mscdata.parsers.pubmed_xml import normalise_orcid
 from mscdata.parsers.xml_encoding import xml_as_utf8
 from mscdata.parsers.xml_safety import (
@@ -167,10 +167,8 @@ def _reference(ref: Any) -> dict[str, Any] | None:
             reference["pmid"] = value
         elif kind == "doi" and "doi" not in reference and DOI_RE.match(clean_doi(value)):
             reference["doi"] = clean_doi(value)
-        elif kind in {"pmcid", "pmc"} and "pmcid" not in reference:
-            pmcid = value.upper() if value.upper().startswith("PMC") else f"PMC{value}"
-            if PMCID_RE.match(pmcid):
-                reference["pmcid"] = pmcid
+        elif kind in {"pmcid", "pmc"} and "pmcid" not in reference and pmcid_of(value):
+            reference["pmcid"] = pmcid_of(value)
     return reference if reference["citation"] else None
 
 
@@ -197,10 +195,8 @@ def article_fields(article: Any) -> dict[str, Any]:
                 fields.setdefault("pmid", value)
             elif kind == "doi" and DOI_RE.match(clean_doi(value)):
                 fields.setdefault("doi", clean_doi(value))
-            elif kind in {"pmc", "pmcid"}:
-                pmcid = value.upper() if value.upper().startswith("PMC") else f"PMC{value}"
-                if PMCID_RE.match(pmcid):
-                    fields.setdefault("pmcid", pmcid)
+            elif kind in {"pmc", "pmcid"} and (pmcid := pmcid_of(value)):
+                fields.setdefault("pmcid", pmcid)
     fields["title"] = _text(meta.find("title-group/article-title"))
     if journal is not None:
         ids = {j.get("journal-id-type"): _text(j) for j in journal.iterfind("journal-id")}

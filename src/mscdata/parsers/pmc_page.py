@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from mscdata.errors import ParseError
+from mscdata.identifiers import set_shown_pmcid
 from mscdata.names import author_record
 from mscdata.parsers.citation import parse_citation
 from mscdata.parsers.limits import check_rows
@@ -99,8 +100,10 @@ def read_pmc(text: str, source: str) -> dict[str, Any]:
         if complete(k):
             for m in _IDS.finditer(line):
                 kind = m.group("kind")
-                if kind in {"PMCID", "PMID"}:
-                    fields[kind.lower()] = m.group("value")
+                if kind == "PMCID":
+                    set_shown_pmcid(fields, m.group("value"))
+                elif kind == "PMID":
+                    fields["pmid"] = m.group("value")
         n += 1
     _read_abstract_and_keywords(page, content[n:], fields)
     return fields

@@ -13,6 +13,7 @@ from typing import Any
 
 from mscdata.dates import parse_partial_date, publication_fields
 from mscdata.errors import ParseError
+from mscdata.identifiers import set_shown_pmcid
 from mscdata.names import NO_AUTHORS, author_record, medline_author_list
 from mscdata.parsers.citation import looks_like_citation, parse_citation, parse_doi_line
 from mscdata.parsers.page_text import (
@@ -259,7 +260,9 @@ def read_compact(text: str, source: str) -> dict[str, Any]:
     names = {"PMID": "pmid", "PMCID": "pmcid", "DOI": "doi"}
     k = 1
     while k < len(lines) and (m := _COMPACT_ID.match(lines[k])):
-        if page.line_complete(k):
+        if page.line_complete(k) and m.group(1) == "PMCID":
+            set_shown_pmcid(fields, m.group(2).rstrip("."))
+        elif page.line_complete(k):
             fields[names[m.group(1)]] = m.group(2).rstrip(".")
         k += 1
     if k < len(lines) and lines[k].strip() == fields["title"]:

@@ -1,6 +1,9 @@
 """PubMed XML records: the Article's fields from one ``PubmedArticle`` or
 ``PubmedBookArticle`` element.
 
+A book's ``AuthorList Type="editors"`` gives editors, ``Type="authors"`` authors (a
+chapter's own list, after ``Book``, wins over the book's).
+
 Reading a whole ``PubmedArticleSet`` stream (chunking, workers, failures) is
 :mod:`mscdata.parsers.pubmed_xml_stream`.
 """
@@ -18,7 +21,7 @@ from mscdata.dates import (
     parse_partial_date,
     publication_fields,
 )
-from mscdata.identifiers import DOI_RE, PMCID_RE, PMID_RE, clean_doi
+from mscdata.identifiers import DOI_RE, PMID_RE, clean_doi, pmcid_of
 from mscdata.parsers.limits import MAX_CHILD_ROWS, check_rows
 
 _LINK_TYPES = {
@@ -217,7 +220,7 @@ def _reference(element: Any) -> dict[str, Any] | None:
                 elif kind == "doi" and "doi" not in reference:
                     reference["doi"] = _valid(clean_doi(value), DOI_RE)
                 elif kind == "pmc" and "pmcid" not in reference:
-                    reference["pmcid"] = _valid(value.upper(), PMCID_RE)
+                    reference["pmcid"] = pmcid_of(value)
     return reference if reference.get("citation") else None
 
 
@@ -226,12 +229,13 @@ def _valid(value: str | None, pattern: re.Pattern[str]) -> str | None:
 
 
 def _pick_ids(identifiers: list[dict[str, Any]]) -> dict[str, str | None]:
-    """The first well-formed DOI and PMCID; malformed ones stay in ``identifiers`` only."""
+    """The first well-formed DOI and PMCID (a versioned ``PMC6134338.4`` gives
+    ``PMC6134338``); every value stays in ``identifiers`` as given."""
     dois = (clean_doi(i["value"]) for i in identifiers if i["id_type"].lower() == "doi")
-    pmcids = (i["value"].upper() for i in identifiers if i["id_type"].lower() == "pmc")
+    pmcids = (pmcid_of(i["value"]) for i in identifiers if i["id_type"].lower() == "pmc")
     return {
         "doi": next((d for d in dois if DOI_RE.match(d)), None),
-        "pmcid": next((p for p in pmcids if PMCID_RE.match(p)), None),
+        "pmcid": next((p for p in pmcids if p), None),
     }
 
 
@@ -389,11 +393,12 @@ def _read(container: Any, fields: dict[str, Any]) -> None:
         elif tag == "OtherAbstract":
             fields["abstract_sections"] += _abstract_sections(child, child.get("Type") or "other")
         elif tag == "AuthorList":
-            if child.get("Type") == "editors" or fields.get("_in_book"):
+            if child.get("Type") == "editors":
                 fields["editors"] = [_contributor(a) for a in child if a.tag == "Author"]
-            else:
-                fields["authors"] = [_author(a) for a in child if a.tag == "Author"]
-                fields["authors_complete"] = _yes(child.get("CompleteYN"), True)
+            else:  # a Book's authors are the record's when no chapter lists its own
+                key = "_book_authors" if fields.get("_in_book") else "authors"
+                fields[key] = [_author(a) for a in child if a.tag == "Author"]
+                fields[f"{key}_complete"] = _yes(child.get("CompleteYN"), True)
         elif tag == "InvestigatorList":
             fields["investigators"] = [_contributor(i) for i in child if i.tag == "Investigator"]
         elif tag == "Language":
@@ -462,6 +467,10 @@ def record_fields(record: Any) -> dict[str, Any]:
             raise ValueError("PubmedBookArticle without BookDocument")
     # the cited references come after the own ones in PubmedData: read it last
     _read(record, fields)
+    book_authors = fields.pop("_book_authors", None)
+    book_authors_complete = fields.pop("_book_authors_complete", None)
+    if book_authors is not None and "authors" not in fields:  # a whole book
+        fields["authors"], fields["authors_complete"] = book_authors, book_authors_complete
     if record.tag == "PubmedBookArticle":
         fields["record_type"] = "book_chapter" if fields.get("title") else "book"
         fields["title"] = fields.get("title") or fields.get("book_title")

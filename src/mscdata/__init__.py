@@ -23,6 +23,7 @@ __all__ = [
     "BuildError",
     "Dataset",
     "Deletion",
+    "Description",
     "FetchError",
     "FetchResult",
     "MissingPmidWarning",
@@ -34,6 +35,7 @@ __all__ = [
     "ValidationReport",
     "__version__",
     "build",
+    "describe",
     "download",
     "fetch",
     "iter_events",
@@ -57,11 +59,14 @@ _LAZY = {
     "Dataset": ("mscdata.dataset", "Dataset"),
     "fetch": ("mscdata.fetching", "fetch"),
     "download": ("mscdata.downloads", "download"),
+    "describe": ("mscdata.describing", "describe"),
+    "Description": ("mscdata.describing", "Description"),
     "FetchResult": ("mscdata.fetching", "FetchResult"),
 }
 
 if TYPE_CHECKING:
     from mscdata.dataset import Dataset, load
+    from mscdata.describing import Description, describe
     from mscdata.downloads import download
     from mscdata.fetching import FetchResult, fetch
     from mscdata.package import build

@@ -174,7 +174,9 @@ def _parser() -> argparse.ArgumentParser:
         "path",
         nargs="*",
         metavar="PATH",
-        help="package folders or datapackage.json files (default: the bundled package)",
+        help="package folders or datapackage.json files (default: the bundled package); a "
+        "data file (CSV, Parquet) stands for the package whose datapackage.json is in its "
+        "folder or above, each package validated once",
     )
     validate.add_argument(
         "--format",
@@ -213,6 +215,24 @@ def _parser() -> argparse.ArgumentParser:
         help="who checks the tables: mscdata's column-wise engine (default) or frictionless "
         "row by row (the standard's reference, much slower)",
     )
+    describe = commands.add_parser(
+        "describe",
+        help="write the datapackage.json of a folder of mscdata tables (your own data)",
+        description="Write FOLDER/datapackage.json for the CSV files in FOLDER named after "
+        "mscdata tables (articles.csv, authors.csv, keywords.csv, …; any subset of them): "
+        "mscdata's Table Schemas, the Data Package v2 $schema, the mscdata schema version, "
+        "each file's SHA-256 and size. Other files are reported and left out; Parquet files "
+        "are refused (mscdata validates CSV tables only). Then run: mscdata validate FOLDER.",
+    )
+    describe.add_argument("folder", metavar="FOLDER", help="the folder holding the CSV tables")
+    describe.add_argument(
+        "--update",
+        action="store_true",
+        help="refresh an existing datapackage.json (tables, schemas, hashes, sizes), keeping "
+        "your own title, description, licences and other properties; without it an "
+        "existing descriptor is refused",
+    )
+
     schema = commands.add_parser(
         "schema",
         help="export mscdata's schemas (JSON Schema, LinkML, Table Schema)",
@@ -414,6 +434,26 @@ def _cmd_download(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_describe(args: argparse.Namespace) -> int:
+    from mscdata.describing import describe
+    from mscdata.wording import counted
+
+    done = describe(args.folder, update=args.update)
+    verb = "wrote" if done.created else "updated"
+    count = counted(len(done.tables), "mscdata table")
+    print(f"{verb} {done.path}: {count} ({', '.join(done.tables)})")
+    for name in done.removed:
+        print(f"removed {name}: its file {name}.csv is gone")
+    for name in done.kept:
+        print(f"kept your resource {name} as it is (not an mscdata table: not refreshed)")
+    for line in done.left_out:
+        print(f"left out {line}")
+    for warning in done.warnings:
+        print(f"warning: {warning}")
+    print(f"next: mscdata validate {args.folder}")
+    return EXIT_OK
+
+
 def _one_line(message: Warning | str) -> str:
     """A warning's text on one line (never the source line Python prints with it)."""
     return " ".join(str(message).split())
@@ -429,6 +469,7 @@ def _show_warning(command: str):
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
+    from mscdata.package_paths import packages_to_validate
     from mscdata.record_files import validate_records
     from mscdata.validation import validate
 
@@ -439,7 +480,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         )
     else:
         reports = (
-            validate(p, max_errors=args.max_errors, engine=args.engine) for p in args.path or [None]
+            validate(p, max_errors=args.max_errors, engine=args.engine)
+            for p in packages_to_validate(args.path)
         )
     valid = True
     for report in reports:
@@ -461,6 +503,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "fetch": _cmd_fetch,
         "release": _cmd_release,
         "download": _cmd_download,
+        "describe": _cmd_describe,
     }
     if args.command is None:
         parser.print_help()

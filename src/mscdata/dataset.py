@@ -69,7 +69,9 @@ def check_keys(where: Path, descriptor: dict[str, Any], tables: dict[str, list[d
     and never repeated, as :func:`nest_rows` needs; PackageError naming the row."""
     from mscdata.package import table_schemas
 
-    declared = {r["name"]: r["schema"]["fields"] for r in descriptor["resources"]}
+    declared = {
+        r["name"]: r["schema"]["fields"] for r in descriptor["resources"] if r.get("name") in tables
+    }
     for expected in table_schemas()["resources"]:
         name = expected["name"]
         if name not in tables:
@@ -157,7 +159,7 @@ class Dataset:
             import pandas as pd
         except ImportError:
             raise ImportError("to_pandas() needs pandas: pip install 'mscdata[pandas]'") from None
-        resources = {r["name"]: r for r in self.descriptor["resources"]}
+        resources = {r["name"]: r for r in self.descriptor["resources"] if r["name"] in self.tables}
         if table is not None and table not in resources:
             raise KeyError(f"no table {table!r}; tables: {', '.join(resources)}")
 
@@ -230,10 +232,13 @@ def load(path: str | os.PathLike | None = None, *, sha256: str | None = None) ->
     if problems:
         raise PackageError(f"{descriptor_path}: {_located(problems[0])}")
     tables: dict[str, list[dict]] = {}
+    names = {r["name"] for r in table_schemas()["resources"]}
     for index, resource in enumerate(descriptor["resources"]):
         label = resource_label(resource, index)
         if label in tables or not isinstance(resource.get("name"), str):
             raise PackageError(f"{descriptor_path}: resource {label!r} has no name of its own")
+        if label not in names and not isinstance(resource.get("schema"), dict):
+            continue  # not a table (e.g. the package's notes): nothing to load
         try:
             tables[label] = read_table(resource, label, guarded.files[index])
         except PackageError as error:

@@ -7,8 +7,9 @@ and dialects given by path are read in from there) and every schema through
 its tables. Then, in layers, all reported together:
 
 1. the descriptor: the Data Package v2 profile (checked by frictionless), the
-   mscdata schema version it declares, every mscdata resource present with the
-   fields of that schema version;
+   mscdata schema version it declares, the mscdata resources it holds (any subset of
+   them) with every field of that schema version, and no foreign key to a resource
+   it lacks (one error per such resource; the keys are then left out of the checks);
 2. the tables: structure, types, constraints, primary, unique and foreign keys,
    ``hash`` and ``bytes``, by the fast engine (:mod:`mscdata.tablecheck`) or, with
    ``engine="frictionless"`` or for resources the fast engine cannot read, by
@@ -32,6 +33,7 @@ from mscdata.errors import PackageError
 from mscdata.frictionless_checks import frictionless_issues, profile_issues
 from mscdata.package_files import MAX_FIELDS
 from mscdata.report import Issue, ValidationReport
+from mscdata.table_subsets import subset_issues, subset_notice, without_absent_references
 
 ENGINES = ("fast", "frictionless")
 # table errors the fast engine may find before frictionless is still run on a package
@@ -116,8 +118,12 @@ def _check_descriptor(
             )
         )
         return issues, notices
+    issues += subset_issues(descriptor, expected)
     if _version(declared) == _version(shipped):
-        return issues + _resource_issues(descriptor, expected, declared, shipped)[0], notices
+        found, absent = _resource_issues(descriptor, expected, declared, shipped)
+        if not issues + found and absent:
+            notices.append(subset_notice(expected, absent))
+        return issues + found, notices
     own = _archived_table_schemas(declared)
     if own is not None:  # the package must match its own version exactly
         issues += _resource_issues(descriptor, own, declared, declared)[0]
@@ -158,13 +164,8 @@ def _resource_issues(
     issues, absent = [], []
     for resource in expected["resources"]:
         name = resource["name"]
-        if name not in present:
-            if older:
-                absent.append(name)
-                continue
-            issues.append(
-                Issue("missing-resource", "the package lacks this mscdata resource", resource=name)
-            )
+        if name not in present:  # a package may hold any subset of mscdata's tables
+            absent.append(name)
             continue
         schema = present[name].get("schema")
         fields = schema.get("fields") if isinstance(schema, dict) else None
@@ -181,7 +182,8 @@ def _resource_issues(
                 issues.append(
                     Issue(
                         "schema-mismatch",
-                        f"field of schema {version} missing from the resource's schema",
+                        f"field of schema {version} missing from the resource's schema "
+                        "(`mscdata describe --update FOLDER` writes mscdata's schema)",
                         resource=name,
                         field=want["name"],
                     )
@@ -330,6 +332,7 @@ def _validate_folder(
     report.errors += [Issue("resource-error", reason, resource=name) for name, reason in unsafe]
     if not unsafe:
         report.errors += schema_issues(descriptor) or profile_issues(descriptor)
+        descriptor = without_absent_references(descriptor)
     if not report.errors[len(descriptor_issues) :]:
         report.errors += _too_wide(descriptor, guarded.files)
     if unsafe or len(report.errors) > len(descriptor_issues):

@@ -114,7 +114,7 @@ def test_a_package_made_by_mscdata_0_1_0_validates_with_a_notice(tmp_path):
 
 
 def test_a_newer_or_undeclared_or_incompatible_schema_fails(built_package, tmp_path):
-    for version, expected in (("9.0.0", "upgrade mscdata"), (None, "must declare")):
+    for version, expected in (("9.0.0", "install a newer mscdata"), (None, "must declare")):
         folder = tmp_path / f"v{version}"
         shutil.copytree(built_package, folder)
         descriptor = _descriptor(folder)

@@ -62,7 +62,8 @@ def schema_file(name: str, version: str | None = None) -> Path:
         raise LookupError(
             f"no schema {version} in this mscdata (it has {', '.join(versions)})"
             + (
-                "; a newer schema comes with a newer mscdata: pip install -U mscdata"
+                "; a newer schema comes with a newer mscdata: install it from its repository "
+                "or a release wheel (no package index serves it yet)"
                 if newer
                 else ""
             )

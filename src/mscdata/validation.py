@@ -36,6 +36,10 @@ from mscdata.report import Issue, ValidationReport
 from mscdata.table_subsets import subset_issues, subset_notice, without_absent_references
 
 ENGINES = ("fast", "frictionless")
+NEWER_MSCDATA = (
+    "install a newer mscdata (from its repository or a release wheel; no package index "
+    "serves it yet)"
+)
 # table errors the fast engine may find before frictionless is still run on a package
 FRICTIONLESS_MAX_ERRORS = 10_000
 
@@ -114,7 +118,7 @@ def _check_descriptor(
             Issue(
                 "schema-version",
                 f"made with mscdata schema {declared}, newer than the {shipped} this mscdata "
-                f"knows: upgrade mscdata (pip install -U mscdata)",
+                f"knows: {NEWER_MSCDATA}",
             )
         )
         return issues, notices

@@ -11,9 +11,13 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from mscdata import __version__
 from mscdata.errors import BuildError, FetchError, MscdataError, PackageError, ParseError
+
+if TYPE_CHECKING:
+    from mscdata.progress import Progress
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 MAX_SHOWN = 20  # failures listed one per line before the count
@@ -166,6 +170,13 @@ def _parser() -> argparse.ArgumentParser:
         help="who checks the tables: mscdata's column-wise engine (default) or frictionless "
         "row by row (the standard's reference, much slower)",
     )
+    for command in (parse, build, release, download, fetch, validate):
+        command.add_argument(
+            "-q",
+            "--quiet",
+            action="store_true",
+            help="show no progress on stderr (shown by default when stderr is a terminal)",
+        )
     schema = commands.add_parser(
         "schema",
         help="export mscdata's schemas (JSON Schema, LinkML, Table Schema)",
@@ -227,14 +238,9 @@ def _cmd_parse(args: argparse.Namespace) -> int:
 
         if not Path(args.file).is_file():
             raise ParseError("no such file", source=args.file)
-    result = read(source, url=args.url, format=args.source_format)
-    json.dump(
-        [a.model_dump(mode="json") for a in result.articles],
-        sys.stdout,
-        ensure_ascii=False,
-        indent=2,
-    )
-    sys.stdout.write("\n")
+    progress = _progress(args)
+    result = read(source, url=args.url, format=args.source_format, progress=progress)
+    _write_articles(result.articles, progress)
     if result.deletions:
         pmids = " ".join(d.pmid for d in result.deletions[:20])
         more = " …" if len(result.deletions) > 20 else ""
@@ -253,6 +259,29 @@ def _cmd_parse(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _progress(args: argparse.Namespace) -> Progress:
+    """Progress on stderr when it is a terminal and ``--quiet`` is not given."""
+    from mscdata.progress import terminal_progress
+
+    return terminal_progress(quiet=args.quiet)
+
+
+def _write_articles(articles: Sequence[Any], progress: Progress) -> None:
+    """The articles as a JSON array on stdout, the bytes ``json.dump(indent=2)`` writes,
+    written one article at a time (their count shown to ``progress``)."""
+    from mscdata.progress import RECORD_BATCH
+
+    write = sys.stdout.write
+    with progress.task("writing JSON", total=len(articles), unit="articles") as task:
+        for number, article in enumerate(articles):
+            text = json.dumps(article.model_dump(mode="json"), ensure_ascii=False, indent=2)
+            write(("[\n  " if number == 0 else ",\n  ") + text.replace("\n", "\n  "))
+            if number % RECORD_BATCH == RECORD_BATCH - 1:
+                task.update(RECORD_BATCH)
+        task.update(len(articles) % RECORD_BATCH)
+    write("\n]\n" if articles else "[]\n")
+
+
 def _cmd_build(args: argparse.Namespace) -> int:
     from mscdata.package import BuildReport, build
 
@@ -265,6 +294,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
         from_cache=args.from_cache,
         report=report,
         wait=args.wait,
+        progress=_progress(args),
     )
     checked = "" if args.no_validate else " and validated"
     print(f"built{checked}: {out}/datapackage.json ({report.articles} articles)")
@@ -300,7 +330,12 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
     if not (pmids or args.query or args.pmcid):
         raise FetchError("nothing to fetch: give PMIDs, --pmid-file, --query or --pmcid")
     result = fetch(
-        pmids, query=args.query, pmcids=args.pmcid, pmc=not args.no_pmc, offline=args.offline
+        pmids,
+        query=args.query,
+        pmcids=args.pmcid,
+        pmc=not args.no_pmc,
+        offline=args.offline,
+        progress=_progress(args),
     )
     if args.out:
         out = Path(args.out)
@@ -315,7 +350,7 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
 def _cmd_release(args: argparse.Namespace) -> int:
     from mscdata.release import release
 
-    archive, sums = release(args.package, args.out)
+    archive, sums = release(args.package, args.out, progress=_progress(args))
     print(f"wrote {archive} and {sums}")
     return EXIT_OK
 
@@ -323,7 +358,8 @@ def _cmd_release(args: argparse.Namespace) -> int:
 def _cmd_download(args: argparse.Namespace) -> int:
     from mscdata.downloads import download
 
-    print(download(args.package_version, args.url, sha256=args.sha256))
+    folder = download(args.package_version, args.url, sha256=args.sha256, progress=_progress(args))
+    print(folder)
     return EXIT_OK
 
 
@@ -337,8 +373,10 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             for f in args.records
         )
     else:
+        progress = _progress(args)
         reports = (
-            validate(p, max_errors=args.max_errors, engine=args.engine) for p in args.path or [None]
+            validate(p, max_errors=args.max_errors, engine=args.engine, progress=progress)
+            for p in args.path or [None]
         )
     valid = True
     for report in reports:

@@ -25,6 +25,7 @@ from mscdata.cache import cache_dir
 from mscdata.checksums import file_sha256
 from mscdata.errors import PackageError
 from mscdata.fetch_package import download_file, unpack_zip
+from mscdata.progress import Progress, as_progress
 from mscdata.release import RELEASES_URL, archive_name
 
 
@@ -45,7 +46,11 @@ def release_url(version: str) -> str:
 
 
 def download(
-    version: str | None = None, url: str | None = None, *, sha256: str | None = None
+    version: str | None = None,
+    url: str | None = None,
+    *,
+    sha256: str | None = None,
+    progress: Progress | bool | None = None,
 ) -> Path:
     """The folder of a released data package (default: this mscdata's version),
     downloaded once from ``url`` (default: its release address) and cached: a
@@ -54,7 +59,8 @@ def download(
 
     Raises :class:`mscdata.PackageError` for an unknown checksum, a corrupted
     download or an unsafe archive; when the download fails (offline) and nothing is
-    cached, warns and returns the bundled package's folder instead.
+    cached, warns and returns the bundled package's folder instead. ``progress`` (see
+    :mod:`mscdata.progress`) is shown the bytes downloaded.
     """
     from mscdata import __version__
     from mscdata.resources import datapackage_dir
@@ -86,7 +92,7 @@ def download(
     with tempfile.TemporaryDirectory(prefix="mscdata-download-") as folder:
         archive = Path(folder) / "package.zip"
         try:
-            download_file(url, archive)
+            download_file(url, archive, progress=as_progress(progress))
         except OSError as error:
             if version == __version__ and expected == listed:
                 warnings.warn(

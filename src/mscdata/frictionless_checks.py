@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, ClassVar
 
+from mscdata.progress import SILENT_TASK, Task
 from mscdata.report import Issue
 
 _LABEL_ERRORS = {
@@ -20,15 +21,19 @@ _LABEL_ERRORS = {
 }
 
 
-def frictionless_issues(descriptor_path: Path, descriptor: dict[str, Any]) -> list[Issue]:
+def frictionless_issues(
+    descriptor_path: Path, descriptor: dict[str, Any], task: Task = SILENT_TASK
+) -> list[Issue]:
     """frictionless's own checks of every table, located as the fast engine locates them
-    (labels on row 1, keys by their fields and values)."""
+    (labels on row 1, keys by their fields and values); each resource checked is
+    counted in ``task``."""
     import frictionless
 
     stripped, patterns = _without_patterns(descriptor)
     try:
         package = frictionless.Package(stripped, basepath=str(descriptor_path.parent))
-        checks = frictionless.Checklist(checks=[_pattern_check(patterns)])
+        checks = [_pattern_check(patterns)] + ([_counting_check(task)] if task.shown else [])
+        checks = frictionless.Checklist(checks=checks)
         report = package.validate(checklist=checks)
     except frictionless.FrictionlessException as error:
         return [Issue(error.error.type, error.error.message)]
@@ -124,6 +129,25 @@ def _pattern_check(patterns: dict[str, dict[str, str]]) -> Any:
                     yield errors.ConstraintError.from_row(row, note=note, field_name=name)
 
     return BoundedPatterns()
+
+
+def _counting_check(task: Task) -> Any:
+    """A frictionless check that counts the resources checked in ``task``."""
+    import frictionless
+
+    class CountResources(frictionless.Check):
+        type = "mscdata-count-resources"
+        Errors: ClassVar[list[type]] = []
+
+        def connect(self, resource: Any) -> None:
+            super().connect(resource)
+            task.describe(f"validating: {resource.name} (frictionless)")
+
+        def validate_end(self) -> Any:
+            task.update(1)
+            return []
+
+    return CountResources()
 
 
 def _reason(error: Exception) -> str:

@@ -10,6 +10,7 @@ import json
 import os
 import pty
 import re
+import socket
 import subprocess
 import sys
 import threading
@@ -267,9 +268,12 @@ def test_a_retry_says_when_and_why(tmp_path):
     from mscdata.cache import ResponseCache
     from mscdata.eutils import EutilsClient, RetriesExhausted
 
+    with socket.socket() as unused:  # a port nothing listens on once it is closed
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]
     seen = Recorder()
     client = EutilsClient(
-        base_url="http://127.0.0.1:9",  # discard: nothing listens there
+        base_url=f"http://127.0.0.1:{port}",
         cache=ResponseCache(tmp_path / "cache"),
         attempts=3,
         backoff=0.01,
@@ -279,7 +283,7 @@ def test_a_retry_says_when_and_why(tmp_path):
     with client, pytest.raises(RetriesExhausted):
         client.request("efetch.fcgi", {"db": "pubmed", "id": "1"}, lambda body: body)
     assert len(seen.notes) == 2
-    assert re.fullmatch(r"retry 1/2 in 0 s: ConnectError: .+", seen.notes[0])
+    assert re.fullmatch(r"retry 1/2 in 0 s: Connect\w+: .+", seen.notes[0])
     assert seen.notes[1].startswith("retry 2/2 in 0 s: ")
 
 
@@ -352,3 +356,18 @@ def test_articles_are_written_as_json_dump_writes_them(items):
     finally:
         sys.stdout = stdout
     assert out.getvalue() == json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+
+
+def test_fetch_shows_records_and_each_retry_with_its_reason(tmp_path, monkeypatch):
+    from conftest import shared_path
+    from eutils_server import FakeEutils
+
+    pmids = ["19008416", "18927361", "18787170"]
+    with FakeEutils(shared_path("corpus", "peers")) as server:
+        server.faults.extend(["429"])
+        monkeypatch.setenv("MSCDATA_EUTILS_URL", server.url)
+        monkeypatch.setenv("MSCDATA_CACHE_DIR", str(tmp_path / "cache"))
+        code, stdout, shown = cli_on_terminal(monkeypatch, "fetch", *pmids, "--no-pmc")
+    assert code == 0 and stdout.startswith("fetched 3 of 3 PubMed records")
+    assert re.search(r"retry 1/5 in [12] s: HTTP 429\r?\n", shown)  # backoff 1 s + jitter
+    assert "fetching PubMed" in shown and "3/3" in shown

@@ -59,6 +59,11 @@ class Progress:
 
 SILENT_TASK = Task()
 SILENT = Progress()
+# tqdm's layouts, with the rate always in units a second (never "s/unit" when slow)
+_KNOWN_TOTAL = (
+    "{l_bar}{bar}| {n_fmt}/{total_fmt} [{elapsed}<{remaining}, {rate_noinv_fmt}{postfix}]"
+)
+_UNKNOWN_TOTAL = "{desc}: {n_fmt}{unit} [{elapsed}, {rate_noinv_fmt}{postfix}]"
 
 
 class _BarTask(Task):
@@ -119,6 +124,7 @@ class TerminalProgress(Progress):
             dynamic_ncols=sized,
             ncols=None if sized else 100,
             nrows=None if sized else 24,
+            bar_format=_KNOWN_TOTAL if total else _UNKNOWN_TOTAL,
         )
         return _BarTask(bar)
 

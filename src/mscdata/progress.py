@@ -15,6 +15,7 @@ tqdm is imported only when a display is shown.
 
 from __future__ import annotations
 
+import functools
 import sys
 import time
 from typing import IO, Any
@@ -106,14 +107,9 @@ class TerminalProgress(Progress):
         self.stream = stream if stream is not None else sys.stderr
 
     def task(self, label: str, total: float | None = None, unit: str = "records") -> Task:
-        from tqdm import tqdm
-
-        class _Bar(tqdm):
-            monitor_interval = 0  # no monitor thread: bulk parsing forks worker processes
-
         in_bytes = unit == "B"
         sized = _has_size(self.stream)  # a terminal that says no size: tqdm would draw nothing
-        bar = _Bar(
+        bar = _bar_class()(
             total=total,
             desc=label,
             unit=unit if in_bytes else f" {unit}",
@@ -129,9 +125,18 @@ class TerminalProgress(Progress):
         return _BarTask(bar)
 
     def note(self, message: str) -> None:
-        from tqdm import tqdm
+        _bar_class().write(message, file=self.stream)  # the bars are drawn again below it
 
-        tqdm.write(message, file=self.stream)
+
+@functools.cache
+def _bar_class() -> type:
+    """tqdm's bar, without its monitor thread (bulk parsing forks worker processes)."""
+    from tqdm import tqdm
+
+    class Bar(tqdm):
+        monitor_interval = 0
+
+    return Bar
 
 
 def _has_size(stream: IO[str]) -> bool:

@@ -29,7 +29,7 @@ def read_sources(
     """
     progress = as_progress(progress)
     files = [entry for entry in entries if entry.path is not None]  # others name a source
-    size = sum(entry.path.stat().st_size for entry in files)
+    size = sum(_size(entry.path) for entry in files)
     label = f"reading {files[0].path.name}" if len(files) == 1 else f"reading {len(files)} files"
     with progress.task(label, total=size, unit="B") as task:
         records, report = _read_records(files, task)
@@ -103,3 +103,11 @@ def _articles_as_rows(
                 task.update(RECORD_BATCH)
         task.update(len(groups) % RECORD_BATCH)
     return by_id
+
+
+def _size(path: Any) -> int:
+    """A file's size, or 0 when it cannot be told (reading it then says why)."""
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0

@@ -292,8 +292,8 @@ def test_leftovers_of_dead_builds_are_removed(tmp_path, packages):
 
 
 def _corrupting_writer(original):
-    def write(by_id, folder, entries):
-        original(by_id, folder, entries)
+    def write(by_id, folder, entries, *rest):
+        original(by_id, folder, entries, *rest)
         with open(folder / "articles.csv", "a", encoding="utf-8") as file:
             file.write("an extra row that matches no hash\n")
 
@@ -315,7 +315,7 @@ def test_a_write_error_is_one_line_and_changes_nothing(tmp_path, packages, monke
     out = tmp_path / "datapackage"
     shutil.copytree(packages["old"], out)
 
-    def disk_full(by_id, folder, entries):
+    def disk_full(by_id, folder, entries, *rest):
         raise OSError(28, "No space left on device", str(folder / "articles.csv"))
 
     monkeypatch.setattr(package, "_write_rows", disk_full)

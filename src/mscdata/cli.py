@@ -12,10 +12,14 @@ import os
 import sys
 import warnings
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from mscdata import __version__
 from mscdata.errors import BuildError, FetchError, MscdataError, PackageError, ParseError
 from mscdata.wording import counted
+
+if TYPE_CHECKING:
+    from mscdata.progress import Progress
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 MAX_SHOWN = 20  # failures listed one per line before the count
@@ -233,6 +237,13 @@ def _parser() -> argparse.ArgumentParser:
         "existing descriptor is refused",
     )
 
+    for command in (parse, build, release, download, fetch, validate):
+        command.add_argument(
+            "-q",
+            "--quiet",
+            action="store_true",
+            help="show no progress on stderr (shown by default when stderr is a terminal)",
+        )
     schema = commands.add_parser(
         "schema",
         help="export mscdata's schemas (JSON Schema, LinkML, Table Schema)",
@@ -301,22 +312,17 @@ def _cmd_parse(args: argparse.Namespace) -> int:
 
     # a Path is always read as a file: "no such file" or "is a directory", never as text
     source = sys.stdin.buffer.read() if args.file == "-" else Path(args.file)
+    progress = _progress(args)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        result = read(source, url=args.url, format=args.source_format)
+        result = read(source, url=args.url, format=args.source_format, progress=progress)
     for warning in caught:
         if isinstance(warning.message, MissingPmidWarning):
             advice = warning.message.advice("--url https://pubmed.ncbi.nlm.nih.gov/<PMID>/")
             print(f"mscdata parse: note: {advice}", file=sys.stderr)
         else:
             print(f"mscdata parse: warning: {_one_line(warning.message)}", file=sys.stderr)
-    json.dump(
-        [a.model_dump(mode="json") for a in result.articles],
-        sys.stdout,
-        ensure_ascii=False,
-        indent=2,
-    )
-    sys.stdout.write("\n")
+    _write_articles(result.articles, progress)
     if result.deletions:
         pmids = " ".join(d.pmid for d in result.deletions[:20])
         more = " …" if len(result.deletions) > 20 else ""
@@ -331,6 +337,29 @@ def _cmd_parse(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _progress(args: argparse.Namespace) -> Progress:
+    """Progress on stderr when it is a terminal and ``--quiet`` is not given."""
+    from mscdata.progress import terminal_progress
+
+    return terminal_progress(quiet=args.quiet)
+
+
+def _write_articles(articles: Sequence[Any], progress: Progress) -> None:
+    """The articles as a JSON array on stdout, the bytes ``json.dump(indent=2)`` writes,
+    written one article at a time (their count shown to ``progress``)."""
+    from mscdata.progress import RECORD_BATCH
+
+    write = sys.stdout.write
+    with progress.task("writing JSON", total=len(articles), unit="articles") as task:
+        for number, article in enumerate(articles):
+            text = json.dumps(article.model_dump(mode="json"), ensure_ascii=False, indent=2)
+            write(("[\n  " if number == 0 else ",\n  ") + text.replace("\n", "\n  "))
+            if number % RECORD_BATCH == RECORD_BATCH - 1:
+                task.update(RECORD_BATCH)
+        task.update(len(articles) % RECORD_BATCH)
+    write("\n]\n" if articles else "[]\n")
+
+
 def _cmd_build(args: argparse.Namespace) -> int:
     from mscdata.package import BuildReport, build
 
@@ -343,6 +372,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
         from_cache=args.from_cache,
         report=report,
         wait=args.wait,
+        progress=_progress(args),
     )
     checked = "" if args.no_validate else " and validated"
     print(f"built{checked}: {out}/datapackage.json ({counted(report.articles, 'article')})")
@@ -380,7 +410,12 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
     if not (pmids or args.query or args.pmcid):
         raise FetchError("nothing to fetch: give PMIDs, --pmid-file, --query or --pmcid")
     result = fetch(
-        pmids, query=args.query, pmcids=args.pmcid, pmc=not args.no_pmc, offline=args.offline
+        pmids,
+        query=args.query,
+        pmcids=args.pmcid,
+        pmc=not args.no_pmc,
+        offline=args.offline,
+        progress=_progress(args),
     )
     if args.out:
         out = Path(args.out)
@@ -402,7 +437,7 @@ def _cmd_release(args: argparse.Namespace) -> int:
     if package is None:  # the working folder's package, else the bundled one
         local = Path("datapackage")
         package = local if (local / "datapackage.json").is_file() else datapackage_dir()
-    archive, sums = release(package, args.out)
+    archive, sums = release(package, args.out, progress=_progress(args))
     print(f"wrote {archive} and {sums}")
     return EXIT_OK
 
@@ -418,6 +453,7 @@ def _cmd_download(args: argparse.Namespace) -> int:
                 args.url,
                 sha256=args.sha256,
                 fallback=args.allow_bundled,
+                progress=_progress(args),
             )
         except UnknownChecksum as error:
             raise PackageError(error.asking("--sha256 SHA256")) from None
@@ -479,8 +515,9 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             for f in args.records
         )
     else:
+        progress = _progress(args)
         reports = (
-            validate(p, max_errors=args.max_errors, engine=args.engine)
+            validate(p, max_errors=args.max_errors, engine=args.engine, progress=progress)
             for p in packages_to_validate(args.path)
         )
     valid = True

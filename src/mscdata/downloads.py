@@ -25,6 +25,7 @@ from mscdata.cache import cache_dir
 from mscdata.checksums import file_sha256
 from mscdata.errors import PackageError
 from mscdata.fetch_package import download_file, unpack_zip
+from mscdata.progress import Progress, as_progress
 from mscdata.release import RELEASES_URL, archive_name
 
 
@@ -77,6 +78,7 @@ def download(
     *,
     sha256: str | None = None,
     fallback: bool = True,
+    progress: Progress | bool | None = None,
 ) -> Path:
     """The folder of a released data package (default: this mscdata's version),
     downloaded once from ``url`` (default: its release address) and cached: a
@@ -84,9 +86,11 @@ def download(
     must then be given) by its checksum.
 
     Raises :class:`mscdata.PackageError` for an unknown checksum, a corrupted
+    Raises :class:`mscdata.PackageError` for an unknown checksum, a corrupted
     download or an unsafe archive, :class:`DownloadFailed` when the download fails
     (offline) and nothing is cached; for this mscdata's own release, with ``fallback``
     (the default), it warns and returns the bundled package's folder instead.
+    ``progress`` (see :mod:`mscdata.progress`) is shown the bytes downloaded.
     """
     from mscdata import __version__
     from mscdata.resources import datapackage_dir
@@ -114,7 +118,7 @@ def download(
     with tempfile.TemporaryDirectory(prefix="mscdata-download-") as folder:
         archive = Path(folder) / "package.zip"
         try:
-            download_file(url, archive)
+            download_file(url, archive, progress=as_progress(progress))
         except OSError as error:
             reason = " ".join(str(error).split())
             bundled = version == __version__ and expected == listed

@@ -29,6 +29,7 @@ from urllib.parse import urlencode, urlsplit
 
 from mscdata.cache import PERSONAL_PARAMETERS, DamagedEntry, ResponseCache
 from mscdata.errors import FetchError
+from mscdata.progress import SILENT, Progress
 from mscdata.wording import counted
 
 DEFAULT_BASE_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils"
@@ -105,6 +106,7 @@ class EutilsClient:
     attempts: int = 6
     backoff: float = 1.0  # seconds before the first retry; doubled each time, plus jitter
     timeout: float = 60.0
+    progress: Progress = SILENT  # told each wait before a retry, and why
     _http: Any = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -170,10 +172,11 @@ class EutilsClient:
             sent["email"] = self.email
         if self.api_key:
             sent["api_key"] = self.api_key
-        reason = "no attempt made"
+        reason, asked_wait = "no attempt made", 0.0
         for attempt in range(self.attempts):
             if attempt:
-                self._pause(attempt)
+                self._pause(attempt, reason, asked_wait)
+            asked_wait = 0.0
             self.limiter.wait()
             try:
                 reply = self._http.post(f"{self.base_url}/{endpoint}", data=sent)
@@ -184,9 +187,7 @@ class EutilsClient:
             try:
                 return body, self._accept(reply.status_code, reply.headers, body, check)
             except _Retry as retry:
-                reason = str(retry)
-                if retry.wait:
-                    time.sleep(min(retry.wait, 60.0))
+                reason, asked_wait = str(retry), min(retry.wait, 60.0)
         raise RetriesExhausted(
             f"{endpoint} failed {counted(self.attempts, 'time')}, last: {reason}; "
             f"request: {url[:300]}"
@@ -210,6 +211,16 @@ class EutilsClient:
         except ValueError as error:  # truncated, malformed, or an NCBI error element
             raise _Retry(f"unusable body ({error})") from None
 
-    def _pause(self, attempt: int) -> None:
-        delay = self.backoff * 2 ** (attempt - 1)
-        time.sleep(delay + random.uniform(0, self.backoff))
+    def _pause(self, attempt: int, reason: str, asked_wait: float = 0.0) -> None:
+        """Wait before retry ``attempt``: what the server asked (``Retry-After``), then
+        the exponential backoff with jitter; the wait and its reason are reported."""
+        delay = asked_wait + self.backoff * 2 ** (attempt - 1) + random.uniform(0, self.backoff)
+        retries = self.attempts - 1
+        self.progress.note(f"retry {attempt}/{retries} in {delay:.0f} s: {_short(reason)}")
+        time.sleep(delay)
+
+
+def _short(reason: str) -> str:
+    """A retry's reason on one short line."""
+    text = " ".join(reason.split())
+    return text if len(text) <= 160 else text[:159] + "…"

@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from mscdata.errors import PackageError
+from mscdata.progress import SILENT, Progress
 
 MAX_BYTES = 2 << 30  # 2 GiB downloaded, or unpacked from one archive
 MAX_RATIO = 100  # a member larger than RATIO_FLOOR may unpack to at most 100x its size
@@ -128,28 +129,36 @@ def unpack_zip(archive: Path, folder: Path) -> Path:
     return found[0].parent
 
 
-def download_file(url: str, target: Path, limit: int = MAX_BYTES) -> int:
+def download_file(
+    url: str, target: Path, limit: int = MAX_BYTES, progress: Progress = SILENT
+) -> int:
     """Stream ``url`` into ``target``; its size. OSError when it cannot be had (no
-    network, HTTP error, timeout), PackageError when it is larger than ``limit``."""
+    network, HTTP error, timeout), PackageError when it is larger than ``limit``.
+    ``progress`` is shown the bytes downloaded (of the size the server announces)."""
     import urllib.request
 
     with (
         urllib.request.urlopen(url, timeout=TIMEOUT_SECONDS) as response,
         target.open("wb") as handle,
     ):
+        announced = response.headers.get("Content-Length", "")
+        total = int(announced) if announced.isdigit() else None
+        name = PurePosixPath(url.split("?", 1)[0]).name or url
         size = 0
-        for block in iter(lambda: response.read(_CHUNK), b""):
-            size += len(block)
-            if size > limit:
-                raise PackageError(f"{url}: more than {limit} bytes")
-            handle.write(block)
+        with progress.task(f"downloading {name}", total=total, unit="B") as task:
+            for block in iter(lambda: response.read(_CHUNK), b""):
+                size += len(block)
+                if size > limit:
+                    raise PackageError(f"{url}: more than {limit} bytes")
+                handle.write(block)
+                task.update(len(block))
     return size
 
 
-def _download(url: str, target: Path, limit: int) -> int:
+def _download(url: str, target: Path, limit: int, progress: Progress = SILENT) -> int:
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        return download_file(url, target, limit)
+        return download_file(url, target, limit, progress)
     except OSError as error:  # URLError, HTTPError and TimeoutError included
         raise PackageError(f"{url}: cannot download: {error}") from None
 
@@ -165,15 +174,16 @@ def _local_paths(resource: Any) -> list[str]:
     return [p for p in named if isinstance(p, str) and not is_remote(p)]
 
 
-def fetch(url: str, folder: Path) -> Path:
+def fetch(url: str, folder: Path, progress: Progress = SILENT) -> Path:
     """Download a ``datapackage.json`` URL (with the files it names by relative path)
     or a zip URL into ``folder``; return the local package folder. Every path is
     checked by :func:`mscdata.package_files.check_path` before anything is fetched,
-    and the whole download is limited to :data:`MAX_BYTES`."""
+    and the whole download is limited to :data:`MAX_BYTES`; ``progress`` is shown
+    each file's download."""
     from mscdata.package_files import check_path, parse_json
 
     target = folder / "download"
-    budget = MAX_BYTES - _download(url, target, MAX_BYTES)
+    budget = MAX_BYTES - _download(url, target, MAX_BYTES, progress)
     if zipfile.is_zipfile(target):
         return unpack_zip(target, folder / "unpacked")
     try:
@@ -193,5 +203,5 @@ def fetch(url: str, folder: Path) -> Path:
                 raise PackageError(f"{url}: {error}") from None
             local = package.joinpath(*PurePosixPath(path).parts)
             if not local.exists():
-                budget -= _download(f"{base}/{path}", local, budget)
+                budget -= _download(f"{base}/{path}", local, budget, progress)
     return package

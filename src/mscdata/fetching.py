@@ -29,6 +29,7 @@ from typing import Any
 from mscdata.errors import FetchError
 from mscdata.eutils import EutilsClient, Response, RetriesExhausted
 from mscdata.identifiers import pmcid_of
+from mscdata.progress import Progress, as_progress
 from mscdata.wording import counted
 
 PUBMED_BATCH = 200
@@ -212,14 +213,20 @@ def _chunks(items: Sequence[str], size: int) -> Iterable[list[str]]:
         yield list(items[start : start + size])
 
 
-def search(client: EutilsClient, query: str) -> tuple[int, list[str]]:
-    """(count, PMIDs) of a PubMed query, every hit even beyond 9,999."""
+def search(
+    client: EutilsClient, query: str, progress: Progress | bool | None = None
+) -> tuple[int, list[str]]:
+    """(count, PMIDs) of a PubMed query, every hit even beyond 9,999 (``progress`` is
+    shown the ids gathered, slice by slice, of such a query's count)."""
     count, _ = _esearch(client, query, 0)
     if count <= SEARCH_CEILING:
         return count, _esearch(client, query, count)[1] if count else []
     ids: list[str] = []
-    for term in _date_slices(client, query, FIRST_DAY, LAST_DAY):
-        ids += _esearch(client, term, SEARCH_CEILING)[1]
+    with as_progress(progress).task("searching PubMed", total=count, unit="ids") as task:
+        for term in _date_slices(client, query, FIRST_DAY, LAST_DAY):
+            found = _esearch(client, term, SEARCH_CEILING)[1]
+            ids += found
+            task.update(len(found))
     unique = list(dict.fromkeys(ids))
     if len(unique) != count:
         raise FetchError(
@@ -257,21 +264,23 @@ def fetch(
     pmc: bool = True,
     client: EutilsClient | None = None,
     offline: bool = False,
-    progress: bool | None = None,
+    progress: Progress | bool | None = None,
 ) -> FetchResult:
     """Fetch PubMed records (the PMIDs given, and the hits of ``query``), the PMC JATS
     of ``pmcids`` and, with ``pmc``, of every fetched record that has a PMCID, through
     the response cache.
 
-    ``offline`` uses the cache alone. ``progress`` shows a bar (default: when stderr
-    is a terminal). The result lists every requested id that did not arrive (a batch
-    that failed after every retry included). Raises :class:`mscdata.FetchError` when
-    nothing sensible can be fetched: an id that is not a PMID or PMCID, a refused API
-    key or request, a search that cannot be completed, or (offline) a response the
-    cache lacks (:class:`mscdata.eutils.NotCached`).
+    ``offline`` uses the cache alone. ``progress`` (see :mod:`mscdata.progress`;
+    ``True`` for a display on stderr) is shown the records fetched and, when the client
+    is made here, each wait before a retry and its reason. The result lists every
+    requested id that did not arrive (a batch that failed after every retry included).
+    Raises :class:`mscdata.FetchError` when nothing sensible can be fetched: an id that
+    is not a PMID or PMCID, a refused API key or request, a search that cannot be
+    completed, or (offline) a response the cache lacks (:class:`mscdata.eutils.NotCached`).
     """
     own_client = client is None
-    client = client or EutilsClient(offline=offline)
+    progress = as_progress(progress)
+    client = client or EutilsClient(offline=offline, progress=progress)
     try:
         result = FetchResult(query=query)
         requested = [str(p).strip() for p in pmids if str(p).strip()]
@@ -279,7 +288,7 @@ def fetch(
             if not pmid.isdigit():
                 raise FetchError(f"not a PMID: {pmid!r}")
         if query:
-            result.count, hits = search(client, query)
+            result.count, hits = search(client, query, progress)
             requested += hits
         result.requested = list(dict.fromkeys(requested))
         _fetch_pubmed(client, result, progress)
@@ -297,15 +306,6 @@ def fetch(
     finally:
         if own_client:
             client.close()
-
-
-def _bar(total: int, label: str, progress: bool | None) -> Any:
-    import sys
-
-    from tqdm import tqdm
-
-    show = sys.stderr.isatty() if progress is None else progress
-    return tqdm(total=total, desc=label, unit="rec", disable=not show, leave=False)
 
 
 @dataclass
@@ -335,14 +335,14 @@ def _fetch_batches(
     size: int,
     reader: _Reader,
     label: str,
-    progress: bool | None,
+    progress: Progress,
 ) -> _Batches:
     """efetch ``ids`` (distinct) ``size`` at a time; each id ends up found, missing
     (NCBI says so: see the module's docstring) or failed (its request failed after
     every retry). An id a batch answer lacks is asked for on its own first. Answers
     that hold none of the found records are not kept."""
     outcome = _Batches()
-    with _bar(len(ids), label, progress) as bar:
+    with progress.task(f"fetching {label}", total=len(ids), unit="records") as bar:
         for batch in _chunks(ids, size):
             state = _ask(client, batch, reader, outcome)
             for one in [i for i in batch if state[i] == ASK_ALONE]:
@@ -378,7 +378,7 @@ def _ask(
     }
 
 
-def _fetch_pubmed(client: EutilsClient, result: FetchResult, progress: bool | None) -> None:
+def _fetch_pubmed(client: EutilsClient, result: FetchResult, progress: Progress) -> None:
     reader = _Reader(
         lambda batch: {"db": "pubmed", "retmode": "xml", "id": ",".join(batch)},
         _read_pubmed,
@@ -396,7 +396,7 @@ def _pmcids(result: FetchResult) -> list[str]:
     return list(dict.fromkeys(p for value in found if (p := pmcid_of(value))))
 
 
-def _fetch_pmc(client: EutilsClient, result: FetchResult, progress: bool | None) -> None:
+def _fetch_pmc(client: EutilsClient, result: FetchResult, progress: Progress) -> None:
     reader = _Reader(
         lambda batch: {"db": "pmc", "id": ",".join(p.removeprefix("PMC") for p in batch)},
         _read_pmc,

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from mscdata.csv_checks import changed_file_note
+from mscdata.progress import SILENT_TASK, Task
 from mscdata.report import Issue
 from mscdata.table_header import HeaderMatch, match_header
 
@@ -31,16 +32,19 @@ _LABEL_ERRORS = {
 }
 
 
-def frictionless_issues(descriptor_path: Path, descriptor: dict[str, Any]) -> list[Issue]:
+def frictionless_issues(
+    descriptor_path: Path, descriptor: dict[str, Any], task: Task = SILENT_TASK
+) -> list[Issue]:
     """frictionless's own checks of every table, located as the fast engine locates them
-    (labels on row 1, keys by their fields and values)."""
+    (labels on row 1, keys by their fields and values); each resource checked is
+    counted in ``task``."""
     import frictionless
 
     stripped, patterns = _without_patterns(descriptor)
     base = descriptor_path.parent
     exact = _exact(stripped)
     try:
-        report = _validated(_fields_match(stripped, exact), base, patterns)
+        report = _validated(_fields_match(stripped, exact), base, patterns, task)
         if any(_needs_unique_labels(t) for t in report.tasks):
             # frictionless cannot match repeated labels by name: those tables by position
             labels = {name: _labels(stripped, name, base) for name in exact}
@@ -159,12 +163,19 @@ def _labels(descriptor: dict[str, Any], name: str, base: Path) -> list[str]:
         return []
 
 
-def _validated(descriptor: dict[str, Any], base: Path, patterns: dict[str, dict[str, str]]):
-    """frictionless's report on the package (patterns matched with a time bound)."""
+def _validated(
+    descriptor: dict[str, Any],
+    base: Path,
+    patterns: dict[str, dict[str, str]],
+    task: Task = SILENT_TASK,
+) -> Any:
+    """frictionless's report on the package (patterns matched with a time bound), each
+    resource checked counted in ``task``."""
     import frictionless
 
     package = frictionless.Package(descriptor, basepath=str(base))
-    return package.validate(checklist=frictionless.Checklist(checks=[_pattern_check(patterns)]))
+    checks = [_pattern_check(patterns)] + ([_counting_check(task)] if task.shown else [])
+    return package.validate(checklist=frictionless.Checklist(checks=checks))
 
 
 def _without_patterns(
@@ -225,6 +236,25 @@ def _pattern_check(patterns: dict[str, dict[str, str]]) -> Any:
                     yield errors.ConstraintError.from_row(row, note=note, field_name=name)
 
     return BoundedPatterns()
+
+
+def _counting_check(task: Task) -> Any:
+    """A frictionless check that counts the resources checked in ``task``."""
+    import frictionless
+
+    class CountResources(frictionless.Check):
+        type = "mscdata-count-resources"
+        Errors: ClassVar[list[type]] = []
+
+        def connect(self, resource: Any) -> None:
+            super().connect(resource)
+            task.describe(f"validating: {resource.name} (frictionless)")
+
+        def validate_end(self) -> Any:
+            task.update(1)
+            return []
+
+    return CountResources()
 
 
 def _reason(error: Exception) -> str:

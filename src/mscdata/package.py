@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mscdata.errors import BuildError, MscdataError
+from mscdata.errors import BuildError
+from mscdata.progress import SILENT, Progress, as_progress
 from mscdata.tableschema import LIST_DELIMITER
 from mscdata.wording import counted
 
@@ -167,7 +168,7 @@ class CacheBuildError(BuildError):
 
 
 def expand_fetched(
-    entries: Sequence[SourceEntry], *, from_cache: bool = False
+    entries: Sequence[SourceEntry], *, from_cache: bool = False, progress: Progress = SILENT
 ) -> tuple[list[SourceEntry], list[str]]:
     """Fetch entries replaced by the cached responses to read (fetched first unless
     ``from_cache``) and one entry naming the source; with notes on PMC articles
@@ -183,7 +184,13 @@ def expand_fetched(
             expanded.append(entry)
             continue
         try:
-            result = fetch(entry.pmids, query=entry.query, pmc=entry.pmc, offline=from_cache)
+            result = fetch(
+                entry.pmids,
+                query=entry.query,
+                pmc=entry.pmc,
+                offline=from_cache,
+                progress=progress,
+            )
         except CacheError as error:  # the message says how to clear the entry
             raise CacheBuildError(f"cannot fetch {_describe(entry)}: {error}") from None
         except FetchError as error:
@@ -377,11 +384,19 @@ def write_package(
 
 
 def _write_rows(
-    by_id: dict[str, dict[str, list[list[str]]]], out: Path, entries: Sequence[SourceEntry]
+    by_id: dict[str, dict[str, list[list[str]]]],
+    out: Path,
+    entries: Sequence[SourceEntry],
+    progress: Progress = SILENT,
 ) -> None:
     document = table_schemas()
     ordered = (by_id[key] for key in sorted(by_id))
-    files = {name: _csv_bytes(rows) for name, rows in _merge_rows(ordered, document).items()}
+    tables = _merge_rows(ordered, document)
+    files = {}
+    with progress.task("writing tables", total=len(tables), unit="tables") as task:
+        for name, rows in tables.items():
+            files[name] = _csv_bytes(rows)
+            task.update(1)
     out.mkdir(parents=True, exist_ok=True)
     for name, data in files.items():
         (out / f"{name}.csv").write_bytes(data)
@@ -401,62 +416,6 @@ class BuildReport:
     notes: list[str] = field(default_factory=list)  # e.g. articles without PMC full text
 
 
-def read_sources(
-    entries: Iterable[SourceEntry], *, skip_failures: bool = False
-) -> tuple[dict[str, dict[str, list[list[str]]]], BuildReport]:
-    """Every source's articles as table rows, keyed by article id.
-
-    The same article from several sources (shared PMID, DOI or PMCID) is merged into
-    one record (see :mod:`mscdata.merge`); a ``DeleteCitation`` removes an article read
-    before it. Failed records stop the build unless ``skip_failures``; they are counted
-    either way.
-    """
-    from mscdata.merge import group_by_identity, merge_records
-    from mscdata.models import Article
-    from mscdata.parsers import iter_events
-    from mscdata.records import Deletion, RecordFailure
-
-    records: list[dict[str, Any] | None] = []
-    by_pmid: dict[str, list[int]] = {}
-    report = BuildReport()
-    for entry in entries:
-        if entry.path is None:
-            continue  # names a source; its files are entries of their own
-        try:
-            events = iter_events(entry.path, url=entry.url, format=entry.format, apply=article_dump)
-            for event in events:
-                if isinstance(event, RecordFailure):
-                    report.failures.append(event)
-                elif isinstance(event, Deletion):
-                    for index in by_pmid.pop(event.pmid, []):
-                        records[index] = None
-                        report.deleted.append(event.pmid)
-                else:
-                    if event.get("pmid"):
-                        by_pmid.setdefault(event["pmid"], []).append(len(records))
-                    records.append(event)
-        except MscdataError as error:
-            raise BuildError(str(error)) from None
-    if report.failures and not skip_failures:
-        first = report.failures[0]
-        raise BuildError(
-            f"{counted(len(report.failures), 'record')} failed; first: {first}. "
-            "Fix the sources, or build without them with --skip-failures"
-        )
-    by_id: dict[str, dict[str, list[list[str]]]] = {}
-    for group in group_by_identity([r for r in records if r is not None]):
-        if len(group) == 1:
-            data = group[0]
-        else:
-            merged, conflicts = merge_records(group)
-            report.merged += 1
-            report.conflicts += conflicts
-            data = Article.model_validate(merged)
-        by_id[_get(data, "id")] = article_tables(data)
-    report.articles = len(by_id)
-    return by_id, report
-
-
 def build(
     sources: str | os.PathLike | Sequence[str | os.PathLike] = "sources",
     out: str | os.PathLike = "datapackage",
@@ -466,6 +425,7 @@ def build(
     from_cache: bool = False,
     report: BuildReport | None = None,
     wait: float = 0.0,
+    progress: Progress | bool | None = None,
 ) -> Path:
     """Build the data package from ``sources`` into folder ``out`` and return its path.
 
@@ -479,8 +439,14 @@ def build(
     One build at a time writes into ``out``: another one holding its lock makes this one
     fail at once with a :class:`BuildError`, or wait up to ``wait`` seconds. The new
     package replaces the old one in one atomic step (see :mod:`mscdata.publish`).
+
+    ``progress`` (see :mod:`mscdata.progress`; ``True`` for a display on stderr) is
+    shown each stage: fetching, reading, making rows, writing and validating.
     """
     from mscdata import publish
+    from mscdata.source_rows import read_sources
+
+    progress = as_progress(progress)
 
     if isinstance(sources, (str, os.PathLike)):
         entries = read_manifest(sources)
@@ -490,17 +456,17 @@ def build(
             if not entry.path.is_file():
                 raise BuildError(f"{entry.path}: source file not found")
     with publish.publishing(out, wait=wait) as publication:
-        entries, notes = expand_fetched(entries, from_cache=from_cache)
-        by_id, found = read_sources(entries, skip_failures=skip_failures)
+        entries, notes = expand_fetched(entries, from_cache=from_cache, progress=progress)
+        by_id, found = read_sources(entries, skip_failures=skip_failures, progress=progress)
         found.notes += notes
         if report is not None:
             report.__dict__.update(found.__dict__)
-        _write_rows(by_id, publication.staging, entries)
+        _write_rows(by_id, publication.staging, entries, progress)
         publish.checkpoint("staged")
         if validate:
             from mscdata.validation import validate as validate_package
 
-            checked = validate_package(publication.staging)
+            checked = validate_package(publication.staging, progress=progress)
             if not checked.valid:
                 first = checked.errors[0]
                 raise BuildError(

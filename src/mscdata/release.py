@@ -15,6 +15,7 @@ from pathlib import Path
 
 from mscdata.cache import write_atomically
 from mscdata.errors import PackageError
+from mscdata.progress import SILENT, Progress, as_progress
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
 RELEASES_URL = "https://github.com/mscdata/mscdata/releases/download"
@@ -35,32 +36,45 @@ def package_version(package: Path) -> str:
     return version
 
 
-def archive_bytes(package: str | os.PathLike) -> tuple[str, bytes]:
-    """(file name, bytes) of the release zip of a package folder."""
+def archive_bytes(package: str | os.PathLike, progress: Progress = SILENT) -> tuple[str, bytes]:
+    """(file name, bytes) of the release zip of a package folder; ``progress`` is
+    shown the bytes of the package's files put in."""
     import io
 
     package = Path(package)
     version = package_version(package)
     folder = f"mscdata-datapackage-{version}"
+    files = []
+    for path in sorted(p for p in package.rglob("*") if p.is_file()):
+        relative = path.relative_to(package).as_posix()
+        if not (relative.startswith(".") or "/." in relative):
+            files.append((path, relative))  # no hidden files (editor or build leftovers)
+    total = sum(path.stat().st_size for path, _ in files)
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as bundle:
-        for path in sorted(p for p in package.rglob("*") if p.is_file()):
-            relative = path.relative_to(package).as_posix()
-            if relative.startswith(".") or "/." in relative:
-                continue  # no hidden files (editor or build leftovers)
+    with (
+        zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as bundle,
+        progress.task(f"zipping {package.name or package}", total=total, unit="B") as task,
+    ):
+        for path, relative in files:
             entry = zipfile.ZipInfo(f"{folder}/{relative}", date_time=FIXED_TIME)
             entry.external_attr = 0o644 << 16
             entry.create_system = 3  # unix, whatever system writes it
-            bundle.writestr(entry, path.read_bytes())
+            data = path.read_bytes()
+            bundle.writestr(entry, data)
+            task.update(len(data))
     return archive_name(version), buffer.getvalue()
 
 
 def release(
-    package: str | os.PathLike = "datapackage", out: str | os.PathLike = "dist"
+    package: str | os.PathLike = "datapackage",
+    out: str | os.PathLike = "dist",
+    *,
+    progress: Progress | bool | None = None,
 ) -> tuple[Path, Path]:
     """Write the release zip and ``SHA256SUMS`` (keeping other files' lines) into
-    ``out``; return both paths."""
-    name, data = archive_bytes(package)
+    ``out``; return both paths. ``progress`` (see :mod:`mscdata.progress`) is shown
+    the bytes zipped."""
+    name, data = archive_bytes(package, as_progress(progress))
     out = Path(out)
     archive = out / name
     write_atomically(archive, data)

@@ -32,6 +32,7 @@ from typing import Any
 from mscdata.errors import PackageError
 from mscdata.frictionless_checks import frictionless_issues, profile_issues
 from mscdata.package_files import MAX_FIELDS
+from mscdata.progress import SILENT, Progress, Task, as_progress
 from mscdata.report import Issue, ValidationReport
 from mscdata.table_subsets import subset_issues, subset_notice, without_absent_references
 
@@ -215,6 +216,7 @@ def validate(
     *,
     max_errors: int | None = None,
     engine: str = "fast",
+    progress: Progress | bool | None = None,
 ) -> ValidationReport:
     """Validate a data package (default: the bundled package): a folder, a
     datapackage.json, a zip archive, or the URL of either.
@@ -225,6 +227,8 @@ def validate(
     :class:`mscdata.PackageError` when the descriptor is missing, unreadable or
     malformed; every other problem is an entry of the returned report's ``errors``
     (the first ``max_errors`` of them, the rest counted in ``omitted``).
+    ``progress`` (see :mod:`mscdata.progress`) is shown the download of a remote
+    package, then the resources checked and the step validation is at.
     """
     import tempfile
 
@@ -232,18 +236,19 @@ def validate(
 
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
+    progress = as_progress(progress)
     text = str(path) if path is not None else ""
     if is_remote(text) or (text.lower().endswith(".zip") and not Path(text).is_dir()):
         with tempfile.TemporaryDirectory(prefix="mscdata-validate-") as folder:
             local = (
-                fetch(text, Path(folder))
+                fetch(text, Path(folder), progress)
                 if is_remote(text)
                 else unpack_zip(Path(text), Path(folder))
             )
-            report = _validate_folder(local, max_errors, engine)
+            report = _validate_folder(local, max_errors, engine, progress)
             report.path = text
             return report
-    return _validate_folder(path, max_errors, engine)
+    return _validate_folder(path, max_errors, engine, progress)
 
 
 def _with_lines(issues: list[Issue], tables: dict[str, Any]) -> list[Issue]:
@@ -283,6 +288,7 @@ def _frictionless_table_issues(
     descriptor: dict[str, Any],
     files: dict[int, list[Any]],
     fast_issues: list[Issue],
+    task: Task,
 ) -> tuple[list[Issue], list[str]]:
     """frictionless's table errors and notices, where it can finish in time: not given
     a package whose tables the fast engine found to hold over
@@ -307,11 +313,28 @@ def _frictionless_table_issues(
         only_frictionless = {str(name) for name in unchecked}
         wide = [issue for issue in wide if issue.resource in only_frictionless]
         return fast_issues + wide, [f"frictionless was not run: {note}"]
-    return frictionless_issues(descriptor_path, descriptor), []
+    task.describe("validating: tables (frictionless)")
+    return frictionless_issues(descriptor_path, descriptor, task), []
 
 
 def _validate_folder(
-    path: str | os.PathLike | None, max_errors: int | None, engine: str
+    path: str | os.PathLike | None,
+    max_errors: int | None,
+    engine: str,
+    progress: Progress = SILENT,
+) -> ValidationReport:
+    descriptor_path, descriptor = read_descriptor(path)
+    count = len(descriptor["resources"])
+    with progress.task("validating: descriptor", total=count, unit="resources") as task:
+        return _validate_package(descriptor_path, descriptor, max_errors, engine, task)
+
+
+def _validate_package(
+    descriptor_path: Path,
+    descriptor: dict[str, Any],
+    max_errors: int | None,
+    engine: str,
+    task: Task,
 ) -> ValidationReport:
     from mscdata.package import table_schemas
     from mscdata.package_files import guard_package
@@ -319,7 +342,6 @@ def _validate_folder(
     from mscdata.semantics import FIELDS_USED, semantic_issues
     from mscdata.tablecheck import check_tables, unsupported
 
-    descriptor_path, descriptor = read_descriptor(path)
     base = descriptor_path.parent
     expected = table_schemas()
     report = ValidationReport(str(descriptor_path))
@@ -355,6 +377,7 @@ def _validate_folder(
             for r in descriptor["resources"]
             if unsupported(r) is not None
         ]
+    task.describe(f"validating: {len(readable)} tables")
     tables, table_issues = check_tables(
         base,
         {**descriptor, "resources": [resource for resource, _ in readable]},
@@ -363,9 +386,12 @@ def _validate_folder(
     )
     if engine == "frictionless":  # patterns matched with a time bound there too
         table_issues, notices = _frictionless_table_issues(
-            descriptor_path, descriptor, guarded.files, table_issues
+            descriptor_path, descriptor, guarded.files, table_issues, task
         )
         report.notices += notices
+    else:  # each resource is counted by frictionless in the other case
+        task.update(len(readable))
+    task.describe("validating: positions, dates, flags")
     report.errors += _with_lines(table_issues, tables)
     # a row with a table error may break a semantic check only through that error
     seen = {(i.resource, i.row) for i in table_issues}

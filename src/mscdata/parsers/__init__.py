@@ -28,7 +28,8 @@ from mscdata.identifiers import ids_from_url
 from mscdata.parsers import detect
 from mscdata.parsers.detect import decode
 from mscdata.parsers.limits import MAX_PAGE_BYTES, MAX_PAGE_LINES, MAX_WHOLE_SOURCE_BYTES
-from mscdata.parsers.streams import DAMAGE, CheckedGzip, read_at_most
+from mscdata.parsers.streams import DAMAGE, CheckedGzip, Counted, read_at_most
+from mscdata.progress import RECORD_BATCH, SILENT_TASK, Progress, Task, as_progress
 from mscdata.records import Deletion, ReadResult, RecordFailure
 from mscdata.wording import counted
 
@@ -50,8 +51,9 @@ class _Input:
     data: bytes | None  # the bytes, for sources given in memory
     path: Path | None
 
-    def open(self) -> IO[bytes]:
-        """The source's bytes, gzip undone; damage surfaces as ``streams.ReadFailed``."""
+    def open(self, task: Task = SILENT_TASK) -> IO[bytes]:
+        """The source's bytes, gzip undone; damage surfaces as ``streams.ReadFailed``.
+        The bytes read from the file (before gzip is undone) are counted in ``task``."""
         try:
             if self.data is not None:
                 raw: IO[bytes] = io.BytesIO(self.data)
@@ -61,6 +63,8 @@ class _Input:
             raise ParseError(f"cannot read file: {error.strerror}", source=self.name) from None
         head = raw.read(2)
         raw.seek(0)
+        if task.shown:
+            raw = Counted(raw, task)  # type: ignore[assignment]
         if head == b"\x1f\x8b":
             return CheckedGzip(fileobj=raw)  # type: ignore[return-value]
         return raw
@@ -205,16 +209,58 @@ def iter_events(
     format: str | None = None,
     apply: Callable[[Any], Any] | None = None,
     workers: int | None = None,
+    progress: Progress | bool | None = None,
 ) -> Iterator[Any]:
     """Stream the events of a source: Article, Deletion and RecordFailure objects.
 
     ``apply`` (a module-level function) replaces each Article by ``apply(article)``; for
     large PubMed XML files it runs in ``workers`` processes (default: one per core, at
-    most two), which is how bulk jobs use every core. Raises ParseError when the source
-    as a whole cannot be read (unknown format, unreadable file, entity declarations); a
-    bad record is a RecordFailure instead.
+    most two), which is how bulk jobs use every core. ``progress`` (see
+    :mod:`mscdata.progress`) is shown the bytes read and the records found. Raises
+    ParseError when the source as a whole cannot be read (unknown format, unreadable
+    file, entity declarations); a bad record is a RecordFailure instead.
     """
     opened = open_source(source)
+    label = f"reading {opened.file_name or opened.name}"
+    with as_progress(progress).task(label, total=opened.size, unit="B") as task:
+        yield from source_events(
+            opened, url=url, format=format, apply=apply, workers=workers, task=task
+        )
+
+
+def source_events(
+    opened: _Input,
+    *,
+    url: str | None = None,
+    format: str | None = None,
+    apply: Callable[[Any], Any] | None = None,
+    workers: int | None = None,
+    task: Task = SILENT_TASK,
+) -> Iterator[Any]:
+    """The events of a source :func:`open_source` opened (see :func:`iter_events`); the
+    bytes read and the records found are counted in ``task``."""
+    events = _events(opened, url, format, apply, workers, task)
+    if not task.shown:
+        yield from events
+        return
+    count = 0
+    for event in events:
+        count += 1
+        if count == RECORD_BATCH:
+            task.update(records=count)
+            count = 0
+        yield event
+    task.update(records=count)
+
+
+def _events(
+    opened: _Input,
+    url: str | None,
+    format: str | None,
+    apply: Callable[[Any], Any] | None,
+    workers: int | None,
+    task: Task,
+) -> Iterator[Any]:
     head = _peek(opened)
     fmt = format or detect.detect_bytes(head, source=opened.name)
     if fmt not in detect.FORMATS and fmt not in detect.RECORD_FORMATS:
@@ -229,7 +275,7 @@ def iter_events(
     if fmt == detect.PUBMED_XML:
         from mscdata.parsers.pubmed_xml_stream import read_pubmed_xml
 
-        with opened.open() as stream:
+        with opened.open(task) as stream:
             yield from read_pubmed_xml(
                 stream,
                 opened.name,
@@ -242,7 +288,7 @@ def iter_events(
     whole_files = (detect.MEDLINE, detect.PMC_JATS)
     limit = MAX_WHOLE_SOURCE_BYTES if fmt in whole_files else MAX_PAGE_BYTES
     try:
-        with opened.open() as stream:
+        with opened.open(task) as stream:
             data = read_at_most(stream, limit, opened.name, f"a {fmt} source")
     except DAMAGE as error:  # opening the file
         raise ParseError(f"cannot read the data: {error}", source=opened.name) from None
@@ -255,10 +301,17 @@ def iter_events(
         yield apply(event) if apply is not None and is_article else event
 
 
-def read(source: Source, *, url: str | None = None, format: str | None = None) -> ReadResult:
-    """Everything a source holds: ``articles``, ``deletions`` and located ``failures``."""
+def read(
+    source: Source,
+    *,
+    url: str | None = None,
+    format: str | None = None,
+    progress: Progress | bool | None = None,
+) -> ReadResult:
+    """Everything a source holds: ``articles``, ``deletions`` and located ``failures``
+    (``progress``: see :mod:`mscdata.progress`)."""
     result = ReadResult()
-    for event in iter_events(source, url=url, format=format):
+    for event in iter_events(source, url=url, format=format, progress=progress):
         result.add(event)
     return result
 

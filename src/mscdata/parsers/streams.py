@@ -12,9 +12,12 @@ import codecs
 import gzip
 import zlib
 from collections.abc import Callable
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from mscdata.errors import ParseError
+
+if TYPE_CHECKING:
+    from mscdata.progress import Task
 
 _GZIP_DAMAGE = (OSError, EOFError, zlib.error)  # what gzip itself raises for bad data
 DAMAGE = (OSError,)  # what every reader here raises for damage: ReadFailed or a file's error
@@ -76,6 +79,33 @@ class _Wrapper:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class Counted(_Wrapper):
+    """A raw stream whose bytes read are reported to a progress task, block by block."""
+
+    def __init__(self, stream: IO[bytes], task: Task):
+        self._stream = stream
+        self._task = task
+
+    def read(self, size: int | None = -1) -> bytes:
+        data = self._stream.read(size)
+        self._task.update(len(data))
+        return data
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:
+        count = self._stream.readinto(buffer)  # type: ignore[attr-defined]
+        self._task.update(count or 0)
+        return count
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return self._stream.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self._stream.tell()
+
+    def readable(self) -> bool:
+        return True
 
 
 class Prefixed(_Wrapper):

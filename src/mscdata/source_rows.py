@@ -1,0 +1,114 @@
+"""A build's sources read into table rows: every record parsed (in worker processes for
+bulk files), deletions applied, the same article from several sources merged, each
+article made into the rows of every table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from mscdata.errors import BuildError, MscdataError
+from mscdata.package import BuildReport, SourceEntry, _get, article_dump, article_tables
+from mscdata.progress import RECORD_BATCH, Progress, Task, as_progress
+from mscdata.wording import counted
+
+
+def read_sources(
+    entries: Iterable[SourceEntry],
+    *,
+    skip_failures: bool = False,
+    progress: Progress | bool | None = None,
+) -> tuple[dict[str, dict[str, list[list[str]]]], BuildReport]:
+    """Every source's articles as table rows, keyed by article id.
+
+    The same article from several sources (shared PMID, DOI or PMCID) is merged into
+    one record (see :mod:`mscdata.merge`); a ``DeleteCitation`` removes an article read
+    before it. Failed records stop the build unless ``skip_failures``; they are counted
+    either way. ``progress`` (see :mod:`mscdata.progress`) is shown the bytes read of
+    all sources with the records found, then the articles made into rows.
+    """
+    progress = as_progress(progress)
+    files = [entry for entry in entries if entry.path is not None]  # others name a source
+    size = sum(_size(entry.path) for entry in files)
+    label = f"reading {files[0].path.name}" if len(files) == 1 else f"reading {len(files)} files"
+    with progress.task(label, total=size, unit="B") as task:
+        records, report = _read_records(files, task)
+    if report.failures and not skip_failures:
+        first = report.failures[0]
+        raise BuildError(
+            f"{counted(len(report.failures), 'record')} failed; first: {first}. "
+            "Fix the sources, or build without them with --skip-failures"
+        )
+    by_id = _articles_as_rows(records, report, progress)
+    report.articles = len(by_id)
+    return by_id, report
+
+
+def _read_records(
+    files: list[SourceEntry], task: Task
+) -> tuple[list[dict[str, Any] | None], BuildReport]:
+    """The records of every file in order (None where a later DeleteCitation removed
+    one), and a report of the deletions and failures."""
+    from mscdata.parsers import open_source, source_events
+    from mscdata.records import Deletion, RecordFailure
+
+    records: list[dict[str, Any] | None] = []
+    by_pmid: dict[str, list[int]] = {}
+    report = BuildReport()
+    for entry in files:
+        try:
+            events = source_events(
+                open_source(entry.path),
+                url=entry.url,
+                format=entry.format,
+                apply=article_dump,
+                task=task,
+            )
+            for event in events:
+                if isinstance(event, RecordFailure):
+                    report.failures.append(event)
+                elif isinstance(event, Deletion):
+                    for index in by_pmid.pop(event.pmid, []):
+                        records[index] = None
+                        report.deleted.append(event.pmid)
+                else:
+                    if event.get("pmid"):
+                        by_pmid.setdefault(event["pmid"], []).append(len(records))
+                    records.append(event)
+        except MscdataError as error:
+            raise BuildError(str(error)) from None
+    return records, report
+
+
+def _articles_as_rows(
+    records: list[dict[str, Any] | None], report: BuildReport, progress: Progress
+) -> dict[str, dict[str, list[list[str]]]]:
+    """Each article's table rows by id, the articles read more than once merged."""
+    from mscdata.merge import group_by_identity, merge_records
+    from mscdata.models import Article
+
+    by_id: dict[str, dict[str, list[list[str]]]] = {}
+    groups = group_by_identity([r for r in records if r is not None])
+    with progress.task("making rows", total=len(groups), unit="articles") as task:
+        for number, group in enumerate(groups, start=1):
+            if len(group) == 1:
+                data = group[0]
+            else:
+                merged, conflicts = merge_records(group)
+                report.merged += 1
+                report.conflicts += conflicts
+                data = Article.model_validate(merged)
+            by_id[_get(data, "id")] = article_tables(data)
+            if number % RECORD_BATCH == 0:
+                task.update(RECORD_BATCH)
+        task.update(len(groups) % RECORD_BATCH)
+    return by_id
+
+
+def _size(path: Any) -> int:
+    """A file's size, or 0 when it cannot be told (reading it then says why)."""
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0

@@ -398,6 +398,7 @@ def _seconds(fmt: str, data: bytes) -> float:
         gc.enable()
 
 
+@pytest.mark.filterwarnings("ignore::mscdata.MissingPmidWarning")  # pages without their URL
 @pytest.mark.parametrize("shape", list(SHAPES))
 def test_time_grows_linearly_with_adversarial_input(shape):
     """Doubling ~0.5 MB of adversarial input at most multiplies the time by 2.5.

@@ -314,7 +314,7 @@ def _cmd_parse(args: argparse.Namespace) -> int:
     source = sys.stdin.buffer.read() if args.file == "-" else Path(args.file)
     progress = _progress(args)
     with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+        warnings.simplefilter("always", UserWarning)  # mscdata's own; not ResourceWarning
         result = read(source, url=args.url, format=args.source_format, progress=progress)
     for warning in caught:
         if isinstance(warning.message, MissingPmidWarning):
@@ -446,7 +446,7 @@ def _cmd_download(args: argparse.Namespace) -> int:
     from mscdata.downloads import DownloadFailed, UnknownChecksum, download
 
     with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+        warnings.simplefilter("always", UserWarning)  # mscdata's own; not ResourceWarning
         try:
             folder = download(
                 args.package_version,

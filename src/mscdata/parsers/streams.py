@@ -29,7 +29,20 @@ class ReadFailed(OSError):
 
 class CheckedGzip(gzip.GzipFile):
     """A GzipFile whose damaged or cut data raises :class:`ReadFailed`, whichever way it is
-    read (``readinto``, ``readlines`` and iteration go through these methods)."""
+    read (``readinto``, ``readlines`` and iteration go through these methods). It owns
+    ``fileobj``: closing it closes the file too."""
+
+    def __init__(self, *, fileobj: IO[bytes]) -> None:
+        super().__init__(fileobj=fileobj)
+        self._owned: IO[bytes] | None = fileobj
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            owned, self._owned = self._owned, None
+            if owned is not None:
+                owned.close()
 
     def _checked(self, read: Callable[..., bytes], *args: int | None) -> bytes:
         try:

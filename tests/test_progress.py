@@ -218,11 +218,13 @@ class RecordedTask(Task):
         self.labels = [label]
         self.total, self.unit = total, unit
         self.done = self.records = 0
+        self.steps: list[int] = []
         self.closed = False
 
     def update(self, amount: int = 0, *, records: int = 0) -> None:
         self.done += amount
         self.records += records
+        self.steps.append(amount)
 
     def describe(self, label: str) -> None:
         self.labels.append(label)
@@ -245,6 +247,13 @@ def test_build_reports_every_byte_and_record_of_each_stage(bulk_sources, tmp_pat
     checked = seen.named("validating")
     assert checked.total == checked.done == 16 and checked.unit == "resources"
     assert all(task.closed for task in seen.tasks)
+
+
+def test_the_fast_engine_counts_each_resource_as_it_is_checked(built_package):
+    seen = Recorder()
+    assert mscdata.validate(built_package, progress=seen).valid
+    [task] = seen.tasks
+    assert task.total == task.done == 16 and task.steps.count(1) == 16
 
 
 def test_the_frictionless_engine_counts_each_resource(built_package):

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -254,10 +255,12 @@ def check_tables(
     descriptor: dict[str, Any],
     keep: set[str] | None = None,
     files: list[Path] | None = None,
+    done: Callable[[str], None] | None = None,
 ) -> tuple[dict[str, CheckedTable], list[Issue]]:
     """Every resource's checks, then keys within and across resources; ``files`` are
     the resources' files as :func:`mscdata.package_files.check_path` resolved them (by
-    default, checked here).
+    default, checked here); ``done`` is called with each resource's name when it is read
+    and checked (for a progress display).
 
     Resources are read side by side on every core (pyarrow releases the GIL while it
     parses and computes). The typed tables returned hold every column, or, with
@@ -269,14 +272,16 @@ def check_tables(
     retain = None if keep is None else key_fields(descriptor) | keep
     tables: dict[str, CheckedTable] = {}
     issues: list[Issue] = []
+
+    def check(resource: dict[str, Any], file: Path | None) -> Any:
+        result = check_resource(base, resource, retain, file)
+        if done is not None:
+            done(str(resource.get("name")))
+        return result
+
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        results = list(
-            pool.map(
-                lambda r, f: check_resource(base, r, retain, f),
-                descriptor["resources"],
-                files or [None] * len(descriptor["resources"]),
-            )
-        )
+        resources = descriptor["resources"]
+        results = list(pool.map(check, resources, files or [None] * len(resources)))
     for resource, (table, found) in zip(descriptor["resources"], results, strict=True):
         issues += found
         if table is not None:

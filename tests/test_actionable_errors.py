@@ -16,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import mscdata
-from mscdata import cli
+from mscdata import cli, cli_arguments
 from mscdata.cli import main
 from mscdata.errors import MissingPmidWarning
 from mscdata.wording import counted
@@ -88,7 +88,7 @@ def test_cli_parse_names_the_missing_file_and_the_directory(tmp_path, capsys):
 
 def _subcommands() -> dict[str, argparse.ArgumentParser]:
     found = {}
-    pending = [("", cli._parser())]
+    pending = [("", cli_arguments.build_parser())]
     while pending:
         prefix, parser = pending.pop()
         for action in parser._actions:
@@ -140,7 +140,7 @@ def test_the_record_classes_of_the_help_are_the_models():
         and issubclass(value, models.ConfiguredBaseModel)
         and value is not models.ConfiguredBaseModel
     ]
-    assert sorted(cli.RECORD_CLASSES) == sorted(classes)
+    assert sorted(cli_arguments.RECORD_CLASSES) == sorted(classes)
 
 
 def test_release_outside_a_clone_uses_the_bundled_package(tmp_path, monkeypatch, capsys):

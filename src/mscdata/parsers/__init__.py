@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from mscdata.addresses import ids_for_page
 from mscdata.checksums import file_sha256
 from mscdata.errors import MissingPmidWarning, ParseError
-from mscdata.identifiers import ids_from_url
 from mscdata.parsers import detect
 from mscdata.parsers.detect import decode
 from mscdata.parsers.limits import MAX_PAGE_BYTES, MAX_PAGE_LINES, MAX_WHOLE_SOURCE_BYTES
@@ -185,7 +185,7 @@ def _page_events(source: _Input, fmt: str, text: str, url: str | None, provenanc
             source=source.name,
         )
     fields = _page_readers()[fmt](text, source.name)
-    for key, value in ids_from_url(url).items():
+    for key, value in ids_for_page(url, source.name).items():
         shown = fields.get(key)
         if shown and shown.lower() != value.lower():
             raise ParseError(

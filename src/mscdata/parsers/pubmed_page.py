@@ -17,6 +17,7 @@ from mscdata.identifiers import set_shown_pmcid
 from mscdata.names import NO_AUTHORS, author_record, medline_author_list
 from mscdata.parsers.citation import looks_like_citation, parse_citation, parse_doi_line
 from mscdata.parsers.page_text import (
+    KEYWORDS_LABEL,
     LINKED_HEADINGS,
     Page,
     Section,
@@ -239,11 +240,25 @@ def read_plain(text: str, source: str) -> dict[str, Any]:
         fields["languages"] = languages
     sections = split_sections(page, start)
     _read_body(page, sections, fields, unheaded_abstract=True)
-    if sections and not sections[-1].closed and sections[-1].heading in {None, "Abstract"}:
-        fields["record_complete"] = False
-    if not page.line_complete(len(lines) - 1):
-        fields["record_complete"] = False
+    fields["record_complete"] = _plain_complete(page, sections)
     return fields
+
+
+PLAIN_CLOSING_BLOCKS = {"Publication types", "MeSH terms", "Substances", "Grants and funding"}
+
+
+def _plain_complete(page: Page, sections: list[Section]) -> bool | None:
+    """False when a plain page stops before its closing lists (publication types, MeSH
+    terms, substances, grants) or inside a heading or bullet mark; None when it stops in
+    them: the last entry has no end mark, so a whole page and a cut one look alike."""
+    if not sections or sections[-1].heading not in PLAIN_CLOSING_BLOCKS:
+        return False
+    last = page.lines[-1].strip()
+    if not page.line_complete(len(page.lines) - 1) and (
+        (is_heading_prefix(last) and last not in PLAIN_CLOSING_BLOCKS) or last in {"•", "-", "*"}
+    ):
+        return False
+    return None
 
 
 _COMPACT_ID = re.compile(r"^- (PMID|PMCID|DOI): (\S+)\s*$")
@@ -378,6 +393,7 @@ def read_legacy(text: str, source: str) -> dict[str, Any]:
     }
     body: list[tuple[int, str]] = []
     closed = False
+    closing = False  # the PMID line or the indexing status: the page's closing parts
     keywords_next = False
     keywords_line: tuple[int, str] | None = None
     for index in range(k, len(lines)):
@@ -386,7 +402,7 @@ def read_legacy(text: str, source: str) -> dict[str, Any]:
             continue  # cut inside a heading or marker line
         if line == "Abstract" and not any(t.strip() for _, t in body):
             continue
-        if line in {"KEYWORDS:", "Keywords:"}:
+        if KEYWORDS_LABEL.fullmatch(line):
             keywords_next = True
             continue
         if keywords_next and line:
@@ -394,6 +410,7 @@ def read_legacy(text: str, source: str) -> dict[str, Any]:
             keywords_next = False
             continue
         if (m := _LEGACY_IDS.match(line)) and index > k:
+            closing = True
             if page.line_complete(index):
                 fields.setdefault("pmid", m.group("pmid"))
                 if m.group("doi"):
@@ -407,6 +424,7 @@ def read_legacy(text: str, source: str) -> dict[str, Any]:
             or line.startswith("Images from this publication")
         ):
             closed = True
+            closing = closing or (not line.startswith("Images") and line not in ends)
             if line.startswith(_LEGACY_FOOTER):
                 fields["record_complete"] = True
             continue
@@ -437,4 +455,6 @@ def read_legacy(text: str, source: str) -> dict[str, Any]:
     if keywords_line is not None:
         index, line = keywords_line
         fields["keywords"], fields["keywords_complete"] = keyword_items(line, index, page)
+    if closing and fields["record_complete"] is False:
+        fields["record_complete"] = None  # whole up to its closing parts; the footer may be dropped
     return fields

@@ -36,8 +36,8 @@ def pmc_pages(draw) -> tuple[str, dict]:
     title = draw(sentence).rstrip(".").capitalize()
     subtitle = draw(st.none() | words.map(lambda w: "A Review of " + w.title()))
     authors = draw(names)
-    labelled = draw(st.booleans())
-    paragraphs = draw(st.lists(st.lists(sentence, min_size=1, max_size=3), min_size=1, max_size=4))
+    labelled = draw(st.sampled_from(["inline", "own line", None]))
+    paragraphs = draw(st.lists(st.lists(sentence, min_size=2, max_size=3), min_size=1, max_size=4))
     keywords = draw(st.lists(words, min_size=1, max_size=5, unique=True))
     supplement = draw(st.booleans())
     footer = draw(st.booleans())
@@ -56,12 +56,17 @@ def pmc_pages(draw) -> tuple[str, dict]:
         "Abstract",
         "",
     ]
-    texts = []
+    texts, labels = [], []
     for number, paragraph in enumerate(paragraphs):
-        text = " ".join(paragraph)
+        text, label = " ".join(paragraph), None
         if labelled and len(paragraphs) > 1:
-            text = f"{LABELS[number % len(LABELS)]}: {text}"
+            label = LABELS[number % len(LABELS)]
+        if label and labelled == "inline":
+            text = f"{label}: {text}"
+        elif label:  # an own-line label, not repeated in the text
+            lines += [label, ""]
         texts.append(text)
+        labels.append(label)
         lines += [text, ""]
     if supplement:
         lines += ["Supplementary Information", "", "The online version contains material.", ""]
@@ -77,7 +82,7 @@ def pmc_pages(draw) -> tuple[str, dict]:
         "title": f"{title}: {subtitle}" if subtitle else title,
         "authors": authors,
         "abstract": texts,
-        "labels": [t.split(":")[0] if labelled and len(texts) > 1 else None for t in texts],
+        "labels": labels,
         "keywords": keywords,
         "record_complete": True if footer else None,
     }

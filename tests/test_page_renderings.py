@@ -234,3 +234,15 @@ def test_an_address_that_is_not_pubmed_or_pmc_is_a_parse_error_naming_what_was_e
 def test_a_pubmed_address_that_names_no_article_is_a_parse_error():
     with pytest.raises(mscdata.ParseError, match="names no article"):
         _parse(PLAIN_WHOLE, url="https://pubmed.ncbi.nlm.nih.gov/?term=stem+cells")
+
+
+def test_pmc_main_text_is_an_abstract_label_and_a_cut_in_its_paragraph_is_marked():
+    # BMC abstracts are labelled Background / Main text / Conclusion on their own lines
+    a = _parse(PAGES / "pmc-page-own-line-labels-cut-in-abstract.txt")
+    assert [(s.label, s.complete) for s in a.abstract_sections] == [
+        ("Background", True),
+        ("Main text", False),
+    ]
+    assert a.abstract_sections[1].text.endswith("why the disease fl")
+    assert a.abstract_complete is False and a.record_complete is False
+    assert (a.journal, a.journal_title) == (None, "Arthritis Research & Therapy")

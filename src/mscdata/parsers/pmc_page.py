@@ -35,14 +35,13 @@ _AUTHOR_BUTTONS = {
     "Copyright and license information",
 }
 _MAX_NAME_WORDS = 8
-_BODY_START = re.compile(
-    r"^(?:\d+(?:\.\d+)*\.?\s+[A-Z][A-Za-z ]{2,40}|"
-    r"(?:Introduction|INTRODUCTION|Main text|Main Text|Background|BACKGROUND))$"
-)
+# the body's first heading: "Introduction" or a numbered one ("1. Introduction"). Not
+# "Background" or "Main text": BMC abstracts use them as labels (Background / Main
+# text / Conclusion), so they cannot tell where the abstract ends.
+_BODY_START = re.compile(r"^(?:\d+(?:\.\d+)*\.?\s+[A-Z][A-Za-z ]{2,40}|Introduction|INTRODUCTION)$")
 _SUPPLEMENT = re.compile(r"^Supplementary (?:Information|Materials?|Data|Files?)\b")
 _SUPPLEMENT_WORD = "Supplementary"
-_FIRST_LABELS = {"Background", "BACKGROUND"}  # an abstract's first label, or the body's
-_CUT_MARKERS = ("Introduction", "INTRODUCTION", "1. Introduction", "Main text")
+_CUT_MARKERS = ("Introduction", "INTRODUCTION", "1. Introduction")
 _SECTION_HEADING = re.compile(r"^[A-Z][A-Za-z/&,\- ]{0,60}[A-Za-z)]$")
 _MAX_HEADING_WORDS = 6
 _AFTER_SUPPLEMENT = 3  # the supplement note is one short paragraph before the keywords
@@ -225,12 +224,15 @@ def _read_abstract_and_keywords(
             any(m.startswith(line) for m in _CUT_MARKERS) or len(line.split()) <= _MAX_HEADING_WORDS
         ):
             break  # cut in a line that may be a heading: unknown
-        if whole_line and _BODY_START.match(line) and (sections or line not in _FIRST_LABELS):
+        if whole_line and _BODY_START.match(line):
             ended = True
             break
         following = content[n + 1] if n + 1 < len(content) else None
         if _could_be_heading(line):
-            if following is None or not page.line_complete(following[0]):
+            if following is None or (
+                not page.line_complete(following[0])
+                and len(following[1].split()) <= _MAX_HEADING_WORDS
+            ):
                 break  # a heading or a one-line paragraph: what follows would tell
             if len(following[1]) > len(line):
                 label = line

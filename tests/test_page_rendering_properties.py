@@ -1,6 +1,6 @@
 """Properties of the PMC and plain renderings, on pages built from their grammar.
 
-Each page is assembled from drawn parts (docs/page-renderings.md); read whole it gives
+Each page is assembled from drawn parts of its rendering's grammar; read whole it gives
 back every part, and cut anywhere it never presents what was cut as complete: the same
 guarantees the seed's rendering has (tests/test_truncation.py).
 """
@@ -36,7 +36,7 @@ def pmc_pages(draw) -> tuple[str, dict]:
     title = draw(sentence).rstrip(".").capitalize()
     subtitle = draw(st.none() | words.map(lambda w: "A Review of " + w.title()))
     authors = draw(names)
-    labelled = draw(st.sampled_from(["inline", "own line", None]))
+    labelled = draw(st.sampled_from(["inline", "own line", "own line:", None]))
     paragraphs = draw(st.lists(st.lists(sentence, min_size=2, max_size=3), min_size=1, max_size=4))
     keywords = draw(st.lists(words, min_size=1, max_size=5, unique=True))
     supplement = draw(st.booleans())
@@ -63,8 +63,8 @@ def pmc_pages(draw) -> tuple[str, dict]:
             label = LABELS[number % len(LABELS)]
         if label and labelled == "inline":
             text = f"{label}: {text}"
-        elif label:  # an own-line label, not repeated in the text
-            lines += [label, ""]
+        elif label:  # an own-line label ("Background" or "Background:"), not repeated
+            lines += [label + labelled.removeprefix("own line"), ""]
         texts.append(text)
         labels.append(label)
         lines += [text, ""]

@@ -1,6 +1,7 @@
 """Every page rendering read as well as the seed's (issue 16).
 
-The fixtures are written from the rendering facts in docs/page-renderings.md; each test
+The fixtures are written from the rendering facts of the page-text format notes (and the
+facts added for issue 16: PMC footer, subtitles, label and keyword spellings); each test
 names the behaviour it pins down. Completeness follows one rule in every rendering: a
 text that ends at its rendering's natural end is complete, one that stops before it is
 not, and one that stops where a whole page and a cut one look alike is None.
@@ -246,3 +247,10 @@ def test_pmc_main_text_is_an_abstract_label_and_a_cut_in_its_paragraph_is_marked
     assert a.abstract_sections[1].text.endswith("why the disease fl")
     assert a.abstract_complete is False and a.record_complete is False
     assert (a.journal, a.journal_title) == (None, "Arthritis Research & Therapy")
+
+
+def test_pmc_own_line_label_with_a_colon_is_a_label():
+    text = _text(PAGES / "pmc-page-own-line-labels-cut-in-abstract.txt")
+    a = _parse(text.replace("\nBackground\n", "\nBackground:\n"))
+    assert [s.label for s in a.abstract_sections] == ["Background", "Main text"]
+    assert a.abstract_sections[0].text.startswith("Stromal cells of the joint")

@@ -228,14 +228,15 @@ def _read_abstract_and_keywords(
             ended = True
             break
         following = content[n + 1] if n + 1 < len(content) else None
-        if _could_be_heading(line):
+        heading = line.removesuffix(":").rstrip()  # "Background" or "Background:"
+        if whole_line and _could_be_heading(heading):
             if following is None or (
                 not page.line_complete(following[0])
                 and len(following[1].split()) <= _MAX_HEADING_WORDS
             ):
                 break  # a heading or a one-line paragraph: what follows would tell
-            if len(following[1]) > len(line):
-                label = line
+            if len(following[1]) > len(line) or heading != line:
+                label = heading
                 continue
         # an own-line label is not repeated in the text; an inline "Label: text" is kept
         sections.append({"label": label, "text": line, "complete": whole_line})

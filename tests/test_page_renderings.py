@@ -254,3 +254,23 @@ def test_pmc_own_line_label_with_a_colon_is_a_label():
     a = _parse(text.replace("\nBackground\n", "\nBackground:\n"))
     assert [s.label for s in a.abstract_sections] == ["Background", "Main text"]
     assert a.abstract_sections[0].text.startswith("Stromal cells of the joint")
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        "Abbreviations and Acronyms:\n\nMSC = mesenchymal stromal cell\n\nOA = osteoarthritis\n\n",
+        "Abbreviations: MSC, mesenchymal stromal cell; OA, osteoarthritis.\n\n",
+        "Supplementary Information\n\nThe online version contains supplementary material.\n\n",
+    ],
+)
+def test_pmc_blocks_between_the_abstract_and_the_keywords_end_the_abstract(block):
+    text = _text(PMC_CUT_BODY).replace("Key Words:", block + "Key Words:")
+    a = _parse(text)
+    assert [s.label for s in a.abstract_sections] == [
+        "Background",
+        "Methods",
+        "Results",
+        "Conclusions",
+    ]
+    assert a.abstract_complete is True and len(a.keywords) == 4

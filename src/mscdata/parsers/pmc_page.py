@@ -39,12 +39,16 @@ _MAX_NAME_WORDS = 8
 # "Background" or "Main text": BMC abstracts use them as labels (Background / Main
 # text / Conclusion), so they cannot tell where the abstract ends.
 _BODY_START = re.compile(r"^(?:\d+(?:\.\d+)*\.?\s+[A-Z][A-Za-z ]{2,40}|Introduction|INTRODUCTION)$")
-_SUPPLEMENT = re.compile(r"^Supplementary (?:Information|Materials?|Data|Files?)\b")
+# blocks printed between the abstract and the keywords: they end the abstract
+_SUPPLEMENT = re.compile(
+    r"^(?:Supplementary (?:Information|Materials?|Data|Files?)"
+    r"|Abbreviations(?: and Acronyms)?)(?=:|\s|$)"
+)
 _SUPPLEMENT_WORD = "Supplementary"
 _CUT_MARKERS = ("Introduction", "INTRODUCTION", "1. Introduction")
 _SECTION_HEADING = re.compile(r"^[A-Z][A-Za-z/&,\- ]{0,60}[A-Za-z)]$")
 _MAX_HEADING_WORDS = 6
-_AFTER_SUPPLEMENT = 3  # the supplement note is one short paragraph before the keywords
+_AFTER_SUPPLEMENT = 40  # lines of a supplement note or abbreviation list before the keywords
 
 
 def _authors(line: str) -> list[dict[str, Any]] | None:

@@ -163,13 +163,13 @@ def _outside() -> int:
 
 
 def _page_readers() -> dict[str, Callable[[str, str], dict[str, Any]]]:
-    from mscdata.parsers import pmc_page, pubmed_page
+    from mscdata.parsers import legacy_page, pmc_page, pubmed_page
 
     return {
         detect.CHROME: pubmed_page.read_chrome,
         detect.PLAIN: pubmed_page.read_plain,
         detect.COMPACT: pubmed_page.read_compact,
-        detect.LEGACY: pubmed_page.read_legacy,
+        detect.LEGACY: legacy_page.read_legacy,
         detect.PMC_PAGE: pmc_page.read_pmc,
     }
 

@@ -65,13 +65,11 @@ def _could_be_heading(line: str) -> bool:
 
 def _joined_title(title: str, subtitles: list[str]) -> str:
     """The title with its subtitle lines, joined as PubMed joins them (``Title: Subtitle``)."""
+    parts = [title]
     for subtitle in subtitles:
-        title = (
-            f"{title} {subtitle}"
-            if title.endswith((":", "?", ".", "!"))
-            else (f"{title}: {subtitle}")
-        )
-    return title
+        parts.append(" " if parts[-1].endswith((":", "?", ".", "!")) else ": ")
+        parts.append(subtitle)
+    return "".join(parts)
 
 
 def read_pmc(text: str, source: str) -> dict[str, Any]:

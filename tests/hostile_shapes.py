@@ -142,8 +142,16 @@ SHAPES: dict[str, tuple[str, Callable[[int], bytes]]] = {
         _insert(_COMPACT, "- PMID: 35055087\n", "- DOI: 1\n"),
     ),
     "compact: grant slashes": ("pubmed_page_compact", _insert(_COMPACT, "- R01 NS106907", "/")),
-    "pmc_page: spaces before logo": ("pmc_page", _insert(_PMC, "Stem Cells Int ", " ")),
+    "pmc_page: spaces before logo": ("pmc_page", _insert(_PMC, "Stem Cells International ", " ")),
     "pmc_page: author marks": ("pmc_page", _insert(_PMC, "Jane Q Doe 3,", "1,*,")),
+    "pmc_page: subtitle lines": (
+        "pmc_page",
+        _insert(_PMC, "Change the Name!\n", "A Subtitle Line\n"),
+    ),
+    "pmc_page: abbreviation lines": (
+        "pmc_page",
+        _insert(_PMC, "in the body.\n", "Abbreviations: MSC, cell.\n"),
+    ),
     "pmc_page: spaces before a version": ("pmc_page", _insert(_PMC, ". 2015 Jul", " ")),
     "pmc_page: keywords": ("pmc_page", _insert(_PMC, "Keywords: ", _KEYWORD + ", ")),
     # PubMed XML

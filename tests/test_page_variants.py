@@ -247,7 +247,8 @@ def test_pmc_page_front_matter():
     a = parse_page("pmc-page.txt")
     assert a.provenance[0].source_format == "pmc_page"
     assert (a.pmid, a.pmcid, a.doi) == ("26273305", "PMC4514421", "10.1155/2015/628767")
-    assert a.journal == "Stem Cells Int"
+    # the page prints the journal's full name only; the NLM abbreviation is not shown
+    assert (a.journal, a.journal_title) == (None, "Stem Cells International")
     assert (a.volume, a.pages, a.publication_year) == ("2015", "628767", 2015)
     assert [x.full_name for x in a.authors] == ["Arnold I Caplan", "Jane Q Doe"]
     assert a.authors_complete is True

@@ -22,6 +22,21 @@ SCALARS = [
 ]  # fmt: skip
 
 
+# Where each rendering's closing parts begin (the lists or references a page ends with,
+# after which a whole page copied without its last lines and a cut one look alike).
+# A text that stops mid-word before them is cut: record_complete must be False.
+CLOSING_MARKERS = {
+    "pubmed_page_plain": ["\nPublication types\n"],
+    "pmc_page": ["\nReferences\n"],
+    "pubmed_page_legacy": ["\nPMID:", "\n[Indexed for MEDLINE]", "\n[PubMed - indexed"],
+}
+
+
+def _closing_start(text: str, source_format: str) -> int:
+    found = [text.find(m) for m in CLOSING_MARKERS.get(source_format, [])]
+    return min([f for f in found if f >= 0], default=len(text))
+
+
 def _url(path):
     return SEED_URL if path == SEED else None
 
@@ -76,10 +91,14 @@ def test_every_cut_gives_what_is_there_and_never_a_cut_item_as_complete(path):
     # From the end of the title (and of the line that identifies the rendering: the
     # citation line of a plain page, the PMID line of a compact one) every cut must parse.
     lines = text.split("\n")
-    title_end = text.index(whole.title) + len(whole.title) + 1
+    if whole.title in text:
+        title_end = text.index(whole.title) + len(whole.title) + 1
+    else:  # a PMC title joined with its subtitle line: told apart by the author line
+        title_end = text.index("\nPMCID:")
     for k, line in enumerate(lines[:6]):
         if k and (line.startswith("- PMID:") or looks_like_citation(line)):
             title_end = max(title_end, len("\n".join(lines[: k + 1])) + 1)
+    closing = _closing_start(text, whole.provenance[0].source_format)
     for end in range(len(text)):
         try:
             [cut] = mscdata.parse(text[:end], url=url)
@@ -88,6 +107,8 @@ def test_every_cut_gives_what_is_there_and_never_a_cut_item_as_complete(path):
             assert end < title_end, f"a cut after the title must still give the article: {error}"
             continue
         _check_cut(cut, whole)
+        if end and end < closing and text[end - 1].isalnum() and text[end].isalnum():
+            assert cut.record_complete is False, f"cut mid-word at {end}: {text[end - 20 : end]!r}"
 
 
 def test_seed_cut_inside_the_keywords_heading():

@@ -12,16 +12,6 @@ PMCID_RE = re.compile(r"^PMC[1-9][0-9]*$")
 # of the deposited text (PMC6134338.4, in F1000 and Wellcome Open Research records)
 _PMC_ID = re.compile(r"^(?:PMC)?(?P<number>[1-9][0-9]*)(?:\.[1-9][0-9]*)?$", re.IGNORECASE)
 
-_URL_PMID = re.compile(
-    r"^https?://(?:pubmed\.ncbi\.nlm\.nih\.gov/|(?:www\.)?ncbi\.nlm\.nih\.gov/pubmed/)"
-    r"(?P<pmid>[1-9][0-9]{0,8})(?:[/?#].*)?$"
-)
-_URL_PMCID = re.compile(
-    r"^https?://(?:www\.ncbi\.nlm\.nih\.gov/pmc/articles/|pmc\.ncbi\.nlm\.nih\.gov/articles/)"
-    r"(?P<pmcid>PMC[1-9][0-9]*)(?:\.[1-9][0-9]*)?(?:[/?#].*)?$",  # PMC6134338.4: a version
-    re.IGNORECASE,
-)
-_URL_DOI = re.compile(r"^https?://(?:dx\.)?doi\.org/(?P<doi>10\..+)$", re.IGNORECASE)
 _INLINE_DOI = re.compile(
     r"(?:\bdoi:\s*|https?://(?:dx\.)?doi\.org/)(?P<doi>10\.[0-9]{4,9}(?:\.[0-9]+)*/\S+)",
     re.IGNORECASE,
@@ -64,17 +54,11 @@ def dois_in_text(text: str) -> list[str]:
 
 
 def ids_from_url(url: str | None) -> dict[str, str]:
-    """The PMID, PMCID or DOI that a PubMed, PMC or doi.org URL names."""
-    if not url:
-        return {}
-    url = url.strip()
-    if m := _URL_PMID.match(url):
-        return {"pmid": m.group("pmid")}
-    if m := _URL_PMCID.match(url):
-        return {"pmcid": m.group("pmcid").upper()}
-    if m := _URL_DOI.match(url):
-        return {"doi": clean_doi(m.group("doi"))}
-    return {}
+    """The PMID, PMCID or DOI that a PubMed, PMC or doi.org URL names ({} for others);
+    the accepted address forms are listed in :mod:`mscdata.addresses`."""
+    from mscdata.addresses import address_ids
+
+    return address_ids(url) or {}
 
 
 def article_key(pmid: str | None, doi: str | None, pmcid: str | None) -> str | None:

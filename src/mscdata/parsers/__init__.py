@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from mscdata.addresses import ids_for_page
 from mscdata.checksums import file_sha256
 from mscdata.errors import MissingPmidWarning, ParseError
-from mscdata.identifiers import ids_from_url
 from mscdata.parsers import detect
 from mscdata.parsers.detect import decode
 from mscdata.parsers.limits import MAX_PAGE_BYTES, MAX_PAGE_LINES, MAX_WHOLE_SOURCE_BYTES
@@ -167,13 +167,13 @@ def _outside() -> int:
 
 
 def _page_readers() -> dict[str, Callable[[str, str], dict[str, Any]]]:
-    from mscdata.parsers import pmc_page, pubmed_page
+    from mscdata.parsers import legacy_page, pmc_page, pubmed_page
 
     return {
         detect.CHROME: pubmed_page.read_chrome,
         detect.PLAIN: pubmed_page.read_plain,
         detect.COMPACT: pubmed_page.read_compact,
-        detect.LEGACY: pubmed_page.read_legacy,
+        detect.LEGACY: legacy_page.read_legacy,
         detect.PMC_PAGE: pmc_page.read_pmc,
     }
 
@@ -189,7 +189,7 @@ def _page_events(source: _Input, fmt: str, text: str, url: str | None, provenanc
             source=source.name,
         )
     fields = _page_readers()[fmt](text, source.name)
-    for key, value in ids_from_url(url).items():
+    for key, value in ids_for_page(url, source.name).items():
         shown = fields.get(key)
         if shown and shown.lower() != value.lower():
             raise ParseError(

@@ -48,7 +48,9 @@ HEADINGS = {
     "LinkOut - more resources",
     *LINKED_HEADINGS,
 }
-KEYWORDS_PREFIX = "Keywords:"
+# "Keywords:", "Key Words:", "KEYWORDS:", "Key words:" (journals print all of them)
+KEYWORDS_LABEL = re.compile(r"^key ?words\s*:", re.IGNORECASE)
+_KEYWORDS_SPELLINGS = ("keywords:", "key words:")
 MIN_HEADING_PREFIX = 4  # a shorter cut word ("A", "Fi") may as well start ordinary text
 _LINK_LABELS = ("DOI", "PMC", "PubMed", "Free PMC article", "Free article")
 _CUT_LINK_LABELS = {"", "D", "DO", "P", "PM", "Pu", "Pub", "PubM", "PubMe"}
@@ -122,12 +124,18 @@ class Section:
         return [text for index, text in entries if text and page.line_complete(index)]
 
 
+def is_keywords_prefix(line: str) -> bool:
+    """True for the start of a keywords label cut short (``Keywo``, ``Key W``, ``KEY``)."""
+    text = line.strip().lower()
+    return bool(text) and any(s.startswith(text) for s in _KEYWORDS_SPELLINGS)
+
+
 def is_heading_prefix(line: str, extra: tuple[str, ...] = ()) -> bool:
     """True for a cut heading such as ``Keywo`` or ``PubMed Discl`` (or a cut ``extra`` line)."""
     text = line.strip()
     if not text:
         return False
-    return any(h.startswith(text) for h in [*HEADINGS, KEYWORDS_PREFIX, *extra])
+    return is_keywords_prefix(text) or any(h.startswith(text) for h in [*HEADINGS, *extra])
 
 
 def split_sections(page: Page, start: int, *, headings: set[str] = HEADINGS) -> list[Section]:
@@ -144,7 +152,7 @@ def split_sections(page: Page, start: int, *, headings: set[str] = HEADINGS) -> 
         if text in headings and line == line.lstrip():
             sections[-1].closed = True
             sections.append(Section(text, index))
-        elif text.startswith(KEYWORDS_PREFIX) and line == line.lstrip():
+        elif KEYWORDS_LABEL.match(text) and line == line.lstrip():
             sections[-1].closed = True
             sections.append(Section("Keywords", index, [(index, text)]))
             sections.append(Section(None, index + 1))
@@ -191,10 +199,16 @@ def read_abstract(
 _LABEL = re.compile(r"^([A-Z][A-Za-z]*(?:[ /&,-]+[A-Za-z]+){0,5}):\s+\S")
 
 
+def section_label(text: str) -> str | None:
+    """The ``Label`` of a ``Label: text`` abstract paragraph, or None."""
+    m = _LABEL.match(text)
+    return m.group(1) if m else None
+
+
 def read_keywords(section: Section, page: Page) -> tuple[list[dict[str, Any]], bool]:
     """``Keywords: a; b; c.`` as keyword items; the last is marked cut if the line was."""
     index, line = section.body[0]
-    return keyword_items(line[len(KEYWORDS_PREFIX) :], index, page)
+    return keyword_items(KEYWORDS_LABEL.sub("", line, count=1), index, page)
 
 
 def keyword_items(text: str, index: int, page: Page) -> tuple[list[dict[str, Any]], bool]:

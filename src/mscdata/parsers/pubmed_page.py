@@ -1,4 +1,5 @@
-"""PubMed article pages rendered as text: chrome, plain, compact and legacy renderings.
+"""PubMed article pages rendered as text: chrome, plain and compact renderings
+(the legacy Entrez page is read by :mod:`mscdata.parsers.legacy_page`).
 
 Each reader returns the Article's fields as a dict (children without positions) for
 :func:`mscdata.records.make_article`. The grammar follows
@@ -14,14 +15,13 @@ from typing import Any
 from mscdata.dates import parse_partial_date, publication_fields
 from mscdata.errors import ParseError
 from mscdata.identifiers import set_shown_pmcid
-from mscdata.names import NO_AUTHORS, author_record, medline_author_list
-from mscdata.parsers.citation import looks_like_citation, parse_citation, parse_doi_line
+from mscdata.names import NO_AUTHORS, author_record
+from mscdata.parsers.citation import parse_citation, parse_doi_line
 from mscdata.parsers.page_text import (
     LINKED_HEADINGS,
     Page,
     Section,
     is_heading_prefix,
-    keyword_items,
     natural_end,
     read_abstract,
     read_figures,
@@ -239,11 +239,25 @@ def read_plain(text: str, source: str) -> dict[str, Any]:
         fields["languages"] = languages
     sections = split_sections(page, start)
     _read_body(page, sections, fields, unheaded_abstract=True)
-    if sections and not sections[-1].closed and sections[-1].heading in {None, "Abstract"}:
-        fields["record_complete"] = False
-    if not page.line_complete(len(lines) - 1):
-        fields["record_complete"] = False
+    fields["record_complete"] = _plain_complete(page, sections)
     return fields
+
+
+PLAIN_CLOSING_BLOCKS = {"Publication types", "MeSH terms", "Substances", "Grants and funding"}
+
+
+def _plain_complete(page: Page, sections: list[Section]) -> bool | None:
+    """False when a plain page stops before its closing lists (publication types, MeSH
+    terms, substances, grants) or inside a heading or bullet mark; None when it stops in
+    them: the last entry has no end mark, so a whole page and a cut one look alike."""
+    if not sections or sections[-1].heading not in PLAIN_CLOSING_BLOCKS:
+        return False
+    last = page.lines[-1].strip()
+    if not page.line_complete(len(page.lines) - 1) and (
+        (is_heading_prefix(last) and last not in PLAIN_CLOSING_BLOCKS) or last in {"•", "-", "*"}
+    ):
+        return False
+    return None
 
 
 _COMPACT_ID = re.compile(r"^- (PMID|PMCID|DOI): (\S+)\s*$")
@@ -272,169 +286,4 @@ def read_compact(text: str, source: str) -> dict[str, Any]:
     if any(s.heading == COMPACT_LAST_HEADING for s in sections):
         # only link categories follow; the article's data is all there
         fields["record_complete"] = page.line_complete(len(lines) - 1)
-    return fields
-
-
-_LEGACY_STATUS = re.compile(
-    r"^\[(?:PubMed - )?(?:indexed for MEDLINE|Indexed for MEDLINE|"
-    r"in process|as supplied by publisher|PubMed)\]$",
-    re.IGNORECASE,
-)
-_LEGACY_IDS = re.compile(
-    r"PMID:\s*(?P<pmid>[1-9][0-9]{0,8})(?:(?:\s*\[[^\]]*\])?\s*"
-    r"DOI:\s*(?P<doi>\S+))?"
-)
-_LEGACY_BANNERS = (
-    "See comment in PubMed Commons",
-    "We are sorry, but NCBI web applications",
-    "Choose Destination",
-    "Send to",
-    "Format",
-    "Display Settings",
-)
-_LEGACY_MARKERS = (
-    "Author information",
-    "KEYWORDS:",
-    "PMID:",
-    "[Indexed for MEDLINE]",
-    "[PubMed - indexed for MEDLINE]",
-    "Free full text",
-    "Free PMC Article",
-)
-_LEGACY_BLOCKS = {"Author information", "Abstract"}
-_LEGACY_FOOTER = (
-    "PubMed Commons home",
-    "Supplemental Content",
-    "Support Center",
-    "Write to the Help Desk",
-)
-
-
-def _unlabelled_keywords(paragraph: str) -> list[str] | None:
-    """``a; b; c`` read as keywords when it is a short-item list, not a sentence."""
-    items = [t.strip() for t in paragraph.split(";")]
-    if len(items) < 2 or paragraph.rstrip().endswith("."):
-        return None
-    if all(item and len(item.split()) <= 8 for item in items):
-        return items
-    return None
-
-
-def read_legacy(text: str, source: str) -> dict[str, Any]:
-    """The legacy Entrez page (``Send to`` … ``[Indexed for MEDLINE]``); it prints no authors."""
-    page = Page.from_text(text)
-    lines = page.lines
-    fields: dict[str, Any] = {"record_complete": False}
-    cite = next(
-        (
-            k
-            for k, line in enumerate(lines[:40])
-            if looks_like_citation(line.strip()) and not line.strip().startswith(_LEGACY_BANNERS)
-        ),
-        None,
-    )
-    if cite is None:
-        raise _fail(
-            "legacy PubMed page without a citation line ('Journal. 2005 Dec;40(12):926-30.')",
-            source,
-        )
-    if not page.line_complete(cite):
-        return fields
-    citation = parse_citation(lines[cite].strip())
-    if citation is None:
-        raise _fail(f"unreadable citation line {lines[cite][:80]!r}", source, cite)
-    fields.update(citation)
-    k = cite + 1
-    while k < len(lines) and not lines[k].strip():
-        k += 1
-    if k >= len(lines) or not page.line_complete(k):
-        return fields
-    fields["title"] = lines[k].strip()
-    k += 1
-    while k < len(lines) and not lines[k].strip():
-        k += 1
-    if k < len(lines) and not page.line_complete(k):
-        return fields  # cut in the line after the title: authors or abstract, unknown
-    # the renderings seen print no authors, but the page has a line for them
-    if k < len(lines) and lines[k].strip() not in _LEGACY_BLOCKS:
-        authors = medline_author_list(lines[k])
-        if authors is not None:
-            fields["authors"], fields["authors_complete"] = authors, True
-            k += 1
-            while k < len(lines) and not lines[k].strip():
-                k += 1
-    # skip the author information block: affiliations only, which no slot holds yet
-    if k < len(lines) and lines[k].strip() == "Author information":
-        k += 1
-        while k < len(lines) and not lines[k].strip():
-            k += 1
-        while k < len(lines) and lines[k].strip() and lines[k].strip() not in _LEGACY_BLOCKS:
-            k += 1
-    ends = {
-        "Conflict of interest statement",
-        "Comment in",
-        "Erratum in",
-        "Images from this publication.",
-    }
-    body: list[tuple[int, str]] = []
-    closed = False
-    keywords_next = False
-    keywords_line: tuple[int, str] | None = None
-    for index in range(k, len(lines)):
-        line = lines[index].strip()
-        if not page.line_complete(index) and is_heading_prefix(line, _LEGACY_MARKERS):
-            continue  # cut inside a heading or marker line
-        if line == "Abstract" and not any(t.strip() for _, t in body):
-            continue
-        if line in {"KEYWORDS:", "Keywords:"}:
-            keywords_next = True
-            continue
-        if keywords_next and line:
-            keywords_line = (index, line)
-            keywords_next = False
-            continue
-        if (m := _LEGACY_IDS.match(line)) and index > k:
-            if page.line_complete(index):
-                fields.setdefault("pmid", m.group("pmid"))
-                if m.group("doi"):
-                    fields.setdefault("doi", m.group("doi").rstrip("."))
-            closed = True
-            continue
-        if (
-            _LEGACY_STATUS.match(line)
-            or line.startswith(_LEGACY_FOOTER)
-            or line in ends
-            or line.startswith("Images from this publication")
-        ):
-            closed = True
-            if line.startswith(_LEGACY_FOOTER):
-                fields["record_complete"] = True
-            continue
-        if not closed:
-            body.append((index, lines[index]))
-    abstract_section = Section("Abstract", k, body, closed=closed)
-    paragraphs = abstract_section.paragraphs(page)
-    if keywords_line is None and paragraphs and (closed or len(paragraphs) > 1):
-        # the unlabelled keywords line looks like one more paragraph: tell them apart
-        last_text, last_whole = paragraphs[-1]
-        if not closed and not last_whole:
-            # cut inside a paragraph that may be the abstract's or the keywords line
-            last_index = max(i for i, t in body if t.strip())
-            body = [(i, t) for i, t in body if i < last_index]
-            abstract_section = Section("Abstract", k, body, closed=False)
-            paragraphs = abstract_section.paragraphs(page)
-            last_text = paragraphs[-1][0] if len(paragraphs) > 1 else ""
-        if _unlabelled_keywords(last_text):
-            index = max(i for i, t in body if t.strip())
-            keywords_line = (index, last_text)
-            body = [(i, t) for i, t in body if i < index]
-            while body and body[-1][0] > 0 and not body[-1][1].strip():
-                body.pop()
-            abstract_section = Section("Abstract", k, body, closed=True)
-    abstract, whole = read_abstract(abstract_section, page)
-    if abstract:
-        fields["abstract_sections"], fields["abstract_complete"] = abstract, whole
-    if keywords_line is not None:
-        index, line = keywords_line
-        fields["keywords"], fields["keywords_complete"] = keyword_items(line, index, page)
     return fields

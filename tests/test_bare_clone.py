@@ -34,6 +34,7 @@ USES_SHARED = sorted(
 def _collected(shared: Path) -> subprocess.Popen:
     env = {**os.environ, "MSCDATA_SHARED": str(shared)}
     command = [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider"]
+    command += ["-p", "no:hypothesispytest"]  # its import is most of the time collecting takes
     return subprocess.Popen(
         [*command, *USES_SHARED],
         cwd=ROOT,

@@ -180,6 +180,7 @@ def _same_errors(fast: set[tuple], reference: set[tuple]) -> None:
             assert extra[0] == "constraint-error" and extra[4].endswith("\n"), extra
 
 
+@pytest.mark.slow
 @settings(
     max_examples=30,
     deadline=None,

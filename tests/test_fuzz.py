@@ -27,6 +27,7 @@ def audit_hook():
     install_audit_hook()
 
 
+@pytest.mark.slow
 def test_a_short_campaign_finds_nothing():
     # two child processes share the cases (the same cases as one would run)
     summary = campaign(SHORT_RUN_SEED, inputs=SHORT_RUN_INPUTS, timeout=60, workers=2)

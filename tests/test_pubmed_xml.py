@@ -165,6 +165,7 @@ def _pmid_of(article) -> str:
     return article.pmid
 
 
+@pytest.mark.slow
 def test_the_baseline_file_in_worker_processes():
     """30,000 real records through the parallel path: none lost, none failed, in order."""
     import re

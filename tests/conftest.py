@@ -36,12 +36,20 @@ def seed_article():
     return article
 
 
-@pytest.fixture
-def built_package(tmp_path: Path) -> Path:
-    """A freshly built package of the bundled sources, in a temporary folder."""
+@pytest.fixture(scope="session")
+def _package_built_once(tmp_path_factory) -> Path:
     import mscdata
 
-    return mscdata.build(ROOT / "sources", tmp_path / "datapackage")
+    return mscdata.build(ROOT / "sources", tmp_path_factory.mktemp("built") / "datapackage")
+
+
+@pytest.fixture
+def built_package(_package_built_once: Path, tmp_path: Path) -> Path:
+    """A package built from the bundled sources, in a temporary folder of its own (a copy
+    of the one the session builds once: a test may change or break it)."""
+    import shutil
+
+    return Path(shutil.copytree(_package_built_once, tmp_path / "datapackage"))
 
 
 @pytest.fixture

@@ -1,11 +1,11 @@
 """A local stand-in for NCBI E-utilities on 127.0.0.1, for the fetch tests.
 
-It answers ``esearch`` and ``efetch`` (db=pubmed and db=pmc) from real records: the
-PubmedArticle elements of ``../shared/corpus/peers/pubmed-xml`` and the JATS articles
-of ``pmc-jats``, and replays the real esearch answer of
-``eutils/TestPubMedSearch.test_complex_query.xml`` for its query. Faults are queued
-per test: HTTP 429 bursts, 500s, slow answers, connections cut mid-body, truncated
-XML, an HTML error page or NCBI's ``<ERROR>`` document with status 200, a batch
+It answers ``esearch`` and ``efetch`` (db=pubmed and db=pmc) from real records (the
+files vendored in tests/data/corpus/peers, so it runs on a bare clone): the PubmedArticle
+elements of ``pubmed-xml`` and the JATS articles of ``pmc-jats``, and it replays the real
+esearch answer of ``eutils/TestPubMedSearch.test_complex_query.xml`` for its query.
+Faults are queued per test: HTTP 429 bursts, 500s, slow answers, connections cut
+mid-body, truncated XML, an HTML error page or NCBI's ``<ERROR>`` document with status 200, a batch
 answer that drops its first record, and NCBI's answer to an invalid API key. PMCIDs
 it has no article for are answered the way NCBI does, with an ``<error id="...">``.
 """

@@ -14,7 +14,7 @@ from mscdata.errors import FetchError
 from mscdata.eutils import EutilsClient, NotCached, RateLimiter
 from mscdata.fetching import fetch, search
 
-from conftest import shared_path
+from corpus import VENDORED
 from eutils_server import FakeEutils
 
 # the six records of a real efetch answer (TestPubMedFetch.test_standard_query.xml)
@@ -23,7 +23,7 @@ STANDARD = ["19008416", "18927361", "18787170", "18487186", "18239126", "1823912
 
 @pytest.fixture
 def server():
-    with FakeEutils(shared_path("corpus", "peers")) as fake:
+    with FakeEutils(VENDORED / "peers") as fake:
         yield fake
 
 

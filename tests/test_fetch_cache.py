@@ -23,7 +23,7 @@ from mscdata.errors import BuildError
 from mscdata.eutils import EutilsClient, NotCached
 from mscdata.fetching import _read_pmc, fetch
 
-from conftest import shared_path
+from corpus import VENDORED
 from eutils_server import HTML_ERROR_PAGE, NCBI_ERROR, FakeEutils
 
 # the six records of a real efetch answer (TestPubMedFetch.test_standard_query.xml)
@@ -33,7 +33,7 @@ BATCH = {"db": "pubmed", "retmode": "xml", "id": ",".join(STANDARD)}
 
 @pytest.fixture(scope="module")
 def shared_server():
-    with FakeEutils(shared_path("corpus", "peers")) as fake:
+    with FakeEutils(VENDORED / "peers") as fake:
         yield fake
 
 
@@ -425,17 +425,3 @@ def test_pmc_articles_ncbi_says_are_unavailable_are_not_asked_again(server, tmp_
         b"<error>something else</error></pmc-articleset>"
     )
     assert answer.found == [] and answer.unavailable == {"PMC7", "PMC8"}
-
-
-def test_fetch_test_module_collects_without_shared(tmp_path):
-    """The fetch tests skip per test, not at import, when ../shared is absent."""
-    env = {**os.environ, "MSCDATA_SHARED": str(tmp_path / "absent")}
-    tests = Path(__file__).parent
-    done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--co",
-         str(tests / "test_fetch.py"), str(tests / "test_fetch_cache.py")],
-        capture_output=True, text=True, env=env, cwd=tests.parent, timeout=120, check=False,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stdout + done.stderr
-    last = done.stdout.strip().splitlines()[-1]
-    assert last.split()[1:3] == ["tests", "collected"], last  # no collection error

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fuzz.mutate import MUTATORS, mutate
-from fuzz.runner import REGRESSIONS, campaign, regression_inputs, replay
+from fuzz.runner import PACKAGE_SHARE, REGRESSIONS, campaign, regression_inputs, replay
 from fuzz.seeds import load_seeds
 from fuzz.targets import FORMATS, MODES, install_audit_hook, run_parser
 
@@ -27,11 +27,18 @@ def audit_hook():
     install_audit_hook()
 
 
+@pytest.mark.slow
 def test_a_short_campaign_finds_nothing():
-    summary = campaign(SHORT_RUN_SEED, inputs=SHORT_RUN_INPUTS, timeout=60)
+    # two child processes share the cases (the same cases as one would run)
+    summary = campaign(SHORT_RUN_SEED, inputs=SHORT_RUN_INPUTS, timeout=60, workers=2)
     report = "\n".join(summary.lines())
     assert sum(summary.tried.values()) == SHORT_RUN_INPUTS, report
-    assert summary.tried["package"] > 100 and summary.tried["parser"] > 2500, report
+    packages = sum(
+        random.Random(f"{SHORT_RUN_SEED}:{index}").random() < PACKAGE_SHARE
+        for index in range(SHORT_RUN_INPUTS)
+    )  # the cases that make_case turns into packages: each ran once
+    assert summary.tried["package"] == packages > 100, report
+    assert summary.tried["parser"] == SHORT_RUN_INPUTS - packages, report
     assert not summary.failures, (
         f"{report}\nreproduce one with: python -m tests.fuzz --seed {SHORT_RUN_SEED} --case N"
     )

@@ -946,6 +946,16 @@ def _replace_cell(data: bytes, column: str, value: bytes) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
+@pytest.fixture
+def short_pattern_bound(monkeypatch):
+    """Give up on a backtracking cell after 0.1 s instead of 0.5 s: the same bound at
+    work, each undecided cell costing less (several such cells per test, per engine)."""
+    from mscdata import patterns
+
+    monkeypatch.setattr(patterns, "CELL_SECONDS", 0.1)
+
+
+@pytest.mark.usefixtures("short_pattern_bound")
 def test_a_pattern_that_backtracks_without_end_leaves_cells_undecided(watched):
     # Python's re takes exponential time on (a|aa)+ against a's and a final non-ASCII
     # letter, a cell RE2 leaves to it; the bounded matcher gives up on such cells, with
@@ -965,6 +975,7 @@ def test_a_pattern_that_backtracks_without_end_leaves_cells_undecided(watched):
         }, report.to_text()
 
 
+@pytest.mark.usefixtures("short_pattern_bound")
 def test_a_resource_only_frictionless_reads_has_its_patterns_bounded_too(watched):
     # an encoding the fast engine does not read hands every table to frictionless;
     # its patterns are matched by the bounded matcher, ASCII cells included

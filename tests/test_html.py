@@ -6,13 +6,14 @@ import pytest
 
 import mscdata
 
-from conftest import DATA, shared_path
+from conftest import DATA
+from corpus import corpus_path
 
 
 @pytest.mark.parametrize("pmid", ["7288891", "24737116"])
 def test_a_legacy_page_and_its_xml_report_give_the_same_values(pmid):
-    page = shared_path("corpus", "pubmed-html", f"legacy-pmid-{pmid}.html")
-    report = shared_path("corpus", "pubmed-html", f"legacy-pmid-{pmid}.report-xml.html")
+    page = corpus_path("pubmed-html", f"legacy-pmid-{pmid}.html")
+    report = corpus_path("pubmed-html", f"legacy-pmid-{pmid}.report-xml.html")
     [html_article] = mscdata.parse(page)
     [xml_article] = mscdata.parse(report)
     assert html_article.provenance[0].source_format == "pubmed_html"

@@ -6,22 +6,20 @@ import pytest
 
 import mscdata
 
-from conftest import SHARED, shared_path
+from corpus import corpus_names, corpus_path
 
-JATS_DIR = SHARED / "corpus" / "peers" / "pmc-jats"
-FILES = sorted(JATS_DIR.glob("*")) if JATS_DIR.is_dir() else []
+FILES = corpus_names("peers/pmc-jats")
 AUTHORS = "//article-meta/contrib-group/contrib[@contrib-type='author' or not(@contrib-type)]"
 CITATIONS = "self::mixed-citation or self::element-citation or self::citation or self::nlm-citation"
 
 
-@pytest.fixture(scope="module", params=FILES or [None], ids=lambda p: p.name if p else "absent")
+@pytest.fixture(scope="module", params=FILES)
 def jats_file(request):
-    if request.param is None:
-        shared_path("corpus", "peers", "pmc-jats")
     from lxml import etree
 
+    path = corpus_path("peers", "pmc-jats", request.param)
     parser = etree.XMLParser(load_dtd=False, no_network=True, resolve_entities=False)
-    return etree.parse(str(request.param), parser), mscdata.read(request.param)
+    return etree.parse(str(path), parser), mscdata.read(path)
 
 
 def _count(tree, xpath: str) -> int:
@@ -69,7 +67,7 @@ def test_counts_equal_the_files_elements(jats_file):
 
 
 def test_figures_abstracts_and_orcid_of_the_elife_kitchen_sink():
-    path = shared_path("corpus", "peers", "pmc-jats", "elife-00666.xml")
+    path = corpus_path("peers", "pmc-jats", "elife-00666.xml")
     [a] = mscdata.parse(path)
     assert a.doi == "10.7554/eLife.00666" and a.id == "doi:10.7554/eLife.00666"
     assert [x.orcid for x in a.authors if x.orcid] == ["0000-0003-3523-4408"]
@@ -86,7 +84,7 @@ def test_figures_abstracts_and_orcid_of_the_elife_kitchen_sink():
 
 
 def test_author_summary_is_kept_apart_from_the_abstract():
-    path = shared_path("corpus", "peers", "pmc-jats", "pntd.0002065.nxml")
+    path = corpus_path("peers", "pmc-jats", "pntd.0002065.nxml")
     [a] = mscdata.parse(path)
     summary = [s for s in a.abstract_sections if s.abstract_type == "summary"]
     main = [s for s in a.abstract_sections if s.abstract_type is None]
@@ -95,7 +93,7 @@ def test_author_summary_is_kept_apart_from_the_abstract():
 
 
 def test_efetch_articleset_and_a_correction_without_body():
-    path = shared_path("corpus", "peers", "pmc-jats", "efetch_pmc.xml")
+    path = corpus_path("peers", "pmc-jats", "efetch_pmc.xml")
     [a] = mscdata.parse(path)
     assert (a.pmid, a.pmcid) == ("34527728", "PMC8435807")
     assert a.license.startswith("https://creativecommons.org/licenses/by-")

@@ -9,10 +9,9 @@ import pytest
 
 import mscdata
 
-from conftest import SHARED, shared_path
+from corpus import corpus_names, corpus_path
 
-MEDLINE_DIR = SHARED / "corpus" / "peers" / "medline-txt"
-FILES = sorted(MEDLINE_DIR.glob("*")) if MEDLINE_DIR.is_dir() else []
+FILES = corpus_names("peers/medline-txt")
 
 
 def _tags(path: Path) -> list[tuple[str, str]]:
@@ -26,11 +25,10 @@ def _tags(path: Path) -> list[tuple[str, str]]:
     return [(t, v) for t, v in fields]
 
 
-@pytest.fixture(scope="module", params=FILES or [None], ids=lambda p: p.name if p else "absent")
+@pytest.fixture(scope="module", params=FILES)
 def medline_file(request):
-    if request.param is None:
-        shared_path("corpus", "peers", "medline-txt")
-    return _tags(request.param), mscdata.read(request.param)
+    path = corpus_path("peers", "medline-txt", request.param)
+    return _tags(path), mscdata.read(path)
 
 
 def _n(tags, *names) -> int:
@@ -76,7 +74,7 @@ def test_counts_equal_the_files_tags(medline_file):
 
 
 def test_an_author_keeps_its_own_lines_together():
-    path = shared_path("corpus", "peers", "medline-txt", "pubmed_Kolmogorov2020.txt")
+    path = corpus_path("peers", "medline-txt", "pubmed_Kolmogorov2020.txt")
     [a] = mscdata.parse(path)
     evgeny = a.authors[8]
     assert (evgeny.last_name, evgeny.fore_name, evgeny.initials) == ("Polevikov", "Evgeny", "E")

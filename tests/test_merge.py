@@ -6,6 +6,7 @@ import mscdata
 from mscdata.merge import BIBLIOGRAPHIC, FULL_TEXT, merge, precedence
 
 from conftest import PAGES, SEED, SEED_URL, shared_path
+from corpus import corpus_path
 
 
 def test_records_sharing_an_identifier_are_merged_with_precedence_and_conflicts():
@@ -51,8 +52,8 @@ def test_documented_precedence():
 
 
 def test_a_legacy_page_and_its_xml_report_merge_into_one_record():
-    page = shared_path("corpus", "pubmed-html", "legacy-pmid-24737116.html")
-    report = shared_path("corpus", "pubmed-html", "legacy-pmid-24737116.report-xml.html")
+    page = corpus_path("pubmed-html", "legacy-pmid-24737116.html")
+    report = corpus_path("pubmed-html", "legacy-pmid-24737116.report-xml.html")
     [merged], conflicts = merge([*mscdata.parse(page), *mscdata.parse(report)])
     assert merged.id == "pmid:24737116" and len(merged.provenance) == 2
     assert "Journal Article" in merged.publication_types  # the XML's list wins

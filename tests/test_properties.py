@@ -68,7 +68,7 @@ def test_pages_with_lines_dropped_or_doubled(text, data):
     _parse_or_parse_error("\n".join(edited))
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(article_sets())
 def test_every_built_package_validates_and_loads_back_the_same_models(articles):
     with tempfile.TemporaryDirectory() as folder:

@@ -33,6 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--inputs", type=int, help="run this many cases (default: 2000)")
     parser.add_argument("--seed", type=int, default=int(time.time()), help="campaign seed")
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds before a case hangs")
+    parser.add_argument("--workers", type=int, default=1, help="child processes at once")
     parser.add_argument("--no-save", action="store_true", help="do not save failures")
     parser.add_argument("--replay", action="store_true", help="replay the saved inputs only")
     parser.add_argument("--case", type=int, help="run case N of --seed here and show the outcome")
@@ -68,6 +69,7 @@ def main(argv: list[str] | None = None) -> int:
         timeout=args.timeout,
         save_to=None if args.no_save else REGRESSIONS,
         progress=progress,
+        workers=args.workers,
     )
     print("\n".join(summary.lines()))
     return 1 if summary.failures else 0

@@ -15,6 +15,7 @@ import time
 import traceback
 from collections import Counter
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
 from .mutate import mutate
@@ -135,8 +136,8 @@ def _known_signatures(folder: Path) -> set[str]:
     return {json.loads(note.read_text())["signature"] for note in notes}
 
 
-def _worker(connection, campaign_seed: int, start: int, save_to: str | None) -> None:
-    """Child process: run cases from ``start`` on, telling the parent about each."""
+def _worker(connection, campaign_seed: int, start: int, save_to: str | None, step: int = 1) -> None:
+    """Child process: run cases ``start``, ``start + step``, … telling the parent about each."""
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
     install_audit_hook()
     seeds = load_seeds()
@@ -150,7 +151,7 @@ def _worker(connection, campaign_seed: int, start: int, save_to: str | None) -> 
             except Exception as error:  # a bug of the harness, not of mscdata: say so
                 failure = _harness_failure(error)
                 connection.send(("done", index, "harness", failure, None, 0.0))
-                index += 1
+                index += step
                 continue
             began = time.monotonic()
             failure = case.run()
@@ -160,7 +161,7 @@ def _worker(connection, campaign_seed: int, start: int, save_to: str | None) -> 
                 known.add(failure.signature)
                 saved = str(case.save(Path(save_to), failure, (campaign_seed, index)))
         connection.send(("done", index, case.target, failure, saved, seconds))
-        index += 1
+        index += step
 
 
 @dataclass
@@ -187,6 +188,17 @@ class Summary:
         return out
 
 
+@dataclass
+class _Lane:
+    """A child process running every ``step``-th case of the campaign from ``index`` on."""
+
+    index: int  # the next case this lane runs
+    child: multiprocessing.process.BaseProcess | None = None
+    receiver: Connection | None = None
+    current: int = 0  # the case the child said it started
+    heard: float = 0.0  # when the child last said something
+
+
 def campaign(
     seed: int,
     *,
@@ -195,30 +207,86 @@ def campaign(
     save_to: Path | None = None,
     timeout: float = 30.0,
     progress=None,
+    workers: int = 1,
 ) -> Summary:
-    """Run cases ``0..inputs-1`` (or until ``minutes`` pass) of campaign ``seed``."""
+    """Run cases ``0..inputs-1`` (or until ``minutes`` pass) of campaign ``seed``, in
+    ``workers`` child processes at once (lane k runs cases k, k + workers, …): the cases
+    are the same whatever the number of workers."""
     context = multiprocessing.get_context("fork")
     summary = Summary(seed)
     began = time.monotonic()
     deadline = began + minutes * 60 if minutes else None
-    index = 0
-    while (inputs is None or index < inputs) and (deadline is None or time.monotonic() < deadline):
+    save = str(save_to) if save_to else None
+
+    def wanted(index: int) -> bool:
+        return (inputs is None or index < inputs) and (
+            deadline is None or time.monotonic() < deadline
+        )
+
+    def start(lane: _Lane) -> None:
+        if not wanted(lane.index):
+            return
         receiver, sender = context.Pipe(duplex=False)
-        child = context.Process(
-            target=_worker,
-            args=(sender, seed, index, str(save_to) if save_to else None),
-            daemon=True,
+        lane.child = context.Process(
+            target=_worker, args=(sender, seed, lane.index, save, workers), daemon=True
         )
-        child.start()
+        lane.child.start()
         sender.close()
-        index = _follow(
-            receiver, child, summary, seed, index, inputs, deadline, save_to, timeout, progress
-        )
-        child.kill()
-        child.join()
-        receiver.close()
+        lane.receiver, lane.current, lane.heard = receiver, lane.index, time.monotonic()
+
+    def stop(lane: _Lane) -> None:
+        assert lane.child is not None and lane.receiver is not None
+        lane.child.kill()
+        lane.child.join()
+        lane.receiver.close()
+        lane.child = lane.receiver = None
+
+    lanes = [_Lane(k) for k in range(workers)]
+    for lane in lanes:
+        start(lane)
+    while running := [lane for lane in lanes if lane.receiver is not None]:
+        first_due = min(lane.heard for lane in running) + timeout
+        ready = wait([lane.receiver for lane in running], max(0.0, first_due - time.monotonic()))
+        for lane in running:
+            if lane.receiver not in ready:
+                if time.monotonic() - lane.heard > timeout:
+                    _lost(summary, seed, lane.current, "hang", save_to)
+                    stop(lane)
+                    lane.index = lane.current + workers
+                    start(lane)
+                continue
+            try:
+                message = lane.receiver.recv()
+            except EOFError:
+                lane.child.join(5)
+                _lost(summary, seed, lane.current, f"died-{lane.child.exitcode}", save_to)
+                stop(lane)
+                lane.index = lane.current + workers
+                start(lane)
+                continue
+            lane.heard = time.monotonic()
+            if message[0] == "start":
+                lane.current = message[1]
+                if not wanted(lane.current):
+                    stop(lane)
+                continue
+            _record(summary, message, progress)
+            lane.index = message[1] + workers
+            if not wanted(lane.index):
+                stop(lane)
     summary.seconds = time.monotonic() - began
     return summary
+
+
+def _record(summary: Summary, message: tuple, progress) -> None:
+    """Count a finished case (a child's "done" message) in the summary."""
+    _, done, target, failure, saved, seconds = message
+    summary.tried[target] += 1
+    summary.slowest = sorted([*summary.slowest, (seconds, done)], reverse=True)[:3]
+    if failure is not None:
+        summary.failures.append((done, failure, saved))
+    if progress is not None:
+        progress(summary)
 
 
 def _lost(summary: Summary, seed: int, index: int, kind: str, save_to: Path | None) -> None:
@@ -239,43 +307,3 @@ def _lost(summary: Summary, seed: int, index: int, kind: str, save_to: Path | No
 def _harness_failure(error: Exception) -> Failure:
     detail = "".join(traceback.format_exception(type(error), error, error.__traceback__))
     return Failure("harness-error", f"harness-error:{type(error).__name__}", detail[-4000:])
-
-
-def _follow(
-    receiver,
-    child,
-    summary: Summary,
-    seed: int,
-    index: int,
-    inputs: int | None,
-    deadline: float | None,
-    save_to: Path | None,
-    timeout: float,
-    progress,
-) -> int:
-    """Collect the child's outcomes; return the case to restart from when it must stop."""
-    current = index
-    while (inputs is None or current < inputs) and (
-        deadline is None or time.monotonic() < deadline
-    ):
-        if not receiver.poll(timeout):
-            _lost(summary, seed, current, "hang", save_to)
-            return current + 1
-        try:
-            message = receiver.recv()
-        except EOFError:
-            child.join(5)
-            _lost(summary, seed, current, f"died-{child.exitcode}", save_to)
-            return current + 1
-        if message[0] == "start":
-            current = message[1]
-            continue
-        _, done, target, failure, saved, seconds = message
-        summary.tried[target] += 1
-        summary.slowest = sorted([*summary.slowest, (seconds, done)], reverse=True)[:3]
-        if failure is not None:
-            summary.failures.append((done, failure, saved))
-        if progress is not None:
-            progress(summary)
-        current = done + 1
-    return current

@@ -1,0 +1,213 @@
+"""JATS citations (``element-citation``, ``nlm-citation``, ``mixed-citation``,
+``citation``): the citation text and its typed parts.
+
+A citation whose text carries its own separators (a ``mixed-citation`` as the
+publisher printed it) is kept as printed, whitespace normalised. A citation made only
+of elements (every ``element-citation`` and ``nlm-citation``, and a ``mixed-citation``
+with no text between its elements) is written in one style, NLM/Vancouver-like::
+
+    Akhter M, Inoue M, Kurahashi N, Iwasaki M, Sasazuki S, Tsugane S. Reproductive
+    factors … . Eur J Cancer Prev. 2008;17(6):515-524. doi:10.1097/… PMID: 18941373.
+
+* authors ``Surname Given-names`` as the source gives them, joined by ``, ``: the first
+  six, then ``et al.`` when there are more (or when the source says ``<etal/>``);
+* then the title, editors (``In: …, editors.``), source, edition, each one sentence
+  (a period is added only when the text does not already end in ``.``, ``?`` or ``!``);
+* a journal-like citation: ``year[ month[ day]];volume(issue):pages.``; with a
+  publisher (a book): ``place: publisher; year. p. pages.``; pages are ``fpage-lpage``
+  as printed (never abbreviated), else ``page-range`` or ``elocation-id``;
+* then any part not named above (a comment, a conference, a URL…) in source order, and
+  last ``doi:…``, ``PMID: …``, ``PMCID: …``.
+
+Either way the parts the source gives are typed fields: ``author_list`` (every author, in
+the style above, never cut at six), ``publication_year``, ``title``, ``source``,
+``volume``, ``issue``, ``first_page`` and ``last_page``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from mscdata.parsers.mixed_text import mixed_text, normalise_space
+
+#: Authors written before ``et al.`` in a rendered citation (NLM's rule: six, then et al.).
+AUTHORS_SHOWN = 6
+_TITLES = ("article-title", "chapter-title", "part-title", "data-title")
+_NAMES = frozenset({"name", "string-name", "collab", "etal", "name-alternatives"})
+_CONTAINERS = frozenset({"person-group", "name", "string-name", "name-alternatives"})
+_DATE_PARTS = ("year", "month", "day", "season")
+_LOCATOR = frozenset({"volume", "issue", "fpage", "lpage", "page-range", "elocation-id"})
+_USED = frozenset(
+    {*_TITLES, *_DATE_PARTS, *_LOCATOR, "source", "edition", "publisher-loc"}
+    | {"publisher-name", "person-group", "pub-id", "label"}
+)
+_YEAR = re.compile(r"^([12][0-9]{3})(?![0-9])")
+_TERMINAL = ".?!"
+
+
+def _local(element: Any) -> str:
+    tag = element.tag
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
+
+
+def _child(citation: Any, *names: str) -> Any:
+    return next((c for c in citation if _local(c) in names), None)
+
+
+def _child_text(citation: Any, *names: str) -> str | None:
+    return mixed_text(_child(citation, *names))
+
+
+def is_printed(citation: Any) -> bool:
+    """True when the citation's own text (between its parts and names) holds anything
+    but whitespace: the source printed its separators, so it is kept as printed."""
+    if _local(citation) in {"element-citation", "nlm-citation"}:
+        return False
+    stack = [citation]
+    while stack:
+        node = stack.pop()
+        if (node.text or "").strip():
+            return True
+        for child in node:
+            if (child.tail or "").strip():
+                return True
+            if _local(child) in _CONTAINERS:
+                stack.append(child)
+    return False
+
+
+def _name(element: Any) -> str | None:
+    kind = _local(element)
+    if kind == "etal":
+        return None
+    if kind == "name-alternatives":
+        first = _child(element, "name", "string-name")
+        return _name(first) if first is not None else mixed_text(element)
+    if kind in {"name", "string-name"} and _child(element, "surname", "given-names") is not None:
+        parts = (_child_text(element, p) for p in ("surname", "given-names", "suffix"))
+        return " ".join(p for p in parts if p) or None
+    return mixed_text(element)
+
+
+def _people(group: Any) -> tuple[list[str], bool]:
+    """Names of a person-group (or of a citation's own names) and whether et al. follows."""
+    names, etal = [], False
+    for element in group:
+        if _local(element) == "etal":
+            etal = True
+        elif _local(element) in _NAMES and (name := _name(element)):
+            names.append(name)
+    return names, etal
+
+
+def _groups(citation: Any) -> dict[str, tuple[list[str], bool]]:
+    groups: dict[str, tuple[list[str], bool]] = {}
+    for group in citation:
+        if _local(group) == "person-group":
+            kind = group.get("person-group-type") or "author"
+            groups.setdefault(kind, _people(group))
+    if "author" not in groups:
+        names, etal = _people(citation)
+        if names:
+            groups["author"] = (names, etal)
+    return groups
+
+
+def _name_list(names: list[str], etal: bool, *, shown: int | None = AUTHORS_SHOWN) -> str:
+    listed = names if shown is None else names[:shown]
+    text = ", ".join(listed)
+    if etal or len(listed) < len(names):
+        text = f"{text}, et al." if text else "et al."
+    return text
+
+
+def _sentence(text: str) -> str:
+    """``text`` ending as a sentence: a period added unless it ends in one (or a URL)."""
+    if text[-1] in _TERMINAL or "://" in text.rsplit(" ", 1)[-1]:
+        return text
+    return text + "."
+
+
+def _pages(citation: Any) -> str | None:
+    first, last = _child_text(citation, "fpage"), _child_text(citation, "lpage")
+    if first and last and last != first:
+        return f"{first}-{last}"
+    return first or _child_text(citation, "page-range") or _child_text(citation, "elocation-id")
+
+
+def _pub_ids(citation: Any) -> list[str]:
+    labels = {"doi": "doi:", "pmid": "PMID: ", "pmcid": "PMCID: ", "pmc": "PMCID: "}
+    found = []
+    for pub_id in citation.iter("{*}pub-id"):
+        label = labels.get((pub_id.get("pub-id-type") or "").lower())
+        if label and (value := mixed_text(pub_id)):
+            found.append(label + value)
+    return found
+
+
+def citation_parts(citation: Any) -> dict[str, Any]:
+    """The typed parts the citation gives (absent parts left out)."""
+    groups = _groups(citation)
+    parts: dict[str, Any] = {}
+    if "author" in groups:
+        parts["author_list"] = _name_list(*groups["author"], shown=None) or None
+    year = _child_text(citation, "year")
+    if year and (m := _YEAR.match(year)):
+        parts["publication_year"] = int(m.group(1))
+    title = next((t for name in _TITLES if (t := _child_text(citation, name))), None)
+    parts["title"] = title
+    for field, name in (
+        ("source", "source"),
+        ("volume", "volume"),
+        ("issue", "issue"),
+        ("first_page", "fpage"),
+        ("last_page", "lpage"),
+    ):
+        parts[field] = _child_text(citation, name)
+    return {k: v for k, v in parts.items() if v is not None}
+
+
+def rendered_citation(citation: Any) -> str | None:
+    """An element-only citation written in the style of this module's docstring."""
+    groups = _groups(citation)
+    sentences: list[str] = []
+    if "author" in groups:
+        sentences.append(_name_list(*groups["author"]))
+    title = next((t for name in _TITLES if (t := _child_text(citation, name))), None)
+    sentences.append(title or "")
+    if "editor" in groups:
+        editors, etal = groups["editor"]
+        noun = "editors" if len(editors) > 1 or etal else "editor"
+        sentences.append(f"In: {_name_list(editors, etal)}, {noun}" if editors else "")
+    sentences += [_child_text(citation, "source") or "", _child_text(citation, "edition") or ""]
+    date = " ".join(t for name in _DATE_PARTS if (t := _child_text(citation, name)))
+    volume, issue = _child_text(citation, "volume"), _child_text(citation, "issue")
+    pages = _pages(citation)
+    publisher = _child_text(citation, "publisher-name")
+    place = _child_text(citation, "publisher-loc")
+    if publisher or place:
+        imprint = ": ".join(p for p in (place, publisher) if p)
+        sentences.append(imprint + (f"; {date}" if date else ""))
+        locator = f"{volume}" if volume else ""
+        locator += f"({issue})" if issue else ""
+        sentences += [locator, f"p. {pages}" if pages else ""]
+    else:
+        locator = f";{volume}" if volume else ""
+        locator += f"({issue})" if issue else ""
+        locator += f":{pages}" if pages else ""
+        sentences.append((date + locator).lstrip(";:"))
+    for child in citation:
+        name = _local(child)
+        if name and name not in _USED and name not in _NAMES:
+            sentences.append(mixed_text(child) or "")
+    sentences += _pub_ids(citation)
+    text = " ".join(_sentence(s) for s in (normalise_space(s) for s in sentences) if s)
+    return text or None
+
+
+def citation_fields(citation: Any) -> dict[str, Any]:
+    """``citation`` (the text) and the typed parts of one JATS citation element."""
+    printed = is_printed(citation)
+    text = mixed_text(citation, skip=frozenset({"label"})) if printed else None
+    return {"citation": text or rendered_citation(citation), **citation_parts(citation)}

@@ -206,8 +206,18 @@ def rendered_citation(citation: Any) -> str | None:
     return text or None
 
 
+def _printed_text(citation: Any) -> str | None:
+    """A printed citation's text; an empty ``<etal/>`` reads ``et al.``."""
+    if any(not (e.text or "").strip() for e in citation.iter("{*}etal")):
+        from copy import deepcopy
+
+        citation = deepcopy(citation)
+        for etal in citation.iter("{*}etal"):
+            etal.text = (etal.text or "").strip() or "et al."
+    return mixed_text(citation, skip=frozenset({"label"}))
+
+
 def citation_fields(citation: Any) -> dict[str, Any]:
     """``citation`` (the text) and the typed parts of one JATS citation element."""
-    printed = is_printed(citation)
-    text = mixed_text(citation, skip=frozenset({"label"})) if printed else None
+    text = _printed_text(citation) if is_printed(citation) else None
     return {"citation": text or rendered_citation(citation), **citation_parts(citation)}

@@ -36,6 +36,7 @@ AUTHORS_SHOWN = 6
 _TITLES = ("article-title", "chapter-title", "part-title", "data-title")
 _NAMES = frozenset({"name", "string-name", "collab", "etal", "name-alternatives"})
 _CONTAINERS = frozenset({"person-group", "name", "string-name", "name-alternatives"})
+_NAME_PARTS = ("surname", "given-names", "suffix")
 _DATE_PARTS = ("year", "month", "day", "season")
 _LOCATOR = frozenset({"volume", "issue", "fpage", "lpage", "page-range", "elocation-id"})
 _USED = frozenset(
@@ -51,12 +52,24 @@ def _local(element: Any) -> str:
     return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
-def _child(citation: Any, *names: str) -> Any:
-    return next((c for c in citation if _local(c) in names), None)
+class _Parts:
+    """An element's children by local name (the first of each), their texts read once."""
 
+    def __init__(self, element: Any) -> None:
+        self.children: dict[str, Any] = {}
+        for child in element:
+            if isinstance(child.tag, str):
+                self.children.setdefault(child.tag.rpartition("}")[2], child)
+        self._texts: dict[str, str | None] = {}
 
-def _child_text(citation: Any, *names: str) -> str | None:
-    return mixed_text(_child(citation, *names))
+    def text(self, *names: str) -> str | None:
+        """The text of the first of ``names`` the element has with text."""
+        for name in names:
+            if name not in self._texts:
+                self._texts[name] = mixed_text(self.children.get(name))
+            if self._texts[name]:
+                return self._texts[name]
+        return None
 
 
 def is_printed(citation: Any) -> bool:
@@ -82,11 +95,17 @@ def _name(element: Any) -> str | None:
     if kind == "etal":
         return None
     if kind == "name-alternatives":
-        first = _child(element, "name", "string-name")
+        first = next((c for c in element if _local(c) in {"name", "string-name"}), None)
         return _name(first) if first is not None else mixed_text(element)
-    if kind in {"name", "string-name"} and _child(element, "surname", "given-names") is not None:
-        parts = (_child_text(element, p) for p in ("surname", "given-names", "suffix"))
-        return " ".join(p for p in parts if p) or None
+    if kind in {"name", "string-name"}:
+        found: dict[str, str | None] = {}
+        for child in element:
+            part = _local(child)
+            if part in _NAME_PARTS and part not in found:
+                found[part] = mixed_text(child)
+        if "surname" in found or "given-names" in found:
+            texts = (found.get(p) for p in _NAME_PARTS)
+            return " ".join(t for t in texts if t) or None
     return mixed_text(element)
 
 
@@ -129,11 +148,11 @@ def _sentence(text: str) -> str:
     return text + "."
 
 
-def _pages(citation: Any) -> str | None:
-    first, last = _child_text(citation, "fpage"), _child_text(citation, "lpage")
+def _pages(parts: _Parts) -> str | None:
+    first, last = parts.text("fpage"), parts.text("lpage")
     if first and last and last != first:
         return f"{first}-{last}"
-    return first or _child_text(citation, "page-range") or _child_text(citation, "elocation-id")
+    return first or parts.text("page-range", "elocation-id")
 
 
 def _pub_ids(citation: Any) -> list[str]:
@@ -146,17 +165,15 @@ def _pub_ids(citation: Any) -> list[str]:
     return found
 
 
-def citation_parts(citation: Any) -> dict[str, Any]:
+def _typed(parts: _Parts, groups: dict[str, tuple[list[str], bool]]) -> dict[str, Any]:
     """The typed parts the citation gives (absent parts left out)."""
-    groups = _groups(citation)
-    parts: dict[str, Any] = {}
+    typed: dict[str, Any] = {}
     if "author" in groups:
-        parts["author_list"] = _name_list(*groups["author"], shown=None) or None
-    year = _child_text(citation, "year")
+        typed["author_list"] = _name_list(*groups["author"], shown=None) or None
+    year = parts.text("year")
     if year and (m := _YEAR.match(year)):
-        parts["publication_year"] = int(m.group(1))
-    title = next((t for name in _TITLES if (t := _child_text(citation, name))), None)
-    parts["title"] = title
+        typed["publication_year"] = int(m.group(1))
+    typed["title"] = parts.text(*_TITLES)
     for field, name in (
         ("source", "source"),
         ("volume", "volume"),
@@ -164,28 +181,26 @@ def citation_parts(citation: Any) -> dict[str, Any]:
         ("first_page", "fpage"),
         ("last_page", "lpage"),
     ):
-        parts[field] = _child_text(citation, name)
-    return {k: v for k, v in parts.items() if v is not None}
+        typed[field] = parts.text(name)
+    return {k: v for k, v in typed.items() if v is not None}
 
 
-def rendered_citation(citation: Any) -> str | None:
+def _rendered(
+    citation: Any, parts: _Parts, groups: dict[str, tuple[list[str], bool]]
+) -> str | None:
     """An element-only citation written in the style of this module's docstring."""
-    groups = _groups(citation)
     sentences: list[str] = []
     if "author" in groups:
         sentences.append(_name_list(*groups["author"]))
-    title = next((t for name in _TITLES if (t := _child_text(citation, name))), None)
-    sentences.append(title or "")
+    sentences.append(parts.text(*_TITLES) or "")
     if "editor" in groups:
         editors, etal = groups["editor"]
         noun = "editors" if len(editors) > 1 or etal else "editor"
         sentences.append(f"In: {_name_list(editors, etal)}, {noun}" if editors else "")
-    sentences += [_child_text(citation, "source") or "", _child_text(citation, "edition") or ""]
-    date = " ".join(t for name in _DATE_PARTS if (t := _child_text(citation, name)))
-    volume, issue = _child_text(citation, "volume"), _child_text(citation, "issue")
-    pages = _pages(citation)
-    publisher = _child_text(citation, "publisher-name")
-    place = _child_text(citation, "publisher-loc")
+    sentences += [parts.text("source") or "", parts.text("edition") or ""]
+    date = " ".join(t for name in _DATE_PARTS if (t := parts.text(name)))
+    volume, issue, pages = parts.text("volume"), parts.text("issue"), _pages(parts)
+    publisher, place = parts.text("publisher-name"), parts.text("publisher-loc")
     if publisher or place:
         imprint = ": ".join(p for p in (place, publisher) if p)
         sentences.append(imprint + (f"; {date}" if date else ""))
@@ -219,5 +234,6 @@ def _printed_text(citation: Any) -> str | None:
 
 def citation_fields(citation: Any) -> dict[str, Any]:
     """``citation`` (the text) and the typed parts of one JATS citation element."""
+    parts, groups = _Parts(citation), _groups(citation)
     text = _printed_text(citation) if is_printed(citation) else None
-    return {"citation": text or rendered_citation(citation), **citation_parts(citation)}
+    return {"citation": text or _rendered(citation, parts, groups), **_typed(parts, groups)}

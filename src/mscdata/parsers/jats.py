@@ -6,6 +6,11 @@ keywords of every ``kwd-group``, figures (a figure without a label still counts)
 references from ``mixed-citation``, ``element-citation``, ``citation`` and
 ``nlm-citation`` with their pub-ids, dates by ``pub-type`` or ``date-type``, and the
 article's licence. Parsed with no DTD, no network and no entity expansion.
+
+Text is read by :func:`mscdata.parsers.mixed_text.mixed_text` (blocks apart, inline
+markup joined); a caption reads "Title. Paragraph…" (:func:`caption_text`); citations
+are :mod:`mscdata.parsers.jats_citation`'s (one style for element-only citations, typed
+parts for every citation).
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from mscdata.errors import (
     ParseError,
 )
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 
 __all__ = [
     "BuildError",

@@ -31,7 +31,7 @@ from pydantic import (
 
 
 metamodel_version = "1.12.0"
-version = "0.2.0"
+version = "0.3.0"
 
 
 class ConfiguredBaseModel(BaseModel):
@@ -408,10 +408,18 @@ class Reference(ConfiguredBaseModel):
     One entry of the article's reference list, in the order of the list.
     """
     position: int = Field(default=..., description="""1-based position of the item in its list, in the order of the source.""", ge=1)
-    citation: str = Field(default=..., description="""The citation text as printed, without link labels such as \"- DOI - PubMed\".""")
+    citation: str = Field(default=..., description="""The citation text as printed, without link labels such as \"- DOI - PubMed\"; a citation the source gives only as parts (a JATS element-citation or nlm-citation, or a mixed-citation with no text between its parts) is written in one NLM/Vancouver-like style: \"Akhter M, Inoue M. Title. Source. 2008;17(6):515-524. doi:…\", six authors then et al.""")
     doi: Optional[str] = Field(default=None, description="""Digital Object Identifier without any \"doi:\" or https://doi.org/ prefix.""", pattern=r"^10\.[0-9]{4,9}(\.[0-9]+)*/\S+$")
     pmid: Optional[str] = Field(default=None, description="""PubMed identifier, as stated by the source (never guessed).""", pattern=r"^[1-9][0-9]{0,8}$")
     pmcid: Optional[str] = Field(default=None, description="""PubMed Central identifier, with its PMC prefix.""", pattern=r"^PMC[1-9][0-9]*$")
+    author_list: Optional[str] = Field(default=None, description="""Authors of the cited work when the source gives them as parts of the citation: every author as \"Surname Given-names\" as printed, joined by \", \", ending with \"et al.\" when the source does.""")
+    publication_year: Optional[int] = Field(default=None, description="""Year of the cited work, when the source gives it as a part of the citation (JATS year; a letter that tells apart works of one year, as in 2008a, is left out here and kept in the citation text).""", ge=1000, le=2999)
+    title: Optional[str] = Field(default=None, description="""Title of the cited article, chapter or work, when the source gives it as a part of the citation (JATS article-title, chapter-title, part-title or data-title).""")
+    source: Optional[str] = Field(default=None, description="""The journal, book or other work the cited item appeared in, as printed (JATS source), when the source gives it as a part of the citation.""")
+    volume: Optional[str] = Field(default=None, description="""Volume of the cited work as printed, when the source gives it as a part of the citation.""")
+    issue: Optional[str] = Field(default=None, description="""Issue of the cited work as printed, when the source gives it as a part of the citation.""")
+    first_page: Optional[str] = Field(default=None, description="""First page of the cited work as printed (JATS fpage), when the source gives it as a part of the citation.""")
+    last_page: Optional[str] = Field(default=None, description="""Last page of the cited work as printed (JATS lpage), when the source gives it as a part of the citation.""")
     complete: bool = Field(default=..., description="""False when the source text ends inside this item, so its text may be cut short; True otherwise.""")
 
     

@@ -19,19 +19,17 @@ from mscdata.identifiers import DOI_RE, PMID_RE, clean_doi, ids_from_url, pmcid_
 from mscdata.names import author_record, medline_author_list
 from mscdata.parsers.citation import parse_citation
 from mscdata.parsers.limits import check_rows
+from mscdata.parsers.mixed_text import HTML_KINDS, mixed_text
 from mscdata.parsers.page_text import read_mesh
 from mscdata.parsers.xml_safety import one_line
 from mscdata.records import make_article
 
-_SPACE = re.compile(r"\s+")
 _PRE_XML = re.compile(r"<PubmedArticleSet|<PubmedArticle[\s>]")
 
 
 def _text(element: Any) -> str | None:
-    if element is None:
-        return None
-    text = _SPACE.sub(" ", element.text_content()).strip()
-    return text or None
+    """An element's text, blocks (``p``, ``li``, ``br``, cells…) kept apart by a space."""
+    return mixed_text(element, HTML_KINDS)
 
 
 def _has_class(name: str) -> str:

@@ -6,6 +6,11 @@ keywords of every ``kwd-group``, figures (a figure without a label still counts)
 references from ``mixed-citation``, ``element-citation``, ``citation`` and
 ``nlm-citation`` with their pub-ids, dates by ``pub-type`` or ``date-type``, and the
 article's licence. Parsed with no DTD, no network and no entity expansion.
+
+Text is read by :func:`mscdata.parsers.mixed_text.mixed_text` (blocks apart, inline
+markup joined); a caption reads "Title. Paragraph…" (:func:`caption_text`); citations
+are :mod:`mscdata.parsers.jats_citation`'s (one style for element-only citations, typed
+parts for every citation).
 """
 
 from __future__ import annotations
@@ -17,6 +22,8 @@ from typing import Any
 from mscdata.dates import checked_date, parse_number, publication_fields
 from mscdata.errors import ParseError
 from mscdata.identifiers import DOI_RE, PMID_RE, clean_doi, pmcid_of
+from mscdata.parsers.jats_citation import citation_fields
+from mscdata.parsers.mixed_text import mixed_text as _text
 from mscdata.parsers.pubmed_xml import normalise_orcid
 from mscdata.parsers.xml_encoding import xml_as_utf8
 from mscdata.parsers.xml_safety import (
@@ -30,7 +37,10 @@ from mscdata.records import RecordFailure, make_article
 XLINK = "{http://www.w3.org/1999/xlink}href"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _CITATIONS = ("mixed-citation", "element-citation", "citation", "nlm-citation")
-_SPACE = re.compile(r"\s+")
+_LABEL = frozenset({"label"})
+_TITLE_AND_LABEL = frozenset({"title", "label"})
+_TERMINAL = ".!?:;…"
+_CLOSING = "\"')]}»”’"
 _PRINT_DATES = ("ppub", "collection", "epub-ppub", "pub")
 _MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -38,32 +48,6 @@ _MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "
 def _local(element: Any) -> str:
     tag = element.tag
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
-
-
-def _text(element: Any, *, spaced: bool = False) -> str | None:
-    """All text of an element, whitespace runs made one space (``spaced``: text nodes
-    joined with a space, for element-citations whose parts carry no punctuation)."""
-    if element is None:
-        return None
-    parts = element.itertext()
-    text = " ".join(parts) if spaced else "".join(parts)
-    text = _SPACE.sub(" ", text).strip()
-    return text or None
-
-
-def _without(element: Any, *names: str) -> Any:
-    """A copy of an element without the named children (e.g. an aff's label)."""
-    from copy import deepcopy
-
-    copy = deepcopy(element)
-    for child in list(copy):
-        if _local(child) in names:
-            tail = child.tail
-            parent = child.getparent()
-            parent.remove(child)
-            if tail:
-                parent.text = (parent.text or "") + tail
-    return copy
 
 
 def _outermost(element: Any, name: str) -> list[Any]:
@@ -101,7 +85,7 @@ def _date(element: Any) -> tuple[Any, str | None]:
 def _affiliations(meta: Any) -> dict[str, str]:
     affiliations = {}
     for aff in _outermost(meta, "aff"):
-        if aff.get("id") and (text := _text(_without(aff, "label"))):
+        if aff.get("id") and (text := _text(aff, skip=_LABEL)):
             affiliations[aff.get("id")] = text
     return affiliations
 
@@ -125,7 +109,7 @@ def _author(contrib: Any, affiliations: dict[str, str]) -> dict[str, Any]:
             for rid in (child.get("rid") or "").split():
                 if rid in affiliations:
                     author["affiliations"].append({"text": affiliations[rid]})
-        elif name == "aff" and (text := _text(_without(child, "label"))):
+        elif name == "aff" and (text := _text(child, skip=_LABEL)):
             author["affiliations"].append({"text": text})
     if contrib.get("equal-contrib") == "yes":
         author["equal_contribution"] = True
@@ -138,7 +122,7 @@ def _abstract(abstract: Any, abstract_type: str | None) -> list[dict[str, Any]]:
     if secs:
         for sec in secs:
             title = next((c for c in sec if _local(c) == "title"), None)
-            text = _text(_without(sec, "title", "label"))
+            text = _text(sec, skip=_TITLE_AND_LABEL)
             if text:
                 sections.append({"label": _text(title), "text": text})
     else:
@@ -156,8 +140,7 @@ def _reference(ref: Any) -> dict[str, Any] | None:
     citation = next((c for c in ref.iter() if _local(c) in _CITATIONS), None)
     if citation is None:
         return None
-    spaced = _local(citation) == "element-citation"
-    reference: dict[str, Any] = {"citation": _text(citation, spaced=spaced), "complete": True}
+    reference: dict[str, Any] = {**citation_fields(citation), "complete": True}
     for pub_id in citation.iter("pub-id"):
         kind = (pub_id.get("pub-id-type") or "").lower()
         value = _text(pub_id)
@@ -170,6 +153,20 @@ def _reference(ref: Any) -> dict[str, Any] | None:
         elif kind in {"pmcid", "pmc"} and "pmcid" not in reference and pmcid_of(value):
             reference["pmcid"] = pmcid_of(value)
     return reference if reference["citation"] else None
+
+
+def caption_text(caption: Any) -> str | None:
+    """A caption as "Title. Paragraph…": a period is added after the title only when it
+    does not already end in terminal punctuation; without a title, the paragraphs."""
+    if caption is None:
+        return None
+    title = _text(next((c for c in caption if _local(c) == "title"), None))
+    rest = _text(caption, skip=frozenset({"title"}))
+    if not title or not rest:
+        return title or rest
+    if title.rstrip(_CLOSING)[-1:] not in _TERMINAL:
+        title += "."
+    return f"{title} {rest}"
 
 
 def article_fields(article: Any) -> dict[str, Any]:
@@ -268,7 +265,7 @@ def article_fields(article: Any) -> dict[str, Any]:
             {
                 "figure_id": figure.get("id"),
                 "label": _text(figure.find("label")),
-                "caption": _text(figure.find("caption")),
+                "caption": caption_text(figure.find("caption")),
                 "graphic": graphic.get(XLINK) if graphic is not None else None,
                 "complete": True,
             }

@@ -23,6 +23,7 @@ from mscdata.dates import (
 )
 from mscdata.identifiers import DOI_RE, PMID_RE, clean_doi, pmcid_of
 from mscdata.parsers.limits import MAX_CHILD_ROWS, check_rows
+from mscdata.parsers.mixed_text import PUBMED_KINDS, mixed_text
 
 _LINK_TYPES = {
     "CommentIn": "comment_in",
@@ -57,11 +58,19 @@ _ORCID = re.compile(r"([0-9]{4})-?([0-9]{4})-?([0-9]{4})-?([0-9]{3}[0-9Xx])\s*$"
 
 
 def text_of(element: Any) -> str | None:
-    """All text of an element, inline markup (``<i>``, ``<sup>``, nested) included."""
+    """All text of an element, inline markup (``<i>``, ``<sup>``, nested) included,
+    whitespace normalised (:func:`mscdata.parsers.mixed_text.mixed_text`)."""
     if element is None:
         return None
-    text = "".join(element.itertext()) if len(element) else element.text or ""
-    return text.strip() or None
+    if len(element):
+        return mixed_text(element, PUBMED_KINDS)
+    text = element.text  # a leaf: normalise_space inlined, for speed (~230k calls/5k records)
+    if not text:
+        return None
+    plain = "  " not in text and "\n" not in text and "\t" not in text and "\r" not in text
+    if plain and text.isascii():  # XML 1.0 has no \v or \f
+        return text.strip() or None
+    return " ".join(text.split()) or None
 
 
 def _leaf(element: Any, path: str) -> str | None:

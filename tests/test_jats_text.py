@@ -15,11 +15,11 @@ import mscdata
 from mscdata.parsers.jats import caption_text
 from mscdata.parsers.jats_citation import AUTHORS_SHOWN, citation_fields
 
-from conftest import DATA, SHARED, shared_path
+from conftest import DATA, shared_path
+from corpus import VENDORED, corpus_names, corpus_path
 
-JATS_DIR = SHARED / "corpus"
-REAL = list(jats_files([JATS_DIR])) if JATS_DIR.is_dir() else []
-OWN = list(jats_files([DATA]))
+JATS = "peers/pmc-jats"  # every real JATS file: vendored ones, the rest in ../shared
+OWN = [p for p in jats_files([DATA]) if VENDORED not in p.parents]
 
 
 def _article(body: str) -> bytes:
@@ -30,11 +30,9 @@ def _article(body: str) -> bytes:
     ).encode()
 
 
-@pytest.mark.parametrize("path", REAL or [None], ids=lambda p: p.name if p else "absent")
-def test_no_caption_block_or_citation_part_is_glued_in_real_jats(path):
-    if path is None:
-        shared_path("corpus")
-    counts = measure(path)
+@pytest.mark.parametrize("name", corpus_names(JATS))
+def test_no_caption_block_or_citation_part_is_glued_in_real_jats(name):
+    counts = measure(corpus_path(JATS, name))
     assert counts["figures_glued"] == 0 and counts["citations_glued"] == 0, counts
 
 
@@ -45,23 +43,23 @@ def test_no_caption_block_or_citation_part_is_glued_in_the_projects_jats(path):
 
 
 def test_the_real_files_hold_the_cases_the_issue_names():
-    shared_path("corpus", "peers", "pmc-jats")
+    shared_path("corpus", JATS)  # the whole set, not only the vendored files
     totals: dict[str, int] = {}
-    for path in REAL:
-        for key, value in measure(path).items():
+    for name in corpus_names(JATS):
+        for key, value in measure(corpus_path(JATS, name)).items():
             totals[key] = totals.get(key, 0) + value
     assert totals["figures"] >= 10 and totals["citations"] >= 300  # 12 and 311 today
 
 
 def test_pmc3460867_caption_reads_title_then_paragraph():
-    path = shared_path("corpus", "peers", "pmc-jats", "pone.0046493.nxml")
+    path = corpus_path(JATS, "pone.0046493.nxml")
     [article] = mscdata.parse(path)
     caption = article.figures[0].caption
     assert caption.startswith("Chemical structure of inhibitors. Chemical structures of A, THL")
 
 
 def test_akhter_nlm_citation_is_rendered_with_its_parts_typed():
-    path = shared_path("corpus", "peers", "pmc-jats", "6605965a.nxml")
+    path = corpus_path(JATS, "6605965a.nxml")
     [article] = mscdata.parse(path)
     [akhter] = [r for r in article.references if r.citation.startswith("Akhter")]
     assert akhter.citation.startswith(

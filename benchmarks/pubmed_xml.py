@@ -9,6 +9,7 @@ peak RSS (its own and its workers'):
 
 * ``mscdata``: mscdata's parser into validated Article models, using every core;
 * ``mscdata-1-process``: the same in a single process;
+* ``mscdata.read``: the public ``mscdata.read()``, which keeps every article in memory;
 * ``pubmed_parser``: pubmed_parser 0.5.1 ``parse_medline_xml`` (install it only in a
   benchmark environment: ``pip install -r benchmarks/requirements.txt``), run by
   ``--pubmed-parser-python`` or by this interpreter when it can import it;
@@ -68,6 +69,13 @@ for event in iter_events(sys.argv[1]):
         records += 1
         fields += field_count(event)
 print(records, failures, fields)
+""",
+    "mscdata.read": """
+import sys
+import mscdata
+from benchmarks.pubmed_xml import field_count
+result = mscdata.read(sys.argv[1])
+print(len(result.articles), len(result.failures), sum(field_count(a) for a in result.articles))
 """,
     "pubmed_parser": """
 import sys
@@ -199,6 +207,7 @@ def main() -> int:
     results = [
         run("mscdata", sys.executable, args.file),
         run("mscdata-1-process", sys.executable, args.file),
+        run("mscdata.read", sys.executable, args.file),
     ]
     if pp_python:
         results.append(run("pubmed_parser", pp_python, args.file))
@@ -220,10 +229,11 @@ def main() -> int:
             f"{rate:>11.0f}{megabytes / r['seconds']:>8.1f}{r['rss_mib']:>9.0f}"
             f"{r['workers_rss_mib']:>10.0f}{values:>12.1f}"
         )
-    for base in ("pubmed_parser", "lxml-iterparse"):
-        if base in by_name and "mscdata" in by_name:
-            ratio = by_name[base]["seconds"] / by_name["mscdata"]["seconds"]
-            print(f"mscdata / {base}: {ratio:.2f}x records/s")
+    for ours in ("mscdata", "mscdata.read"):
+        for base in ("pubmed_parser", "lxml-iterparse"):
+            if base in by_name and ours in by_name:
+                ratio = by_name[base]["seconds"] / by_name[ours]["seconds"]
+                print(f"{ours} / {base}: {ratio:.2f}x records/s")
     if args.build:
         build = time_build(args.file)
         print(f"mscdata build (validated package): {build['seconds']:.1f} s, {build['rows']} rows")

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from mscdata.errors import BuildError, MscdataError
+from mscdata.held_records import OutOfCollectorSight
 from mscdata.package import BuildReport, SourceEntry, _get, article_dump, article_tables
 from mscdata.progress import RECORD_BATCH, Progress, Task, as_progress
 from mscdata.wording import counted
@@ -32,21 +33,22 @@ def read_sources(
     files = [entry for entry in entries if entry.path is not None]  # others name a source
     size = sum(_size(entry.path) for entry in files)
     label = f"reading {files[0].path.name}" if len(files) == 1 else f"reading {len(files)} files"
-    with progress.task(label, total=size, unit="B") as task:
-        records, report = _read_records(files, task)
-    if report.failures and not skip_failures:
-        first = report.failures[0]
-        raise BuildError(
-            f"{counted(len(report.failures), 'record')} failed; first: {first}. "
-            "Fix the sources, or build without them with --skip-failures"
-        )
-    by_id = _articles_as_rows(records, report, progress)
+    with OutOfCollectorSight() as held:  # records and rows pile up: see held_records
+        with progress.task(label, total=size, unit="B") as task:
+            records, report = _read_records(files, task, held)
+        if report.failures and not skip_failures:
+            first = report.failures[0]
+            raise BuildError(
+                f"{counted(len(report.failures), 'record')} failed; first: {first}. "
+                "Fix the sources, or build without them with --skip-failures"
+            )
+        by_id = _articles_as_rows(records, report, progress, held)
     report.articles = len(by_id)
     return by_id, report
 
 
 def _read_records(
-    files: list[SourceEntry], task: Task
+    files: list[SourceEntry], task: Task, held: OutOfCollectorSight
 ) -> tuple[list[dict[str, Any] | None], BuildReport]:
     """The records of every file in order (None where a later DeleteCitation removed
     one), and a report of the deletions and failures."""
@@ -76,13 +78,17 @@ def _read_records(
                     if event.get("pmid"):
                         by_pmid.setdefault(event["pmid"], []).append(len(records))
                     records.append(event)
+                    held.added()
         except MscdataError as error:
             raise BuildError(str(error)) from None
     return records, report
 
 
 def _articles_as_rows(
-    records: list[dict[str, Any] | None], report: BuildReport, progress: Progress
+    records: list[dict[str, Any] | None],
+    report: BuildReport,
+    progress: Progress,
+    held: OutOfCollectorSight,
 ) -> dict[str, dict[str, list[list[str]]]]:
     """Each article's table rows by id, the articles read more than once merged."""
     from mscdata.merge import group_by_identity, merge_records
@@ -100,6 +106,7 @@ def _articles_as_rows(
                 report.conflicts += conflicts
                 data = Article.model_validate(merged)
             by_id[_get(data, "id")] = article_tables(data)
+            held.added()
             if number % RECORD_BATCH == 0:
                 task.update(RECORD_BATCH)
         task.update(len(groups) % RECORD_BATCH)

@@ -310,9 +310,13 @@ def read(
 ) -> ReadResult:
     """Everything a source holds: ``articles``, ``deletions`` and located ``failures``
     (``progress``: see :mod:`mscdata.progress`)."""
+    from mscdata.held_records import OutOfCollectorSight
+
     result = ReadResult()
-    for event in iter_events(source, url=url, format=format, progress=progress):
-        result.add(event)
+    with OutOfCollectorSight() as held:
+        for event in iter_events(source, url=url, format=format, progress=progress):
+            result.add(event)
+            held.added()
     return result
 
 

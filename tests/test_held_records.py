@@ -1,0 +1,53 @@
+"""Records held while reading are kept out of the garbage collector's rescans, and the
+collector is given back as it was, whatever happens."""
+
+from __future__ import annotations
+
+import gc
+
+import pytest
+
+import mscdata
+from mscdata.held_records import FREEZE_EVERY, OutOfCollectorSight
+
+from conftest import SEED, SEED_URL
+
+
+def test_held_objects_are_frozen_as_they_pile_up_and_given_back():
+    held_items = []
+    with OutOfCollectorSight() as held:
+        for number in range(FREEZE_EVERY):
+            held_items.append({"n": number})
+            held.added()
+        assert gc.get_freeze_count() > 0  # the first thousand are out of sight
+    assert gc.get_freeze_count() == 0
+
+
+def test_the_collector_is_given_back_when_reading_fails():
+    with pytest.raises(mscdata.ParseError):
+        with OutOfCollectorSight() as held:
+            held.added(FREEZE_EVERY)
+            mscdata.read(b"<not a source")
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
+
+
+def test_a_program_that_froze_objects_itself_keeps_them_frozen():
+    gc.freeze()
+    try:
+        before = gc.get_freeze_count()
+        with OutOfCollectorSight() as held:
+            held.added(FREEZE_EVERY)
+        assert gc.get_freeze_count() == before
+    finally:
+        gc.unfreeze()
+
+
+def test_read_leaves_the_collector_as_it_found_it():
+    gc.disable()
+    try:
+        [article] = mscdata.read(SEED, url=SEED_URL).articles
+        assert not gc.isenabled() and gc.get_freeze_count() == 0
+    finally:
+        gc.enable()
+    assert mscdata.read(SEED, url=SEED_URL).articles == [article]
+    assert gc.get_freeze_count() == 0

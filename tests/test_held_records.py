@@ -24,10 +24,9 @@ def test_held_objects_are_frozen_as_they_pile_up_and_given_back():
 
 
 def test_the_collector_is_given_back_when_reading_fails():
-    with pytest.raises(mscdata.ParseError):
-        with OutOfCollectorSight() as held:
-            held.added(FREEZE_EVERY)
-            mscdata.read(b"<not a source")
+    with pytest.raises(mscdata.ParseError), OutOfCollectorSight() as held:
+        held.added(FREEZE_EVERY)
+        mscdata.read(b"<not a source")
     assert gc.get_freeze_count() == 0 and gc.isenabled()
 
 

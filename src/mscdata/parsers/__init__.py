@@ -215,8 +215,9 @@ def iter_events(
 
     ``apply`` (a module-level function) replaces each Article by ``apply(article)``; for
     large PubMed XML files it runs in ``workers`` processes (default: one per core, at
-    most two), which is how bulk jobs use every core. ``progress`` (see
-    :mod:`mscdata.progress`) is shown the bytes read and the records found. Raises
+    most two, the main process merging their output), which is how bulk jobs use
+    several cores. ``progress`` (see :mod:`mscdata.progress`) is shown the bytes read
+    and the records found. Raises
     ParseError when the source as a whole cannot be read (unknown format, unreadable
     file, entity declarations); a bad record is a RecordFailure instead.
     """

@@ -3,7 +3,8 @@
 Streaming: the decompressed bytes (transcoded to UTF-8 when the checked declaration
 names another encoding) are cut at record end tags into chunks of a few hundred
 records, so memory stays flat however large the file; chunks are parsed with lxml
-(entities never expanded, no DTD, no network) and, for large files, on every core.
+(entities never expanded, no DTD, no network) and, for large files, in up to two
+worker processes.
 Each byte is searched for end tags once (plus a short overlap between blocks); an end
 tag may hold any amount of white space before its ``>``, even across blocks. A
 record that breaks the schema or the XML grammar, or is larger than

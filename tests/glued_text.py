@@ -67,8 +67,11 @@ def glued_parts(citation: Any, text: str | None) -> list[tuple[str, str]]:
     glued = []
     for first, second in itertools.pairwise(leaves):
         a, b = flat(first), flat(second)
-        joined = re.search(r"(?<![^\W_])" + re.escape(a + b), text)  # a starts a word
-        if a[-1].isalnum() and b[0].isalnum() and joined and f"{a} {b}" not in text:
+        joined = re.compile(r"(?<![^\W_])" + re.escape(a + b))  # a starts a word
+        # "A" + "N" is in "0 AN, 0 A. N." as another part's own text, not as a join
+        explained = sum(len(joined.findall(flat(leaf))) for leaf in leaves)
+        found = len(joined.findall(text)) > explained
+        if a[-1].isalnum() and b[0].isalnum() and found and f"{a} {b}" not in text:
             glued.append((f"{local(first)}:{a}", f"{local(second)}:{b}"))
     return glued
 

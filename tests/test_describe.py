@@ -152,6 +152,30 @@ def test_update_keeps_the_authors_own_fields_and_refreshes_the_rest(lab):
     assert mscdata.load(lab).by_pmid("26237144").doi == "10.3390/jcm2040201"
 
 
+def test_update_keeps_a_table_the_author_moved_into_a_subfolder(lab):
+    describe(lab)
+    (lab / "data").mkdir()
+    (lab / "authors.csv").rename(lab / "data" / "authors.csv")
+    path = lab / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    [authors] = [r for r in descriptor["resources"] if r["name"] == "authors"]
+    authors["path"] = "data/authors.csv"
+    path.write_text(json.dumps(descriptor), encoding="utf-8")
+    done = describe(lab, update=True)
+    assert done.tables == ["articles", "authors"] and not done.removed and not done.left_out
+    refreshed = json.loads(path.read_text(encoding="utf-8"))
+    [authors] = [r for r in refreshed["resources"] if r["name"] == "authors"]
+    assert authors["path"] == "data/authors.csv"
+    assert mscdata.validate(lab).valid
+
+
+def test_describe_says_in_one_line_when_it_cannot_read_or_write(lab, capsys):
+    (lab / "datapackage.json").mkdir()  # a folder where the descriptor goes
+    assert main(["describe", "--update", str(lab)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "internal error" not in err
+
+
 def test_a_header_unlike_mscdatas_is_named_when_describing(lab):
     text = (lab / "articles.csv").read_text(encoding="utf-8")
     lines = [line.split(",") for line in text.splitlines()]

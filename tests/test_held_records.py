@@ -50,3 +50,25 @@ def test_read_leaves_the_collector_as_it_found_it():
         gc.enable()
     assert mscdata.read(SEED, url=SEED_URL).articles == [article]
     assert gc.get_freeze_count() == 0
+
+
+def test_objects_the_program_freezes_during_a_reading_stay_frozen():
+    try:
+        with OutOfCollectorSight() as held:
+            held.added(FREEZE_EVERY)
+            ours = gc.get_freeze_count()
+            kept = [[n] for n in range(100)]  # lists: tracked by the collector
+            gc.freeze()  # the program's own, e.g. from another thread
+            held.added(FREEZE_EVERY)
+        assert gc.get_freeze_count() > ours and kept
+    finally:
+        gc.unfreeze()
+
+
+def test_only_one_reading_at_a_time_freezes():
+    with OutOfCollectorSight() as first, OutOfCollectorSight() as second:
+        first.added(FREEZE_EVERY)
+        frozen = gc.get_freeze_count()
+        second.added(FREEZE_EVERY)
+        assert gc.get_freeze_count() == frozen
+    assert gc.get_freeze_count() == 0

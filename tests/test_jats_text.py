@@ -7,7 +7,7 @@ import re
 
 import pytest
 from glued_text import glued_caption, glued_parts, jats_files, measure
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
@@ -245,6 +245,17 @@ PERSON = st.tuples(
     volume=st.one_of(st.none(), NUMBERS),
     issue=st.one_of(st.none(), NUMBERS),
     pages=st.one_of(st.none(), st.tuples(NUMBERS, st.one_of(st.none(), NUMBERS))),
+)
+@example(  # one author's initials hold the next author's and the source's texts
+    kind="element-citation",
+    people=[("0", "AN"), ("0", "A")],
+    etal=False,
+    title=None,
+    source="N",
+    year=None,
+    volume=None,
+    issue=None,
+    pages=None,
 )
 def test_generated_citations_separate_every_part_and_type_it(
     kind, people, etal, title, source, year, volume, issue, pages

@@ -202,6 +202,9 @@ ADDRESSES = [
     ("https://pmc.ncbi.nlm.nih.gov/articles/pmc6694581.2/?report=classic", {"pmcid": "PMC6694581"}),
     ("https://www.pubmedcentral.nih.gov/articlerender.fcgi?artid=6694581", {"pmcid": "PMC6694581"}),
     ("https://doi.org/10.1186/s13287-019-1366-4", {"doi": "10.1186/s13287-019-1366-4"}),
+    ("doi.org/10.1186/s13287-019-1366-4", {"doi": "10.1186/s13287-019-1366-4"}),
+    ("https://pubmed.ncbi.nlm.nih.gov/?term=25372360[PMID]", {"pmid": "25372360"}),
+    ("https://pubmed.ncbi.nlm.nih.gov/?term=25372360[Pmid]", {"pmid": "25372360"}),
 ]
 
 
@@ -223,6 +226,7 @@ def test_a_page_without_printed_pmid_takes_it_from_any_pubmed_address_form():
         "https://www.ncbi.nlm.nih.gov.evil.example/pubmed/25372360",
         "ftp://pubmed.ncbi.nlm.nih.gov/25372360/",
         "https://scholar.google.com/scholar?q=25372360",
+        "http://[pubmed.ncbi.nlm.nih.gov/25372360",  # not even a URL: urlsplit refuses it
     ],
 )
 def test_an_address_that_is_not_pubmed_or_pmc_is_a_parse_error_naming_what_was_expected(address):
@@ -274,3 +278,14 @@ def test_pmc_blocks_between_the_abstract_and_the_keywords_end_the_abstract(block
         "Conclusions",
     ]
     assert a.abstract_complete is True and len(a.keywords) == 4
+
+
+def test_an_html_page_and_an_address_naming_another_pmid_is_a_parse_error():
+    from corpus import corpus_path
+
+    page = corpus_path("pubmed-html", "legacy-pmid-7288891.html")
+    [article] = mscdata.parse(page, url="https://www.ncbi.nlm.nih.gov/pubmed/7288891")
+    assert article.pmid == "7288891"
+    assert mscdata.parse(page, url="http://[broken")[0].pmid == "7288891"  # not an address
+    with pytest.raises(mscdata.ParseError, match="shows pmid 7288891 but the URL"):
+        mscdata.parse(page, url="https://pubmed.ncbi.nlm.nih.gov/999/")

@@ -25,7 +25,7 @@ from mscdata.errors import ParseError
 
 _PMID = re.compile(r"^[1-9][0-9]{0,8}$")
 _PMCID = re.compile(r"^PMC([1-9][0-9]*)(?:\.[1-9][0-9]*)?$", re.IGNORECASE)
-_FIELD_TAG = re.compile(r"\s*\[(?:uid|pmid|PMID|UID)\]$")
+_FIELD_TAG = re.compile(r"\s*\[(?:uid|pmid)\]$", re.IGNORECASE)
 _PUBMED_HOSTS = {"pubmed.ncbi.nlm.nih.gov", "pubmed.gov", "ncbi.nlm.nih.gov"}
 _ADDRESS_HOSTS = {
     *_PUBMED_HOSTS,
@@ -41,17 +41,20 @@ EXPECTED = (
 )
 
 
-def _split(address: str) -> tuple[str, list[str], dict[str, list[str]]]:
-    """Host (lower case, no ``www.``), path parts and query of an address."""
+def _split(address: str) -> tuple[str, str, dict[str, list[str]]]:
+    """Host (lower case, no ``www.``; empty when it is not a web address), path and
+    query of an address."""
     text = address.strip()
     if "://" not in text:
         text = f"https://{text}"
-    parts = urlsplit(text)
-    host = (parts.hostname or "").lower().removeprefix("www.")
+    try:
+        parts = urlsplit(text)
+        host = (parts.hostname or "").lower().removeprefix("www.")
+    except ValueError:  # e.g. an unclosed "[" of an IPv6 host: not an address at all
+        return "", "", {}
     if parts.scheme.lower() not in {"http", "https"}:
         host = ""
-    path = [p for p in parts.path.split("/") if p]
-    return host, path, parse_qs(parts.query)
+    return host, parts.path, parse_qs(parts.query)
 
 
 def _one(query: dict[str, list[str]], name: str) -> str | None:
@@ -77,14 +80,15 @@ def address_ids(address: str | None) -> dict[str, str] | None:
     """
     if not address or not address.strip():
         return {}
-    host, path, query = _split(address)
+    host, whole_path, query = _split(address)
     if host not in _ADDRESS_HOSTS:
         return None
     if host in {"doi.org", "dx.doi.org"}:
         from mscdata.identifiers import clean_doi
 
-        doi = unquote(urlsplit(address.strip()).path).lstrip("/")
+        doi = unquote(whole_path).lstrip("/")
         return {"doi": clean_doi(doi)} if doi.startswith("10.") else {}
+    path = [p for p in whole_path.split("/") if p]
     lowered = [p.lower() for p in path]
     if host == "pubmedcentral.nih.gov":
         artid = _one(query, "artid") or ""
@@ -116,3 +120,15 @@ def ids_for_page(address: str | None, source: str | None = None) -> dict[str, st
             source=source,
         )
     return ids
+
+
+def supply_ids(fields: dict, ids: dict[str, str], address: str | None, source: str) -> None:
+    """Fill the identifiers an address names into a record's ``fields``; ParseError when
+    the record shows another value than the address names."""
+    for key, value in ids.items():
+        shown = fields.get(key)
+        if shown and str(shown).lower() != value.lower():
+            raise ParseError(
+                f"the page shows {key} {shown} but the URL {address} names {value}", source=source
+            )
+        fields[key] = shown or value

@@ -110,12 +110,26 @@ def _fields(
     return mscdata_fields, [warning]
 
 
+def _table_file(base: Path, name: str, old: dict[str, Any], files: list[str]) -> str | None:
+    """Where table ``name`` is: the path the author's descriptor gives it, when that is a
+    file inside the package (e.g. ``data/authors.csv``), else ``<name>.csv`` here."""
+    from mscdata.package_files import check_path
+
+    path = old.get("path")
+    if isinstance(path, str) and path != f"{name}.csv":
+        try:
+            if Path(check_path(base, path)).is_file():
+                return path
+        except PackageError:
+            pass  # an unsafe or odd path: the table is looked for by its name
+    return f"{name}.csv" if f"{name}.csv" in files else None
+
+
 def _table_resource(
-    folder: Path, schema_resource: dict[str, Any], old: dict[str, Any]
+    folder: Path, schema_resource: dict[str, Any], old: dict[str, Any], file: str
 ) -> tuple[dict[str, Any], list[str]]:
     """One table's resource: the author's own properties, then what describe decides."""
     name = schema_resource["name"]
-    file = f"{name}.csv"
     digest, size = _sha256_and_size(folder / file)
     old_schema = old.get("schema") if isinstance(old.get("schema"), dict) else {}
     old_fields = old_schema.get("fields") if isinstance(old_schema.get("fields"), list) else []
@@ -193,23 +207,28 @@ def describe(folder: str | os.PathLike, *, update: bool = False) -> Description:
     old_resources = [r for r in old.get("resources", []) if isinstance(r, dict)]
     own_resources = [r for r in old_resources if r.get("name") not in tables]
     own_paths = {r.get("path") for r in own_resources if isinstance(r.get("path"), str)}
-    found = [t for t in tables if f"{t}.csv" in files]
+    by_name = {r.get("name"): r for r in old_resources}
+    placed = {t: _table_file(base, t, by_name.get(t, {}), files) for t in tables}
+    found = [t for t in tables if placed[t] is not None]
     if not found:
         raise PackageError(
             f"{base}: no mscdata table here: name each CSV file after an mscdata table "
             f"({', '.join(f'{t}.csv' for t in tables[:4])}, …; `mscdata schema export "
             "--format tableschema` lists them all)"
         )
-    by_name = {r.get("name"): r for r in old_resources}
     result = Description(target, created=not exists)
     resources = []
     for schema_resource in document["resources"]:
         name = schema_resource["name"]
-        if name not in found:
+        file = placed[name]
+        if file is None:
             if name in by_name:
                 result.removed.append(name)
             continue
-        resource, warnings = _table_resource(base, schema_resource, by_name.get(name, {}))
+        try:
+            resource, warnings = _table_resource(base, schema_resource, by_name.get(name, {}), file)
+        except OSError as error:
+            raise PackageError(f"{base / file}: cannot read: {error.strerror}") from None
         resources.append(resource)
         result.warnings += warnings
     result.tables = found
@@ -217,7 +236,7 @@ def describe(folder: str | os.PathLike, *, update: bool = False) -> Description:
     result.left_out = [
         _hint(f, tables)
         for f in files
-        if f != DESCRIPTOR and f not in {f"{t}.csv" for t in found} | own_paths
+        if f != DESCRIPTOR and f not in {placed[t] for t in found} | own_paths
     ]
     profile = old.get("mscdata") if isinstance(old.get("mscdata"), dict) else {}
     slug = _slug(base.resolve().name)
@@ -236,7 +255,10 @@ def describe(folder: str | os.PathLike, *, update: bool = False) -> Description:
             f"{names} need {target_name}.csv (a foreign key): mscdata validate will report "
             f"its absence; add {target_name}.csv and run describe --update again"
         )
-    _write_atomically(target, json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n")
+    try:
+        _write_atomically(target, json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n")
+    except OSError as error:
+        raise PackageError(f"{target}: cannot write: {error.strerror}") from None
     return result
 
 

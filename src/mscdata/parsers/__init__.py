@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from mscdata.addresses import ids_for_page
+from mscdata.addresses import ids_for_page, supply_ids
 from mscdata.checksums import file_sha256
 from mscdata.errors import MissingPmidWarning, ParseError
 from mscdata.parsers import detect
@@ -189,13 +189,7 @@ def _page_events(source: _Input, fmt: str, text: str, url: str | None, provenanc
             source=source.name,
         )
     fields = _page_readers()[fmt](text, source.name)
-    for key, value in ids_for_page(url, source.name).items():
-        shown = fields.get(key)
-        if shown and shown.lower() != value.lower():
-            raise ParseError(
-                f"the page shows {key} {shown} but the URL {url} names {value}", source=source.name
-            )
-        fields[key] = shown or value
+    supply_ids(fields, ids_for_page(url, source.name), url, source.name)
     article = make_article(fields, source=source.name, provenance=provenance)
     if not article.pmid:
         warnings.warn(MissingPmidWarning(source.name, article.id), stacklevel=_outside())

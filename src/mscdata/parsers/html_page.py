@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from mscdata.addresses import supply_ids
 from mscdata.dates import parse_partial_date, publication_fields
 from mscdata.errors import ParseError
 from mscdata.identifiers import DOI_RE, PMID_RE, clean_doi, ids_from_url, pmcid_of
@@ -315,6 +316,6 @@ def read_html(data: bytes, source: str, provenance: dict[str, Any]) -> Iterator[
                 "Core, PRISM or JSON-LD tags, and not a PubMed page)",
                 source=source,
             )
-    for key, value in ids_from_url(url).items():
-        fields.setdefault(key, value)
+    # the address a page was retrieved from (a publisher's site names no identifier)
+    supply_ids(fields, ids_from_url(url), url, source)
     yield make_article(fields, source=source, provenance=provenance)

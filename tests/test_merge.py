@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import mscdata
 from mscdata.merge import BIBLIOGRAPHIC, FULL_TEXT, merge, precedence
 
@@ -9,6 +11,7 @@ from conftest import PAGES, SEED, SEED_URL, shared_path
 from corpus import corpus_path
 
 
+@pytest.mark.filterwarnings("ignore::mscdata.MissingPmidWarning")  # keyed by DOI on purpose
 def test_records_sharing_an_identifier_are_merged_with_precedence_and_conflicts():
     [page] = mscdata.parse(SEED)  # no URL: keyed by DOI
     [with_pmid] = mscdata.parse(SEED, url=SEED_URL)

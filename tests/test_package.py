@@ -117,6 +117,7 @@ def test_bad_manifests_are_located(tmp_path, manifest, message):
         mscdata.build(tmp_path, tmp_path / "out")
 
 
+@pytest.mark.filterwarnings("ignore::mscdata.MissingPmidWarning")  # the seed without its URL
 def test_the_same_file_twice_gives_one_record_with_both_sources(tmp_path):
     seed = ROOT / "sources" / "pubmed-page-26237144.txt"
     report = BuildReport()

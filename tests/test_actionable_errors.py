@@ -167,6 +167,11 @@ def test_a_report_of_one_error_in_one_resource():
     report = ValidationReport("p", errors=[Issue("type-error", "bad", resource="articles")])
     assert report.summary() == "invalid: p: 1 error in 1 resource"
     assert ValidationReport("p", rows={"articles": 1}).summary() == "valid: p (1 resource, 1 row)"
+    # resources frictionless read are counted; their rows are not claimed
+    files = {"articles": "articles.csv", "keywords": "keywords.csv"}
+    assert ValidationReport("p", files=files, rows={"articles": 1}).summary() == (
+        "valid: p (2 resources)"
+    )
     report.omitted = 1
     assert report.summary() == "invalid: p: 2 errors (1 shown)"
     assert "… and 1 more error (raise --max-errors" in report.to_text()

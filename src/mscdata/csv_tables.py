@@ -167,7 +167,7 @@ def _columns(
     match = match_header("", header, schema)
     if match.issues:
         more = len(match.issues) - 1
-        others = f" (and {more} more header error{'s' if more > 1 else ''})" if more else ""
+        others = f" (and {counted(more, 'more header error')})" if more else ""
         reason = match.issues[0].message
         raise PackageError(f"the header does not match the schema: {reason}{others}")
     own = {id(spec): number for number, spec in enumerate(schema["fields"])}

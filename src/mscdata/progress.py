@@ -17,8 +17,11 @@ from __future__ import annotations
 
 import functools
 import sys
+import threading
 import time
 from typing import IO, Any
+
+from mscdata.wording import counted
 
 RECORD_BATCH = 256  # records counted between two updates of a task
 
@@ -76,18 +79,20 @@ class _BarTask(Task):
         self.bar = bar
         self.records = 0
         self.started = time.monotonic()
+        self._lock = threading.Lock()  # validate's worker threads count resources here
 
     def update(self, amount: int = 0, *, records: int = 0) -> None:
-        if records:
-            self.records += records
-            elapsed = max(time.monotonic() - self.started, 1e-6)
-            rate = self.records / elapsed
-            counted = f"{self.records:,} record" + ("" if self.records == 1 else "s")
-            self.bar.set_postfix_str(f"{counted}, {rate:,.0f}/s", False)
-            if not amount:
-                self.bar.update(0)  # redraws when due (tqdm's minimum interval)
-        if amount:
-            self.bar.update(amount)
+        with self._lock:
+            if records:
+                self.records += records
+                elapsed = max(time.monotonic() - self.started, 1e-6)
+                rate = self.records / elapsed
+                shown = counted(self.records, "record")
+                self.bar.set_postfix_str(f"{shown}, {rate:,.0f}/s", False)
+                if not amount:
+                    self.bar.update(0)  # redraws when due (tqdm's minimum interval)
+            if amount:
+                self.bar.update(amount)
 
     def describe(self, label: str) -> None:
         self.bar.set_description_str(label)

@@ -69,7 +69,10 @@ class ValidationReport:
     def summary(self) -> str:
         total_rows = sum(self.rows.values())
         if self.valid:
-            shown = f"{counted(len(self.rows), 'resource')}, {counted(total_rows, 'row')}"
+            checked = max(len(self.files), len(self.rows))
+            shown = counted(checked, "resource")
+            if len(self.rows) == checked:  # frictionless does not count the rows it reads
+                shown += f", {counted(total_rows, 'row')}"
             return f"valid: {self.path} ({shown})"
         if self.omitted:
             count = len(self.errors) + self.omitted

@@ -3,16 +3,19 @@ loads back into the same models."""
 
 from __future__ import annotations
 
+import re
 import tempfile
+import warnings
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import mscdata
 from mscdata.package import write_package
 
-from conftest import PAGES, SEED
+from conftest import DATA, PAGES, SEED
 from strategies import article_sets
 
 _PAGE_TEXTS = [SEED.read_text(encoding="utf-8")] + [
@@ -32,7 +35,47 @@ def _parse_or_parse_error(source) -> None:
     except mscdata.ParseError as error:
         assert str(error) and "\n" not in str(error)
         return
-    assert isinstance(result, list) and all(a.id for a in result)
+    assert isinstance(result, list)
+    for article in result:
+        assert article.id == _documented_key(article), article.id
+
+
+def _documented_key(article) -> str:
+    """The key the schema documents: pmid:<PMID> when known, else doi:<DOI>, else
+    pmc:<PMCID>, from the article's own identifier fields."""
+    if article.pmid:
+        return f"pmid:{article.pmid}"
+    if article.doi:
+        return f"doi:{article.doi}"
+    assert article.pmcid, "an article with none of PMID, DOI, PMCID"
+    return f"pmc:{article.pmcid}"
+
+
+def test_every_page_rendering_keys_its_articles_as_documented():
+    # deterministic companion of the properties below: every sample page gives articles
+    for text in _PAGE_TEXTS:
+        for url in (None, "https://pubmed.ncbi.nlm.nih.gov/12345/"):
+            try:
+                articles = mscdata.parse(text, url=url)
+            except mscdata.ParseError:
+                continue
+            for article in articles:
+                assert article.id == _documented_key(article), article.id
+
+
+@pytest.mark.parametrize(
+    "dropped, prefix",
+    [((), "pmid"), (("pmid",), "doi"), (("doi",), "pmid"), (("pmid", "doi"), "pmc")],
+)
+def test_an_article_without_some_identifiers_is_keyed_by_the_next_one(dropped, prefix):
+    # a JATS article states all three; with some article-ids removed, the key moves on
+    text = (DATA / "fidelity" / "versioned-pmcid.nxml").read_text(encoding="utf-8")
+    for kind in dropped:
+        text = re.sub(rf'\s*<article-id pub-id-type="{kind}">[^<]*</article-id>', "", text)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", mscdata.MissingPmidWarning)
+        [article] = mscdata.parse(text)
+    assert article.id.startswith(f"{prefix}:") and article.id == _documented_key(article)
 
 
 @given(st.text())

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 
 import mscdata
-from mscdata.merge import BIBLIOGRAPHIC, FULL_TEXT, merge, precedence
+from mscdata.merge import merge
 
-from conftest import PAGES, SEED, SEED_URL, shared_path
+from conftest import PAGES, ROOT, SEED, SEED_URL, shared_path
 from corpus import corpus_path
 
 
@@ -48,10 +49,95 @@ def test_unrelated_articles_are_left_alone():
     assert [m.id for m in merged] == [a.id, b.id] and conflicts == []
 
 
-def test_documented_precedence():
-    assert precedence("title") == BIBLIOGRAPHIC and BIBLIOGRAPHIC[0] == "pubmed_xml"
-    assert precedence("figures") == FULL_TEXT and FULL_TEXT[0] == "pmc_jats"
-    assert precedence("references")[0] == "pmc_jats"
+# The README's names for source formats (its merge table lumps the four PubMed page
+# renderings together), and the Article fields each part of a row's label covers.
+_README_FORMAT_NAMES = {
+    "PubMed XML": ["pubmed_xml"],
+    "MEDLINE": ["medline_text"],
+    "PMC JATS": ["pmc_jats"],
+    "PubMed HTML": ["pubmed_html"],
+    "page metadata": ["html_meta"],
+    "PubMed page text": [
+        "pubmed_page_chrome",
+        "pubmed_page_plain",
+        "pubmed_page_compact",
+        "pubmed_page_legacy",
+    ],
+    "PMC page text": ["pmc_page"],
+}
+_README_FIELD_NAMES = {
+    "bibliographic fields": ["title", "journal", "publication_year", "volume", "issue", "pages"],
+    "MeSH": ["mesh_headings"],
+    "substances": ["substances"],
+    "grants": ["grants"],
+    "links": ["linked_articles"],
+    "authors": ["authors"],
+    "abstract": ["abstract_sections"],
+    "keywords": ["keywords"],
+    "figures": ["figures"],
+    "references": ["references"],
+    "licence": ["license"],
+}
+
+
+def _readme_merge_table() -> list[tuple[list[str], list[list[str]]]]:
+    """The README's "Merging sources" table: per row, the fields it covers and the
+    source formats in order of trust (formats the README names alike share a rank)."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("### Merging sources", 1)[1].split("\n#", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("|")][2:]
+    table = []
+    for row in rows:
+        part, order = (cell.strip() for cell in row.strip("|").split("|"))
+        fields = [f for term in part.split(", ") for f in _README_FIELD_NAMES[term]]
+        ranks = [_README_FORMAT_NAMES[name] for name in order.split(", ")]
+        table.append((fields, ranks))
+    return table
+
+
+def test_the_readme_merge_table_ranks_every_source_format_once_per_row():
+    formats = set(
+        yaml.safe_load((ROOT / "schemas" / "mscdata.yaml").read_text("utf-8"))["enums"][
+            "SourceFormat"
+        ]["permissible_values"]
+    )
+    table = _readme_merge_table()
+    assert len(table) == 3
+    for fields, ranks in table:
+        ranked = [fmt for rank in ranks for fmt in rank]
+        assert sorted(ranked) == sorted(formats), fields
+
+
+def _from(fmt: str, field: str, seed: dict) -> dict:
+    """The seed record as read from ``fmt``, holding a value of ``field`` that names it."""
+    value = f"{field} as read from {fmt}"
+    return {
+        **seed,
+        field: [{"position": 1, "text": value}] if isinstance(seed[field], list) else value,
+        "provenance": [{**seed["provenance"][0], "source_format": fmt, "source_file": fmt}],
+    }
+
+
+@pytest.mark.parametrize("row", [0, 1, 2], ids=["bibliographic", "content", "full-text"])
+def test_merging_follows_the_readme_precedence_for_every_field_of_a_row(row):
+    """Every format holds its own value; the README's first-ranked format that is left
+    must win, whatever the order the records come in."""
+    from mscdata.merge import merge_records
+
+    [seed_article] = mscdata.parse(SEED, url=SEED_URL)
+    seed = seed_article.model_dump()
+    fields, ranks = _readme_merge_table()[row]
+    for field in fields:
+        remaining = [fmt for rank in ranks for fmt in rank]
+        while len(remaining) > 1:
+            best = next(rank for rank in ranks if set(rank) & set(remaining))
+            records = [_from(fmt, field, seed) for fmt in remaining]
+            for ordered in (records, records[::-1]):
+                merged, _ = merge_records(ordered)
+                [winner] = [r for r in records if r[field] == merged[field]]
+                won = winner["provenance"][0]["source_format"]
+                assert won in best, f"{field}: {won} won over {best} (of {remaining})"
+            remaining.remove(won)
 
 
 def test_a_legacy_page_and_its_xml_report_merge_into_one_record():

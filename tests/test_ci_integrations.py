@@ -6,6 +6,7 @@ uses the installed mscdata.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -18,6 +19,7 @@ import yaml
 from mscdata.cli import main
 
 from conftest import DATA, ROOT
+from invalid_records import mutated
 
 BIN = Path(sys.executable).parent
 
@@ -70,11 +72,12 @@ def test_schema_export_of_an_earlier_version(tmp_path, fmt, name):
     assert "0.1.0" in text and "0.2.0" not in text
 
 
-def test_check_jsonschema_accepts_a_good_record_and_refuses_a_bad_one():
+def test_check_jsonschema_accepts_a_good_record_and_refuses_a_bad_one(tmp_path):
     tool = _tool("check-jsonschema")
     schema = ROOT / "schemas" / "mscdata.schema.json"
     good = DATA / "examples" / "valid" / "seed-article.json"
-    bad = DATA / "examples" / "invalid" / "doi-pattern.json"
+    bad = tmp_path / "doi-pattern.json"
+    bad.write_text(json.dumps(mutated("doi-pattern")), encoding="utf-8")
     ok = subprocess.run(
         [tool, "--schemafile", str(schema), str(good)], capture_output=True, text=True, check=False
     )

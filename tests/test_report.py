@@ -138,9 +138,10 @@ def test_a_newer_or_undeclared_or_incompatible_schema_fails(built_package, tmp_p
 
 def test_record_files_in_every_format(tmp_path, capsys):
     from conftest import DATA
+    from invalid_records import mutated
 
     good = json.loads((DATA / "examples" / "valid" / "seed-article.json").read_text())
-    bad = json.loads((DATA / "examples" / "invalid" / "doi-pattern.json").read_text())
+    bad = mutated("doi-pattern")
     (tmp_path / "records.json").write_text(json.dumps([good, bad]))
     (tmp_path / "records.jsonl").write_text(json.dumps(good) + "\n\n" + json.dumps(bad) + "\n")
     import yaml

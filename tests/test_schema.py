@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from conftest import DATA, ROOT
+from invalid_records import MUTATIONS, base_record, mutated
 
 SCHEMA = yaml.safe_load((ROOT / "schemas" / "mscdata.yaml").read_text(encoding="utf-8"))
 JSON_SCHEMA = json.loads((ROOT / "schemas" / "mscdata.schema.json").read_text(encoding="utf-8"))
@@ -18,7 +19,6 @@ TABLE_SCHEMAS = json.loads(
     (ROOT / "schemas" / "mscdata.tableschema.json").read_text(encoding="utf-8")
 )
 VALID = sorted((DATA / "examples" / "valid").glob("*.json"))
-INVALID = sorted((DATA / "examples" / "invalid").glob("*.json"))
 
 
 def test_every_class_slot_and_enum_is_described():
@@ -99,18 +99,54 @@ def test_valid_examples_pass_both_validators(path: Path):
     assert _json_schema_accepts(record)
 
 
-@pytest.mark.parametrize("path", INVALID, ids=lambda p: p.stem)
-def test_invalid_examples_fail_both_validators(path: Path):
-    record = json.loads(path.read_text(encoding="utf-8"))
-    assert not _pydantic_accepts(record), "the Pydantic models accept it"
-    assert not _json_schema_accepts(record), "the JSON Schema accepts it"
+def _model_errors(record: dict) -> list[tuple[tuple, str]]:
+    """Where the Pydantic models refuse ``record`` and why: (path, error type)."""
+    from pydantic import ValidationError
+
+    from mscdata.models import Article
+
+    try:
+        Article.model_validate(record)
+    except ValidationError as error:
+        return [(tuple(e["loc"]), e["type"]) for e in error.errors()]
+    return []
+
+
+def _json_schema_errors(record: dict) -> list[tuple[tuple, str]]:
+    """Where the JSON Schema refuses ``record`` and why: (path, keyword); a missing or
+    unexpected property is located at that property, as Pydantic locates it."""
+    import jsonschema
+
+    found = []
+    for error in jsonschema.Draft202012Validator(JSON_SCHEMA).iter_errors(record):
+        path = tuple(error.absolute_path)
+        if error.validator == "required":
+            [name] = [n for n in error.validator_value if n not in error.instance]
+            path += (name,)
+        elif error.validator == "additionalProperties":
+            [name] = set(error.instance) - set(error.schema.get("properties", {}))
+            path += (name,)
+        found.append((path, error.validator))
+    return found
+
+
+def test_the_base_of_the_invalid_records_is_valid():
+    assert _model_errors(base_record()) == [] and _json_schema_errors(base_record()) == []
+
+
+@pytest.mark.parametrize("name", sorted(MUTATIONS))
+def test_each_one_field_mutation_is_refused_by_both_validators_at_that_field(name):
+    mutation = MUTATIONS[name]
+    record = mutated(name)
+    assert _model_errors(record) == [(mutation.path, mutation.model_error)]
+    assert _json_schema_errors(record) == [(mutation.path, mutation.schema_error)]
 
 
 def test_frictionless_agrees_on_a_bad_value(built_package):
     """The same bad DOI is refused by all three validators."""
     import mscdata
 
-    record = json.loads((DATA / "examples" / "invalid" / "doi-pattern.json").read_text())
+    record = mutated("doi-pattern")
     assert not _pydantic_accepts(record) and not _json_schema_accepts(record)
     path = built_package / "articles.csv"
     path.write_text(

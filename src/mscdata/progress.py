@@ -135,7 +135,8 @@ class TerminalProgress(Progress):
 
 @functools.cache
 def _bar_class() -> type:
-    """tqdm's bar, without its monitor thread (bulk parsing forks worker processes)."""
+    """tqdm's bar, without its monitor thread (where the start method is fork, bulk
+    parsing forks worker processes, and forking a process that runs threads can deadlock)."""
     from tqdm import tqdm
 
     class Bar(tqdm):

@@ -212,7 +212,7 @@ def campaign(
     """Run cases ``0..inputs-1`` (or until ``minutes`` pass) of campaign ``seed``, in
     ``workers`` child processes at once (lane k runs cases k, k + workers, …): the cases
     are the same whatever the number of workers."""
-    context = multiprocessing.get_context("fork")
+    context = multiprocessing.get_context()  # the platform's method: _worker is importable
     summary = Summary(seed)
     began = time.monotonic()
     deadline = began + minutes * 60 if minutes else None

@@ -19,12 +19,14 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import IO, Any
 
 from mscdata.errors import ParseError
 from mscdata.parsers.limits import MAX_PROLOG_BYTES, MAX_RECORD_BYTES, mebibytes
 from mscdata.parsers.pubmed_xml import record_fields, text_of
 from mscdata.parsers.streams import DAMAGE, Prefixed, Utf8Transcoder
+from mscdata.parsers.workers import broken_pool, check_sendable, worker_context
 from mscdata.parsers.xml_encoding import HEAD_BYTES, xml_codec
 from mscdata.parsers.xml_safety import (
     element_name,
@@ -352,8 +354,12 @@ def read_pubmed_xml(
     With ``apply`` (a module-level function), each Article is replaced by
     ``apply(article)``, computed where the article was made: for large inputs that is in
     worker processes, one per core, since sending validated models between processes
-    costs more than making them. Without it, everything runs in this process.
+    costs more than making them. Without it, everything runs in this process. Workers
+    start by the program's default method (see :mod:`mscdata.parsers.workers`); unless
+    ``workers=1``, an ``apply`` they cannot import (a lambda) is a TypeError.
     """
+    if apply is not None and (workers is None or workers > 1):
+        check_sendable(apply)  # whatever the input's size, so a small test file tells
     chunks = iter_chunks(_utf8_stream(stream, source), source)
     context = {"source": source, "provenance": provenance, "apply": apply}
     if apply is None:
@@ -367,19 +373,20 @@ def read_pubmed_xml(
             else:
                 yield payload[0]
         return
-    import multiprocessing
-
     pending: list[Future] = []
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        for kind, *payload in chunks:
-            if kind != "chunk":
-                pending.append(_done(payload[0]))
-                continue
-            pending.append(pool.submit(parse_chunk, payload[0], payload[1], payload[2], context))
-            while len(pending) > 2 * workers:  # a bounded window keeps memory flat
-                yield from pending.pop(0).result()
-        for future in pending:
-            yield from future.result()
+    try:
+        with ProcessPoolExecutor(workers, mp_context=worker_context()) as pool:
+            for kind, *payload in chunks:
+                if kind != "chunk":
+                    pending.append(_done(payload[0]))
+                    continue
+                pending.append(pool.submit(parse_chunk, *payload, context))
+                while len(pending) > 2 * workers:  # a bounded window keeps memory flat
+                    yield from pending.pop(0).result()
+            for future in pending:
+                yield from future.result()
+    except BrokenProcessPool:
+        raise broken_pool() from None
 
 
 def _done(event: Any) -> Future:

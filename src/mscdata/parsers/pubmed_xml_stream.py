@@ -353,7 +353,7 @@ def read_pubmed_xml(
 
     With ``apply`` (a module-level function), each Article is replaced by
     ``apply(article)``, computed where the article was made: for large inputs that is in
-    worker processes, one per core, since sending validated models between processes
+    worker processes (at most two), since sending validated models between processes
     costs more than making them. Without it, everything runs in this process. Workers
     start by the program's default method (see :mod:`mscdata.parsers.workers`); unless
     ``workers=1``, an ``apply`` they cannot import (a lambda) is a TypeError.
@@ -386,7 +386,7 @@ def read_pubmed_xml(
             for future in pending:
                 yield from future.result()
     except BrokenProcessPool:
-        raise broken_pool() from None
+        raise broken_pool(source) from None
 
 
 def _done(event: Any) -> Future:

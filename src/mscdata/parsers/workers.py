@@ -15,6 +15,8 @@ import pickle
 import sys
 from typing import Any
 
+from mscdata.errors import ParseError
+
 _ADVICE = "pass a function defined at the top level of a module, or workers=1"
 
 
@@ -54,11 +56,13 @@ def _main_importable() -> bool:
     return bool(path) and os.path.isfile(path)
 
 
-def broken_pool() -> RuntimeError:
-    """The error for a worker that died: one line, naming the likely causes."""
+def broken_pool(source: str) -> ParseError:
+    """The error for a worker that died while reading ``source``: one line, naming the
+    likely causes (a ParseError: the source could not be read; not a bug of mscdata)."""
     method = worker_context().get_start_method()
-    return RuntimeError(
+    return ParseError(
         f"a worker process stopped abruptly (killed, out of memory, or, with workers "
         f"started by {method!r}, a main script read from stdin or running its work "
-        "outside `if __name__ == '__main__':`); pass workers=1 to read in this process"
+        "outside `if __name__ == '__main__':`); pass workers=1 to read in this process",
+        source=source,
     )

@@ -154,10 +154,15 @@ def _labels(descriptor: dict[str, Any], name: str, base: Path) -> list[str]:
     """A resource's labels as frictionless reads them ([] when it cannot)."""
     import frictionless
 
+    from mscdata.frictionless_dialect import standard_dialect
+
     resource = next(r for r in descriptor["resources"] if r.get("name") == name)
     schema = {k: v for k, v in resource["schema"].items() if k != "foreignKeys"}
     try:
-        with frictionless.Resource({**resource, "schema": schema}, basepath=str(base)) as table:
+        with (
+            standard_dialect(),
+            frictionless.Resource({**resource, "schema": schema}, basepath=str(base)) as table,
+        ):
             return [str(label) for label in table.labels or []]
     except Exception:  # the validation reports why the table cannot be read
         return []
@@ -173,9 +178,12 @@ def _validated(
     resource checked counted in ``task``."""
     import frictionless
 
+    from mscdata.frictionless_dialect import standard_dialect
+
     package = frictionless.Package(descriptor, basepath=str(base))
     checks = [_pattern_check(patterns)] + ([_counting_check(task)] if task.shown else [])
-    return package.validate(checklist=frictionless.Checklist(checks=checks))
+    with standard_dialect():  # the standard's defaults, not csv.Sniffer's slow guesses
+        return package.validate(checklist=frictionless.Checklist(checks=checks))
 
 
 def _without_patterns(

@@ -33,6 +33,25 @@ RECORD = (
 RECORDS = 300  # more than one batch of records between two updates (256)
 
 
+def _draining(end: int, shown: bytearray) -> threading.Thread:
+    """A started thread copying what the pseudo-terminal's ``end`` receives into
+    ``shown`` until the other end is closed."""
+
+    def drain() -> None:
+        while True:
+            try:
+                data = os.read(end, 1 << 16)
+            except OSError:  # the other end is closed (EIO)
+                return
+            if not data:
+                return
+            shown.extend(data)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    return reader
+
+
 def on_terminal(*args: str, timeout: float = 60) -> tuple[int, bytes, str]:
     """Run the command with stderr on a pseudo-terminal: (exit code, stdout, what the
     terminal received)."""
@@ -47,19 +66,7 @@ def on_terminal(*args: str, timeout: float = 60) -> tuple[int, bytes, str]:
     finally:
         os.close(secondary)
     shown = bytearray()
-
-    def drain() -> None:
-        while True:
-            try:
-                data = os.read(main, 1 << 16)
-            except OSError:  # the other end is closed (EIO)
-                return
-            if not data:
-                return
-            shown.extend(data)
-
-    reader = threading.Thread(target=drain, daemon=True)
-    reader.start()
+    reader = _draining(main, shown)
     try:
         stdout, _ = process.communicate(timeout=timeout)
     finally:
@@ -75,19 +82,7 @@ def cli_on_terminal(monkeypatch, *args: str) -> tuple[int, str, str]:
     main_end, secondary = pty.openpty()
     terminal = os.fdopen(secondary, "w", encoding="utf-8")
     shown = bytearray()
-
-    def drain() -> None:
-        while True:
-            try:
-                data = os.read(main_end, 1 << 16)
-            except OSError:  # the other end is closed (EIO)
-                return
-            if not data:
-                return
-            shown.extend(data)
-
-    reader = threading.Thread(target=drain, daemon=True)
-    reader.start()
+    reader = _draining(main_end, shown)
     stdout = io.StringIO()
     monkeypatch.setattr(sys, "stdout", stdout)
     monkeypatch.setattr(sys, "stderr", terminal)

@@ -23,50 +23,9 @@ if TYPE_CHECKING:
 _PANDAS_DTYPES = {"integer": "Int64", "boolean": "boolean", "number": "Float64", "string": "string"}
 
 
-def nest_rows(tables: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
-    """Typed rows of every table nested back into one dict per article, in table order.
-
-    Children are attached to their parent row by key, in position order; rows whose
-    parent is missing are left out (validation reports them as foreign-key errors), and
-    so are columns that are not mscdata's.
-    """
-    from mscdata.package import table_schemas
-    from mscdata.records import join_abstract
-
-    document = table_schemas()
-    store: dict[str, dict[tuple, dict[str, Any]]] = {}
-    for resource in document["resources"]:
-        key_names = resource["schema"]["primaryKey"]
-        parent_keys = set(key_names[:-1]) if resource["path"] else set()
-        # columns a package adds to mscdata's (validate accepts them) are not the models'
-        known = {f["name"] for f in resource["schema"]["fields"]} - parent_keys
-        store[resource["name"]] = {
-            tuple(row[k] for k in key_names): {
-                k: v for k, v in row.items() if v is not None and k in known
-            }
-            for row in tables.get(resource["name"], [])
-        }
-    by_path = {tuple(r["path"]): r["name"] for r in document["resources"]}
-    children = [r for r in document["resources"] if r["path"]]
-    for resource in sorted(children, key=lambda r: -len(r["path"])):
-        parent = store[by_path[tuple(resource["path"][:-1])]]
-        slot = resource["path"][-1]
-        for item in parent.values():
-            item.setdefault(slot, [])
-        for key, item in sorted(store[resource["name"]].items(), key=lambda kv: kv[0][-1]):
-            if key[:-1] in parent:
-                parent[key[:-1]][slot].append(item)
-    articles = list(store[document["resources"][0]["name"]].values())
-    for article in articles:
-        # a section without text is refused by the models, after this
-        sections = [s for s in article.get("abstract_sections", []) if "text" in s]
-        article["abstract"] = join_abstract(sections)
-    return articles
-
-
 def check_keys(where: Path, descriptor: dict[str, Any], tables: dict[str, list[dict]]) -> None:
     """Every mscdata resource's primary key declared with mscdata's types, never empty
-    and never repeated, as :func:`nest_rows` needs; PackageError naming the row."""
+    and never repeated, as :func:`mscdata.article_rows.nest` needs; PackageError naming the row."""
     from mscdata.package import table_schemas
 
     declared = {
@@ -116,9 +75,10 @@ class Dataset:
         return self.descriptor.get("version")
 
     def _assemble(self) -> list[Article]:
+        from mscdata.article_rows import nest
         from mscdata.models import Article
 
-        return [Article.model_validate(data) for data in nest_rows(self.tables)]
+        return [Article.model_validate(data) for data in nest(self.tables)]
 
     def __len__(self) -> int:
         return len(self.articles)

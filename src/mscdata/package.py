@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Any
 
 from mscdata.errors import BuildError
 from mscdata.progress import SILENT, Progress, as_progress
-from mscdata.tableschema import LIST_DELIMITER
 from mscdata.wording import counted
 
 if TYPE_CHECKING:
@@ -244,61 +243,10 @@ def _pubmed_url(entry: SourceEntry) -> str:
     return f"https://pubmed.ncbi.nlm.nih.gov/?term={quote(term)}"
 
 
-def _cell(value: Any, field: dict[str, Any], where: str) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        items = [str(v) for v in value]
-        if any(LIST_DELIMITER in item for item in items):
-            raise BuildError(
-                f"{where}: a {field['name']} item holds the list delimiter "
-                f"{LIST_DELIMITER!r}: {items}"
-            )
-        return LIST_DELIMITER.join(items)
-    if hasattr(value, "value"):  # an Enum
-        value = value.value
-    return str(value)
-
-
-def _get(item: Any, name: str) -> Any:
-    return item.get(name) if isinstance(item, dict) else getattr(item, name)
-
-
-def _items(article: Any, path: Sequence[str]) -> list[tuple[tuple, Any]]:
-    """Each object at ``path`` below an article, with the key of its parent row."""
-    level: list[tuple[tuple, Any]] = [((_get(article, "id"),), article)]
-    for depth, slot in enumerate(path):
-        level = [
-            ((*keys, _get(parent, "position")) if depth else keys, child)
-            for keys, parent in level
-            for child in _get(parent, slot) or []
-        ]
-    return level
-
-
-def article_tables(article: Any) -> dict[str, list[list[str]]]:
-    """One article's rows of every table, as CSV cells (from a model or its dumped data)."""
-    tables: dict[str, list[list[str]]] = {}
-    article_id = _get(article, "id")
-    for resource in _shared_table_schemas()["resources"]:
-        fields = resource["schema"]["fields"]
-        path = resource["path"]
-        where = f"{article_id}: {resource['name']}"
-        rows = []
-        for keys, item in _items(article, path) if path else [((), article)]:
-            own = fields[len(keys) :]
-            rows.append(
-                [str(k) for k in keys] + [_cell(_get(item, f["name"]), f, where) for f in own]
-            )
-        tables[resource["name"]] = rows
-    return tables
-
-
 def article_dump(article: Any) -> dict[str, Any]:
-    """An article's data as plain values, for building (a module-level function, so that
-    bulk builds dump articles in worker processes)."""
+    """An article's data (the one shape a build carries, see :mod:`mscdata.records`), for
+    building (a module-level function, so that bulk builds dump articles in worker
+    processes: plain dicts travel between processes several times faster than models)."""
     return article.model_dump()
 
 
@@ -380,7 +328,9 @@ def write_package(
     articles: Sequence[Article], out: Path, entries: Sequence[SourceEntry] = ()
 ) -> None:
     """Write the CSV files and ``datapackage.json`` of ``articles`` into folder ``out``."""
-    _write_rows({a.id: article_tables(a) for a in articles}, out, entries)
+    from mscdata.article_rows import cells
+
+    _write_rows({a.id: cells(a.model_dump()) for a in articles}, out, entries)
 
 
 def _write_rows(

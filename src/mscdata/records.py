@@ -1,9 +1,17 @@
 """The shared layer between parsers and models: what a parser found becomes an Article.
 
-Parsers return plain dicts with the Article's slot names; child lists hold dicts
-without ``position``. This module numbers the children, derives the article key,
-drops empty values (an empty string is never data) and validates the result,
-turning a validation failure into a located :class:`~mscdata.errors.ParseError`.
+One record shape flows from the parsers to the tables:
+
+* parsers return plain dicts with the Article's slot names (child lists hold dicts
+  without ``position``); :func:`make_article` numbers the children, derives the
+  article key, drops empty values (an empty string is never data) and validates the
+  result as an :class:`~mscdata.models.Article`, turning a validation failure into a
+  located :class:`~mscdata.errors.ParseError`;
+* users get Article models; a build carries each one's *article data*, the plain dict
+  ``Article.model_dump()`` gives (it travels between worker processes several times
+  faster than a model). Merging (:mod:`mscdata.merge`), rows
+  (:func:`mscdata.article_rows.flatten`) and loading (:func:`mscdata.article_rows.nest`,
+  then ``Article.model_validate``) take and give that dict, never a model in its place.
 """
 
 from __future__ import annotations
@@ -40,17 +48,13 @@ def _number(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return numbered
 
 
-def join_abstract(sections: list[dict[str, Any]] | list[Any]) -> str | None:
+def join_abstract(sections: list[dict[str, Any]]) -> str | None:
     """The main abstract's text: its sections' texts separated by a blank line.
 
     Sections of other abstracts (``abstract_type`` set, e.g. a plain-language summary)
     stay in ``abstract_sections`` only.
     """
-    texts = [
-        s["text"] if isinstance(s, dict) else s.text
-        for s in sections
-        if (s.get("abstract_type") if isinstance(s, dict) else s.abstract_type) is None
-    ]
+    texts = [s["text"] for s in sections if s.get("abstract_type") is None]
     return "\n\n".join(texts) if texts else None
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from mscdata.errors import BuildError, MscdataError
 from mscdata.held_records import OutOfCollectorSight
-from mscdata.package import BuildReport, SourceEntry, _get, article_dump, article_tables
+from mscdata.package import BuildReport, SourceEntry, article_dump
 from mscdata.progress import RECORD_BATCH, Progress, Task, as_progress
 from mscdata.wording import counted
 
@@ -91,6 +91,7 @@ def _articles_as_rows(
     held: OutOfCollectorSight,
 ) -> dict[str, dict[str, list[list[str]]]]:
     """Each article's table rows by id, the articles read more than once merged."""
+    from mscdata.article_rows import cells
     from mscdata.merge import group_by_identity, merge_records
     from mscdata.models import Article
 
@@ -104,8 +105,8 @@ def _articles_as_rows(
                 merged, conflicts = merge_records(group)
                 report.merged += 1
                 report.conflicts += conflicts
-                data = Article.model_validate(merged)
-            by_id[_get(data, "id")] = article_tables(data)
+                data = Article.model_validate(merged).model_dump()
+            by_id[data["id"]] = cells(data)
             held.added()
             if number % RECORD_BATCH == 0:
                 task.update(RECORD_BATCH)

@@ -146,25 +146,33 @@ def test_references_and_their_ids(corpus_file):
     assert len(refs) == _count(tree, CITED_REFERENCES) + _count(
         tree, "//CommentsCorrections[@RefType='Cites']"
     )
-    for kind, attribute in (("pubmed", "pmid"), ("doi", "doi"), ("pmc", "pmcid")):
-        expected = _count(tree, f"//Reference[ArticleIdList/ArticleId[@IdType='{kind}']]")
-        if kind == "pubmed":  # old-style references carry their PMID too
+    for attribute, kinds in _REFERENCE_ID_KINDS.items():
+        expected = sum(
+            1 for ref in tree.xpath("//Reference") if _well_formed(ref, attribute, kinds)
+        )
+        if attribute == "pmid":  # old-style references carry their PMID too
             expected += _count(tree, "//CommentsCorrections[@RefType='Cites'][PMID]")
         found = sum(1 for r in refs if getattr(r, attribute))
-        assert found == expected - _malformed_ids(tree, kind), kind
+        assert found == expected, attribute
 
 
-def _malformed_ids(tree, kind: str) -> int:
-    """Reference ids that are not well-formed (kept out of the typed columns)."""
+# PubMed writes a reference's PMC id as IdType "pmc" or (2021 on) "pmcid"
+_REFERENCE_ID_KINDS = {"pmid": ("pubmed",), "doi": ("doi",), "pmcid": ("pmc", "pmcid")}
+_WELL_FORMED = {
+    "pmid": r"^0*[1-9][0-9]{0,8}$",
+    "doi": r"^10\.[0-9]{4,9}(\.[0-9]+)*/\S+$",
+    "pmcid": r"^(PMC)?[1-9][0-9]*(\.[1-9][0-9]*)?$",
+}
+
+
+def _well_formed(reference, attribute: str, kinds: tuple[str, ...]) -> bool:
+    """Whether a reference lists a well-formed id of these kinds (malformed ones are kept
+    out of the typed columns)."""
     import re
 
-    patterns = {
-        "pubmed": r"^0*[1-9][0-9]{0,8}$",
-        "doi": r"^10\.[0-9]{4,9}(\.[0-9]+)*/\S+$",
-        "pmc": r"^PMC[1-9][0-9]*$",
-    }
-    values = tree.xpath(f"//Reference/ArticleIdList/ArticleId[@IdType='{kind}'][1]/text()")
-    return sum(1 for v in values if not re.match(patterns[kind], v.strip(), re.I))
+    values = reference.xpath("ArticleIdList/ArticleId/@IdType/..")
+    texts = [(v.text or "").strip() for v in values if v.get("IdType") in kinds]
+    return any(re.match(_WELL_FORMED[attribute], t, re.I) for t in texts)
 
 
 def _pmid_of(article) -> str:

@@ -28,7 +28,7 @@ from typing import Any
 
 from mscdata.errors import FetchError
 from mscdata.eutils import EutilsClient, Response, RetriesExhausted
-from mscdata.identifiers import pmcid_of
+from mscdata.identifiers import pick_ids, pmcid_of
 from mscdata.progress import Progress, as_progress
 from mscdata.wording import counted
 
@@ -137,11 +137,8 @@ def _read_pubmed(body: bytes) -> list[tuple[str, str | None]]:
         pmid = record.findtext("MedlineCitation/PMID") or record.findtext("BookDocument/PMID")
         if not pmid:
             continue
-        pmcid = None
-        for identifier in record.iterfind("*/ArticleIdList/ArticleId"):
-            # a versioned PMC id (PMC6134338.4) names the article PMC6134338
-            if identifier.get("IdType") == "pmc" and (pmcid := pmcid_of(identifier.text)):
-                break
+        listed = record.iterfind("*/ArticleIdList/ArticleId")
+        pmcid = pick_ids((i.get("IdType"), i.text) for i in listed).get("pmcid")
         records.append((pmid.strip(), pmcid))
     return records
 
@@ -173,12 +170,9 @@ def _read_pmc(body: bytes) -> PmcAnswer:
     articles = [root] if root.tag == "article" else root.iterfind("article")
     answer = PmcAnswer()
     for article in articles:
-        for identifier in article.iterfind("front/article-meta/article-id"):
-            kind = identifier.get("pub-id-type")
-            text = (identifier.text or "").strip()
-            if kind in ("pmc", "pmcid", "pmcaid") and text:
-                answer.found.append(_pmcid(text))
-                break
+        listed = article.iterfind("front/article-meta/article-id")
+        if pmcid := pick_ids((i.get("pub-id-type"), i.text) for i in listed).get("pmcid"):
+            answer.found.append(pmcid)
     if root.tag == "pmc-articleset":
         for error in root.iterfind("error"):
             named = (error.get("id") or "").strip() or _unavailable_in(error.text)

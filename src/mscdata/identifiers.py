@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 PMID_RE = re.compile(r"^[1-9][0-9]{0,8}$")
 DOI_RE = re.compile(r"^10\.[0-9]{4,9}(\.[0-9]+)*/\S+$")
@@ -46,6 +47,53 @@ def set_shown_pmcid(fields: dict, value: str) -> None:
         fields.setdefault("identifiers", []).append(
             {"id_type": "pmc", "value": value, "origin": "citation"}
         )
+
+
+# the kinds sources give the three identifiers (JATS pub-id-type, PubMed IdType and
+# EIdType, MEDLINE [kind] of AID/LID lines, legacy page labels, citation_* meta names)
+_KINDS = {
+    "pmid": "pmid",
+    "pubmed": "pmid",
+    "doi": "doi",
+    "pmc": "pmcid",
+    "pmcid": "pmcid",
+    "pmcaid": "pmcid",
+}
+
+
+def _normal_pmid(value: str) -> str | None:
+    pmid = value.strip().lstrip("0")
+    return pmid if PMID_RE.match(pmid) else None
+
+
+def _normal_doi(value: str) -> str | None:
+    doi = clean_doi(value)
+    return doi if DOI_RE.match(doi) else None
+
+
+_NORMAL = {"pmid": _normal_pmid, "doi": _normal_doi, "pmcid": pmcid_of}
+
+
+def pick_ids(candidates: Iterable[tuple[str | None, str | None]]) -> dict[str, str]:
+    """The PMID, DOI and PMCID among the identifiers a source lists, as ``(kind, value)``
+    pairs in the source's order; only the kinds found are in the result.
+
+    The one rule set of every reader and of the fetcher: kinds are matched without
+    regard to case (``pmid`` and ``pubmed`` name a PMID, ``doi`` a DOI, ``pmc``,
+    ``pmcid`` and ``pmcaid`` a PMCID; other kinds are not picked); a value is normalised
+    (a PMID without leading zeros, a DOI without its ``doi:`` or resolver prefix and
+    trailing punctuation, a PMC id as ``PMC<n>`` without a version); the first value of
+    a kind that is well formed after that wins, and malformed ones are passed over
+    (readers keep every value as given in the article's ``identifiers``).
+    """
+    picked: dict[str, str] = {}
+    for kind, value in candidates:
+        name = _KINDS.get((kind or "").strip().lower())
+        if name is None or name in picked or not value:
+            continue
+        if normal := _NORMAL[name](value):
+            picked[name] = normal
+    return picked
 
 
 def dois_in_text(text: str) -> list[str]:

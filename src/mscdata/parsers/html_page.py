@@ -16,7 +16,7 @@ from typing import Any
 from mscdata.addresses import supply_ids
 from mscdata.dates import parse_partial_date, publication_fields
 from mscdata.errors import ParseError
-from mscdata.identifiers import DOI_RE, PMID_RE, clean_doi, ids_from_url, pmcid_of
+from mscdata.identifiers import ids_from_url, pick_ids
 from mscdata.names import author_record, medline_author_list
 from mscdata.parsers.citation import parse_citation
 from mscdata.parsers.limits import check_rows
@@ -108,12 +108,7 @@ def _legacy(report: Any) -> dict[str, Any]:
         if not text:
             continue
         fields["identifiers"].append({"id_type": kind, "value": text, "origin": "citation"})
-        if kind == "pmid" and PMID_RE.match(text):
-            fields["pmid"] = text
-        elif kind == "doi" and DOI_RE.match(clean_doi(text)):
-            fields["doi"] = clean_doi(text)
-        elif kind == "pmcid" and (pmcid := pmcid_of(text)):
-            fields["pmcid"] = pmcid
+    fields.update(pick_ids((i["id_type"], i["value"]) for i in fields["identifiers"]))
     for heading in report.xpath(f".//div[{_has_class('morecit')}]//h4"):
         items = [_text(li) for li in heading.xpath("following-sibling::ul[1]/li")]
         items = [i for i in items if i]
@@ -211,14 +206,7 @@ def _from_metas(doc: Any) -> dict[str, Any]:
                 fields["identifiers"].append(
                     {"id_type": detected, "value": value, "origin": "citation"}
                 )
-    for identifier in fields["identifiers"]:
-        value = identifier["value"]
-        if identifier["id_type"] == "doi" and DOI_RE.match(clean_doi(value)):
-            fields.setdefault("doi", clean_doi(value))
-        elif identifier["id_type"] == "pmid" and PMID_RE.match(value):
-            fields.setdefault("pmid", value)
-        elif identifier["id_type"] == "pmcid" and (pmcid := pmcid_of(value)):
-            fields.setdefault("pmcid", pmcid)
+    fields.update(pick_ids((i["id_type"], i["value"]) for i in fields["identifiers"]))
     authors: list[dict[str, Any]] = []
     author_tag = (
         "citation_author" if any(n == "citation_author" for n, _ in metas) else "dc.creator"

@@ -21,7 +21,7 @@ from typing import Any
 
 from mscdata.dates import checked_date, parse_number, publication_fields
 from mscdata.errors import ParseError
-from mscdata.identifiers import DOI_RE, PMID_RE, clean_doi, pmcid_of
+from mscdata.identifiers import pick_ids
 from mscdata.parsers.jats_citation import citation_fields
 from mscdata.parsers.mixed_text import mixed_text as _text
 from mscdata.parsers.pubmed_xml import normalise_orcid
@@ -141,17 +141,7 @@ def _reference(ref: Any) -> dict[str, Any] | None:
     if citation is None:
         return None
     reference: dict[str, Any] = {**citation_fields(citation), "complete": True}
-    for pub_id in citation.iter("pub-id"):
-        kind = (pub_id.get("pub-id-type") or "").lower()
-        value = _text(pub_id)
-        if not value:
-            continue
-        if kind == "pmid" and "pmid" not in reference and PMID_RE.match(value):
-            reference["pmid"] = value
-        elif kind == "doi" and "doi" not in reference and DOI_RE.match(clean_doi(value)):
-            reference["doi"] = clean_doi(value)
-        elif kind in {"pmcid", "pmc"} and "pmcid" not in reference and pmcid_of(value):
-            reference["pmcid"] = pmcid_of(value)
+    reference.update(pick_ids((p.get("pub-id-type"), _text(p)) for p in citation.iter("pub-id")))
     return reference if reference["citation"] else None
 
 
@@ -188,12 +178,7 @@ def article_fields(article: Any) -> dict[str, Any]:
             fields["identifiers"].append(
                 {"id_type": kind, "value": value, "origin": "article_id_list"}
             )
-            if kind == "pmid" and PMID_RE.match(value):
-                fields.setdefault("pmid", value)
-            elif kind == "doi" and DOI_RE.match(clean_doi(value)):
-                fields.setdefault("doi", clean_doi(value))
-            elif kind in {"pmc", "pmcid"} and (pmcid := pmcid_of(value)):
-                fields.setdefault("pmcid", pmcid)
+    fields.update(pick_ids((i["id_type"], i["value"]) for i in fields["identifiers"]))
     fields["title"] = _text(meta.find("title-group/article-title"))
     if journal is not None:
         ids = {j.get("journal-id-type"): _text(j) for j in journal.iterfind("journal-id")}
@@ -309,9 +294,8 @@ def read_jats(data: bytes, source: str, provenance: dict[str, Any]) -> Iterator[
                 reason=f"unexpected element <{_local(article) or 'comment'}> in pmc-articleset",
             )
             continue
-        pmid = next(
-            (_text(i) for i in article.iter("article-id") if i.get("pub-id-type") == "pmid"), None
-        )
+        ids = pick_ids((i.get("pub-id-type"), _text(i)) for i in article.iter("article-id"))
+        pmid = ids.get("pmid")
         try:
             yield make_article(article_fields(article), source=source, provenance=provenance)
         except (ValueError, ParseError) as error:

@@ -13,7 +13,7 @@ from typing import Any
 
 from mscdata.dates import parse_partial_date, publication_fields
 from mscdata.errors import ParseError
-from mscdata.identifiers import DOI_RE, PMID_RE, clean_doi, pmcid_of
+from mscdata.identifiers import PMID_RE, pick_ids
 from mscdata.parsers.page_text import read_grants, read_mesh
 from mscdata.parsers.pubmed_xml import normalise_orcid
 from mscdata.records import RecordFailure, make_article
@@ -209,10 +209,9 @@ def record_fields(fields: list[tuple[int, str, str]]) -> dict[str, Any]:
     out["mesh_headings"] = read_mesh(mesh_entries)
     out["grants"] = read_grants(grant_entries)
     out["authors_complete"] = True if out["authors"] else None
-    dois = [clean_doi(i["value"]) for i in out["identifiers"] if i["id_type"] == "doi"]
-    out["doi"] = next((d for d in dois if DOI_RE.match(d)), None)
-    pmcids = [pmcid_of(i["value"]) for i in out["identifiers"] if i["id_type"] == "pmc"]
-    out["pmcid"] = next((p for p in pmcids if p), None)  # PMC6134338.4 gives PMC6134338
+    # the record's PMID is its PMID line; the DOI and PMCID come from its AID, LID and PMC
+    picked = pick_ids((i["id_type"], i["value"]) for i in out["identifiers"])
+    out["doi"], out["pmcid"] = picked.get("doi"), picked.get("pmcid")
     if out.get("pmid") and not PMID_RE.match(out["pmid"]):
         raise ValueError(f"PMID {out['pmid']!r} is not a PMID")
     if out["abstract_sections"] and "abstract_type" not in out["abstract_sections"][0]:

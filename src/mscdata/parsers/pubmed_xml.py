@@ -21,7 +21,7 @@ from mscdata.dates import (
     parse_partial_date,
     publication_fields,
 )
-from mscdata.identifiers import DOI_RE, PMID_RE, clean_doi, pmcid_of
+from mscdata.identifiers import PMID_RE, pick_ids
 from mscdata.parsers.limits import MAX_CHILD_ROWS, check_rows
 from mscdata.parsers.mixed_text import PUBMED_KINDS, mixed_text
 
@@ -219,17 +219,7 @@ def _reference(element: Any) -> dict[str, Any] | None:
         if child.tag == "Citation":
             reference["citation"] = text_of(child)
         elif child.tag == "ArticleIdList":
-            for article_id in child:
-                kind = (article_id.get("IdType") or "").lower()
-                value = text_of(article_id)
-                if not value:
-                    continue
-                if kind == "pubmed" and "pmid" not in reference:
-                    reference["pmid"] = _valid(value.lstrip("0"), PMID_RE)
-                elif kind == "doi" and "doi" not in reference:
-                    reference["doi"] = _valid(clean_doi(value), DOI_RE)
-                elif kind == "pmc" and "pmcid" not in reference:
-                    reference["pmcid"] = pmcid_of(value)
+            reference.update(pick_ids((i.get("IdType"), text_of(i)) for i in child))
     return reference if reference.get("citation") else None
 
 
@@ -238,14 +228,10 @@ def _valid(value: str | None, pattern: re.Pattern[str]) -> str | None:
 
 
 def _pick_ids(identifiers: list[dict[str, Any]]) -> dict[str, str | None]:
-    """The first well-formed DOI and PMCID (a versioned ``PMC6134338.4`` gives
-    ``PMC6134338``); every value stays in ``identifiers`` as given."""
-    dois = (clean_doi(i["value"]) for i in identifiers if i["id_type"].lower() == "doi")
-    pmcids = (pmcid_of(i["value"]) for i in identifiers if i["id_type"].lower() == "pmc")
-    return {
-        "doi": next((d for d in dois if DOI_RE.match(d)), None),
-        "pmcid": next((p for p in pmcids if p), None),
-    }
+    """The DOI and PMCID the record's ELocationID and ArticleIdList give
+    (:func:`mscdata.identifiers.pick_ids`); its PMID is its own ``<PMID>``."""
+    picked = pick_ids((i["id_type"], i["value"]) for i in identifiers)
+    return {"doi": picked.get("doi"), "pmcid": picked.get("pmcid")}
 
 
 def _mesh(heading_list: Any) -> list[dict[str, Any]]:

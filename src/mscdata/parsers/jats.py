@@ -30,9 +30,12 @@ from mscdata.parsers.xml_safety import (
     one_line,
     refuse_entity_declarations,
     refuse_parsed_entities,
+    root_start,
     safe_parser,
 )
 from mscdata.records import RecordFailure, make_article
+
+_ROOT_START = root_start(b"article", b"pmc-articleset")
 
 XLINK = "{http://www.w3.org/1999/xlink}href"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -270,7 +273,7 @@ def read_jats(data: bytes, source: str, provenance: dict[str, Any]) -> Iterator[
     from lxml import etree
 
     data = xml_as_utf8(data, source)
-    root_start = re.search(rb"<(?:article|pmc-articleset)[\s>/]", data)
+    root_start = _ROOT_START.search(data)
     refuse_entity_declarations(data[: root_start.start() if root_start else 1 << 16], source)
     try:
         root = etree.fromstring(data, safe_parser())

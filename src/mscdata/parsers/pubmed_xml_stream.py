@@ -33,6 +33,7 @@ from mscdata.parsers.xml_safety import (
     first_element,
     one_line,
     refuse_entity_declarations,
+    root_start,
     safe_parser,
 )
 from mscdata.records import Deletion, RecordFailure, make_article
@@ -42,7 +43,7 @@ ROOT = b"PubmedArticleSet"
 # on in the next block); linear: one name starts each run of white space it backtracks over
 _END_TAG = re.compile(rb"</(?:PubmedArticle|PubmedBookArticle|DeleteCitation)[ \t\r\n]*(?:>|\Z)")
 _END_TAG_NAME_OVERLAP = len(b"</PubmedBookArticle") - 1  # a name cut by a block's end
-_ROOT_START = re.compile(rb"<PubmedArticleSet[\s>/]")
+_ROOT_START = root_start(ROOT)
 _ROOT_END = re.compile(rb"\s*</PubmedArticleSet\s*>\s*")
 _PMID = re.compile(rb"<PMID(?:\s[^<>]{0,200})?>\s{0,20}([0-9]{1,20})\s{0,20}</PMID>")
 BLOCK_SIZE = max(1 << 16, HEAD_BYTES)

@@ -32,6 +32,12 @@ def safe_parser() -> Any:
 _ENTITIES_REFUSED = "the document declares entities (<!ENTITY …>); mscdata never expands entities"
 
 
+def root_start(*names: bytes) -> re.Pattern[bytes]:
+    """The start tag of a root element with one of these names (``<name`` followed by
+    white space, ``>`` or ``/``): the prolog, scanned for entity declarations, ends there."""
+    return re.compile(b"<(?:" + b"|".join(re.escape(name) for name in names) + rb")[\s>/]")
+
+
 def refuse_entity_declarations(prolog: bytes, source: str) -> None:
     """Raise ParseError (with the line) when the prolog declares any entity."""
     if entity := _ENTITY_DECLARATION.search(prolog):

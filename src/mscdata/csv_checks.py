@@ -11,21 +11,15 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import io
 import re
 from typing import Any
 
+from mscdata.csv_files import text_rows
 from mscdata.errors import PackageError
 from mscdata.package_files import MAX_FIELDS
 from mscdata.report import Issue
 
 MAX_REPORTED_CELLS = 100  # extra cells of one row reported one by one; the rest counted
-
-
-def allow_cells_of(size: int) -> None:
-    """Let the csv module read cells as long as ``size`` characters (never lowered)."""
-    if csv.field_size_limit() <= size:
-        csv.field_size_limit(size + 1)
 
 
 def header_end(data: bytes, quote: bytes) -> int:
@@ -45,9 +39,7 @@ def read_header(data: bytes, dialect: dict[str, Any]) -> list[str]:
     """The header row's labels; UnicodeDecodeError when it is not UTF-8."""
     quote = dialect.get("quoteChar", '"')
     text = data[: header_end(data, quote.encode())].decode("utf-8")
-    allow_cells_of(len(text))
-    delimiter = dialect.get("delimiter", ",")
-    return next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar=quote), [])
+    return next(iter(text_rows(text, dialect)), [])
 
 
 def wide_header_issue(name: str, path: Any, resource: dict[str, Any]) -> Issue | None:
@@ -95,39 +87,15 @@ def wide_row_issue(name: str, path: Any, resource: dict[str, Any]) -> Issue | No
     before frictionless reads a table: it builds one error per extra cell, each copying
     the row, so one row of 50,000 cells keeps it busy for minutes. None when the file
     cannot be read (the engines report why)."""
-    import gzip
-    import os
     import zipfile
     import zlib
 
-    from mscdata.package_files import open_regular
-    from mscdata.parsers.xml_encoding import text_codec
+    from mscdata.csv_files import csv_rows
 
-    dialect = resource.get("dialect") if isinstance(resource.get("dialect"), dict) else {}
-    options = {
-        "delimiter": dialect.get("delimiter", ","),
-        "quotechar": dialect.get("quoteChar", '"') or None,
-        "escapechar": dialect.get("escapeChar") or None,
-        "doublequote": dialect.get("doubleQuote", True) is not False,
-    }
-    if options["quotechar"] is None:
-        options["quoting"] = csv.QUOTE_NONE
-    codec = text_codec(resource.get("encoding") or "utf-8")
     broken = (OSError, EOFError, ValueError, TypeError, PackageError, csv.Error)
-    compression = str(resource.get("compression") or "").lower()
     try:
-        with open_regular(path) as raw:
-            allow_cells_of(os.fstat(raw.fileno()).st_size if not compression else 1 << 30)
-            if compression in ("gz", "gzip"):
-                source: Any = gzip.GzipFile(fileobj=raw)
-            elif compression == "zip":
-                archive = zipfile.ZipFile(raw)
-                members = [m for m in archive.infolist() if not m.is_dir()]
-                source = archive.open(members[0]) if members else io.BytesIO()
-            else:
-                source = raw
-            text = io.TextIOWrapper(source, encoding=codec or "utf-8", errors="replace", newline="")
-            for number, cells in enumerate(csv.reader(text, strict=False, **options), start=1):
+        with csv_rows(resource, [path], errors="replace") as rows:
+            for number, cells in enumerate(rows, start=1):
                 if len(cells) > MAX_FIELDS:
                     reason = f"the row has {len(cells):,} cells, more than the {MAX_FIELDS:,} "
                     return Issue("extra-cell", reason + "allowed: refused", name, number)

@@ -1,28 +1,22 @@
 """Read a package's CSV resources into typed rows for :func:`mscdata.load`.
 
 Only the standard library's ``csv`` module and the descriptor's field types are
-used. Every file is reached through :func:`mscdata.package_files.check_path` (by the caller) (no
-URL, nothing outside the package, no special file) and read with the resource's
-encoding and dialect (delimiter, quote character, double quotes, header). Cells of
-any size are read (the ``csv`` module's 128 KiB default is raised to the file's
-size). Anything that cannot be read is a :class:`~mscdata.errors.PackageError`
-naming the resource, the row and the reason.
+used. Every file is reached through :func:`mscdata.package_files.check_path` (by the
+caller: no URL, nothing outside the package) and read by
+:func:`mscdata.csv_files.csv_rows`, with the resource's encoding and dialect, cells of
+any size allowed. Anything that cannot be read is a
+:class:`~mscdata.errors.PackageError` naming the resource, the row and the reason.
 """
 
 from __future__ import annotations
 
 import csv
-import io
-import os
-from contextlib import ExitStack
-from itertools import chain
-from pathlib import Path
 from typing import Any
 
-from mscdata.csv_checks import allow_cells_of, resource_format
+from mscdata.csv_checks import resource_format
+from mscdata.csv_files import csv_rows, has_header, text_encoding
 from mscdata.errors import PackageError
-from mscdata.package_files import MAX_FIELDS, open_regular
-from mscdata.parsers.xml_encoding import text_codec
+from mscdata.package_files import MAX_FIELDS
 from mscdata.wording import counted
 
 _TRUE = {"true", "True", "TRUE", "1"}
@@ -62,27 +56,6 @@ def _fields(resource: dict[str, Any]) -> list[dict[str, Any]]:
     return [{**spec, "missingValues": spec.get("missingValues", missing)} for spec in fields]
 
 
-def _dialect(resource: dict[str, Any]) -> tuple[dict[str, Any], bool]:
-    """The csv module's options for the resource's dialect (checked by
-    :func:`mscdata.schema_checks.schema_issues`), and whether it has a header."""
-    dialect = resource.get("dialect") or {}
-    options: dict[str, Any] = {
-        "strict": False,
-        "delimiter": dialect.get("delimiter", ","),
-        "quotechar": dialect.get("quoteChar", '"'),
-    }
-    for key, option in (("doubleQuote", "doublequote"), ("skipInitialSpace", "skipinitialspace")):
-        if key in dialect:
-            options[option] = dialect[key]
-    return options, dialect.get("header", True)
-
-
-def _encoding(resource: dict[str, Any]) -> str:
-    """The codec of a resource (its encoding passed :func:`~.xml_encoding.text_codec`)."""
-    name = text_codec(resource.get("encoding", "utf-8")) or "utf-8"
-    return "utf-8-sig" if name == "utf-8" else name  # a BOM is skipped, as validate does
-
-
 def read_table(resource: dict[str, Any], label: str, files: list[Any]) -> list[dict[str, Any]]:
     """The typed rows of one CSV resource (one file, or a list of files read one after
     the other, the header in the first, as frictionless reads them); ``files`` are its
@@ -97,38 +70,31 @@ def read_table(resource: dict[str, Any], label: str, files: list[Any]) -> list[d
     schema = resource.get("schema")
     if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
         raise PackageError(f"resource {label!r} has no Table Schema with a 'fields' list")
-    targets = [Path(file) for file in files]
     fields = _fields(resource)
-    options, has_header = _dialect(resource)
-    encoding = _encoding(resource)
     try:
-        with ExitStack() as stack:
-            handles = [stack.enter_context(open_regular(target)) for target in targets]
-            allow_cells_of(sum(os.fstat(h.fileno()).st_size for h in handles))
-            lines = chain.from_iterable(
-                io.TextIOWrapper(h, encoding=encoding, newline="") for h in handles
-            )
-            return _rows(csv.reader(lines, **options), fields, schema, has_header)
+        with csv_rows(resource, files) as rows:
+            return _rows(rows, fields, schema, has_header(resource))
     except PackageError as error:
         raise PackageError(f"resource {label!r}: {error}") from None
     except OSError as error:
         raise PackageError(f"resource {label!r}: cannot read: {error.strerror}") from None
     except UnicodeError as error:  # a decode error, or a stream the codec refuses (no BOM)
         reason = getattr(error, "reason", None) or str(error)
+        encoding = text_encoding(resource)
         raise PackageError(f"resource {label!r}: not {encoding}: {reason[:200]}") from None
     except csv.Error as error:
         raise PackageError(f"resource {label!r}: malformed CSV: {error}") from None
 
 
 def _rows(
-    reader: Any, fields: list[dict[str, Any]], schema: dict[str, Any], has_header: bool
+    reader: Any, fields: list[dict[str, Any]], schema: dict[str, Any], with_header: bool
 ) -> list[dict]:
     """The typed rows, each cell read as the field its column's label names (as
     ``validate`` matches them, :func:`mscdata.table_header.match_header`); a header
     that does not match the schema is a PackageError naming the column."""
     columns: list[dict[str, Any] | None] = list(fields)  # the field of each column
     first = 1
-    if has_header:
+    if with_header:
         first = 2
         header = next(reader, None)
         if header is None:

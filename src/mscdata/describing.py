@@ -15,7 +15,6 @@ extra fields…); the tables, their schemas, hashes and sizes are refreshed.
 
 from __future__ import annotations
 
-import csv
 import difflib
 import hashlib
 import json
@@ -25,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mscdata.csv_files import header_labels
 from mscdata.errors import PackageError
 
 DESCRIPTOR = "datapackage.json"
@@ -70,16 +70,6 @@ def _sha256_and_size(path: Path) -> tuple[str, int]:
     return f"sha256:{digest.hexdigest()}", size
 
 
-def _header(path: Path) -> list[str] | None:
-    """The CSV file's header labels, or None when it has none that can be read."""
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            line = handle.readline(1 << 20)
-        return next(csv.reader([line]), None)
-    except (OSError, UnicodeDecodeError, csv.Error):
-        return None
-
-
 def _fields(
     file: str, header: list[str] | None, mscdata_fields: list[dict], old: list[dict]
 ) -> tuple[list[dict[str, Any]], list[str]]:
@@ -94,7 +84,9 @@ def _fields(
             declared.get(label, {"name": label, "type": "string"}) for label in header[len(names) :]
         ]
         return mscdata_fields + own, []
-    missing = [n for n in names if n not in header]
+    from mscdata.table_header import match_header
+
+    missing = match_header(file, header, {"fields": mscdata_fields}).missing
     extra = [label for label in header if label not in names]
     problems = []
     if missing:
@@ -133,9 +125,8 @@ def _table_resource(
     digest, size = _sha256_and_size(folder / file)
     old_schema = old.get("schema") if isinstance(old.get("schema"), dict) else {}
     old_fields = old_schema.get("fields") if isinstance(old_schema.get("fields"), list) else []
-    fields, warnings = _fields(
-        file, _header(folder / file), schema_resource["schema"]["fields"], old_fields
-    )
+    header = header_labels(old, folder / file)
+    fields, warnings = _fields(file, header, schema_resource["schema"]["fields"], old_fields)
     own = {key: value for key, value in old.items() if key not in _REFRESHED}
     resource = {
         "name": name,

@@ -38,9 +38,8 @@ def _record_rows(path: Path) -> list[tuple[int, Any]]:
     PackageError, located, when it cannot be read (JSON and YAML with the limits of
     :mod:`mscdata.package_files`; YAML without aliases, which can multiply a document)."""
     import csv
-    import io
 
-    from mscdata.csv_checks import allow_cells_of
+    from mscdata.csv_files import text_rows
     from mscdata.package_files import parse_json, read_regular, too_deep
 
     try:
@@ -60,12 +59,11 @@ def _record_rows(path: Path) -> list[tuple[int, Any]]:
         document = parse_json(data, str(path))
     else:
         try:
-            text = data.decode("utf-8-sig")
-            allow_cells_of(len(text))
-            reader = csv.DictReader(io.StringIO(text, newline=""))  # cells may span lines
+            rows = [row for row in text_rows(data.decode("utf-8-sig"), {}) if row]
+            header = rows[0] if rows else []
             return [
-                (n, {k: v for k, v in row.items() if isinstance(k, str) and v not in ("", None)})
-                for n, row in enumerate(reader, start=2)
+                (n, {k: v for k, v in zip(header, row, strict=False) if v})
+                for n, row in enumerate(rows[1:], start=2)
             ]
         except UnicodeDecodeError as error:
             raise PackageError(f"{path}: not UTF-8 ({error.reason})") from None

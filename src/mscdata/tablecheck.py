@@ -19,8 +19,6 @@ engines agree on the Data Package standard:
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +27,6 @@ from typing import Any
 from mscdata.column_checks import check_column
 from mscdata.csv_checks import (
     MAX_FIELDS,
-    allow_cells_of,
     decode_issues,
     header_end,
     integrity_issues,
@@ -38,6 +35,7 @@ from mscdata.csv_checks import (
     resource_format,
     width_issues,
 )
+from mscdata.csv_files import text_rows
 from mscdata.errors import PackageError
 from mscdata.package_files import check_path, read_regular
 from mscdata.report import Issue
@@ -170,8 +168,7 @@ def _read_rows_exactly(body: bytes, delimiter: str, quote: str, width: int):
     import pyarrow as pa
 
     text = body.decode("utf-8")
-    allow_cells_of(len(text))
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar=quote))
+    rows = text_rows(text, {"delimiter": delimiter, "quoteChar": quote})
     ragged = {number: row for number, row in enumerate(rows, start=2) if len(row) != width}
     if ragged:
         padding = [None] * width

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
 
-from mscdata.article_rows import cells, flatten, nest
+from mscdata.article_rows import _cell, cells, flatten, nest
 from mscdata.csv_tables import convert
 from mscdata.models import Article
 from mscdata.package import table_schemas
@@ -60,6 +60,20 @@ def test_cells_read_back_nest_into_the_same_article(article: Article) -> None:
 def test_rows_of_several_articles_nest_back_in_order(found: list[Article]) -> None:
     tables = _merged([flatten(a.model_dump()) for a in found])
     assert [Article.model_validate(d) for d in nest(tables)] == found
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow])
+@given(articles())
+def test_cells_are_the_rows_of_flatten_as_text(article: Article) -> None:
+    data = article.model_dump()
+    expected = {
+        name: [
+            [_cell(value, column, name, article.id) for column, value in row.items()]
+            for row in rows
+        ]
+        for name, rows in flatten(data).items()
+    }
+    assert cells(data) == expected
 
 
 def test_flatten_names_every_column_of_every_table() -> None:

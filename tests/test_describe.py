@@ -187,6 +187,25 @@ def test_a_header_unlike_mscdatas_is_named_when_describing(lab):
     assert not mscdata.validate(lab).valid
 
 
+def test_update_reads_a_header_in_the_tables_own_dialect(lab):
+    """Regression: describe read every header as comma-separated, so a table the author
+    declared semicolon-separated was warned about as lacking every column."""
+    describe(lab)
+    path = lab / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    for resource in descriptor["resources"]:
+        table = lab / resource["path"]
+        with table.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.reader(handle))
+        with table.open("w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle, delimiter=";", lineterminator="\n").writerows(rows)
+        resource["dialect"] = {"delimiter": ";"}
+    path.write_text(json.dumps(descriptor), encoding="utf-8")
+    assert describe(lab, update=True).warnings == []
+    assert mscdata.validate(lab).valid
+    assert len(mscdata.load(lab)) == 2
+
+
 @pytest.mark.parametrize("name", ["authors.parquet", "articles.parq"])
 def test_parquet_is_refused_with_a_clear_error(lab, name, capsys):
     (lab / name).write_bytes(b"PAR1")

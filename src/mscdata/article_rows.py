@@ -43,10 +43,10 @@ class _Table:
 
 @functools.cache
 def _tables() -> tuple[_Table, ...]:
-    from mscdata.package import _shared_table_schemas
+    from mscdata.package import table_schemas
 
     tables = []
-    for resource in _shared_table_schemas()["resources"]:
+    for resource in table_schemas()["resources"]:
         names = [f["name"] for f in resource["schema"]["fields"]]
         key = tuple(resource["schema"]["primaryKey"])
         parent_keys = key[:-1] if resource["path"] else ()

@@ -57,7 +57,7 @@ def table_schemas() -> tuple[str, dict]:
 
 
 def report_schema() -> str:
-    from mscdata.report import report_json_schema
+    from mscdata.validator.report import report_json_schema
 
     return json.dumps(report_json_schema(), indent=2, ensure_ascii=False) + "\n"
 
@@ -109,7 +109,7 @@ def releases() -> str:
     import hashlib
 
     sys.path.insert(0, str(ROOT / "src"))
-    from mscdata.release import archive_bytes, package_version
+    from mscdata.remote.release import archive_bytes, package_version
 
     path = ROOT / "src" / "mscdata" / "releases.json"
     registry = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}

@@ -20,9 +20,9 @@ from hypothesis import strategies as st
 
 import mscdata
 from mscdata import models
-from mscdata.column_checks import check_column
-from mscdata.package import table_schemas
-from mscdata.tablecheck import unsupported
+from mscdata.resources import table_schemas
+from mscdata.validator.column_checks import check_column
+from mscdata.validator.tablecheck import unsupported
 
 TABLE_ERRORS = {
     "type-error",

@@ -8,7 +8,7 @@
 
 The format is told from the content (gzip undone first), never from the file name;
 ``format=`` overrides it. Each format module turns what it reads into the Article's
-fields; :mod:`mscdata.records` numbers children, derives the key and validates.
+fields; :mod:`mscdata.parsers.records` numbers children, derives the key and validates.
 """
 
 from __future__ import annotations
@@ -28,9 +28,9 @@ from mscdata.errors import MissingPmidWarning, ParseError
 from mscdata.parsers import detect
 from mscdata.parsers.detect import decode
 from mscdata.parsers.limits import MAX_PAGE_BYTES, MAX_PAGE_LINES, MAX_WHOLE_SOURCE_BYTES
+from mscdata.parsers.records import Deletion, ReadResult, RecordFailure
 from mscdata.parsers.streams import DAMAGE, CheckedGzip, Counted, read_at_most
 from mscdata.progress import RECORD_BATCH, SILENT_TASK, Progress, Task, as_progress
-from mscdata.records import Deletion, ReadResult, RecordFailure
 from mscdata.wording import counted
 
 if TYPE_CHECKING:
@@ -179,7 +179,7 @@ def _page_readers() -> dict[str, Callable[[str, str], dict[str, Any]]]:
 
 
 def _page_events(source: _Input, fmt: str, text: str, url: str | None, provenance: dict):
-    from mscdata.records import make_article
+    from mscdata.parsers.records import make_article
 
     if not text.strip().strip("\ufeff"):  # str.strip: every kind of white space
         raise ParseError(f"the {fmt} page text is empty", source=source.name)

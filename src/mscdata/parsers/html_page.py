@@ -17,13 +17,13 @@ from mscdata.addresses import supply_ids
 from mscdata.dates import parse_partial_date, publication_fields
 from mscdata.errors import ParseError
 from mscdata.identifiers import DOI_RE, PMID_RE, clean_doi, ids_from_url, pmcid_of
-from mscdata.names import author_record, medline_author_list
 from mscdata.parsers.citation import parse_citation
 from mscdata.parsers.limits import check_rows
 from mscdata.parsers.mixed_text import HTML_KINDS, mixed_text
+from mscdata.parsers.names import author_record, medline_author_list
 from mscdata.parsers.page_text import read_mesh
+from mscdata.parsers.records import make_article
 from mscdata.parsers.xml_safety import one_line
-from mscdata.records import make_article
 
 _PRE_XML = re.compile(r"<PubmedArticleSet|<PubmedArticle[\s>]")
 

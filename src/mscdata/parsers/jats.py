@@ -25,6 +25,7 @@ from mscdata.identifiers import DOI_RE, PMID_RE, clean_doi, pmcid_of
 from mscdata.parsers.jats_citation import citation_fields
 from mscdata.parsers.mixed_text import mixed_text as _text
 from mscdata.parsers.pubmed_xml import normalise_orcid
+from mscdata.parsers.records import RecordFailure, make_article
 from mscdata.parsers.xml_encoding import xml_as_utf8
 from mscdata.parsers.xml_safety import (
     one_line,
@@ -32,7 +33,6 @@ from mscdata.parsers.xml_safety import (
     refuse_parsed_entities,
     safe_parser,
 )
-from mscdata.records import RecordFailure, make_article
 
 XLINK = "{http://www.w3.org/1999/xlink}href"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"

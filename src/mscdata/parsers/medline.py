@@ -16,7 +16,7 @@ from mscdata.errors import ParseError
 from mscdata.identifiers import DOI_RE, PMID_RE, clean_doi, pmcid_of
 from mscdata.parsers.page_text import read_grants, read_mesh
 from mscdata.parsers.pubmed_xml import normalise_orcid
-from mscdata.records import RecordFailure, make_article
+from mscdata.parsers.records import RecordFailure, make_article
 
 _LINE = re.compile(r"^([A-Z][A-Z0-9 ]{1,3})\s*- ?(.*)$")
 _ID = re.compile(r"^(?P<value>.*?\S)\s*\[(?P<kind>[a-z-]+)\]$")

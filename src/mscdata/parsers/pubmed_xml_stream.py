@@ -9,8 +9,8 @@ Each byte is searched for end tags once (plus a short overlap between blocks); a
 tag may hold any amount of white space before its ``>``, even across blocks. A
 record that breaks the schema or the XML grammar, or is larger than
 :data:`~mscdata.parsers.limits.MAX_RECORD_BYTES`, becomes a located
-:class:`~mscdata.records.RecordFailure`; the other records are still read.
-``DeleteCitation`` blocks become :class:`~mscdata.records.Deletion` events.
+:class:`~mscdata.parsers.records.RecordFailure`; the other records are still read.
+``DeleteCitation`` blocks become :class:`~mscdata.parsers.records.Deletion` events.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from typing import IO, Any
 from mscdata.errors import ParseError
 from mscdata.parsers.limits import MAX_PROLOG_BYTES, MAX_RECORD_BYTES, mebibytes
 from mscdata.parsers.pubmed_xml import record_fields, text_of
+from mscdata.parsers.records import Deletion, RecordFailure, make_article
 from mscdata.parsers.streams import DAMAGE, Prefixed, Utf8Transcoder
 from mscdata.parsers.workers import broken_pool, check_sendable, worker_context
 from mscdata.parsers.xml_encoding import HEAD_BYTES, xml_codec
@@ -35,7 +36,6 @@ from mscdata.parsers.xml_safety import (
     refuse_entity_declarations,
     safe_parser,
 )
-from mscdata.records import Deletion, RecordFailure, make_article
 
 ROOT = b"PubmedArticleSet"
 # a record end tag, or the start of one cut by the buffer's end (its white space may go

@@ -204,7 +204,7 @@ def merge_records(records: list[dict[str, Any]]) -> tuple[dict[str, Any], list[C
         {**p, "position": n}
         for n, p in enumerate((p for r in records for p in r["provenance"]), start=1)
     ]
-    from mscdata.records import join_abstract
+    from mscdata.parsers.records import join_abstract
 
     merged["abstract"] = join_abstract(merged.get("abstract_sections") or [])
     merged["id"] = article_key(merged.get("pmid"), merged.get("doi"), merged.get("pmcid"))

@@ -1,8 +1,9 @@
 """Read a package's CSV resources into typed rows for :func:`mscdata.load`.
 
 Only the standard library's ``csv`` module and the descriptor's field types are
-used. Every file is reached through :func:`mscdata.package_files.check_path` (by the caller) (no
-URL, nothing outside the package, no special file) and read with the resource's
+used. Every file is reached through
+:func:`mscdata.validator.package_files.check_path` (by the caller: no URL, nothing
+outside the package, no special file) and read with the resource's
 encoding and dialect (delimiter, quote character, double quotes, header). Cells of
 any size are read (the ``csv`` module's 128 KiB default is raised to the file's
 size). Anything that cannot be read is a :class:`~mscdata.errors.PackageError`
@@ -19,10 +20,10 @@ from itertools import chain
 from pathlib import Path
 from typing import Any
 
-from mscdata.csv_checks import allow_cells_of, resource_format
 from mscdata.errors import PackageError
-from mscdata.package_files import MAX_FIELDS, open_regular
 from mscdata.parsers.xml_encoding import text_codec
+from mscdata.validator.csv_checks import allow_cells_of, resource_format
+from mscdata.validator.package_files import MAX_FIELDS, open_regular
 from mscdata.wording import counted
 
 _TRUE = {"true", "True", "TRUE", "1"}
@@ -55,7 +56,7 @@ def convert(value: str, field: dict[str, Any]) -> Any:
 
 def _fields(resource: dict[str, Any]) -> list[dict[str, Any]]:
     """The resource's fields, each with the missing values that apply to it (the schema
-    passed :func:`mscdata.schema_checks.schema_issues`)."""
+    passed :func:`mscdata.validator.schema_checks.schema_issues`)."""
     schema = resource["schema"]
     missing = schema.get("missingValues", [""])
     fields = schema["fields"]
@@ -64,7 +65,7 @@ def _fields(resource: dict[str, Any]) -> list[dict[str, Any]]:
 
 def _dialect(resource: dict[str, Any]) -> tuple[dict[str, Any], bool]:
     """The csv module's options for the resource's dialect (checked by
-    :func:`mscdata.schema_checks.schema_issues`), and whether it has a header."""
+    :func:`mscdata.validator.schema_checks.schema_issues`), and whether it has a header."""
     dialect = resource.get("dialect") or {}
     options: dict[str, Any] = {
         "strict": False,
@@ -86,7 +87,7 @@ def _encoding(resource: dict[str, Any]) -> str:
 def read_table(resource: dict[str, Any], label: str, files: list[Any]) -> list[dict[str, Any]]:
     """The typed rows of one CSV resource (one file, or a list of files read one after
     the other, the header in the first, as frictionless reads them); ``files`` are its
-    paths as :func:`mscdata.package_files.check_path` resolved them. PackageError naming
+    paths as :func:`mscdata.validator.package_files.check_path` resolved them. PackageError naming
     the resource, the row and the reason when it cannot be read."""
     paths = resource.get("path")
     paths = [paths] if isinstance(paths, str) else paths
@@ -124,7 +125,7 @@ def _rows(
     reader: Any, fields: list[dict[str, Any]], schema: dict[str, Any], has_header: bool
 ) -> list[dict]:
     """The typed rows, each cell read as the field its column's label names (as
-    ``validate`` matches them, :func:`mscdata.table_header.match_header`); a header
+    ``validate`` matches them, :func:`mscdata.validator.table_header.match_header`); a header
     that does not match the schema is a PackageError naming the column."""
     columns: list[dict[str, Any] | None] = list(fields)  # the field of each column
     first = 1
@@ -162,7 +163,7 @@ def _columns(
 ) -> list[dict[str, Any] | None]:
     """The field each column of the header holds (None: a column the schema lacks);
     PackageError with the header's first error when it does not match the schema."""
-    from mscdata.table_header import match_header
+    from mscdata.validator.table_header import match_header
 
     match = match_header("", header, schema)
     if match.issues:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from mscdata.errors import PackageError
-from mscdata.report import Issue, ValidationReport
+from mscdata.validator.report import Issue, ValidationReport
 
 
 def _model_issues(model: Any, data: Any, *, resource: str, row: int) -> list[Issue]:
@@ -36,12 +36,12 @@ def _model_issues(model: Any, data: Any, *, resource: str, row: int) -> list[Iss
 def _record_rows(path: Path) -> list[tuple[int, Any]]:
     """(row or line number, record) of a JSON, JSON Lines, YAML or CSV record file;
     PackageError, located, when it cannot be read (JSON and YAML with the limits of
-    :mod:`mscdata.package_files`; YAML without aliases, which can multiply a document)."""
+    :mod:`mscdata.validator.package_files`; YAML without aliases, which can multiply a document)."""
     import csv
     import io
 
-    from mscdata.csv_checks import allow_cells_of
-    from mscdata.package_files import parse_json, read_regular, too_deep
+    from mscdata.validator.csv_checks import allow_cells_of
+    from mscdata.validator.package_files import parse_json, read_regular, too_deep
 
     try:
         data = read_regular(path)

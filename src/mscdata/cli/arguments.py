@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-from mscdata import __version__
+from mscdata.version import __version__
 
 # the classes of mscdata's model (mscdata.models), for validate --records --class
 RECORD_CLASSES = (

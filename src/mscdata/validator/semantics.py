@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from mscdata.report import Issue
-from mscdata.table_keys import key_codes
-from mscdata.tablecheck import CheckedTable
+from mscdata.validator.report import Issue
+from mscdata.validator.table_keys import key_codes
+from mscdata.validator.tablecheck import CheckedTable
 
 # child resource -> the article flag its items' ``complete`` must agree with
 COMPLETENESS_FLAGS = {

@@ -5,7 +5,8 @@
 
 Generated: src/mscdata/models.py (gen-pydantic), schemas/mscdata.schema.json
 (gen-json-schema), schemas/mscdata.tableschema.json (mscdata.tableschema),
-schemas/mscdata.report.schema.json (the JSON shape of validation reports), the
+schemas/mscdata.report.schema.json (the JSON shape of validation reports),
+src/mscdata/schema_rules.py (the schema's annotations and patterns as constants), the
 "Tables and fields" section of README.md, and the entry of the current data package
 in src/mscdata/releases.json (the SHA-256 of its reproducible release zip, which
 mscdata.download() checks; run this again after `mscdata build`). Never edit those
@@ -54,6 +55,12 @@ def table_schemas() -> tuple[str, dict]:
 
     document = tableschema.generate(SCHEMA)
     return tableschema.dumps(document), document
+
+
+def schema_rules() -> str:
+    from mscdata.schema_rules_generator import generate_module
+
+    return generate_module(SCHEMA)
 
 
 def report_schema() -> str:
@@ -134,6 +141,7 @@ def main(argv: list[str]) -> int:
         ROOT / "src" / "mscdata" / "models.py": models(),
         ROOT / "schemas" / "mscdata.schema.json": json_schema(),
         ROOT / "schemas" / "mscdata.tableschema.json": tables_text,
+        ROOT / "src" / "mscdata" / "schema_rules.py": schema_rules(),
         ROOT / "README.md": readme(tables_doc),
         ROOT / "schemas" / "mscdata.report.schema.json": report_schema(),
         ROOT / "src" / "mscdata" / "releases.json": releases(),

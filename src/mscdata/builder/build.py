@@ -21,6 +21,7 @@ from mscdata.builder.manifest import SourceEntry, expand_fetched, read_manifest
 from mscdata.errors import BuildError
 from mscdata.progress import SILENT, Progress, as_progress
 from mscdata.resources import DATA_PACKAGE_PROFILE, shared_table_schemas, table_schemas
+from mscdata.schema_rules import TABLE_LICENSES
 from mscdata.tableschema import LIST_DELIMITER
 from mscdata.wording import counted
 
@@ -47,11 +48,8 @@ OWN_LICENSE = {
     "path": "https://creativecommons.org/publicdomain/zero/1.0/",
     "title": "Records made by mscdata itself (provenance), dedicated to the public domain",
 }
-RESOURCE_LICENSES = {
-    "abstract_sections": PUBLISHER_LICENSE,
-    "figures": PUBLISHER_LICENSE,
-    "provenance": OWN_LICENSE,
-}
+# the licences by name; which table carries which, the schema says (``table_license``)
+LICENSES = {lic["name"]: lic for lic in (METADATA_LICENSE, PUBLISHER_LICENSE, OWN_LICENSE)}
 
 
 def _cell(value: Any, field: dict[str, Any], where: str) -> str:
@@ -159,7 +157,7 @@ def descriptor(
                 "encoding": "utf-8",
                 "title": resource["name"].replace("_", " ").capitalize(),
                 "description": resource["description"],
-                "licenses": [RESOURCE_LICENSES.get(resource["name"], METADATA_LICENSE)],
+                "licenses": [LICENSES[TABLE_LICENSES[resource["name"]]]],
                 "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
                 "bytes": len(data),
                 "schema": resource["schema"],

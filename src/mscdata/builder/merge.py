@@ -7,7 +7,7 @@ in that part's precedence list that has a value); every source is listed in
 ``provenance`` and every identifier kept. A value that another source states
 differently is reported as a :class:`Conflict`, never silently dropped.
 
-Precedence (first that has a value wins):
+Precedence (first that has a value wins), by each field's ``merge_group`` in the schema:
 
 * bibliographic fields (title, journal, dates, volume, issue, pages, types, MeSH,
   substances, grants, links, accessions): PubMed XML, MEDLINE text, PMC JATS, legacy
@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from mscdata.schema_rules import COMPLETENESS_FLAGS, DERIVED_FROM, MERGE_GROUPS
 from mscdata.wording import counted
 
 _PAGE_TEXT = [
@@ -58,25 +59,16 @@ FULL_TEXT = [
     *_PAGE_TEXT,
 ]
 
-_PART_OF = {
-    "authors": "authors_complete",
-    "abstract_sections": "abstract_complete",
-    "keywords": "keywords_complete",
-    "figures": "figures_complete",
-    "references": "references_complete",
+# which fields go by which precedence, which flag travels with which list, and which
+# fields are rebuilt rather than merged: the schema's annotations say (merge_group,
+# covers, derived_from in schemas/mscdata.yaml)
+_PART_OF = COMPLETENESS_FLAGS
+_ORDER_OF_GROUP = {"bibliographic": BIBLIOGRAPHIC, "content": CONTENT, "full_text": FULL_TEXT}
+_SKIP = {
+    *(name for name, group in MERGE_GROUPS.items() if group == "identity"),
+    *DERIVED_FROM,
+    *_PART_OF.values(),
 }
-_CONTENT_FIELDS = {
-    "authors",
-    "authors_complete",
-    "abstract_sections",
-    "abstract",
-    "abstract_complete",
-    "keywords",
-    "keywords_complete",
-    "vernacular_title",
-}
-_FULL_TEXT_FIELDS = {"figures", "figures_complete", "references", "references_complete", "license"}
-_SKIP = {"id", "provenance", "identifiers", "abstract", *_PART_OF.values()}
 
 
 @dataclass(frozen=True)
@@ -107,12 +99,10 @@ def _source(record: dict[str, Any]) -> str:
 
 
 def precedence(field: str) -> list[str]:
-    """The source formats in the order they are trusted for ``field``."""
-    if field in _FULL_TEXT_FIELDS:
-        return FULL_TEXT
-    if field in _CONTENT_FIELDS:
-        return CONTENT
-    return BIBLIOGRAPHIC
+    """The source formats in the order they are trusted for ``field`` (the order of its
+    merge group; the identity fields, rebuilt from every source, are ranked as
+    bibliographic)."""
+    return _ORDER_OF_GROUP.get(MERGE_GROUPS[field], BIBLIOGRAPHIC)
 
 
 def _rank(record: dict[str, Any], field: str) -> int:

@@ -12,12 +12,16 @@ from mscdata.errors import PackageError
 from mscdata.validator.report import Issue, ValidationReport
 
 
-def _model_issues(model: Any, data: Any, *, resource: str, row: int) -> list[Issue]:
-    """The model's validation errors for one record, each located by field and value."""
+def _model_issues(
+    model: Any, data: Any, *, resource: str, row: int, text: bool = False
+) -> list[Issue]:
+    """The model's validation errors for one record, each located by field and value;
+    ``text`` for a CSV row, whose cells are all text (``"1"`` a number, ``"true"`` a
+    boolean, which the strict models refuse in a JSON, JSON Lines or YAML record)."""
     from pydantic import ValidationError
 
     try:
-        model.model_validate(data)
+        model.model_validate(data, strict=False if text else None)
     except ValidationError as error:
         return [
             Issue(
@@ -114,8 +118,9 @@ def validate_records(
         raise PackageError(f"unknown class {class_name!r}")
     report = ValidationReport(str(path))
     rows = _record_rows(path)
+    text = path.suffix.lower() == ".csv"
     for number, record in rows:
-        report.errors += _model_issues(model, record, resource=class_name, row=number)
+        report.errors += _model_issues(model, record, resource=class_name, row=number, text=text)
     report.rows = {class_name: len(rows)}
     report.files = {class_name: str(path)}
     report.limit(max_errors)

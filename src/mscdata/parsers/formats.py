@@ -292,7 +292,7 @@ HTML_META = Format(
     ranks=(50, 50, 50),
     reader=None,
     whole=None,
-    told_by="read as `pubmed_html`: an HTML page that is not a PubMed page",
+    told_by="an HTML page that is not a PubMed page, read by the `pubmed_html` reader",
 )
 
 # In detection order: roots are unique; text rules are tried top down (MEDLINE before

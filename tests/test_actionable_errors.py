@@ -101,10 +101,10 @@ def _subcommands() -> dict[str, argparse.ArgumentParser]:
 
 
 def test_parse_help_names_all_nine_formats():
-    from mscdata.parsers.detect import FORMATS, RECORD_FORMATS
+    from mscdata.parsers.formats import readable_names
 
     text = _subcommands()["parse"].format_help()
-    names = [*FORMATS, *RECORD_FORMATS]
+    names = readable_names()
     assert len(names) == 9 and all(name in text for name in names)
     flat = " ".join(text.split())
     for kind in ("PubMed XML", "MEDLINE text", "PMC JATS XML", "HTML pages", "PMC page text"):

@@ -7,14 +7,14 @@ in that part's precedence list that has a value); every source is listed in
 ``provenance`` and every identifier kept. A value that another source states
 differently is reported as a :class:`Conflict`, never silently dropped.
 
-Precedence (first that has a value wins), by each field's ``merge_group`` in the schema:
-
-* bibliographic fields (title, journal, dates, volume, issue, pages, types, MeSH,
-  substances, grants, links, accessions): PubMed XML, MEDLINE text, PMC JATS, legacy
-  PubMed HTML, page metadata, PubMed page text, PMC page text;
-* authors, abstract, keywords: PubMed XML, PMC JATS, MEDLINE, HTML, page text;
-* figures, references and the licence: PMC JATS first (the only full lists), then
-  PubMed XML, MEDLINE, HTML, page text.
+Precedence (first that has a value wins) is one of three groups, each field's
+``merge_group`` in the schema: the bibliographic fields (title, journal, dates, volume,
+issue, pages, types, MeSH, substances, grants, links, accessions), the content
+(authors, abstract, keywords), the full text (figures, references, the licence). The
+order of the source formats in each group is their rank in the format table,
+:mod:`mscdata.parsers.formats` (the README's "Merging sources" table is generated from
+it): PubMed XML first for the first two, PMC JATS (the only full lists) for the third;
+page text last.
 """
 
 from __future__ import annotations
@@ -22,42 +22,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from mscdata.parsers.formats import MergeOrder
 from mscdata.schema_rules import COMPLETENESS_FLAGS, DERIVED_FROM, MERGE_GROUPS
 from mscdata.wording import counted
 
-_PAGE_TEXT = [
-    "pubmed_page_chrome",
-    "pubmed_page_plain",
-    "pubmed_page_compact",
-    "pubmed_page_legacy",
-]
-BIBLIOGRAPHIC = [
-    "pubmed_xml",
-    "medline_text",
-    "pmc_jats",
-    "pubmed_html",
-    "html_meta",
-    *_PAGE_TEXT,
-    "pmc_page",
-]
-CONTENT = [
-    "pubmed_xml",
-    "pmc_jats",
-    "medline_text",
-    "pubmed_html",
-    "html_meta",
-    "pmc_page",
-    *_PAGE_TEXT,
-]
-FULL_TEXT = [
-    "pmc_jats",
-    "pubmed_xml",
-    "medline_text",
-    "pubmed_html",
-    "html_meta",
-    "pmc_page",
-    *_PAGE_TEXT,
-]
+# the source formats in the order they are trusted, one list per precedence group: read
+# from the ranks of the format table (mscdata.parsers.formats) on each use
+BIBLIOGRAPHIC = MergeOrder("bibliographic")
+CONTENT = MergeOrder("content")
+FULL_TEXT = MergeOrder("full_text")
 
 # which fields go by which precedence, which flag travels with which list, and which
 # fields are rebuilt rather than merged: the schema's annotations say (merge_group,
@@ -98,7 +71,7 @@ def _source(record: dict[str, Any]) -> str:
     return first.get("source_file") or first.get("source_url") or first["source_format"]
 
 
-def precedence(field: str) -> list[str]:
+def precedence(field: str) -> MergeOrder:
     """The source formats in the order they are trusted for ``field`` (the order of its
     merge group; the identity fields, rebuilt from every source, are ranked as
     bibliographic)."""

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mscdata.dates import checked_date, parse_number, publication_fields
 from mscdata.errors import ParseError
@@ -33,6 +33,9 @@ from mscdata.parsers.xml_safety import (
     refuse_parsed_entities,
     safe_parser,
 )
+
+if TYPE_CHECKING:
+    from mscdata.parsers.formats import OpenedSource, ReadContext
 
 XLINK = "{http://www.w3.org/1999/xlink}href"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -318,3 +321,8 @@ def read_jats(data: bytes, source: str, provenance: dict[str, Any]) -> Iterator[
             yield RecordFailure.of(
                 error, source=source, record=number, pmid=pmid, line=article.sourceline
             )
+
+
+def read_source(source: OpenedSource, context: ReadContext) -> Iterator[Any]:
+    """The format table's reader (:mod:`mscdata.parsers.formats`): a JATS file read whole."""
+    return read_jats(context.read_whole(source), context.name, context.provenance)

@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from mscdata.errors import ParseError
 from mscdata.parsers.limits import MAX_PROLOG_BYTES, MAX_RECORD_BYTES, mebibytes
@@ -36,6 +36,9 @@ from mscdata.parsers.xml_safety import (
     refuse_entity_declarations,
     safe_parser,
 )
+
+if TYPE_CHECKING:
+    from mscdata.parsers.formats import OpenedSource, ReadContext
 
 ROOT = b"PubmedArticleSet"
 # a record end tag, or the start of one cut by the buffer's end (its white space may go
@@ -337,6 +340,19 @@ def iter_chunks(stream: IO[bytes], source: str):
             RecordFailure(
                 source=source, record=chunker.record, pmid=None, line=chunker.line, reason=failure
             ),
+        )
+
+
+def read_source(source: OpenedSource, context: ReadContext) -> Iterator[Any]:
+    """The format table's reader (:mod:`mscdata.parsers.formats`): the source streamed."""
+    with source.open(context.task) as stream:
+        yield from read_pubmed_xml(
+            stream,
+            context.name,
+            context.provenance,
+            apply=context.apply,
+            workers=context.workers,
+            size_hint=source.size,
         )
 
 

@@ -45,7 +45,7 @@ _CHILD = {
     "mscdata": """
 import sys
 from mscdata.parsers import iter_events
-from mscdata.records import RecordFailure, Deletion
+from mscdata.parsers.records import RecordFailure, Deletion
 from benchmarks.pubmed_xml import field_count
 records = failures = fields = 0
 for event in iter_events(sys.argv[1], apply=field_count, workers=2):
@@ -59,7 +59,7 @@ print(records, failures, fields)
     "mscdata-1-process": """
 import sys
 from mscdata.parsers import iter_events
-from mscdata.records import RecordFailure, Deletion
+from mscdata.parsers.records import RecordFailure, Deletion
 from benchmarks.pubmed_xml import field_count
 records = failures = fields = 0
 for event in iter_events(sys.argv[1]):

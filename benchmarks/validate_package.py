@@ -52,7 +52,7 @@ print(json.dumps([[e.type, e.resource, e.row, e.field] for e in report.errors]))
     "frictionless": """
 import json, sys
 from pathlib import Path
-from mscdata.frictionless_checks import frictionless_issues
+from mscdata.validator.frictionless_checks import frictionless_issues
 path = Path(sys.argv[1]) / "datapackage.json"
 issues = frictionless_issues(path, json.loads(path.read_text(encoding="utf-8")))
 print(json.dumps([[e.type, e.resource, e.row, e.field] for e in issues]))

@@ -39,7 +39,9 @@ MUTATIONS: dict[str, Mutation] = {
     ),
     "unknown-field": Mutation(("impact_factor",), 3.1, "extra_forbidden", "additionalProperties"),
     "record-type-not-in-enum": Mutation(("record_type",), "poem", "enum", "anyOf"),
-    "year-not-whole": Mutation(("publication_year",), 2013.5, "int_from_float", "type"),
+    "year-not-whole": Mutation(("publication_year",), 2013.5, "int_type", "type"),
+    "year-as-text": Mutation(("publication_year",), "2013", "int_type", "type"),
+    "year-as-boolean": Mutation(("publication_year",), True, "int_type", "type"),
     "month-out-of-range": Mutation(("publication_month",), 13, "less_than_equal", "maximum"),
     "day-out-of-range": Mutation(("publication_day",), 32, "less_than_equal", "maximum"),
     "electronic-date-invented-format": Mutation(
@@ -51,8 +53,11 @@ MUTATIONS: dict[str, Mutation] = {
     "keyword-term-missing": Mutation(("keywords", 0, "term"), DELETE, "missing", "required"),
     "position-zero": Mutation(("keywords", 0, "position"), 0, "greater_than_equal", "minimum"),
     "complete-flag-not-boolean": Mutation(
-        ("references", 0, "complete"), "perhaps", "bool_parsing", "type"
+        ("references", 0, "complete"), "perhaps", "bool_type", "type"
     ),
+    "flag-as-text": Mutation(("record_complete",), "true", "bool_type", "type"),
+    "flag-as-number": Mutation(("keywords", 0, "major_topic"), 1, "bool_type", "type"),
+    "position-as-text": Mutation(("authors", 0, "position"), "1", "int_type", "type"),
     "sha256-wrong-length": Mutation(
         ("provenance", 0, "source_sha256"), "abc", "string_pattern_mismatch", "pattern"
     ),

@@ -1,160 +1,176 @@
-"""Hypothesis strategies for valid mscdata records."""
+"""Hypothesis strategies for valid mscdata records, derived from the models.
+
+Every field of every class in :mod:`mscdata.models` is generated from its type and
+constraints there (pattern, bounds, enum, nested class, list), and a field's Table Schema
+``format`` (a URI); :data:`FIELDS` holds the strategy of each. Overrides are only where a
+rule reaches beyond one field: the article key and the derived slots
+(``schema_rules.DERIVED_FROM``) are computed, positions run 1..n, date parts fit
+together and name days that exist, and a list flagged complete
+(``schema_rules.COMPLETENESS_FLAGS``) holds no item marked cut short.
+"""
 
 from __future__ import annotations
 
-from hypothesis import strategies as st
+import calendar
+import inspect
+from enum import Enum
+from typing import Any, Union, get_args, get_origin
 
-from mscdata.models import (
-    AbstractSection,
-    Accession,
-    Affiliation,
-    Article,
-    ArticleIdentifier,
-    Author,
-    Figure,
-    Grant,
-    Keyword,
-    LinkedArticle,
-    LinkRelation,
-    MeshHeading,
-    Provenance,
-    Reference,
-    SourceFormat,
-    Substance,
-)
+from hypothesis import strategies as st
+from pydantic import BaseModel
+
+from mscdata import models, schema_rules
+from mscdata.builder.build import table_schemas
+from mscdata.identifiers import article_key
+from mscdata.parsers.records import join_abstract
 
 # printable text without the surrogates and control characters no CSV cell carries,
-# stripped and non-empty (an empty string is never data: sources give null instead)
+# stripped and non-empty (an empty string is never data: sources give null instead),
+# without the list delimiter
 _ALPHABET = st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="|")
 text = st.text(_ALPHABET, min_size=1, max_size=40).map(str.strip).filter(bool)
-paragraph = st.lists(text, min_size=1, max_size=3).map(" ".join)
-maybe = st.none() | text
-pmid = st.integers(1, 999_999_999).map(str)
-doi = st.builds(
-    lambda registrant, suffix: f"10.{registrant}/{suffix}",
-    st.integers(1000, 99999),
-    st.text(
-        st.characters(whitelist_categories=("Ll", "Lu", "Nd"), whitelist_characters="-._;()/<>:"),
-        min_size=1,
-        max_size=20,
-    ),
-)
-pmcid = st.integers(1, 99_999_999).map(lambda n: f"PMC{n}")
-flag = st.none() | st.booleans()
-sha256 = st.text("0123456789abcdef", min_size=64, max_size=64)
+_MAX_ITEMS = 3
+
+# every model class, as the generated module defines them
+MODELS: dict[str, type[BaseModel]] = {
+    name: cls
+    for name, cls in vars(models).items()
+    if inspect.isclass(cls)
+    and issubclass(cls, models.ConfiguredBaseModel)
+    and cls is not models.ConfiguredBaseModel
+}
+_FORMATS = {
+    (resource["class"], field["name"]): field["format"]
+    for resource in table_schemas()["resources"]
+    for field in resource["schema"]["fields"]
+    if "format" in field
+}
+_FORMAT_STRATEGIES = {
+    "uri": st.builds(
+        "https://example.org/{}".format,
+        st.text("abcdefghijklmnopqrstuvwxyz0123456789-._~/", max_size=20),
+    )
+}
+# the functions that compute each derived slot from its source (drawn as models; the
+# records layer takes article data, their dumps)
+_DERIVE = {"abstract": lambda sections: join_abstract([s.model_dump() for s in sections])}
 
 
-def _numbered(model, **fields):
-    item = st.fixed_dictionaries(fields)
-    return st.lists(item, max_size=3).map(
+def _unwrap(annotation: Any) -> tuple[Any, bool]:
+    """The type inside ``Optional[...]``, and whether it was optional."""
+    if get_origin(annotation) is Union:
+        inner = [a for a in get_args(annotation) if a is not type(None)]
+        if len(inner) == 1:
+            return inner[0], True
+    return annotation, False
+
+
+def _constraint(info: Any, name: str) -> Any:
+    return next((getattr(m, name) for m in info.metadata if hasattr(m, name)), None)
+
+
+def _scalar(model: type[BaseModel], name: str, kind: Any) -> st.SearchStrategy:
+    info = model.model_fields[name]
+    if (model.__name__, name) in _FORMATS:
+        return _FORMAT_STRATEGIES[_FORMATS[model.__name__, name]]
+    if kind is bool:
+        return st.booleans()
+    if kind is int:
+        return st.integers(_constraint(info, "ge"), _constraint(info, "le"))
+    if inspect.isclass(kind) and issubclass(kind, Enum):
+        return st.sampled_from([member.value for member in kind])
+    if kind is str:
+        pattern = _constraint(info, "pattern")
+        if pattern:
+            return st.from_regex(pattern, fullmatch=True, alphabet=_ALPHABET)
+        return text
+    raise TypeError(f"{model.__name__}.{name}: no strategy for {kind!r}")
+
+
+def _field(model: type[BaseModel], name: str) -> st.SearchStrategy:
+    """The values of one field as its type and constraints allow (a list field is a
+    list, never null: the models' default is the empty list)."""
+    kind, optional = _unwrap(model.model_fields[name].annotation)
+    if get_origin(kind) is list:
+        [item] = get_args(kind)
+        if inspect.isclass(item) and issubclass(item, BaseModel):
+            return numbered(item)
+        return st.lists(_scalar(model, name, item), max_size=_MAX_ITEMS)
+    value = _scalar(model, name, kind)
+    return st.none() | value if optional else value
+
+
+# each model's field strategies; ``position`` is set by the list that holds the item
+FIELDS: dict[str, dict[str, st.SearchStrategy]] = {}
+
+
+def _fields(model: type[BaseModel]) -> dict[str, st.SearchStrategy]:
+    if model.__name__ not in FIELDS:
+        FIELDS[model.__name__] = {}  # filled below; a class nested in itself would recurse
+        FIELDS[model.__name__].update(
+            {name: st.deferred(lambda m=model, n=name: _field(m, n)) for name in model.model_fields}
+        )
+    return FIELDS[model.__name__]
+
+
+def numbered(model: type[BaseModel]) -> st.SearchStrategy:
+    """Lists of ``model`` items whose positions run 1..n."""
+    fields = {k: v for k, v in _fields(model).items() if k != "position"}
+    return st.lists(st.fixed_dictionaries(fields), max_size=_MAX_ITEMS).map(
         lambda items: [model(position=i, **f) for i, f in enumerate(items, start=1)]
     )
 
 
+for _model in MODELS.values():
+    _fields(_model)
+
+
 @st.composite
-def articles(draw) -> Article:
-    ids = {
-        "pmid": draw(st.none() | pmid),
-        "doi": draw(st.none() | doi),
-        "pmcid": draw(st.none() | pmcid),
+def _dates(draw) -> dict[str, Any]:
+    """Publication year, month and day that fit together (a day needs its month, a
+    month its year, the day exists), and an Epub date at a precision the source states."""
+    fields = FIELDS["Article"]
+    year = draw(fields["publication_year"])
+    month = draw(fields["publication_month"]) if year else None
+    day = None
+    if month:
+        days = calendar.monthrange(year, month)[1]
+        day = draw(st.none() | st.integers(1, days))
+    epub = draw(st.none() | st.dates())
+    if epub is not None:
+        shown = f"{epub.year:04d}-{epub.month:02d}-{epub.day:02d}"
+        epub = shown[: draw(st.sampled_from([4, 7, 10]))]
+    return {
+        "publication_year": year,
+        "publication_month": month,
+        "publication_day": day,
+        "electronic_date": epub,
     }
-    if not any(ids.values()):
-        ids["pmid"] = draw(pmid)
-    key = (
-        f"pmid:{ids['pmid']}"
-        if ids["pmid"]
-        else f"doi:{ids['doi']}"
-        if ids["doi"]
-        else f"pmc:{ids['pmcid']}"
-    )
-    year = draw(st.none() | st.integers(1800, 2100))
-    month = draw(st.none() | st.integers(1, 12)) if year else None
-    sections = draw(
-        _numbered(
-            AbstractSection,
-            label=maybe,
-            text=paragraph,
-            complete=st.booleans(),
-            abstract_type=st.none() | st.just("plain-language-summary"),
-        )
-    )
-    article = Article(
-        id=key,
-        **ids,
-        title=draw(maybe),
-        abstract="\n\n".join(s.text for s in sections if s.abstract_type is None) or None,
-        journal=draw(maybe),
-        publication_year=year,
-        publication_month=month,
-        publication_day=draw(st.none() | st.integers(1, 28)) if month else None,
-        publication_date_text=draw(maybe),
-        volume=draw(maybe),
-        pages=draw(maybe),
-        publication_types=draw(st.lists(text, max_size=3)),
-        languages=draw(st.lists(text, max_size=2)),
-        record_complete=draw(flag),
-        authors_complete=draw(flag),
-        abstract_complete=draw(flag),
-        references_complete=draw(flag),
-        authors=draw(
-            _numbered(
-                Author,
-                full_name=maybe,
-                fore_name=maybe,
-                last_name=maybe,
-                collective_name=maybe,
-                equal_contribution=flag,
-                affiliations=_numbered(Affiliation, text=text),
-            )
-        ),
-        identifiers=draw(_numbered(ArticleIdentifier, id_type=text, value=text)),
-        accessions=draw(_numbered(Accession, databank=text, accession_number=text)),
-        abstract_sections=sections,
-        keywords=draw(_numbered(Keyword, term=text, complete=st.booleans())),
-        figures=draw(_numbered(Figure, label=maybe, caption=maybe, complete=st.booleans())),
-        references=draw(
-            _numbered(
-                Reference,
-                citation=text,
-                doi=st.none() | doi,
-                pmid=st.none() | pmid,
-                complete=st.booleans(),
-            )
-        ),
-        mesh_headings=draw(_numbered(MeshHeading, descriptor=text, descriptor_major_topic=flag)),
-        substances=draw(_numbered(Substance, name=text)),
-        grants=draw(_numbered(Grant, text=text, grant_id=maybe)),
-        linked_articles=draw(
-            _numbered(
-                LinkedArticle,
-                relation=st.sampled_from(list(LinkRelation)),
-                citation=text,
-                pmid=st.none() | pmid,
-            )
-        ),
-        provenance=draw(
-            _numbered(
-                Provenance,
-                source_format=st.sampled_from(list(SourceFormat)),
-                source_file=maybe,
-                source_sha256=sha256,
-            )
-        ),
-    )
-    # a list flagged complete holds no item marked cut short (mscdata.validate checks it)
-    for items, flag_name in (
-        (article.keywords, "keywords_complete"),
-        (article.figures, "figures_complete"),
-        (article.references, "references_complete"),
-        (article.abstract_sections, "abstract_complete"),
-    ):
-        if getattr(article, flag_name) and not all(i.complete for i in items):
-            setattr(article, flag_name, False)
-    return article
 
 
 @st.composite
-def article_sets(draw) -> list[Article]:
+def articles(draw) -> models.Article:
+    """An Article with every field drawn from its model, keyed as the schema documents."""
+    values = {
+        name: draw(strategy)
+        for name, strategy in FIELDS["Article"].items()
+        if name not in {"id", *_DERIVE}
+    }
+    if not (values["pmid"] or values["doi"] or values["pmcid"]):
+        values["pmid"] = draw(FIELDS["Article"]["pmid"].filter(bool))
+    values.update(draw(_dates()))
+    # a list flagged complete holds no item marked cut short (mscdata.validate checks it)
+    for items, flag in schema_rules.COMPLETENESS_FLAGS.items():
+        cut = any(getattr(item, "complete", True) is False for item in values[items])
+        if values[flag] and cut:
+            values[flag] = False
+    for name, source in schema_rules.DERIVED_FROM.items():
+        values[name] = _DERIVE[name](values[source])
+    return models.Article(id=article_key(values["pmid"], values["doi"], values["pmcid"]), **values)
+
+
+@st.composite
+def article_sets(draw) -> list[models.Article]:
     """Articles with distinct keys."""
     found = draw(st.lists(articles(), min_size=1, max_size=4))
     unique = {a.id: a for a in found}

@@ -16,7 +16,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import mscdata
-from mscdata import cli, cli_arguments
+from mscdata import cli
+from mscdata.cli import arguments as cli_arguments
 from mscdata.cli import main
 from mscdata.errors import MissingPmidWarning
 from mscdata.wording import counted
@@ -100,10 +101,10 @@ def _subcommands() -> dict[str, argparse.ArgumentParser]:
 
 
 def test_parse_help_names_all_nine_formats():
-    from mscdata.parsers.detect import FORMATS, RECORD_FORMATS
+    from mscdata.parsers.formats import readable_names
 
     text = _subcommands()["parse"].format_help()
-    names = [*FORMATS, *RECORD_FORMATS]
+    names = readable_names()
     assert len(names) == 9 and all(name in text for name in names)
     flat = " ".join(text.split())
     for kind in ("PubMed XML", "MEDLINE text", "PMC JATS XML", "HTML pages", "PMC page text"):
@@ -162,7 +163,7 @@ def test_counts_agree_with_their_nouns():
 
 
 def test_a_report_of_one_error_in_one_resource():
-    from mscdata.report import Issue, ValidationReport
+    from mscdata.validator.report import Issue, ValidationReport
 
     report = ValidationReport("p", errors=[Issue("type-error", "bad", resource="articles")])
     assert report.summary() == "invalid: p: 1 error in 1 resource"
@@ -203,7 +204,7 @@ def test_download_names_the_cli_flag_for_an_unlisted_release(capsys):
 
 
 def test_the_library_can_refuse_the_fallback(tmp_path, monkeypatch):
-    from mscdata.downloads import DownloadFailed
+    from mscdata.remote.downloads import DownloadFailed
 
     monkeypatch.setenv("MSCDATA_CACHE_DIR", str(tmp_path))
     monkeypatch.setenv("MSCDATA_RELEASES_URL", "http://127.0.0.1:9")

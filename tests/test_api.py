@@ -53,10 +53,10 @@ def test_every_lazy_name_is_public_and_names_a_module_attribute(name):
 
 
 def test_functions_stay_functions_after_their_modules_are_imported():
+    import mscdata.builder.build
     import mscdata.dataset
-    import mscdata.package
     import mscdata.parsers
-    import mscdata.validation
+    import mscdata.validator.validation
 
     for name in ["parse", "build", "validate", "load"]:
         assert callable(getattr(mscdata, name)), name

@@ -10,9 +10,9 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 
 from mscdata.article_rows import _cell, cells, flatten, nest
-from mscdata.csv_tables import convert
 from mscdata.models import Article
-from mscdata.package import table_schemas
+from mscdata.resources import table_schemas
+from mscdata.validator.csv_tables import convert
 
 from strategies import article_sets, articles
 

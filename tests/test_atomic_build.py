@@ -1,4 +1,4 @@
-"""An atomic, single-writer build (mscdata.publish): a build killed with SIGKILL at each
+"""An atomic, single-writer build (mscdata.builder.publish): a build killed with SIGKILL at each
 named phase leaves a complete package at --out (the old one or the new one) and the next
 build cleans up; one build at a time writes into a folder; a failed build changes nothing.
 
@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 
 import mscdata
-from mscdata import package, publish
+from mscdata.builder import build as package
+from mscdata.builder import publish
 
 from conftest import PAGES, ROOT
 
@@ -30,7 +31,8 @@ KILLED = -signal.SIGKILL
 
 KILL_SCRIPT = """
 import os, signal, sys
-from mscdata import package, publish
+from mscdata.builder import build as package
+from mscdata.builder import publish
 
 phase, sources, out, mode, validate = sys.argv[1:6]
 

@@ -157,9 +157,9 @@ def test_a_bug_is_an_internal_error_exit_3_never_a_traceback(monkeypatch, capsys
     def broken(*args, **kwargs):
         raise RuntimeError("something\nwent wrong")
 
-    import mscdata.validation
+    import mscdata.validator.validation
 
-    monkeypatch.setattr(mscdata.validation, "validate", broken)
+    monkeypatch.setattr(mscdata.validator.validation, "validate", broken)
     monkeypatch.delenv("MSCDATA_DEBUG", raising=False)
     assert main(["validate", str(ROOT / "datapackage")]) == 3
     err = capsys.readouterr().err

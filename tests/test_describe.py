@@ -19,11 +19,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import mscdata
+from mscdata.builder.describing import describe
 from mscdata.cli import main
-from mscdata.describing import describe
 from mscdata.errors import PackageError
-from mscdata.package import DATA_PACKAGE_PROFILE, table_schemas
-from mscdata.package_paths import packages_of
+from mscdata.resources import DATA_PACKAGE_PROFILE, table_schemas
+from mscdata.validator.package_paths import packages_of
 
 from conftest import ROOT
 

@@ -10,8 +10,8 @@ import pytest
 
 import mscdata
 from mscdata.cli import main
-from mscdata.downloads import OfflineFallbackWarning, download, registry
-from mscdata.release import archive_bytes, release
+from mscdata.remote.downloads import OfflineFallbackWarning, download, registry
+from mscdata.remote.release import archive_bytes, release
 
 from conftest import ROOT
 

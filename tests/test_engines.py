@@ -20,9 +20,9 @@ from hypothesis import strategies as st
 
 import mscdata
 from mscdata import models
-from mscdata.column_checks import check_column
-from mscdata.package import table_schemas
-from mscdata.tablecheck import unsupported
+from mscdata.resources import table_schemas
+from mscdata.validator.column_checks import check_column
+from mscdata.validator.tablecheck import unsupported
 
 TABLE_ERRORS = {
     "type-error",
@@ -101,17 +101,25 @@ EDITS = (
 )
 
 
+# each table's columns by name, in the order the Table Schemas give them
+COLUMNS = {
+    resource["name"]: [field["name"] for field in resource["schema"]["fields"]]
+    for resource in table_schemas()["resources"]
+}
+
+
 @st.composite
 def breakages(draw):
-    """A list of (resource index, what, row, column, cell) edits."""
+    """A list of (resource, what, row, column name, cell) edits."""
     edits = []
     for _ in range(draw(st.integers(1, 4))):
+        resource = draw(st.sampled_from(sorted(COLUMNS)))
         edits.append(
             (
-                draw(st.integers(0, 15)),
+                resource,
                 draw(st.sampled_from(EDITS)),
                 draw(st.integers(0, 40)),
-                draw(st.integers(0, 40)),
+                draw(st.sampled_from(COLUMNS[resource])),
                 draw(st.sampled_from(CELLS)),
             )
         )
@@ -119,13 +127,16 @@ def breakages(draw):
 
 
 def _break(package: Path, edits) -> None:
+    """Apply (resource, what, row, column name, cell) edits to the package's tables; the
+    row is counted from 1 (wrapping around), the column is named as the schema names it."""
     descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
-    for index, what, row, column, cell in edits:
-        path = package / descriptor["resources"][index]["path"]
+    resources = {resource["name"]: resource for resource in descriptor["resources"]}
+    for name, what, row, column_name, cell in edits:
+        path = package / resources[name]["path"]
         rows = _rows(path)
         width = len(rows[0])
         row = 1 + row % max(len(rows) - 1, 1) if len(rows) > 1 else 1
-        column %= width
+        column = COLUMNS[name].index(column_name)
         if what == "label":
             rows[0][column] = cell
         elif len(rows) == 1:
@@ -193,12 +204,8 @@ def test_both_engines_find_the_same_table_errors(built_package, tmp_path_factory
     shutil.copytree(built_package, package)
     _break(package, edits)
     descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
-    assume(
-        not any(
-            _frictionless_takes_another_header(package / descriptor["resources"][index]["path"])
-            for index, *_ in edits
-        )
-    )
+    paths = {resource["name"]: resource["path"] for resource in descriptor["resources"]}
+    assume(not any(_frictionless_takes_another_header(package / paths[name]) for name, *_ in edits))
     _same_errors(_table_errors(package, "fast"), _table_errors(package, "frictionless"))
 
 
@@ -206,16 +213,16 @@ def test_every_kind_of_error_at_once(built_package, tmp_path):
     package = tmp_path / "package"
     shutil.copytree(built_package, package)
     edits = [
-        (1, "cell", 0, 1, "x"),  # authors.position: type
-        (1, "duplicate", 0, 0, ""),  # authors: primary key
-        (0, "cell", 0, 2, "10.1/x"),  # articles.doi: pattern
-        (0, "cell", 0, 17, "13"),  # articles.publication_month: maximum
-        (12, "cell", 0, 2, "cited_by"),  # linked_articles.relation: enum
-        (6, "cell", 0, 0, "pmid:999"),  # keywords.article_id: foreign key
-        (6, "blank", 2, 0, ""),  # keywords: blank row
-        (8, "extra", 0, 0, "more"),  # references: extra cell
-        (5, "short", 0, 3, ""),  # abstract_sections: missing cells
-        (14, "label", 0, 2, "db"),  # accessions: incorrect label
+        ("authors", "cell", 0, "position", "x"),  # type
+        ("authors", "duplicate", 0, "article_id", ""),  # primary key
+        ("articles", "cell", 0, "doi", "10.1/x"),  # pattern
+        ("articles", "cell", 0, "publication_month", "13"),  # maximum
+        ("linked_articles", "cell", 0, "relation", "cited_by"),  # enum
+        ("keywords", "cell", 0, "article_id", "pmid:999"),  # foreign key
+        ("keywords", "blank", 2, "article_id", ""),  # blank row
+        ("references", "extra", 0, "article_id", "more"),  # extra cell
+        ("abstract_sections", "short", 0, "nlm_category", ""),  # missing cells from there
+        ("accessions", "label", 0, "databank", "db"),  # incorrect label
     ]
     _break(package, edits)
     (package / "figures.csv").write_bytes(
@@ -253,9 +260,10 @@ def test_the_fast_engine_hands_other_resources_to_frictionless(built_package, tm
     package = tmp_path / "package"
     shutil.copytree(built_package, package)
     descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
-    descriptor["resources"][6]["dialect"] = {"commentChar": "#"}
+    [keywords] = [r for r in descriptor["resources"] if r["name"] == "keywords"]
+    keywords["dialect"] = {"commentChar": "#"}
     (package / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
-    assert "dialect" in unsupported(descriptor["resources"][6])
+    assert "dialect" in unsupported(keywords)
     report = mscdata.validate(package)
     assert report.valid
     assert any("keywords is checked by frictionless" in n for n in report.notices)
@@ -267,8 +275,9 @@ def test_rows_with_quoted_line_breaks_keep_their_numbers_and_lines(built_package
     shutil.copytree(built_package, package)
     path = package / "keywords.csv"
     rows = _rows(path)
-    rows[1][2] = "two\nlines"
-    rows[3][1] = "x"
+    term, position = rows[0].index("term"), rows[0].index("position")
+    rows[1][term] = "two\nlines"
+    rows[3][position] = "x"
     if ragged:  # a row of the wrong width sends the file through the exact reader
         rows[5].append("surplus")
     _write(path, rows)
@@ -286,7 +295,7 @@ def test_cli_runs_either_engine(built_package, tmp_path, capsys):
 
     package = tmp_path / "package"
     shutil.copytree(built_package, package)
-    _break(package, [(6, "cell", 0, 1, "x")])
+    _break(package, [("keywords", "cell", 0, "position", "x")])
     for engine in ("fast", "frictionless"):
         assert main(["validate", str(package), "--engine", engine, "--format", "json"]) == 1
         document = json.loads(capsys.readouterr().out)

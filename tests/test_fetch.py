@@ -9,10 +9,10 @@ import time
 
 import pytest
 
-from mscdata.cache import ResponseCache
 from mscdata.errors import FetchError
-from mscdata.eutils import EutilsClient, NotCached, RateLimiter
-from mscdata.fetching import fetch, search
+from mscdata.remote.cache import ResponseCache
+from mscdata.remote.eutils import EutilsClient, NotCached, RateLimiter
+from mscdata.remote.fetching import fetch, search
 
 from corpus import VENDORED
 from eutils_server import FakeEutils

@@ -18,10 +18,16 @@ from pathlib import Path
 
 import pytest
 
-from mscdata.cache import DEAD_WRITER_AFTER, STALE_AFTER, CacheError, DamagedEntry, ResponseCache
 from mscdata.errors import BuildError
-from mscdata.eutils import EutilsClient, NotCached
-from mscdata.fetching import _read_pmc, fetch
+from mscdata.remote.cache import (
+    DEAD_WRITER_AFTER,
+    STALE_AFTER,
+    CacheError,
+    DamagedEntry,
+    ResponseCache,
+)
+from mscdata.remote.eutils import EutilsClient, NotCached
+from mscdata.remote.fetching import _read_pmc, fetch
 
 from corpus import VENDORED
 from eutils_server import HTML_ERROR_PAGE, NCBI_ERROR, FakeEutils
@@ -190,7 +196,7 @@ def test_a_corrupted_answer_offline_is_one_line_exit_1(env, server, corruption, 
 
 @pytest.mark.parametrize("corruption", CONTENT)
 def test_a_corrupted_answer_stops_build_from_cache_exit_1(env, server, corruption, capsys):
-    from mscdata.package import build
+    from mscdata.builder.build import build
 
     path = _answer()
     path.write_bytes(CONTENT[corruption](path.read_bytes()))
@@ -268,7 +274,7 @@ def test_a_query_s_cached_search_answer_is_checked_too(env, server, capsys):
 
 
 def test_an_edited_title_never_reaches_the_package(env, server):
-    from mscdata.package import build
+    from mscdata.builder.build import build
 
     path = _answer()
     path.write_bytes(CONTENT["edited title"](path.read_bytes()))
@@ -293,7 +299,7 @@ def test_a_damaged_note_is_fetched_again_online_and_an_error_offline(env, server
 
 @pytest.mark.parametrize("odd", ODD)
 def test_an_odd_entry_is_one_clear_error_in_every_mode(env, server, odd, capsys):
-    from mscdata.package import build
+    from mscdata.builder.build import build
 
     named = ODD[odd](_answer(), env / "cache")
     for offline in (False, True):
@@ -345,7 +351,7 @@ def _dead_pid() -> int:
 
 
 def test_leftover_temporaries_are_removed_in_every_mode(env, server, capsys):
-    from mscdata.package import build
+    from mscdata.builder.build import build
 
     path = _answer()
     dead = _dead_pid()

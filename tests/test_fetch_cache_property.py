@@ -13,8 +13,8 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mscdata.cache import DamagedEntry, ResponseCache
-from mscdata.fetching import _read_pmc, _read_pubmed, _read_search
+from mscdata.remote.cache import DamagedEntry, ResponseCache
+from mscdata.remote.fetching import _read_pmc, _read_pubmed, _read_search
 
 PARAMS = {"db": "pubmed", "retmode": "xml", "id": "1,2"}
 ANSWER = (

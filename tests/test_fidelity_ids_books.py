@@ -78,7 +78,7 @@ def test_versioned_pmcid_on_pages():
 
 
 def test_fetch_asks_pmc_for_the_pmcid_of_a_versioned_id():
-    from mscdata.fetching import _read_pubmed
+    from mscdata.remote.fetching import _read_pubmed
 
     body = (FIDELITY / "versioned-pmcid.xml").read_bytes()
     assert _read_pubmed(body) == [("90000001", "PMC9000001")]

@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import mscdata
-from mscdata.table_header import match_header
+from mscdata.validator.table_header import match_header
 
 from conftest import ROOT
 

@@ -950,7 +950,7 @@ def _replace_cell(data: bytes, column: str, value: bytes) -> bytes:
 def short_pattern_bound(monkeypatch):
     """Give up on a backtracking cell after 0.1 s instead of 0.5 s: the same bound at
     work, each undecided cell costing less (several such cells per test, per engine)."""
-    from mscdata import patterns
+    from mscdata.validator import patterns
 
     monkeypatch.setattr(patterns, "CELL_SECONDS", 0.1)
 
@@ -960,7 +960,7 @@ def test_a_pattern_that_backtracks_without_end_leaves_cells_undecided(watched):
     # Python's re takes exponential time on (a|aa)+ against a's and a final non-ASCII
     # letter, a cell RE2 leaves to it; the bounded matcher gives up on such cells, with
     # either engine, and frictionless still checks everything else
-    from mscdata.patterns import UNDECIDED
+    from mscdata.validator.patterns import UNDECIDED
 
     cells = _backtracking_terms(watched, "a" * 45 + "é")
     _year_broken(watched)
@@ -979,7 +979,7 @@ def test_a_pattern_that_backtracks_without_end_leaves_cells_undecided(watched):
 def test_a_resource_only_frictionless_reads_has_its_patterns_bounded_too(watched):
     # an encoding the fast engine does not read hands every table to frictionless;
     # its patterns are matched by the bounded matcher, ASCII cells included
-    from mscdata.patterns import UNDECIDED
+    from mscdata.validator.patterns import UNDECIDED
 
     cells = _backtracking_terms(watched, "a" * 45 + "!")
     _set("encoding", "latin-1", "keywords")(watched)
@@ -1012,7 +1012,7 @@ def test_both_engines_report_a_pattern_error_alike(watched):
 def test_the_bounded_matcher_agrees_with_re_and_gives_up_after_a_few_slow_cells(monkeypatch):
     import re
 
-    from mscdata import patterns
+    from mscdata.validator import patterns
 
     monkeypatch.setattr(patterns, "CELL_SECONDS", 0.05)
     quick = ["abc", "ab", "é", "aa", "", "abc\n"]
@@ -1027,7 +1027,7 @@ def test_the_bounded_matcher_agrees_with_re_and_gives_up_after_a_few_slow_cells(
 def test_frictionless_is_not_given_a_package_the_fast_engine_found_full_of_errors(watched):
     # frictionless builds every error again for each foreign key reading the table:
     # 200,000 broken rows in articles took it many minutes (found by the fuzz harness)
-    from mscdata.validation import FRICTIONLESS_MAX_ERRORS
+    from mscdata.validator.validation import FRICTIONLESS_MAX_ERRORS
 
     articles = watched / "articles.csv"
     articles.write_bytes(articles.read_bytes() + b",\n" * (FRICTIONLESS_MAX_ERRORS + 1))
@@ -1292,7 +1292,7 @@ def _alias_bomb(levels: int = 12) -> bytes:
     ],
 )
 def test_a_hostile_record_file_is_a_package_error(tmp_path, name, content, says):
-    from mscdata.record_files import validate_records
+    from mscdata.validator.record_files import validate_records
 
     path = tmp_path / name
     path.write_bytes(content)
@@ -1301,7 +1301,7 @@ def test_a_hostile_record_file_is_a_package_error(tmp_path, name, content, says)
 
 
 def test_a_record_with_a_200_kib_cell_is_validated(tmp_path):
-    from mscdata.record_files import validate_records
+    from mscdata.validator.record_files import validate_records
 
     path = tmp_path / "records.csv"
     path.write_text("id,title\npmid:1," + "T" * (200 << 10) + "\n", encoding="utf-8")
@@ -1318,7 +1318,7 @@ def test_a_table_split_in_two_files_loads_whole(watched):
 
 
 def test_a_schema_file_named_by_many_resources_is_read_once(tmp_path, monkeypatch):
-    from mscdata import package_files
+    from mscdata.validator import package_files
 
     monkeypatch.setattr(package_files, "MAX_JSON_BYTES", 10_000)
     padding = "x" * 6_000  # each file fits the budget; two together do not
@@ -1344,7 +1344,7 @@ def test_a_schema_file_named_by_many_resources_is_read_once(tmp_path, monkeypatc
 def test_each_path_is_checked_once_and_its_resolved_file_is_read(watched, monkeypatch):
     from collections import Counter
 
-    from mscdata import package_files, tablecheck
+    from mscdata.validator import package_files, tablecheck
 
     checked = Counter()
     check_path = package_files.check_path

@@ -77,7 +77,7 @@ def test_every_reader_uses_the_one_picker() -> None:
     import mscdata.parsers
 
     folder = Path(mscdata.parsers.__file__).parent
-    sources = [*folder.glob("*.py"), folder.parent / "fetching.py"]
+    sources = [*folder.glob("*.py"), folder.parent / "remote" / "fetching.py"]
     written_out = re.compile(
         r"""(?:==|\bin)\s*[({\[]?\s*["'](?:pmid|pubmed|doi|pmc|pmcid|pmcaid)["']"""
     )

@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 import mscdata
-from mscdata.merge import merge
+from mscdata.builder.merge import merge
 
 from conftest import PAGES, ROOT, SEED, SEED_URL, shared_path
 from corpus import corpus_path
@@ -122,7 +122,7 @@ def _from(fmt: str, field: str, seed: dict) -> dict:
 def test_merging_follows_the_readme_precedence_for_every_field_of_a_row(row):
     """Every format holds its own value; the README's first-ranked format that is left
     must win, whatever the order the records come in."""
-    from mscdata.merge import merge_records
+    from mscdata.builder.merge import merge_records
 
     [seed_article] = mscdata.parse(SEED, url=SEED_URL)
     seed = seed_article.model_dump()
@@ -161,7 +161,7 @@ def test_the_baseline_file_has_no_two_records_merged():
     import gzip
     import re
 
-    from mscdata.merge import group_by_identity
+    from mscdata.builder.merge import group_by_identity
 
     path = shared_path("corpus", "peers", "pubmed-xml", "pubmed20n0014.xml.gz")
     with gzip.open(path, "rb") as handle:

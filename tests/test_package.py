@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 import mscdata
-from mscdata.package import DATA_PACKAGE_PROFILE, BuildReport, table_schemas
+from mscdata.builder.source_rows import BuildReport
+from mscdata.resources import DATA_PACKAGE_PROFILE, table_schemas
 
 from conftest import ROOT
 

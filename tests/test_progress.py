@@ -170,7 +170,7 @@ def test_validate_and_release_show_progress_on_a_terminal(built_package, tmp_pat
 
 
 def test_download_shows_the_bytes_downloaded(file_server, built_package, tmp_path, monkeypatch):
-    from mscdata.release import archive_bytes
+    from mscdata.remote.release import archive_bytes
 
     root, base = file_server
     data = archive_bytes(built_package)[1]
@@ -269,8 +269,8 @@ def test_read_counts_the_bytes_of_a_source_in_memory_and_on_disk():
 
 
 def test_a_retry_says_when_and_why(tmp_path):
-    from mscdata.cache import ResponseCache
-    from mscdata.eutils import EutilsClient, RetriesExhausted
+    from mscdata.remote.cache import ResponseCache
+    from mscdata.remote.eutils import EutilsClient, RetriesExhausted
 
     with socket.socket() as unused:  # a port nothing listens on once it is closed
         unused.bind(("127.0.0.1", 0))
@@ -292,7 +292,7 @@ def test_a_retry_says_when_and_why(tmp_path):
 
 
 def test_release_counts_the_bytes_zipped(built_package, tmp_path):
-    from mscdata.release import release
+    from mscdata.remote.release import release
 
     seen = Recorder()
     release(built_package, tmp_path / "dist", progress=seen)

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import mscdata
-from mscdata.package import write_package
+from mscdata.builder.build import write_package
 
 from conftest import DATA, PAGES, SEED
 from strategies import article_sets

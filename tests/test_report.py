@@ -9,7 +9,7 @@ import jsonschema
 import pytest
 
 import mscdata
-import mscdata.record_files
+import mscdata.validator.record_files
 from mscdata.cli import main
 
 from conftest import DATA, ROOT
@@ -151,10 +151,12 @@ def test_record_files_in_every_format(tmp_path, capsys):
         "position,term,complete\n1,stem cells,true\n0,osteoarthritis,true\n"
     )
     for name, row in (("records.json", 2), ("records.jsonl", 3), ("records.yaml", 2)):
-        report = mscdata.record_files.validate_records(tmp_path / name)
+        report = mscdata.validator.record_files.validate_records(tmp_path / name)
         [error] = report.errors
         assert (error.row, error.field, error.value) == (row, "doi", "11.3390/jcm2040201"), name
-    report = mscdata.record_files.validate_records(tmp_path / "keywords.csv", class_name="Keyword")
+    report = mscdata.validator.record_files.validate_records(
+        tmp_path / "keywords.csv", class_name="Keyword"
+    )
     [error] = report.errors
     assert (error.resource, error.row, error.field) == ("Keyword", 3, "position")
     assert main(["validate", "--records", str(tmp_path / "records.json")]) == 1

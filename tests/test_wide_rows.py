@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import mscdata
-from mscdata.package_files import MAX_FIELDS
+from mscdata.validator.package_files import MAX_FIELDS
 
 WIDTH = 3 * MAX_FIELDS
 

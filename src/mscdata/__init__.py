@@ -16,8 +16,7 @@ from mscdata.errors import (
     PackageError,
     ParseError,
 )
-
-__version__ = "0.3.0"
+from mscdata.version import __version__
 
 __all__ = [
     "BuildError",
@@ -49,31 +48,31 @@ _LAZY = {
     "parse": ("mscdata.parsers", "parse"),
     "read": ("mscdata.parsers", "read"),
     "iter_events": ("mscdata.parsers", "iter_events"),
-    "ReadResult": ("mscdata.records", "ReadResult"),
-    "Deletion": ("mscdata.records", "Deletion"),
-    "RecordFailure": ("mscdata.records", "RecordFailure"),
-    "build": ("mscdata.package", "build"),
-    "validate": ("mscdata.validation", "validate"),
-    "ValidationReport": ("mscdata.report", "ValidationReport"),
+    "ReadResult": ("mscdata.parsers.records", "ReadResult"),
+    "Deletion": ("mscdata.parsers.records", "Deletion"),
+    "RecordFailure": ("mscdata.parsers.records", "RecordFailure"),
+    "build": ("mscdata.builder.build", "build"),
+    "validate": ("mscdata.validator.validation", "validate"),
+    "ValidationReport": ("mscdata.validator.report", "ValidationReport"),
     "load": ("mscdata.dataset", "load"),
     "Dataset": ("mscdata.dataset", "Dataset"),
-    "fetch": ("mscdata.fetching", "fetch"),
-    "download": ("mscdata.downloads", "download"),
-    "describe": ("mscdata.describing", "describe"),
-    "Description": ("mscdata.describing", "Description"),
-    "FetchResult": ("mscdata.fetching", "FetchResult"),
+    "fetch": ("mscdata.remote.fetching", "fetch"),
+    "download": ("mscdata.remote.downloads", "download"),
+    "describe": ("mscdata.builder.describing", "describe"),
+    "Description": ("mscdata.builder.describing", "Description"),
+    "FetchResult": ("mscdata.remote.fetching", "FetchResult"),
 }
 
 if TYPE_CHECKING:
+    from mscdata.builder.build import build
+    from mscdata.builder.describing import Description, describe
     from mscdata.dataset import Dataset, load
-    from mscdata.describing import Description, describe
-    from mscdata.downloads import download
-    from mscdata.fetching import FetchResult, fetch
-    from mscdata.package import build
     from mscdata.parsers import iter_events, parse, read
-    from mscdata.records import Deletion, ReadResult, RecordFailure
-    from mscdata.report import ValidationReport
-    from mscdata.validation import validate
+    from mscdata.parsers.records import Deletion, ReadResult, RecordFailure
+    from mscdata.remote.downloads import download
+    from mscdata.remote.fetching import FetchResult, fetch
+    from mscdata.validator.report import ValidationReport
+    from mscdata.validator.validation import validate
 
 
 def __getattr__(name: str) -> Any:

@@ -22,8 +22,10 @@ import re
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from mscdata.errors import ParseError
+from mscdata.schema_rules import PATTERNS
 
-_PMID = re.compile(r"^[1-9][0-9]{0,8}$")
+_PMID = re.compile(PATTERNS["pmid"])
+# deliberately not the schema's pmcid pattern: any case, and a version (PMC6134338.4)
 _PMCID = re.compile(r"^PMC([1-9][0-9]*)(?:\.[1-9][0-9]*)?$", re.IGNORECASE)
 _FIELD_TAG = re.compile(r"\s*\[(?:uid|pmid)\]$", re.IGNORECASE)
 _PUBMED_HOSTS = {"pubmed.ncbi.nlm.nih.gov", "pubmed.gov", "ncbi.nlm.nih.gov"}

@@ -1,7 +1,7 @@
 """Articles as table rows and back: :func:`flatten` and :func:`nest`, side by side.
 
 Both take and give *article data*, the one shape a record has between the models and
-the tables: a plain dict as ``Article.model_dump()`` gives it (see :mod:`mscdata.records`).
+the tables: a plain dict as ``Article.model_dump()`` gives it (see :mod:`mscdata.parsers.records`).
 The tables and their columns come from the Table Schema document, one rule for each
 direction:
 
@@ -11,9 +11,9 @@ direction:
   followed by the row's own ``position``; the other fields are the row's slots.
 
 ``abstract`` is the one slot that is not a column: it is derived from the main
-abstract's sections (:func:`mscdata.records.join_abstract`), and :func:`nest` derives it
+abstract's sections (:func:`mscdata.parsers.records.join_abstract`), and :func:`nest` derives it
 again. Cells (CSV text) are written by :func:`cells` and read by
-:mod:`mscdata.csv_tables`; list cells are joined with
+:mod:`mscdata.validator.csv_tables`; list cells are joined with
 :data:`mscdata.tableschema.LIST_DELIMITER`.
 """
 
@@ -43,10 +43,10 @@ class _Table:
 
 @functools.cache
 def _tables() -> tuple[_Table, ...]:
-    from mscdata.package import table_schemas
+    from mscdata.resources import shared_table_schemas
 
     tables = []
-    for resource in table_schemas()["resources"]:
+    for resource in shared_table_schemas()["resources"]:
         names = [f["name"] for f in resource["schema"]["fields"]]
         key = tuple(resource["schema"]["primaryKey"])
         parent_keys = key[:-1] if resource["path"] else ()
@@ -97,7 +97,7 @@ def nest(tables: dict[str, Iterable[dict[str, Any]]]) -> list[dict[str, Any]]:
     parent is missing are left out (validation reports them as foreign-key errors), and
     so are empty cells (None) and columns that are not mscdata's.
     """
-    from mscdata.records import join_abstract
+    from mscdata.parsers.records import join_abstract
 
     store: dict[str, dict[tuple, dict[str, Any]]] = {}
     for table in _tables():

@@ -1,14 +1,14 @@
 """The one way mscdata reads a package's CSV files with Python's ``csv`` module.
 
 :func:`csv_rows` opens a resource's files (each through
-:func:`mscdata.package_files.open_regular`: no special file), undoes their compression
+:func:`mscdata.validator.package_files.open_regular`: no special file), undoes their compression
 (``gz``, ``zip``), decodes them with the resource's encoding (a UTF-8 byte order mark
 is skipped, as frictionless does) and reads them with its dialect
-(:func:`csv_options`), cells of any size allowed. The loader (:mod:`mscdata.csv_tables`),
+(:func:`csv_options`), cells of any size allowed. The loader (:mod:`mscdata.validator.csv_tables`),
 the fast validator's exact path and its checks before parsing
-(:mod:`mscdata.tablecheck`, :mod:`mscdata.csv_checks`) and ``describe``
-(:mod:`mscdata.describing`) read through it; a header's labels are matched to the
-fields by :func:`mscdata.table_header.match_header`.
+(:mod:`mscdata.validator.tablecheck`, :mod:`mscdata.validator.csv_checks`) and ``describe``
+(:mod:`mscdata.builder.describing`) read through it; a header's labels are matched to the
+fields by :func:`mscdata.validator.table_header.match_header`.
 """
 
 from __future__ import annotations
@@ -88,7 +88,7 @@ def csv_rows(
     reading the rows raises UnicodeError (unless ``errors`` replaces bad bytes),
     ``csv.Error``, and what a damaged archive raises.
     """
-    from mscdata.package_files import open_regular
+    from mscdata.validator.package_files import open_regular
 
     compression = str(resource.get("compression") or "").lower()
     with ExitStack() as stack:

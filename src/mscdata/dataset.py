@@ -25,8 +25,9 @@ _PANDAS_DTYPES = {"integer": "Int64", "boolean": "boolean", "number": "Float64",
 
 def check_keys(where: Path, descriptor: dict[str, Any], tables: dict[str, list[dict]]) -> None:
     """Every mscdata resource's primary key declared with mscdata's types, never empty
-    and never repeated, as :func:`mscdata.article_rows.nest` needs; PackageError naming the row."""
-    from mscdata.package import table_schemas
+    and never repeated, as :func:`mscdata.article_rows.nest` needs; PackageError naming
+    the row."""
+    from mscdata.resources import table_schemas
 
     declared = {
         r["name"]: r["schema"]["fields"] for r in descriptor["resources"] if r.get("name") in tables
@@ -156,27 +157,27 @@ def load(path: str | os.PathLike | None = None, *, sha256: str | None = None) ->
     ships or ``sha256``, and cached; see :func:`mscdata.download`) or a
     ``datapackage.json`` URL.
 
-    Every file is reached through :mod:`mscdata.package_files` (no URL, nothing
+    Every file is reached through :mod:`mscdata.validator.package_files` (no URL, nothing
     outside the package, no special file); the descriptor and its Table Schemas pass
-    the checks ``validate`` makes of them (:mod:`mscdata.schema_checks`, the fields
-    of the mscdata schema version) before :mod:`mscdata.csv_tables` reads the tables.
+    the checks ``validate`` makes of them (:mod:`mscdata.validator.schema_checks`, the fields
+    of the mscdata schema version) before :mod:`mscdata.validator.csv_tables` reads the tables.
     Raises :class:`mscdata.PackageError`, naming the resource, the row and the
     reason, when the package cannot be read.
     """
-    from mscdata.csv_tables import read_table
-    from mscdata.package import table_schemas
-    from mscdata.package_files import guard_package, resource_label
-    from mscdata.schema_checks import schema_issues
-    from mscdata.validation import _check_descriptor, read_descriptor
+    from mscdata.resources import table_schemas
+    from mscdata.validator.csv_tables import read_table
+    from mscdata.validator.package_files import guard_package, resource_label
+    from mscdata.validator.schema_checks import schema_issues
+    from mscdata.validator.validation import _check_descriptor, read_descriptor
 
     if isinstance(path, str) and path.startswith(("http://", "https://")):
         if path.split("?", 1)[0].lower().endswith(".zip"):
-            from mscdata.downloads import download
+            from mscdata.remote.downloads import download
 
             return load(download(url=path, sha256=sha256))
         import tempfile
 
-        from mscdata.fetch_package import fetch
+        from mscdata.validator.fetch_package import fetch
 
         with tempfile.TemporaryDirectory(prefix="mscdata-load-") as folder:
             return load(fetch(path, Path(folder)))

@@ -5,14 +5,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-PMID_RE = re.compile(r"^[1-9][0-9]{0,8}$")
-DOI_RE = re.compile(r"^10\.[0-9]{4,9}(\.[0-9]+)*/\S+$")
-PMCID_RE = re.compile(r"^PMC[1-9][0-9]*$")
+from mscdata.schema_rules import PATTERNS
 
-# a PMC id as sources write it: PMC6134338, pmc6134338, 6134338, or with the version
-# of the deposited text (PMC6134338.4, in F1000 and Wellcome Open Research records)
+# a whole value that is a PMID, DOI or PMCID: the schema's patterns
+PMID_RE = re.compile(PATTERNS["pmid"])
+DOI_RE = re.compile(PATTERNS["doi"])
+PMCID_RE = re.compile(PATTERNS["pmcid"])
+
+# deliberately not the schema's pmcid pattern: a PMC id as sources write it: PMC6134338,
+# pmc6134338, 6134338, or with the version of the deposited text (PMC6134338.4, in
+# F1000 and Wellcome Open Research records)
 _PMC_ID = re.compile(r"^(?:PMC)?(?P<number>[1-9][0-9]*)(?:\.[1-9][0-9]*)?$", re.IGNORECASE)
 
+# deliberately not the schema's: a DOI inside free text, after its prefix
 _INLINE_DOI = re.compile(
     r"(?:\bdoi:\s*|https?://(?:dx\.)?doi\.org/)(?P<doi>10\.[0-9]{4,9}(?:\.[0-9]+)*/\S+)",
     re.IGNORECASE,

@@ -274,9 +274,9 @@ class Article(ConfiguredBaseModel):
     publisher: Optional[str] = Field(default=None, description="""Name of the publisher, for books and chapters.""")
     publisher_location: Optional[str] = Field(default=None, description="""Place of the publisher, for books and chapters.""")
     isbns: Optional[list[str]] = Field(default=[], description="""ISBNs of a book, as printed.""")
-    publication_year: Optional[int] = Field(default=None, description="""Year of publication, when the source states a single year.""", ge=1000, le=2999)
-    publication_month: Optional[int] = Field(default=None, description="""Month of publication (1-12), only when the source states one month.""", ge=1, le=12)
-    publication_day: Optional[int] = Field(default=None, description="""Day of the month of publication, only when the source states it.""", ge=1, le=31)
+    publication_year: Optional[int] = Field(default=None, description="""Year of publication, when the source states a single year.""", strict=True, ge=1000, le=2999)
+    publication_month: Optional[int] = Field(default=None, description="""Month of publication (1-12), only when the source states one month.""", strict=True, ge=1, le=12)
+    publication_day: Optional[int] = Field(default=None, description="""Day of the month of publication, only when the source states it.""", strict=True, ge=1, le=31)
     publication_date_text: Optional[str] = Field(default=None, description="""The publication date exactly as the source prints it (e.g. 2013 Oct 23, 1998 Jan-Feb, 2013 Spring), so that no precision is lost or invented.""")
     electronic_date: Optional[str] = Field(default=None, description="""Date of electronic publication (Epub) as a partial ISO 8601 date: YYYY, YYYY-MM or YYYY-MM-DD, at the precision the source states.""", pattern=r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$")
     volume: Optional[str] = Field(default=None, description="""Journal volume as printed (may hold a supplement, e.g. 8 Suppl 2).""")
@@ -287,12 +287,12 @@ class Article(ConfiguredBaseModel):
     languages: Optional[list[str]] = Field(default=[], description="""Languages of the article as the source names them (e.g. eng, Chinese).""")
     citation_status: Optional[str] = Field(default=None, description="""Indexing status of the PubMed record (MEDLINE, PubMed-not-MEDLINE, In-Data-Review, In-Process, Publisher, …), when the source says.""")
     license: Optional[str] = Field(default=None, description="""The article's own licence (URL or text) when the source states it; null when the source says nothing.""")
-    record_complete: Optional[bool] = Field(default=None, description="""True when the source text reached its natural end; False when it stops early (a copy of a page cut off), so later parts of the record may be missing.""")
-    authors_complete: Optional[bool] = Field(default=None, description="""True when the author list is complete; False when the source shows only part of it (e.g. \"First Author et al.\"); null when the source cannot tell.""")
-    abstract_complete: Optional[bool] = Field(default=None, description="""True when the abstract is whole; False when the source text ends inside it; null when the article has no abstract in the source.""")
-    keywords_complete: Optional[bool] = Field(default=None, description="""True when the keyword list is whole; False when the source text ends inside it; null when the source shows no keywords.""")
-    figures_complete: Optional[bool] = Field(default=None, description="""True when every figure the source lists is present; False when the source text ends inside the figure list; null when the source shows no figures.""")
-    references_complete: Optional[bool] = Field(default=None, description="""True when the reference list is known to be whole; False when the source shows only part of it; null when the source cannot tell (PubMed pages may show only the first references).""")
+    record_complete: Optional[bool] = Field(default=None, description="""True when the source text reached its natural end; False when it stops early (a copy of a page cut off), so later parts of the record may be missing.""", strict=True)
+    authors_complete: Optional[bool] = Field(default=None, description="""True when the author list is complete; False when the source shows only part of it (e.g. \"First Author et al.\"); null when the source cannot tell.""", strict=True)
+    abstract_complete: Optional[bool] = Field(default=None, description="""True when the abstract is whole; False when the source text ends inside it; null when the article has no abstract in the source.""", strict=True)
+    keywords_complete: Optional[bool] = Field(default=None, description="""True when the keyword list is whole; False when the source text ends inside it; null when the source shows no keywords.""", strict=True)
+    figures_complete: Optional[bool] = Field(default=None, description="""True when every figure the source lists is present; False when the source text ends inside the figure list; null when the source shows no figures.""", strict=True)
+    references_complete: Optional[bool] = Field(default=None, description="""True when the reference list is known to be whole; False when the source shows only part of it; null when the source cannot tell (PubMed pages may show only the first references).""", strict=True)
     authors: Optional[list[Author]] = Field(default=[], description="""Authors in the order printed.""")
     investigators: Optional[list[Contributor]] = Field(default=[], description="""Investigators credited in the record (members of a collective author's study group), in the order listed; they are not the article's authors.""")
     editors: Optional[list[Contributor]] = Field(default=[], description="""Editors of the book a book or chapter record belongs to, in the order listed.""")
@@ -327,7 +327,7 @@ class Author(ConfiguredBaseModel):
     """
     An author of an article, a person or a collective (group) name, in the order printed.
     """
-    position: int = Field(default=..., description="""1-based position of the item in its list, in the order of the source.""", ge=1)
+    position: int = Field(default=..., description="""1-based position of the item in its list, in the order of the source.""", strict=True, ge=1)
     full_name: Optional[str] = Field(default=None, description="""The author's name exactly as the source prints it (e.g. Yves-Marie Pers).""")
     fore_name: Optional[str] = Field(default=None, description="""Given name(s) or initials of a person, as printed.""")
     last_name: Optional[str] = Field(default=None, description="""Surname of a person, including particles such as van or Le.""")
@@ -336,7 +336,7 @@ class Author(ConfiguredBaseModel):
     collective_name: Optional[str] = Field(default=None, description="""Name of a group author (consortium, committee, study group).""")
     orcid: Optional[str] = Field(default=None, description="""ORCID iD of a person, as the 16-character identifier without the https://orcid.org/ prefix.""", pattern=r"^[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9X]$")
     person_identifiers: Optional[list[str]] = Field(default=[], description="""Identifiers of the person other than ORCID (e.g. ISNI), each as SOURCE:value as the source gives them.""")
-    equal_contribution: Optional[bool] = Field(default=None, description="""True when the source marks the author as an equal contributor.""")
+    equal_contribution: Optional[bool] = Field(default=None, description="""True when the source marks the author as an equal contributor.""", strict=True)
     affiliations: Optional[list[Affiliation]] = Field(default=[], description="""The author's affiliations, in the order printed.""")
 
     
@@ -346,7 +346,7 @@ class Contributor(ConfiguredBaseModel):
     """
     A person or group credited other than as an author: an investigator of a study group, or an editor of a book.
     """
-    position: int = Field(default=..., description="""1-based position of the item in its list, in the order of the source.""", ge=1)
+    position: int = Field(default=..., description="""1-based position of the item in its list, in the order of the source.""", strict=True, ge=1)
     full_name: Optional[str] = Field(default=None, description="""The author's name exactly as the source prints it (e.g. Yves-Marie Pers).""")
     fore_name: Optional[str] = Field(default=None, description="""Given name(s) or initials of a person, as printed.""")
     last_name: Optional[str] = Field(default=None, description="""Surname of a person, including particles such as van or Le.""")
@@ -363,7 +363,7 @@ class Affiliation(ConfiguredBaseModel):
     """
     One affiliation of an author, as printed (an author may have several).
     """
-    position: int = Field(default=..., description="""1-based position of the item in its list, in the order of the source.""", ge=1)
+    position: int = Field(default=..., description="""1-based position of the item in its list, in the order of the source.""", strict=True, ge=1)
     text: str = Field(default=..., description="""Text of the item as printed.""")
     affiliation_identifiers: Optional[list[str]] = Field(default=[], description="""Identifiers of an affiliation's organisation (e.g. ROR, GRID, ISNI), each as SOURCE:value as the source gives them.""")
 
@@ -372,55 +372,55 @@ class AbstractSection(ConfiguredBaseModel):
     """
     One paragraph of an article's abstract; in a structured abstract each section is one paragraph with its label (e.g. Background, Methods).
     """
-    position: int = Field(default=..., description="""1-based position of the item in its list, in the order of the source.""", ge=1)
+    position: int = Field(default=..., description="""1-based position of the item in its list, in the order of the source.""", strict=True, ge=1)
     label: Optional[str] = Field(default=None, description="""A label as printed (a figure label such as Figure 1, or an abstract section label such as Methods).""")
     nlm_category: Optional[str] = Field(default=None, description="""NLM's category of a structured abstract section (BACKGROUND, OBJECTIVE, METHODS, RESULTS, CONCLUSIONS, UNASSIGNED), when the source gives it.""")
     abstract_type: Optional[str] = Field(default=None, description="""Kind of abstract this section belongs to when it is not the article's main abstract (e.g. Publisher, plain-language-summary, summary); null for the main abstract.""")
     text: str = Field(default=..., description="""Text of the item as printed.""")
-    complete: bool = Field(default=..., description="""False when the source text ends inside this item, so its text may be cut short; True otherwise.""")
+    complete: bool = Field(default=..., description="""False when the source text ends inside this item, so its text may be cut short; True otherwise.""", strict=True)
 
 
 class Keyword(ConfiguredBaseModel):
     """
     A keyword chosen by the authors or the publisher, in the order published.
     """
-    position: int = Field(default=..., description="""1-based position of the item in its list, in the order of the source.""", ge=1)
+    position: int = Field(default=..., description="""1-based position of the item in its list, in the order of the source.""", strict=True, ge=1)
     term: str = Field(default=..., description="""The keyword as published, case kept.""")
     owner: Optional[str] = Field(default=None, description="""Who assigned the keyword (NLM, NOTNLM for authors' keywords, PIP, KIE, …).""")
-    major_topic: Optional[bool] = Field(default=None, description="""True when the keyword is marked as a major topic.""")
-    complete: bool = Field(default=..., description="""False when the source text ends inside this item, so its text may be cut short; True otherwise.""")
+    major_topic: Optional[bool] = Field(default=None, description="""True when the keyword is marked as a major topic.""", strict=True)
+    complete: bool = Field(default=..., description="""False when the source text ends inside this item, so its text may be cut short; True otherwise.""", strict=True)
 
 
 class Figure(ConfiguredBaseModel):
     """
     A figure of the article with its label and caption as the source prints them.
     """
-    position: int = Field(default=..., description="""1-based position of the item in its list, in the order of the source.""", ge=1)
+    position: int = Field(default=..., description="""1-based position of the item in its list, in the order of the source.""", strict=True, ge=1)
     figure_id: Optional[str] = Field(default=None, description="""The figure's identifier within its article, when the source gives one (JATS fig/@id).""")
     label: Optional[str] = Field(default=None, description="""A label as printed (a figure label such as Figure 1, or an abstract section label such as Methods).""")
     caption: Optional[str] = Field(default=None, description="""The figure caption as printed.""")
     graphic: Optional[str] = Field(default=None, description="""Reference to the figure's image as the source gives it (JATS graphic/@xlink:href).""")
-    complete: bool = Field(default=..., description="""False when the source text ends inside this item, so its text may be cut short; True otherwise.""")
+    complete: bool = Field(default=..., description="""False when the source text ends inside this item, so its text may be cut short; True otherwise.""", strict=True)
 
 
 class Reference(ConfiguredBaseModel):
     """
     One entry of the article's reference list, in the order of the list.
     """
-    position: int = Field(default=..., description="""1-based position of the item in its list, in the order of the source.""", ge=1)
+    position: int = Field(default=..., description="""1-based position of the item in its list, in the order of the source.""", strict=True, ge=1)
     citation: str = Field(default=..., description="""The citation text as printed, without link labels such as \"- DOI - PubMed\"; a citation the source gives only as parts (a JATS element-citation or nlm-citation, or a mixed-citation with no text between its parts) is written in one NLM/Vancouver-like style: \"Akhter M, Inoue M. Title. Source. 2008;17(6):515-524. doi:…\", six authors then et al.""")
     doi: Optional[str] = Field(default=None, description="""Digital Object Identifier without any \"doi:\" or https://doi.org/ prefix.""", pattern=r"^10\.[0-9]{4,9}(\.[0-9]+)*/\S+$")
     pmid: Optional[str] = Field(default=None, description="""PubMed identifier, as stated by the source (never guessed).""", pattern=r"^[1-9][0-9]{0,8}$")
     pmcid: Optional[str] = Field(default=None, description="""PubMed Central identifier, with its PMC prefix.""", pattern=r"^PMC[1-9][0-9]*$")
     author_list: Optional[str] = Field(default=None, description="""Authors of the cited work when the source gives them as parts of the citation: every author as \"Surname Given-names\" as printed, joined by \", \", ending with \"et al.\" when the source does.""")
-    publication_year: Optional[int] = Field(default=None, description="""Year of the cited work, when the source gives it as a part of the citation (JATS year; a letter that tells apart works of one year, as in 2008a, is left out here and kept in the citation text).""", ge=1000, le=2999)
+    publication_year: Optional[int] = Field(default=None, description="""Year of the cited work, when the source gives it as a part of the citation (JATS year; a letter that tells apart works of one year, as in 2008a, is left out here and kept in the citation text).""", strict=True, ge=1000, le=2999)
     title: Optional[str] = Field(default=None, description="""Title of the cited article, chapter or work, when the source gives it as a part of the citation (JATS article-title, chapter-title, part-title or data-title).""")
     source: Optional[str] = Field(default=None, description="""The journal, book or other work the cited item appeared in, as printed (JATS source), when the source gives it as a part of the citation.""")
     volume: Optional[str] = Field(default=None, description="""Volume of the cited work as printed, when the source gives it as a part of the citation.""")
     issue: Optional[str] = Field(default=None, description="""Issue of the cited work as printed, when the source gives it as a part of the citation.""")
     first_page: Optional[str] = Field(default=None, description="""First page of the cited work as printed (JATS fpage), when the source gives it as a part of the citation.""")
     last_page: Optional[str] = Field(default=None, description="""Last page of the cited work as printed (JATS lpage), when the source gives it as a part of the citation.""")
-    complete: bool = Field(default=..., description="""False when the source text ends inside this item, so its text may be cut short; True otherwise.""")
+    complete: bool = Field(default=..., description="""False when the source text ends inside this item, so its text may be cut short; True otherwise.""", strict=True)
 
     
 
@@ -433,13 +433,13 @@ class MeshHeading(ConfiguredBaseModel):
     """
     A MeSH heading assigned by NLM indexers: a descriptor, optionally with one qualifier (one row per descriptor/qualifier pair, as PubMed lists them).
     """
-    position: int = Field(default=..., description="""1-based position of the item in its list, in the order of the source.""", ge=1)
+    position: int = Field(default=..., description="""1-based position of the item in its list, in the order of the source.""", strict=True, ge=1)
     descriptor: str = Field(default=..., description="""MeSH descriptor name.""")
     descriptor_ui: Optional[str] = Field(default=None, description="""MeSH unique identifier of the descriptor (D followed by digits).""", pattern=r"^D[0-9]{6,9}$")
-    descriptor_major_topic: Optional[bool] = Field(default=None, description="""True when the descriptor is a major topic of the article (marked * by PubMed).""")
+    descriptor_major_topic: Optional[bool] = Field(default=None, description="""True when the descriptor is a major topic of the article (marked * by PubMed).""", strict=True)
     qualifier: Optional[str] = Field(default=None, description="""MeSH qualifier (subheading) name, when the heading has one.""")
     qualifier_ui: Optional[str] = Field(default=None, description="""MeSH unique identifier of the qualifier (Q followed by digits).""", pattern=r"^Q[0-9]{6,9}$")
-    qualifier_major_topic: Optional[bool] = Field(default=None, description="""True when the qualifier is a major topic of the article; null without a qualifier.""")
+    qualifier_major_topic: Optional[bool] = Field(default=None, description="""True when the qualifier is a major topic of the article; null without a qualifier.""", strict=True)
 
     
 
@@ -450,7 +450,7 @@ class Substance(ConfiguredBaseModel):
     """
     A chemical substance or other registered substance indexed for the article.
     """
-    position: int = Field(default=..., description="""1-based position of the item in its list, in the order of the source.""", ge=1)
+    position: int = Field(default=..., description="""1-based position of the item in its list, in the order of the source.""", strict=True, ge=1)
     name: str = Field(default=..., description="""Name as printed.""")
     registry_number: Optional[str] = Field(default=None, description="""Registry number of a substance (CAS or EC number, or 0 when none), as given.""")
     ui: Optional[str] = Field(default=None, description="""MeSH unique identifier of the substance's concept, when given.""")
@@ -460,7 +460,7 @@ class Grant(ConfiguredBaseModel):
     """
     A grant or other funding support acknowledged for the article.
     """
-    position: int = Field(default=..., description="""1-based position of the item in its list, in the order of the source.""", ge=1)
+    position: int = Field(default=..., description="""1-based position of the item in its list, in the order of the source.""", strict=True, ge=1)
     grant_id: Optional[str] = Field(default=None, description="""Grant number as printed.""")
     acronym: Optional[str] = Field(default=None, description="""Acronym of the funding institute, as given (e.g. NS for NINDS).""")
     agency: Optional[str] = Field(default=None, description="""Funding agency as printed.""")
@@ -472,7 +472,7 @@ class LinkedArticle(ConfiguredBaseModel):
     """
     Another article linked to this one by PubMed (a comment, an erratum, a retraction, an update), as printed in the source.
     """
-    position: int = Field(default=..., description="""1-based position of the item in its list, in the order of the source.""", ge=1)
+    position: int = Field(default=..., description="""1-based position of the item in its list, in the order of the source.""", strict=True, ge=1)
     relation: LinkRelation = Field(default=..., description="""How the linked article relates to this one.""")
     citation: str = Field(default=..., description="""The citation text as printed, without link labels such as \"- DOI - PubMed\".""")
     pmid: Optional[str] = Field(default=None, description="""PubMed identifier, as stated by the source (never guessed).""", pattern=r"^[1-9][0-9]{0,8}$")
@@ -487,7 +487,7 @@ class ArticleIdentifier(ConfiguredBaseModel):
     """
     Every identifier a source gives for the article (DOI, PII, PMCID, PMID, book accession, …), where it gave it, so that none is lost when one is chosen as the key.
     """
-    position: int = Field(default=..., description="""1-based position of the item in its list, in the order of the source.""", ge=1)
+    position: int = Field(default=..., description="""1-based position of the item in its list, in the order of the source.""", strict=True, ge=1)
     id_type: str = Field(default=..., description="""Kind of identifier, as the source names it (doi, pii, pmc, pubmed, mid, …).""")
     value: str = Field(default=..., description="""The identifier's value as given.""")
     origin: Optional[IdentifierOrigin] = Field(default=None, description="""Where in the source the identifier was given.""")
@@ -497,7 +497,7 @@ class Accession(ConfiguredBaseModel):
     """
     An accession number in a data bank or registry linked to the article (e.g. a ClinicalTrials.gov NCT number, a GenBank accession).
     """
-    position: int = Field(default=..., description="""1-based position of the item in its list, in the order of the source.""", ge=1)
+    position: int = Field(default=..., description="""1-based position of the item in its list, in the order of the source.""", strict=True, ge=1)
     databank: str = Field(default=..., description="""Name of the data bank or registry (e.g. ClinicalTrials.gov, GENBANK).""")
     accession_number: str = Field(default=..., description="""The accession number in that data bank.""")
 
@@ -506,7 +506,7 @@ class Provenance(ConfiguredBaseModel):
     """
     Where an article record came from: one row per source the record was read from.
     """
-    position: int = Field(default=..., description="""1-based position of the item in its list, in the order of the source.""", ge=1)
+    position: int = Field(default=..., description="""1-based position of the item in its list, in the order of the source.""", strict=True, ge=1)
     source_format: SourceFormat = Field(default=..., description="""Format of the source the record was read from.""")
     source_file: Optional[str] = Field(default=None, description="""File name of the source (no directories), when read from a file.""")
     source_url: Optional[str] = Field(default=None, description="""URL the source was retrieved from, when known.""")

@@ -1,9 +1,9 @@
 """Progress of long jobs, shown on a terminal (stderr) and nowhere else.
 
-Library functions that can run long (:func:`mscdata.build`, :func:`mscdata.parsers.read`,
-:func:`mscdata.fetching.fetch`, :func:`mscdata.validate`, :func:`mscdata.release.release`,
-:func:`mscdata.downloads.download`) take ``progress=``: a :class:`Progress`, or ``True``
-for a display on stderr. By default they show nothing, and the hooks cost a no-op call
+Library functions that can run long (:func:`mscdata.build`, :func:`mscdata.read`,
+:func:`mscdata.fetch`, :func:`mscdata.validate`, :func:`mscdata.remote.release.release`,
+:func:`mscdata.download`) take ``progress=``: a :class:`Progress`, or ``True`` for a
+display on stderr. By default they show nothing, and the hooks cost a no-op call
 per block or batch of records. The command line passes :func:`terminal_progress`, which
 shows progress only when stderr is a terminal and ``--quiet`` is not given.
 

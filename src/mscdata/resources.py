@@ -6,8 +6,14 @@ An installed wheel carries them under ``mscdata/_bundled``; a development checko
 
 from __future__ import annotations
 
+import copy
+import functools
+import json
 from importlib import resources
 from pathlib import Path
+from typing import Any
+
+DATA_PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 
 
 def _bundled(name: str) -> Path:
@@ -33,6 +39,17 @@ def schemas_dir() -> Path:
 def table_schemas_path() -> Path:
     """The generated Table Schemas of every resource of the package."""
     return schemas_dir() / "mscdata.tableschema.json"
+
+
+@functools.cache
+def shared_table_schemas() -> dict[str, Any]:
+    """The document parsed once, for read-only use on hot paths."""
+    return json.loads(table_schemas_path().read_text(encoding="utf-8"))
+
+
+def table_schemas() -> dict[str, Any]:
+    """The generated Table Schema document shipped with mscdata (a fresh copy)."""
+    return copy.deepcopy(shared_table_schemas())
 
 
 def archived_schemas_dir() -> Path:

@@ -7,7 +7,7 @@ slot, holding ``article_id`` (a foreign key to ``articles.id``) plus the class's
 slots, keyed by (``article_id``, ``position``); deeper levels (an author's
 ``affiliations``) add the parent's position, e.g. (``article_id``, ``author_position``,
 ``position``), with a foreign key to the parent table. Multivalued primitive slots become
-``list`` fields; slots annotated ``tabular: derived`` are left out of the tables (their
+``list`` fields; slots annotated ``derived_from`` are left out of the tables (their
 value is rebuilt from a child table on load).
 
 Run ``python -m mscdata.tableschema SCHEMA.yaml`` to print the generated document.
@@ -47,12 +47,15 @@ def _snake_plural(class_name: str) -> str:
     return snake + "s"
 
 
-def _is_derived(slot: Any) -> bool:
+def annotation(element: Any, key: str) -> str | None:
+    """The value of a slot's or class's annotation ``key``, None when it has none."""
     # linkml_runtime's annotation container supports `in` and `[]`, but not .get()
-    annotations = slot.annotations or {}
-    if "tabular" not in annotations:
-        return False
-    return str(annotations["tabular"].value) == "derived"
+    annotations = element.annotations or {}
+    return str(annotations[key].value) if key in annotations else None
+
+
+def _is_derived(slot: Any) -> bool:
+    return annotation(slot, "derived_from") is not None
 
 
 class _Generator:

@@ -7,8 +7,11 @@
 * :func:`iter_events` streams them, for files too big to hold.
 
 The format is told from the content (gzip undone first), never from the file name;
-``format=`` overrides it. Each format module turns what it reads into the Article's
-fields; :mod:`mscdata.records` numbers children, derives the key and validates.
+``format=`` overrides it. The formats, how each is told, read and ranked in merges, are
+the rows of one table, :mod:`mscdata.parsers.formats`: this module only opens the
+source, picks the row and runs its reader. Each format module turns what it reads into
+the Article's fields; :mod:`mscdata.parsers.records` numbers children, derives the key and
+validates.
 """
 
 from __future__ import annotations
@@ -22,15 +25,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from mscdata.addresses import ids_for_page, supply_ids
 from mscdata.checksums import file_sha256
-from mscdata.errors import MissingPmidWarning, ParseError
-from mscdata.parsers import detect
-from mscdata.parsers.detect import decode
-from mscdata.parsers.limits import MAX_PAGE_BYTES, MAX_PAGE_LINES, MAX_WHOLE_SOURCE_BYTES
-from mscdata.parsers.streams import DAMAGE, CheckedGzip, Counted, read_at_most
+from mscdata.errors import ParseError
+from mscdata.parsers import detect, formats
+from mscdata.parsers.records import Deletion, ReadResult, RecordFailure
+from mscdata.parsers.streams import DAMAGE, CheckedGzip, Counted
 from mscdata.progress import RECORD_BATCH, SILENT_TASK, Progress, Task, as_progress
-from mscdata.records import Deletion, ReadResult, RecordFailure
 from mscdata.wording import counted
 
 if TYPE_CHECKING:
@@ -154,48 +154,6 @@ def _peek(source: _Input) -> bytes:
         raise ParseError(f"cannot read the data: {error}", source=source.name) from None
 
 
-def _outside() -> int:
-    """The ``stacklevel`` of the caller's first frame outside mscdata: a warning is
-    shown where the user's code called mscdata, whichever entry point it used."""
-    import sys
-
-    package = str(Path(__file__).resolve().parents[1])
-    frame, level = sys._getframe(1), 1
-    while frame is not None and frame.f_code.co_filename.startswith(package):
-        frame, level = frame.f_back, level + 1
-    return level
-
-
-def _page_readers() -> dict[str, Callable[[str, str], dict[str, Any]]]:
-    from mscdata.parsers import legacy_page, pmc_page, pubmed_page
-
-    return {
-        detect.CHROME: pubmed_page.read_chrome,
-        detect.PLAIN: pubmed_page.read_plain,
-        detect.COMPACT: pubmed_page.read_compact,
-        detect.LEGACY: legacy_page.read_legacy,
-        detect.PMC_PAGE: pmc_page.read_pmc,
-    }
-
-
-def _page_events(source: _Input, fmt: str, text: str, url: str | None, provenance: dict):
-    from mscdata.records import make_article
-
-    if not text.strip().strip("\ufeff"):  # str.strip: every kind of white space
-        raise ParseError(f"the {fmt} page text is empty", source=source.name)
-    if (lines := text.count("\n")) > MAX_PAGE_LINES:
-        raise ParseError(
-            f"{lines:,} lines: more than the limit of {MAX_PAGE_LINES:,} for one page",
-            source=source.name,
-        )
-    fields = _page_readers()[fmt](text, source.name)
-    supply_ids(fields, ids_for_page(url, source.name), url, source.name)
-    article = make_article(fields, source=source.name, provenance=provenance)
-    if not article.pmid:
-        warnings.warn(MissingPmidWarning(source.name, article.id), stacklevel=_outside())
-    yield article
-
-
 def iter_events(
     source: Source,
     *,
@@ -258,42 +216,24 @@ def _events(
 ) -> Iterator[Any]:
     head = _peek(opened)
     fmt = format or detect.detect_bytes(head, source=opened.name)
-    if fmt not in detect.FORMATS and fmt not in detect.RECORD_FORMATS:
-        known = ", ".join([*detect.FORMATS, *detect.RECORD_FORMATS])
+    if fmt not in formats.readable_names():
+        known = ", ".join(formats.readable_names())
         raise ParseError(f"unknown format {fmt!r}; known: {known}", source=opened.name)
+    row = formats.get(fmt)
     provenance = {
         "source_format": fmt,
         "source_file": opened.file_name,
         "source_url": url,
         "source_sha256": opened.sha256,
     }
-    if fmt == detect.PUBMED_XML:
-        from mscdata.parsers.pubmed_xml_stream import read_pubmed_xml
-
-        with opened.open(task) as stream:
-            yield from read_pubmed_xml(
-                stream,
-                opened.name,
-                provenance,
-                apply=apply,
-                workers=workers,
-                size_hint=opened.size,
-            )
+    context = formats.ReadContext(row, opened.name, url, provenance, apply, workers, task)
+    events = row.load()(opened, context)
+    if row.applies or apply is None:
+        yield from events
         return
-    whole_files = (detect.MEDLINE, detect.PMC_JATS)
-    limit = MAX_WHOLE_SOURCE_BYTES if fmt in whole_files else MAX_PAGE_BYTES
-    try:
-        with opened.open(task) as stream:
-            data = read_at_most(stream, limit, opened.name, f"a {fmt} source")
-    except DAMAGE as error:  # opening the file
-        raise ParseError(f"cannot read the data: {error}", source=opened.name) from None
-    if fmt in detect.RECORD_FORMATS:
-        events = detect.RECORD_FORMATS[fmt]()(data, opened.name, provenance)
-    else:
-        events = _page_events(opened, fmt, decode(data, opened.name), url, provenance)
     for event in events:
         is_article = not isinstance(event, (Deletion, RecordFailure))
-        yield apply(event) if apply is not None and is_article else event
+        yield apply(event) if is_article else event
 
 
 def read(

@@ -11,19 +11,23 @@ import html
 import json
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mscdata.addresses import supply_ids
 from mscdata.dates import parse_partial_date, publication_fields
 from mscdata.errors import ParseError
 from mscdata.identifiers import ids_from_url, pick_ids
-from mscdata.names import author_record, medline_author_list
 from mscdata.parsers.citation import parse_citation
+from mscdata.parsers.formats import HTML_META, PUBMED_HTML, PUBMED_XML
 from mscdata.parsers.limits import check_rows
 from mscdata.parsers.mixed_text import HTML_KINDS, mixed_text
+from mscdata.parsers.names import author_record, medline_author_list
 from mscdata.parsers.page_text import read_mesh
+from mscdata.parsers.records import make_article
 from mscdata.parsers.xml_safety import one_line
-from mscdata.records import make_article
+
+if TYPE_CHECKING:
+    from mscdata.parsers.formats import OpenedSource, ReadContext
 
 _PRE_XML = re.compile(r"<PubmedArticleSet|<PubmedArticle[\s>]")
 
@@ -288,16 +292,16 @@ def read_html(data: bytes, source: str, provenance: dict[str, Any]) -> Iterator[
         if not xml.startswith("<PubmedArticleSet"):
             xml = f"<PubmedArticleSet>{xml}</PubmedArticleSet>"
         yield from read_pubmed_xml(
-            BytesIO(xml.encode("utf-8")), source, {**provenance, "source_format": "pubmed_xml"}
+            BytesIO(xml.encode("utf-8")), source, {**provenance, "source_format": PUBMED_XML.name}
         )
         return
     report = _first(doc, f"//div[{_has_class('rprt')}]")
     if report is not None and _first(report, f".//div[{_has_class('cit')}]") is not None:
         fields = _legacy(report)
-        provenance = {**provenance, "source_format": "pubmed_html"}
+        provenance = {**provenance, "source_format": PUBMED_HTML.name}
     else:
         fields = _from_metas(doc)
-        provenance = {**provenance, "source_format": "html_meta"}
+        provenance = {**provenance, "source_format": HTML_META.name}
         if not fields.get("title") and not fields["identifiers"]:
             raise ParseError(
                 "an HTML page without article metadata (no citation_*, Dublin "
@@ -307,3 +311,8 @@ def read_html(data: bytes, source: str, provenance: dict[str, Any]) -> Iterator[
     # the address a page was retrieved from (a publisher's site names no identifier)
     supply_ids(fields, ids_from_url(url), url, source)
     yield make_article(fields, source=source, provenance=provenance)
+
+
+def read_source(source: OpenedSource, context: ReadContext) -> Iterator[Any]:
+    """The format table's reader (:mod:`mscdata.parsers.formats`): an HTML page read whole."""
+    return read_html(context.read_whole(source), context.name, context.provenance)

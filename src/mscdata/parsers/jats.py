@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mscdata.dates import checked_date, parse_number, publication_fields
 from mscdata.errors import ParseError
@@ -25,6 +25,7 @@ from mscdata.identifiers import pick_ids
 from mscdata.parsers.jats_citation import citation_fields
 from mscdata.parsers.mixed_text import mixed_text as _text
 from mscdata.parsers.pubmed_xml import normalise_orcid
+from mscdata.parsers.records import RecordFailure, make_article
 from mscdata.parsers.xml_encoding import xml_as_utf8
 from mscdata.parsers.xml_safety import (
     one_line,
@@ -33,7 +34,9 @@ from mscdata.parsers.xml_safety import (
     root_start,
     safe_parser,
 )
-from mscdata.records import RecordFailure, make_article
+
+if TYPE_CHECKING:
+    from mscdata.parsers.formats import OpenedSource, ReadContext
 
 _ROOT_START = root_start(b"article", b"pmc-articleset")
 
@@ -305,3 +308,8 @@ def read_jats(data: bytes, source: str, provenance: dict[str, Any]) -> Iterator[
             yield RecordFailure.of(
                 error, source=source, record=number, pmid=pmid, line=article.sourceline
             )
+
+
+def read_source(source: OpenedSource, context: ReadContext) -> Iterator[Any]:
+    """The format table's reader (:mod:`mscdata.parsers.formats`): a JATS file read whole."""
+    return read_jats(context.read_whole(source), context.name, context.provenance)

@@ -11,8 +11,8 @@ import re
 from typing import Any
 
 from mscdata.errors import ParseError
-from mscdata.names import medline_author_list
 from mscdata.parsers.citation import looks_like_citation, parse_citation
+from mscdata.parsers.names import medline_author_list
 from mscdata.parsers.page_text import (
     KEYWORDS_LABEL,
     Page,

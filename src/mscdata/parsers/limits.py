@@ -1,7 +1,7 @@
 """The limits every parser enforces, so no input can take unbounded time or memory.
 
 Each limit sits far above anything a real source comes near; input past a limit is
-never cut silently: it becomes a located :class:`~mscdata.records.RecordFailure` (one
+never cut silently: it becomes a located :class:`~mscdata.parsers.records.RecordFailure` (one
 record of a PubMed XML or MEDLINE file) or a :class:`~mscdata.ParseError` (a source
 read whole, such as a page). The README's "Reliability" section publishes these.
 

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mscdata.dates import parse_partial_date, publication_fields
 from mscdata.errors import ParseError
 from mscdata.identifiers import PMID_RE, pick_ids
 from mscdata.parsers.page_text import read_grants, read_mesh
 from mscdata.parsers.pubmed_xml import normalise_orcid
-from mscdata.records import RecordFailure, make_article
+from mscdata.parsers.records import RecordFailure, make_article
+
+if TYPE_CHECKING:
+    from mscdata.parsers.formats import OpenedSource, ReadContext
 
 _LINE = re.compile(r"^([A-Z][A-Z0-9 ]{1,3})\s*- ?(.*)$")
 _ID = re.compile(r"^(?P<value>.*?\S)\s*\[(?P<kind>[a-z-]+)\]$")
@@ -247,3 +250,8 @@ def read_medline(data: bytes, source: str, provenance: dict[str, Any]) -> Iterat
             yield make_article(found, source=source, provenance=provenance)
         except (ValueError, ParseError) as error:
             yield RecordFailure.of(error, source=source, record=number, pmid=pmid, line=line)
+
+
+def read_source(source: OpenedSource, context: ReadContext) -> Iterator[Any]:
+    """The format table's reader (:mod:`mscdata.parsers.formats`): a MEDLINE file read whole."""
+    return read_medline(context.read_whole(source), context.name, context.provenance)

@@ -13,9 +13,9 @@ from typing import Any
 
 from mscdata.errors import ParseError
 from mscdata.identifiers import set_shown_pmcid
-from mscdata.names import author_record
 from mscdata.parsers.citation import parse_citation
 from mscdata.parsers.limits import check_rows
+from mscdata.parsers.names import author_record
 from mscdata.parsers.page_text import KEYWORDS_LABEL, Page, is_keywords_prefix, section_label
 
 FIRST_LINE = "Skip to main content"

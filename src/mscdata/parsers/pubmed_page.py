@@ -2,7 +2,7 @@
 (the legacy Entrez page is read by :mod:`mscdata.parsers.legacy_page`).
 
 Each reader returns the Article's fields as a dict (children without positions) for
-:func:`mscdata.records.make_article`. The grammar follows
+:func:`mscdata.parsers.records.make_article`. The grammar follows
 ``docs/pubmed-page-text-format.md``; every block is optional and the text may stop
 anywhere, which the readers record in the ``*_complete`` flags instead of guessing.
 """
@@ -15,8 +15,8 @@ from typing import Any
 from mscdata.dates import parse_partial_date, publication_fields
 from mscdata.errors import ParseError
 from mscdata.identifiers import set_shown_pmcid
-from mscdata.names import NO_AUTHORS, author_record
 from mscdata.parsers.citation import parse_citation, parse_doi_line
+from mscdata.parsers.names import NO_AUTHORS, author_record
 from mscdata.parsers.page_text import (
     LINKED_HEADINGS,
     Page,

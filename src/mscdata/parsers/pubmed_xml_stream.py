@@ -9,8 +9,8 @@ Each byte is searched for end tags once (plus a short overlap between blocks); a
 tag may hold any amount of white space before its ``>``, even across blocks. A
 record that breaks the schema or the XML grammar, or is larger than
 :data:`~mscdata.parsers.limits.MAX_RECORD_BYTES`, becomes a located
-:class:`~mscdata.records.RecordFailure`; the other records are still read.
-``DeleteCitation`` blocks become :class:`~mscdata.records.Deletion` events.
+:class:`~mscdata.parsers.records.RecordFailure`; the other records are still read.
+``DeleteCitation`` blocks become :class:`~mscdata.parsers.records.Deletion` events.
 """
 
 from __future__ import annotations
@@ -20,11 +20,12 @@ import re
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from mscdata.errors import ParseError
 from mscdata.parsers.limits import MAX_PROLOG_BYTES, MAX_RECORD_BYTES, mebibytes
 from mscdata.parsers.pubmed_xml import record_fields, text_of
+from mscdata.parsers.records import Deletion, RecordFailure, make_article
 from mscdata.parsers.streams import DAMAGE, Prefixed, Utf8Transcoder
 from mscdata.parsers.workers import broken_pool, check_sendable, worker_context
 from mscdata.parsers.xml_encoding import HEAD_BYTES, xml_codec
@@ -36,7 +37,9 @@ from mscdata.parsers.xml_safety import (
     root_start,
     safe_parser,
 )
-from mscdata.records import Deletion, RecordFailure, make_article
+
+if TYPE_CHECKING:
+    from mscdata.parsers.formats import OpenedSource, ReadContext
 
 ROOT = b"PubmedArticleSet"
 # a record end tag, or the start of one cut by the buffer's end (its white space may go
@@ -338,6 +341,19 @@ def iter_chunks(stream: IO[bytes], source: str):
             RecordFailure(
                 source=source, record=chunker.record, pmid=None, line=chunker.line, reason=failure
             ),
+        )
+
+
+def read_source(source: OpenedSource, context: ReadContext) -> Iterator[Any]:
+    """The format table's reader (:mod:`mscdata.parsers.formats`): the source streamed."""
+    with source.open(context.task) as stream:
+        yield from read_pubmed_xml(
+            stream,
+            context.name,
+            context.provenance,
+            apply=context.apply,
+            workers=context.workers,
+            size_hint=source.size,
         )
 
 

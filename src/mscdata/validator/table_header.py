@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
-from mscdata.report import Issue
+from mscdata.validator.report import Issue
 
 SHOWN = 10  # columns out of order named in the message, the rest counted
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-from mscdata import __version__
+from mscdata.version import __version__
 
 # the classes of mscdata's model (mscdata.models), for validate --records --class
 RECORD_CLASSES = (
@@ -264,7 +264,8 @@ SCHEMA_FILES = {
 
 
 def _source_formats() -> list[str]:
-    """The names ``mscdata parse --format`` accepts: every format mscdata reads."""
-    from mscdata.parsers.detect import FORMATS, RECORD_FORMATS
+    """The names ``mscdata parse --format`` accepts: every format mscdata reads (the
+    readable rows of :mod:`mscdata.parsers.formats`)."""
+    from mscdata.parsers.formats import readable_names
 
-    return [*FORMATS, *RECORD_FORMATS]
+    return list(readable_names())

@@ -47,7 +47,7 @@ class Description:
 
 
 def _table_names() -> list[str]:
-    from mscdata.package import table_schemas
+    from mscdata.resources import table_schemas
 
     return [r["name"] for r in table_schemas()["resources"]]
 
@@ -84,7 +84,7 @@ def _fields(
             declared.get(label, {"name": label, "type": "string"}) for label in header[len(names) :]
         ]
         return mscdata_fields + own, []
-    from mscdata.table_header import match_header
+    from mscdata.validator.table_header import match_header
 
     missing = match_header(file, header, {"fields": mscdata_fields}).missing
     extra = [label for label in header if label not in names]
@@ -105,7 +105,7 @@ def _fields(
 def _table_file(base: Path, name: str, old: dict[str, Any], files: list[str]) -> str | None:
     """Where table ``name`` is: the path the author's descriptor gives it, when that is a
     file inside the package (e.g. ``data/authors.csv``), else ``<name>.csv`` here."""
-    from mscdata.package_files import check_path
+    from mscdata.validator.package_files import check_path
 
     path = old.get("path")
     if isinstance(path, str) and path != f"{name}.csv":
@@ -153,7 +153,7 @@ def _slug(name: str) -> str | None:
 
 
 def _read_old(descriptor: Path) -> dict[str, Any]:
-    from mscdata.package_files import read_json
+    from mscdata.validator.package_files import read_json
 
     old = read_json(descriptor)
     if not isinstance(old, dict) or not isinstance(old.get("resources", []), list):
@@ -169,8 +169,8 @@ def describe(folder: str | os.PathLike, *, update: bool = False) -> Description:
     :class:`mscdata.PackageError` when the folder holds no mscdata table, holds a
     Parquet file, or the descriptor cannot be read.
     """
-    from mscdata.package import DATA_PACKAGE_PROFILE, table_schemas
-    from mscdata.table_subsets import absent_targets
+    from mscdata.resources import DATA_PACKAGE_PROFILE, table_schemas
+    from mscdata.validator.table_subsets import absent_targets
 
     base = Path(folder)
     if not base.is_dir():

@@ -9,7 +9,7 @@ One record shape flows from the parsers to the tables:
   located :class:`~mscdata.errors.ParseError`;
 * users get Article models; a build carries each one's *article data*, the plain dict
   ``Article.model_dump()`` gives (it travels between worker processes several times
-  faster than a model). Merging (:mod:`mscdata.merge`), rows
+  faster than a model). Merging (:mod:`mscdata.builder.merge`), rows
   (:func:`mscdata.article_rows.flatten`) and loading (:func:`mscdata.article_rows.nest`,
   then ``Article.model_validate``) take and give that dict, never a model in its place.
 """

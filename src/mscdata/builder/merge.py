@@ -7,14 +7,14 @@ in that part's precedence list that has a value); every source is listed in
 ``provenance`` and every identifier kept. A value that another source states
 differently is reported as a :class:`Conflict`, never silently dropped.
 
-Precedence (first that has a value wins):
-
-* bibliographic fields (title, journal, dates, volume, issue, pages, types, MeSH,
-  substances, grants, links, accessions): PubMed XML, MEDLINE text, PMC JATS, legacy
-  PubMed HTML, page metadata, PubMed page text, PMC page text;
-* authors, abstract, keywords: PubMed XML, PMC JATS, MEDLINE, HTML, page text;
-* figures, references and the licence: PMC JATS first (the only full lists), then
-  PubMed XML, MEDLINE, HTML, page text.
+Precedence (first that has a value wins) is one of three groups, each field's
+``merge_group`` in the schema: the bibliographic fields (title, journal, dates, volume,
+issue, pages, types, MeSH, substances, grants, links, accessions), the content
+(authors, abstract, keywords), the full text (figures, references, the licence). The
+order of the source formats in each group is their rank in the format table,
+:mod:`mscdata.parsers.formats` (the README's "Merging sources" table is generated from
+it): PubMed XML first for the first two, PMC JATS (the only full lists) for the third;
+page text last.
 """
 
 from __future__ import annotations
@@ -22,61 +22,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from mscdata.parsers.formats import MergeOrder
+from mscdata.schema_rules import COMPLETENESS_FLAGS, DERIVED_FROM, MERGE_GROUPS
 from mscdata.wording import counted
 
-_PAGE_TEXT = [
-    "pubmed_page_chrome",
-    "pubmed_page_plain",
-    "pubmed_page_compact",
-    "pubmed_page_legacy",
-]
-BIBLIOGRAPHIC = [
-    "pubmed_xml",
-    "medline_text",
-    "pmc_jats",
-    "pubmed_html",
-    "html_meta",
-    *_PAGE_TEXT,
-    "pmc_page",
-]
-CONTENT = [
-    "pubmed_xml",
-    "pmc_jats",
-    "medline_text",
-    "pubmed_html",
-    "html_meta",
-    "pmc_page",
-    *_PAGE_TEXT,
-]
-FULL_TEXT = [
-    "pmc_jats",
-    "pubmed_xml",
-    "medline_text",
-    "pubmed_html",
-    "html_meta",
-    "pmc_page",
-    *_PAGE_TEXT,
-]
+# the source formats in the order they are trusted, one list per precedence group: read
+# from the ranks of the format table (mscdata.parsers.formats) on each use
+BIBLIOGRAPHIC = MergeOrder("bibliographic")
+CONTENT = MergeOrder("content")
+FULL_TEXT = MergeOrder("full_text")
 
-_PART_OF = {
-    "authors": "authors_complete",
-    "abstract_sections": "abstract_complete",
-    "keywords": "keywords_complete",
-    "figures": "figures_complete",
-    "references": "references_complete",
+# which fields go by which precedence, which flag travels with which list, and which
+# fields are rebuilt rather than merged: the schema's annotations say (merge_group,
+# covers, derived_from in schemas/mscdata.yaml)
+_PART_OF = COMPLETENESS_FLAGS
+_ORDER_OF_GROUP = {"bibliographic": BIBLIOGRAPHIC, "content": CONTENT, "full_text": FULL_TEXT}
+_SKIP = {
+    *(name for name, group in MERGE_GROUPS.items() if group == "identity"),
+    *DERIVED_FROM,
+    *_PART_OF.values(),
 }
-_CONTENT_FIELDS = {
-    "authors",
-    "authors_complete",
-    "abstract_sections",
-    "abstract",
-    "abstract_complete",
-    "keywords",
-    "keywords_complete",
-    "vernacular_title",
-}
-_FULL_TEXT_FIELDS = {"figures", "figures_complete", "references", "references_complete", "license"}
-_SKIP = {"id", "provenance", "identifiers", "abstract", *_PART_OF.values()}
 
 
 @dataclass(frozen=True)
@@ -106,13 +71,11 @@ def _source(record: dict[str, Any]) -> str:
     return first.get("source_file") or first.get("source_url") or first["source_format"]
 
 
-def precedence(field: str) -> list[str]:
-    """The source formats in the order they are trusted for ``field``."""
-    if field in _FULL_TEXT_FIELDS:
-        return FULL_TEXT
-    if field in _CONTENT_FIELDS:
-        return CONTENT
-    return BIBLIOGRAPHIC
+def precedence(field: str) -> MergeOrder:
+    """The source formats in the order they are trusted for ``field`` (the order of its
+    merge group; the identity fields, rebuilt from every source, are ranked as
+    bibliographic)."""
+    return _ORDER_OF_GROUP.get(MERGE_GROUPS[field], BIBLIOGRAPHIC)
 
 
 def _rank(record: dict[str, Any], field: str) -> int:
@@ -204,7 +167,7 @@ def merge_records(records: list[dict[str, Any]]) -> tuple[dict[str, Any], list[C
         {**p, "position": n}
         for n, p in enumerate((p for r in records for p in r["provenance"]), start=1)
     ]
-    from mscdata.records import join_abstract
+    from mscdata.parsers.records import join_abstract
 
     merged["abstract"] = join_abstract(merged.get("abstract_sections") or [])
     merged["id"] = article_key(merged.get("pmid"), merged.get("doi"), merged.get("pmcid"))

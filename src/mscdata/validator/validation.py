@@ -1,9 +1,9 @@
 """Validate a data package: the descriptor, every table, then what no Table Schema says.
 
 Before any table is read, every path the descriptor names goes through the guard of
-:mod:`mscdata.package_files` (inside the package, regular files only; Table Schemas
+:mod:`mscdata.validator.package_files` (inside the package, regular files only; Table Schemas
 and dialects given by path are read in from there) and every schema through
-:mod:`mscdata.schema_checks`; a package failing either is reported without reading
+:mod:`mscdata.validator.schema_checks`; a package failing either is reported without reading
 its tables. Then, in layers, all reported together:
 
 1. the descriptor: the Data Package v2 profile (checked by frictionless), the
@@ -11,11 +11,11 @@ its tables. Then, in layers, all reported together:
    them) with every field of that schema version, and no foreign key to a resource
    it lacks (one error per such resource; the keys are then left out of the checks);
 2. the tables: structure, types, constraints, primary, unique and foreign keys,
-   ``hash`` and ``bytes``, by the fast engine (:mod:`mscdata.tablecheck`) or, with
+   ``hash`` and ``bytes``, by the fast engine (:mod:`mscdata.validator.tablecheck`) or, with
    ``engine="frictionless"`` or for resources the fast engine cannot read, by
    frictionless itself (handed the schemas without ``pattern`` constraints: both
-   engines match patterns with the time bound of :mod:`mscdata.patterns`);
-3. semantics (:mod:`mscdata.semantics`): positions 1..n without gaps, dates that
+   engines match patterns with the time bound of :mod:`mscdata.validator.patterns`);
+3. semantics (:mod:`mscdata.validator.semantics`): positions 1..n without gaps, dates that
    exist, partial-date parts, completeness flags.
 
 Row numbers count the header as row 1, as frictionless does.
@@ -30,11 +30,11 @@ from pathlib import Path
 from typing import Any
 
 from mscdata.errors import PackageError
-from mscdata.frictionless_checks import frictionless_issues, profile_issues
-from mscdata.package_files import MAX_FIELDS
 from mscdata.progress import SILENT, Progress, Task, as_progress
-from mscdata.report import Issue, ValidationReport
-from mscdata.table_subsets import subset_issues, subset_notice, without_absent_references
+from mscdata.validator.frictionless_checks import frictionless_issues, profile_issues
+from mscdata.validator.package_files import MAX_FIELDS
+from mscdata.validator.report import Issue, ValidationReport
+from mscdata.validator.table_subsets import subset_issues, subset_notice, without_absent_references
 
 ENGINES = ("fast", "frictionless")
 NEWER_MSCDATA = (
@@ -52,7 +52,7 @@ def _descriptor_path(path: str | os.PathLike | None) -> Path:
         return datapackage_dir() / "datapackage.json"
     path = Path(path)
     if path.is_dir():  # a package folder: its descriptor must be a file inside it
-        from mscdata.package_files import check_path
+        from mscdata.validator.package_files import check_path
 
         try:
             check_path(path, "datapackage.json", what="descriptor")
@@ -67,7 +67,7 @@ def _descriptor_path(path: str | os.PathLike | None) -> Path:
 def read_descriptor(path: str | os.PathLike | None) -> tuple[Path, dict[str, Any]]:
     """The descriptor's path and content; PackageError when it cannot be used at all
     (unreadable, not UTF-8 JSON, nested too deep, not an object with a 'resources' list)."""
-    from mscdata.package_files import read_json
+    from mscdata.validator.package_files import read_json
 
     descriptor_path = _descriptor_path(path)
     descriptor = read_json(descriptor_path)
@@ -91,7 +91,7 @@ def _check_descriptor(
     descriptor: dict[str, Any], expected: dict[str, Any]
 ) -> tuple[list[Issue], list[str]]:
     """Descriptor errors, and notices (an older, compatible schema version)."""
-    from mscdata.package import DATA_PACKAGE_PROFILE
+    from mscdata.resources import DATA_PACKAGE_PROFILE
 
     issues, notices = [], []
     if descriptor.get("$schema") != DATA_PACKAGE_PROFILE:
@@ -232,7 +232,7 @@ def validate(
     """
     import tempfile
 
-    from mscdata.fetch_package import fetch, is_remote, unpack_zip
+    from mscdata.validator.fetch_package import fetch, is_remote, unpack_zip
 
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
@@ -268,10 +268,10 @@ def _too_wide(
     descriptor: dict[str, Any], files: dict[int, list[Any]], *, rows: bool = False
 ) -> list[Issue]:
     """Files whose header (or, with ``rows``, any row) holds more than
-    :data:`~mscdata.package_files.MAX_FIELDS` cells, found before an engine reads them
+    :data:`~mscdata.validator.package_files.MAX_FIELDS` cells, found before an engine reads them
     (``files``: each resource's paths as the path guard resolved them)."""
-    from mscdata.csv_checks import wide_header_issue, wide_row_issue
-    from mscdata.package_files import resource_label
+    from mscdata.validator.csv_checks import wide_header_issue, wide_row_issue
+    from mscdata.validator.package_files import resource_label
 
     check = wide_row_issue if rows else wide_header_issue
     issues = []
@@ -294,10 +294,10 @@ def _frictionless_table_issues(
     a package whose tables the fast engine found to hold over
     :data:`FRICTIONLESS_MAX_ERRORS` errors (it builds an object for every error, again
     for every foreign key that reads the table), nor one with a row of over
-    :data:`~mscdata.package_files.MAX_FIELDS` cells (quadratic in the row's width); the
+    :data:`~mscdata.validator.package_files.MAX_FIELDS` cells (quadratic in the row's width); the
     fast engine's errors stand instead, and the wide rows of the resources only
     frictionless reads are reported."""
-    from mscdata.tablecheck import unsupported
+    from mscdata.validator.tablecheck import unsupported
 
     unchecked = [r.get("name") for r in descriptor["resources"] if unsupported(r) is not None]
     not_checked = f"; not checked: {', '.join(map(str, unchecked))}" if unchecked else ""
@@ -336,11 +336,11 @@ def _validate_package(
     engine: str,
     task: Task,
 ) -> ValidationReport:
-    from mscdata.package import table_schemas
-    from mscdata.package_files import guard_package
-    from mscdata.schema_checks import schema_issues
-    from mscdata.semantics import FIELDS_USED, semantic_issues
-    from mscdata.tablecheck import check_tables, unsupported
+    from mscdata.resources import table_schemas
+    from mscdata.validator.package_files import guard_package
+    from mscdata.validator.schema_checks import schema_issues
+    from mscdata.validator.semantics import FIELDS_USED, semantic_issues
+    from mscdata.validator.tablecheck import check_tables, unsupported
 
     base = descriptor_path.parent
     expected = table_schemas()

@@ -6,10 +6,10 @@ frictionless's error types, notes and row numbers (the header is row 1), so the 
 engines agree on the Data Package standard:
 
 * the header's columns are matched to the schema's fields by name
-  (:mod:`mscdata.table_header`): a missing, extra, renamed or misplaced column is one
+  (:mod:`mscdata.validator.table_header`): a missing, extra, renamed or misplaced column is one
   error, and each column's cells are checked against the field of its name;
-* cells are typed and checked column by column (:mod:`mscdata.column_checks`), keys
-  with group-bys and hash joins (:mod:`mscdata.table_keys`);
+* cells are typed and checked column by column (:mod:`mscdata.validator.column_checks`), keys
+  with group-bys and hash joins (:mod:`mscdata.validator.table_keys`);
 * a file whose rows do not all have the header's width is read again with Python's
   ``csv`` module so that extra and missing cells are located exactly.
 
@@ -24,8 +24,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mscdata.column_checks import check_column
-from mscdata.csv_checks import (
+from mscdata.csv_files import text_rows
+from mscdata.errors import PackageError
+from mscdata.validator.column_checks import check_column
+from mscdata.validator.csv_checks import (
     MAX_FIELDS,
     decode_issues,
     header_end,
@@ -35,12 +37,10 @@ from mscdata.csv_checks import (
     resource_format,
     width_issues,
 )
-from mscdata.csv_files import text_rows
-from mscdata.errors import PackageError
-from mscdata.package_files import check_path, read_regular
-from mscdata.report import Issue
-from mscdata.table_header import match_header
-from mscdata.table_keys import foreign_key_issues, key_fields, key_issues
+from mscdata.validator.package_files import check_path, read_regular
+from mscdata.validator.report import Issue
+from mscdata.validator.table_header import match_header
+from mscdata.validator.table_keys import foreign_key_issues, key_fields, key_issues
 
 _DIALECT_KEYS = {"$schema", "delimiter", "quoteChar", "doubleQuote", "header", "lineTerminator"}
 _RESOURCE_FORMATS = {None, "csv"}
@@ -197,7 +197,7 @@ def check_resource(
 ) -> tuple[CheckedTable | None, list[Issue]]:
     """Read one CSV resource and check its integrity, header, rows and cells; the
     typed table keeps the columns in ``retain`` (default: all). ``file`` is its path
-    as :func:`mscdata.package_files.check_path` resolved it (checked here when None)."""
+    as :func:`mscdata.validator.package_files.check_path` resolved it (checked here when None)."""
     import numpy as np
 
     name = resource["name"]
@@ -255,7 +255,7 @@ def check_tables(
     done: Callable[[str], None] | None = None,
 ) -> tuple[dict[str, CheckedTable], list[Issue]]:
     """Every resource's checks, then keys within and across resources; ``files`` are
-    the resources' files as :func:`mscdata.package_files.check_path` resolved them (by
+    the resources' files as :func:`mscdata.validator.package_files.check_path` resolved them (by
     default, checked here); ``done`` is called with each resource's name when it is read
     and checked (for a progress display).
 

@@ -7,7 +7,7 @@ Columns are matched to fields by name, as the fast engine matches them: a schema
 with the default ``fieldsMatch`` ("exact") is handed to frictionless as "equal"
 (frictionless then reads each column as the field of its name, so a missing column
 does not shift the others), and the header's errors are those of
-:func:`mscdata.table_header.match_header` on the labels frictionless reads, which
+:func:`mscdata.validator.table_header.match_header` on the labels frictionless reads, which
 adds what "equal" tolerates and "exact" does not: columns out of order. A header
 whose labels repeat cannot be matched by name by frictionless: its table is checked
 again as "exact" (its rows are then read by position).
@@ -18,10 +18,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, ClassVar
 
-from mscdata.csv_checks import changed_file_note
 from mscdata.progress import SILENT_TASK, Task
-from mscdata.report import Issue
-from mscdata.table_header import HeaderMatch, match_header
+from mscdata.validator.csv_checks import changed_file_note
+from mscdata.validator.report import Issue
+from mscdata.validator.table_header import HeaderMatch, match_header
 
 _LABEL_ERRORS = {
     "extra-label",
@@ -154,7 +154,7 @@ def _labels(descriptor: dict[str, Any], name: str, base: Path) -> list[str]:
     """A resource's labels as frictionless reads them ([] when it cannot)."""
     import frictionless
 
-    from mscdata.frictionless_dialect import standard_dialect
+    from mscdata.validator.frictionless_dialect import standard_dialect
 
     resource = next(r for r in descriptor["resources"] if r.get("name") == name)
     schema = {k: v for k, v in resource["schema"].items() if k != "foreignKeys"}
@@ -178,7 +178,7 @@ def _validated(
     resource checked counted in ``task``."""
     import frictionless
 
-    from mscdata.frictionless_dialect import standard_dialect
+    from mscdata.validator.frictionless_dialect import standard_dialect
 
     package = frictionless.Package(descriptor, basepath=str(base))
     checks = [_pattern_check(patterns)] + ([_counting_check(task)] if task.shown else [])
@@ -217,13 +217,13 @@ def _without_patterns(
 
 def _pattern_check(patterns: dict[str, dict[str, str]]) -> Any:
     """A frictionless check that matches the patterns with the bounded matcher of
-    :mod:`mscdata.patterns` (the whole value, as the fast engine does), each failing
+    :mod:`mscdata.validator.patterns` (the whole value, as the fast engine does), each failing
     cell a ``constraint-error`` as frictionless reports its own; a cell not decided in
     time is an error saying so."""
     import frictionless
     from frictionless import errors
 
-    from mscdata.patterns import UNDECIDED, BoundedMatcher
+    from mscdata.validator.patterns import UNDECIDED, BoundedMatcher
 
     class BoundedPatterns(frictionless.Check):
         type = "mscdata-bounded-patterns"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mscdata.report import Issue
+from mscdata.validator.report import Issue
 
 
 def subset_issues(descriptor: dict[str, Any], expected: dict[str, Any]) -> list[Issue]:

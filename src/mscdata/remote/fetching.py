@@ -27,9 +27,9 @@ from pathlib import Path
 from typing import Any
 
 from mscdata.errors import FetchError
-from mscdata.eutils import EutilsClient, Response, RetriesExhausted
 from mscdata.identifiers import pick_ids, pmcid_of
 from mscdata.progress import Progress, as_progress
+from mscdata.remote.eutils import EutilsClient, Response, RetriesExhausted
 from mscdata.wording import counted
 
 PUBMED_BATCH = 200
@@ -270,7 +270,7 @@ def fetch(
     requested id that did not arrive (a batch that failed after every retry included).
     Raises :class:`mscdata.FetchError` when nothing sensible can be fetched: an id that
     is not a PMID or PMCID, a refused API key or request, a search that cannot be
-    completed, or (offline) a response the cache lacks (:class:`mscdata.eutils.NotCached`).
+    completed, or (offline) a response the cache lacks (:class:`mscdata.remote.eutils.NotCached`).
     """
     own_client = client is None
     progress = as_progress(progress)

@@ -1,9 +1,9 @@
 """What a Table Schema must be for the tables to be checked at all, beyond the Data
 Package profile: patterns that compile, constraint values of the field's type and
 range (64-bit integers), missing values that are strings, and at most
-:data:`mscdata.package_files.MAX_FIELDS` fields.
+:data:`mscdata.validator.package_files.MAX_FIELDS` fields.
 
-Each problem is an :class:`~mscdata.report.Issue` located by resource and field;
+Each problem is an :class:`~mscdata.validator.report.Issue` located by resource and field;
 validation stops before reading any table when there is one, so neither engine
 meets a schema it cannot use.
 """
@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from mscdata.package_files import MAX_FIELDS, resource_label
 from mscdata.parsers.xml_encoding import text_codec
-from mscdata.report import Issue
+from mscdata.validator.package_files import MAX_FIELDS, resource_label
+from mscdata.validator.report import Issue
 
 KNOWN_TYPES = {  # the field types of Table Schema v2
     "any",
@@ -48,7 +48,7 @@ _ENUM_TYPES = {"string": str, "integer": (int, str), "boolean": (bool, str)}
 
 def schema_issues(descriptor: dict[str, Any]) -> list[Issue]:
     """Schema errors of every resource whose schema is inline (paths are read in
-    before: see :func:`mscdata.package_files.guard_resources`)."""
+    before: see :func:`mscdata.validator.package_files.guard_resources`)."""
     issues: list[Issue] = []
     for index, resource in enumerate(descriptor["resources"]):
         if not isinstance(resource, dict):

@@ -13,9 +13,9 @@ import os
 import zipfile
 from pathlib import Path
 
-from mscdata.cache import write_atomically
 from mscdata.errors import PackageError
 from mscdata.progress import SILENT, Progress, as_progress
+from mscdata.remote.cache import write_atomically
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
 RELEASES_URL = "https://github.com/mscdata/mscdata/releases/download"
@@ -27,7 +27,7 @@ def archive_name(version: str) -> str:
 
 def package_version(package: Path) -> str:
     """The ``version`` of the package's descriptor."""
-    from mscdata.validation import read_descriptor
+    from mscdata.validator.validation import read_descriptor
 
     _, descriptor = read_descriptor(package)
     version = descriptor.get("version")

@@ -12,17 +12,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from mscdata.report import Issue
-from mscdata.table_keys import key_codes
-from mscdata.tablecheck import CheckedTable
+from mscdata import schema_rules
+from mscdata.validator.report import Issue
+from mscdata.validator.table_keys import key_codes
+from mscdata.validator.tablecheck import CheckedTable
 
-# child resource -> the article flag its items' ``complete`` must agree with
-COMPLETENESS_FLAGS = {
-    "keywords": "keywords_complete",
-    "figures": "figures_complete",
-    "references": "references_complete",
-    "abstract_sections": "abstract_complete",
-}
+# child resource -> the article flag its items' ``complete`` must agree with: the flags
+# the schema annotates as covering a list (``covers``); a list whose items have no
+# ``complete`` column (authors) gives no issue
+COMPLETENESS_FLAGS = schema_rules.COMPLETENESS_FLAGS
 _DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 # the columns these checks read (with the key fields, all the fast engine must keep)
 FIELDS_USED = {

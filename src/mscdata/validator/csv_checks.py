@@ -1,8 +1,8 @@
-"""File-level checks of a CSV resource for the fast engine (:mod:`mscdata.tablecheck`):
+"""File-level checks of a CSV resource for the fast engine (:mod:`mscdata.validator.tablecheck`):
 declared size and hash, UTF-8, the header row, row widths (the labels are matched
-to the fields by :mod:`mscdata.table_header`).
+to the fields by :mod:`mscdata.validator.table_header`).
 
-A header is read with at most :data:`mscdata.package_files.MAX_FIELDS` columns, and
+A header is read with at most :data:`mscdata.validator.package_files.MAX_FIELDS` columns, and
 cells of any size are accepted (the ``csv`` module's 128 KiB default is raised to
 the file's size).
 """
@@ -16,8 +16,8 @@ from typing import Any
 
 from mscdata.csv_files import text_rows
 from mscdata.errors import PackageError
-from mscdata.package_files import MAX_FIELDS
-from mscdata.report import Issue
+from mscdata.validator.package_files import MAX_FIELDS
+from mscdata.validator.report import Issue
 
 MAX_REPORTED_CELLS = 100  # extra cells of one row reported one by one; the rest counted
 
@@ -46,7 +46,7 @@ def wide_header_issue(name: str, path: Any, resource: dict[str, Any]) -> Issue |
     """An error when the first line of a local file holds more than :data:`MAX_FIELDS`
     delimiters: checked before either engine parses the file (a header of a million
     columns would take gigabytes). Reads at most the first line (or 64 MiB)."""
-    from mscdata.package_files import open_regular
+    from mscdata.validator.package_files import open_regular
 
     dialect = resource.get("dialect")
     delimiter = dialect.get("delimiter", ",") if isinstance(dialect, dict) else ","

@@ -2,10 +2,10 @@
 
 A release zip is accepted only when its SHA-256 is the one ``releases.json`` (shipped
 with mscdata, generated at release time) lists for its version, or the one the
-caller passes. It is unpacked with the checks of :mod:`mscdata.fetch_package` (no
+caller passes. It is unpacked with the checks of :mod:`mscdata.validator.fetch_package` (no
 absolute paths, no ``..``, no links, no duplicate names, limits on size and
 compression ratio), its descriptor's paths are checked by
-:mod:`mscdata.package_files`, and it is moved into
+:mod:`mscdata.validator.package_files`, and it is moved into
 ``<cache>/packages/<version>/`` and used from there, offline, ever after. Offline and
 not cached, :func:`download` falls back to the package bundled with mscdata, with a
 warning saying so (``fallback=False``: it raises :class:`DownloadFailed` instead).
@@ -21,12 +21,12 @@ import warnings
 from importlib import resources
 from pathlib import Path, PurePosixPath
 
-from mscdata.cache import cache_dir
 from mscdata.checksums import file_sha256
 from mscdata.errors import PackageError
-from mscdata.fetch_package import download_file, unpack_zip
 from mscdata.progress import Progress, as_progress
-from mscdata.release import RELEASES_URL, archive_name
+from mscdata.remote.cache import cache_dir
+from mscdata.remote.release import RELEASES_URL, archive_name
+from mscdata.validator.fetch_package import download_file, unpack_zip
 
 
 class OfflineFallbackWarning(UserWarning):
@@ -92,8 +92,8 @@ def download(
     (the default), it warns and returns the bundled package's folder instead.
     ``progress`` (see :mod:`mscdata.progress`) is shown the bytes downloaded.
     """
-    from mscdata import __version__
     from mscdata.resources import datapackage_dir
+    from mscdata.version import __version__
 
     known = registry()
     if version is None and url is not None:  # a release of ours, told by its file name?
@@ -154,9 +154,9 @@ def download(
 
 def _check_package(folder: Path) -> None:
     """Refuse (before caching) a package whose descriptor names a file outside it, a
-    URL or a special file (see :mod:`mscdata.package_files`)."""
-    from mscdata.package_files import guard_resources
-    from mscdata.validation import read_descriptor
+    URL or a special file (see :mod:`mscdata.validator.package_files`)."""
+    from mscdata.validator.package_files import guard_resources
+    from mscdata.validator.validation import read_descriptor
 
     path, descriptor = read_descriptor(folder)
     _, unsafe = guard_resources(folder, descriptor, urls=False)

@@ -14,9 +14,9 @@ import warnings
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from mscdata import __version__
-from mscdata.cli_arguments import SCHEMA_FILES, build_parser
+from mscdata.cli.arguments import SCHEMA_FILES, build_parser
 from mscdata.errors import BuildError, FetchError, MscdataError, PackageError, ParseError
+from mscdata.version import __version__
 from mscdata.wording import counted
 
 if TYPE_CHECKING:
@@ -102,7 +102,8 @@ def _write_articles(articles: Sequence[Any], progress: Progress) -> None:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from mscdata.package import BuildReport, build
+    from mscdata.builder.build import build
+    from mscdata.builder.source_rows import BuildReport
 
     report = BuildReport()
     out = build(
@@ -143,7 +144,7 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
     import shutil
     from pathlib import Path
 
-    from mscdata.fetching import fetch, read_pmid_file
+    from mscdata.remote.fetching import fetch, read_pmid_file
 
     pmids = list(args.pmids)
     if args.pmid_file:
@@ -171,7 +172,7 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
 def _cmd_release(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from mscdata.release import release
+    from mscdata.remote.release import release
     from mscdata.resources import datapackage_dir
 
     package = args.package
@@ -184,7 +185,7 @@ def _cmd_release(args: argparse.Namespace) -> int:
 
 
 def _cmd_download(args: argparse.Namespace) -> int:
-    from mscdata.downloads import DownloadFailed, UnknownChecksum, download
+    from mscdata.remote.downloads import DownloadFailed, UnknownChecksum, download
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UserWarning)  # mscdata's own; not ResourceWarning
@@ -212,7 +213,7 @@ def _cmd_download(args: argparse.Namespace) -> int:
 
 
 def _cmd_describe(args: argparse.Namespace) -> int:
-    from mscdata.describing import describe
+    from mscdata.builder.describing import describe
     from mscdata.wording import counted
 
     done = describe(args.folder, update=args.update)
@@ -246,9 +247,9 @@ def _show_warning(command: str):
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from mscdata.package_paths import packages_to_validate
-    from mscdata.record_files import validate_records
-    from mscdata.validation import validate
+    from mscdata.validator.package_paths import packages_to_validate
+    from mscdata.validator.record_files import validate_records
+    from mscdata.validator.validation import validate
 
     if args.records:
         reports = (

@@ -1,5 +1,5 @@
 """Type and constraint checks of one column of a CSV table, for the fast engine
-(:mod:`mscdata.tablecheck`).
+(:mod:`mscdata.validator.tablecheck`).
 
 Only clear-cut cells are typed column-wise (plain ASCII integers, the declared
 boolean words, strings, lists of strings); every other cell goes through
@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from mscdata.patterns import UNDECIDED, fullmatch_bounded
+from mscdata.validator.patterns import UNDECIDED, fullmatch_bounded
 
 _PLAIN_INTEGER = r"^-?[0-9]{1,18}$"
 
@@ -206,7 +206,7 @@ def _constraint_errors(raw: Any, typed: Any, fast: Any, spec: dict[str, Any], re
 
 def _pattern_matches(typed: Any, pattern: str) -> tuple[Any, Any]:
     r"""Whether each cell matches the pattern as a whole (null stays null), and which
-    cells could not be decided in time (see :mod:`mscdata.patterns`).
+    cells could not be decided in time (see :mod:`mscdata.validator.patterns`).
 
     A pattern matches the whole value, "$" meaning its very end, as in JSON Schema,
     XML Schema and the Pydantic models. (frictionless's ``re.match`` lets one final

@@ -7,10 +7,10 @@
 * 429, 5xx, timeouts, broken connections and truncated or malformed bodies are
   retried with exponential backoff and jitter (``Retry-After`` is honoured); a
   refused API key or another 4xx is not;
-* each good response is cached on disk (:mod:`mscdata.cache`) with its SHA-256, so
+* each good response is cached on disk (:mod:`mscdata.remote.cache`) with its SHA-256, so
   asking again is offline and a build can be repeated from the cache alone; a cached
   answer that fails its checksum or no longer parses is fetched again (offline: a
-  one-line :class:`mscdata.cache.DamagedEntry` naming the file).
+  one-line :class:`mscdata.remote.cache.DamagedEntry` naming the file).
 
 The base URL is ``MSCDATA_EUTILS_URL`` when set (tests point it at a local server).
 """
@@ -27,9 +27,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-from mscdata.cache import PERSONAL_PARAMETERS, DamagedEntry, ResponseCache
 from mscdata.errors import FetchError
 from mscdata.progress import SILENT, Progress
+from mscdata.remote.cache import PERSONAL_PARAMETERS, DamagedEntry, ResponseCache
 from mscdata.wording import counted
 
 DEFAULT_BASE_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils"

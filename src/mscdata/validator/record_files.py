@@ -9,15 +9,19 @@ from pathlib import Path
 from typing import Any
 
 from mscdata.errors import PackageError
-from mscdata.report import Issue, ValidationReport
+from mscdata.validator.report import Issue, ValidationReport
 
 
-def _model_issues(model: Any, data: Any, *, resource: str, row: int) -> list[Issue]:
-    """The model's validation errors for one record, each located by field and value."""
+def _model_issues(
+    model: Any, data: Any, *, resource: str, row: int, text: bool = False
+) -> list[Issue]:
+    """The model's validation errors for one record, each located by field and value;
+    ``text`` for a CSV row, whose cells are all text (``"1"`` a number, ``"true"`` a
+    boolean, which the strict models refuse in a JSON, JSON Lines or YAML record)."""
     from pydantic import ValidationError
 
     try:
-        model.model_validate(data)
+        model.model_validate(data, strict=False if text else None)
     except ValidationError as error:
         return [
             Issue(
@@ -36,11 +40,11 @@ def _model_issues(model: Any, data: Any, *, resource: str, row: int) -> list[Iss
 def _record_rows(path: Path) -> list[tuple[int, Any]]:
     """(row or line number, record) of a JSON, JSON Lines, YAML or CSV record file;
     PackageError, located, when it cannot be read (JSON and YAML with the limits of
-    :mod:`mscdata.package_files`; YAML without aliases, which can multiply a document)."""
+    :mod:`mscdata.validator.package_files`; YAML without aliases, which can multiply a document)."""
     import csv
 
     from mscdata.csv_files import text_rows
-    from mscdata.package_files import parse_json, read_regular, too_deep
+    from mscdata.validator.package_files import parse_json, read_regular, too_deep
 
     try:
         data = read_regular(path)
@@ -112,8 +116,9 @@ def validate_records(
         raise PackageError(f"unknown class {class_name!r}")
     report = ValidationReport(str(path))
     rows = _record_rows(path)
+    text = path.suffix.lower() == ".csv"
     for number, record in rows:
-        report.errors += _model_issues(model, record, resource=class_name, row=number)
+        report.errors += _model_issues(model, record, resource=class_name, row=number, text=text)
     report.rows = {class_name: len(rows)}
     report.files = {class_name: str(path)}
     report.limit(max_errors)

@@ -1,11 +1,12 @@
 """Read a package's CSV resources into typed rows for :func:`mscdata.load`.
 
 Only the standard library's ``csv`` module and the descriptor's field types are
-used. Every file is reached through :func:`mscdata.package_files.check_path` (by the
-caller: no URL, nothing outside the package) and read by
-:func:`mscdata.csv_files.csv_rows`, with the resource's encoding and dialect, cells of
-any size allowed. Anything that cannot be read is a
-:class:`~mscdata.errors.PackageError` naming the resource, the row and the reason.
+used. Every file is reached through
+:func:`mscdata.validator.package_files.check_path` (by the caller: no URL, nothing
+outside the package) and read by :func:`mscdata.csv_files.csv_rows`, with the
+resource's encoding and dialect, cells of any size allowed. Anything that cannot be
+read is a :class:`~mscdata.errors.PackageError` naming the resource, the row and the
+reason.
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ from __future__ import annotations
 import csv
 from typing import Any
 
-from mscdata.csv_checks import resource_format
 from mscdata.csv_files import csv_rows, has_header, text_encoding
 from mscdata.errors import PackageError
-from mscdata.package_files import MAX_FIELDS
+from mscdata.validator.csv_checks import resource_format
+from mscdata.validator.package_files import MAX_FIELDS
 from mscdata.wording import counted
 
 _TRUE = {"true", "True", "TRUE", "1"}
@@ -49,7 +50,7 @@ def convert(value: str, field: dict[str, Any]) -> Any:
 
 def _fields(resource: dict[str, Any]) -> list[dict[str, Any]]:
     """The resource's fields, each with the missing values that apply to it (the schema
-    passed :func:`mscdata.schema_checks.schema_issues`)."""
+    passed :func:`mscdata.validator.schema_checks.schema_issues`)."""
     schema = resource["schema"]
     missing = schema.get("missingValues", [""])
     fields = schema["fields"]
@@ -59,7 +60,7 @@ def _fields(resource: dict[str, Any]) -> list[dict[str, Any]]:
 def read_table(resource: dict[str, Any], label: str, files: list[Any]) -> list[dict[str, Any]]:
     """The typed rows of one CSV resource (one file, or a list of files read one after
     the other, the header in the first, as frictionless reads them); ``files`` are its
-    paths as :func:`mscdata.package_files.check_path` resolved them. PackageError naming
+    paths as :func:`mscdata.validator.package_files.check_path` resolved them. PackageError naming
     the resource, the row and the reason when it cannot be read."""
     paths = resource.get("path")
     paths = [paths] if isinstance(paths, str) else paths
@@ -90,7 +91,7 @@ def _rows(
     reader: Any, fields: list[dict[str, Any]], schema: dict[str, Any], with_header: bool
 ) -> list[dict]:
     """The typed rows, each cell read as the field its column's label names (as
-    ``validate`` matches them, :func:`mscdata.table_header.match_header`); a header
+    ``validate`` matches them, :func:`mscdata.validator.table_header.match_header`); a header
     that does not match the schema is a PackageError naming the column."""
     columns: list[dict[str, Any] | None] = list(fields)  # the field of each column
     first = 1
@@ -128,7 +129,7 @@ def _columns(
 ) -> list[dict[str, Any] | None]:
     """The field each column of the header holds (None: a column the schema lacks);
     PackageError with the header's first error when it does not match the schema."""
-    from mscdata.table_header import match_header
+    from mscdata.validator.table_header import match_header
 
     match = match_header("", header, schema)
     if match.issues:

@@ -6,13 +6,27 @@ article made into the rows of every table.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
+from mscdata.builder.build import article_dump
+from mscdata.builder.manifest import SourceEntry
 from mscdata.errors import BuildError, MscdataError
 from mscdata.held_records import OutOfCollectorSight
-from mscdata.package import BuildReport, SourceEntry, article_dump
 from mscdata.progress import RECORD_BATCH, Progress, Task, as_progress
 from mscdata.wording import counted
+
+
+@dataclass
+class BuildReport:
+    """What a build read: articles kept, merges and conflicts, deletions, failures."""
+
+    articles: int = 0
+    merged: int = 0
+    deleted: list[str] = field(default_factory=list)
+    failures: list[Any] = field(default_factory=list)
+    conflicts: list[Any] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # e.g. articles without PMC full text
 
 
 def read_sources(
@@ -24,7 +38,7 @@ def read_sources(
     """Every source's articles as table rows, keyed by article id.
 
     The same article from several sources (shared PMID, DOI or PMCID) is merged into
-    one record (see :mod:`mscdata.merge`); a ``DeleteCitation`` removes an article read
+    one record (see :mod:`mscdata.builder.merge`); a ``DeleteCitation`` removes an article read
     before it. Failed records stop the build unless ``skip_failures``; they are counted
     either way. ``progress`` (see :mod:`mscdata.progress`) is shown the bytes read of
     all sources with the records found, then the articles made into rows.
@@ -53,7 +67,7 @@ def _read_records(
     """The records of every file in order (None where a later DeleteCitation removed
     one), and a report of the deletions and failures."""
     from mscdata.parsers import open_source, source_events
-    from mscdata.records import Deletion, RecordFailure
+    from mscdata.parsers.records import Deletion, RecordFailure
 
     records: list[dict[str, Any] | None] = []
     by_pmid: dict[str, list[int]] = {}
@@ -92,7 +106,7 @@ def _articles_as_rows(
 ) -> dict[str, dict[str, list[list[str]]]]:
     """Each article's table rows by id, the articles read more than once merged."""
     from mscdata.article_rows import cells
-    from mscdata.merge import group_by_identity, merge_records
+    from mscdata.builder.merge import group_by_identity, merge_records
     from mscdata.models import Article
 
     by_id: dict[str, dict[str, list[list[str]]]] = {}

@@ -103,7 +103,7 @@ def unpack_zip(archive: Path, folder: Path) -> Path:
     than :data:`MAX_RATIO` to 1; and, while unpacking, a member yielding more than
     its header declares. The archive must hold exactly one shallowest datapackage.json.
     """
-    from mscdata.package_files import open_regular
+    from mscdata.validator.package_files import open_regular
 
     folder.mkdir(parents=True, exist_ok=True)
     try:
@@ -177,10 +177,10 @@ def _local_paths(resource: Any) -> list[str]:
 def fetch(url: str, folder: Path, progress: Progress = SILENT) -> Path:
     """Download a ``datapackage.json`` URL (with the files it names by relative path)
     or a zip URL into ``folder``; return the local package folder. Every path is
-    checked by :func:`mscdata.package_files.check_path` before anything is fetched,
+    checked by :func:`mscdata.validator.package_files.check_path` before anything is fetched,
     and the whole download is limited to :data:`MAX_BYTES`; ``progress`` is shown
     each file's download."""
-    from mscdata.package_files import check_path, parse_json
+    from mscdata.validator.package_files import check_path, parse_json
 
     target = folder / "download"
     budget = MAX_BYTES - _download(url, target, MAX_BYTES, progress)

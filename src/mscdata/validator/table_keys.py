@@ -1,4 +1,4 @@
-"""Key checks of the fast engine (:mod:`mscdata.tablecheck`): unique fields, primary
+"""Key checks of the fast engine (:mod:`mscdata.validator.tablecheck`): unique fields, primary
 keys and foreign keys, as group-bys and hash joins over the typed columns.
 """
 
@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from mscdata.column_checks import mask
-from mscdata.report import Issue
+from mscdata.validator.column_checks import mask
+from mscdata.validator.report import Issue
 
 if TYPE_CHECKING:
-    from mscdata.tablecheck import CheckedTable
+    from mscdata.validator.tablecheck import CheckedTable
 
 
 def _key_table(table: CheckedTable, names: list[str]) -> Any:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
 
-from mscdata.article_rows import _cell, cells, flatten, nest
+from mscdata.builder.article_rows import _cell, cells, flatten, nest
 from mscdata.models import Article
 from mscdata.resources import table_schemas
 from mscdata.validator.csv_tables import convert

@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 import gzip
 
-from mscdata.csv_files import csv_options, csv_rows, header_labels, text_rows
 from mscdata.validator.csv_checks import read_header
+from mscdata.validator.csv_files import csv_options, csv_rows, header_labels, text_rows
 
 _TEXT = '\ufeffid;"two\nlines";title\n"a;1";2;x\n'
 _DIALECT = {"delimiter": ";"}

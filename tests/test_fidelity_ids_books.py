@@ -39,7 +39,7 @@ def test_a_versioned_pmc_id_names_its_pmcid(number: int, version: int, prefix: s
 
 
 def test_a_versioned_pmc_url_names_its_pmcid():
-    from mscdata.identifiers import ids_from_url
+    from mscdata.addresses import ids_from_url
 
     for url in (
         "https://pmc.ncbi.nlm.nih.gov/articles/PMC6134338.4/",

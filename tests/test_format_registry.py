@@ -17,7 +17,7 @@ import yaml
 
 import mscdata
 from mscdata.builder import merge
-from mscdata.parsers import detect, formats
+from mscdata.parsers import detect, formats, streams
 
 from conftest import ROOT, SEED, SEED_URL
 
@@ -84,7 +84,7 @@ def read_toy(source: Any, context: formats.ReadContext) -> Iterator[Any]:
     """The toy format's reader: after its first line, one JSON object a line."""
     from mscdata.parsers.records import RecordFailure, make_article
 
-    lines = detect.decode(context.read_whole(source), context.name).splitlines()
+    lines = streams.decode(context.read_whole(source), context.name).splitlines()
     for number, line in enumerate(lines[1:], start=1):
         try:
             record = json.loads(line)

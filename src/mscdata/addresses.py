@@ -134,3 +134,9 @@ def supply_ids(fields: dict, ids: dict[str, str], address: str | None, source: s
                 f"the page shows {key} {shown} but the URL {address} names {value}", source=source
             )
         fields[key] = shown or value
+
+
+def ids_from_url(url: str | None) -> dict[str, str]:
+    """The PMID, PMCID or DOI that a PubMed, PMC or doi.org URL names ({} for others);
+    the accepted address forms are listed above."""
+    return address_ids(url) or {}

@@ -25,7 +25,7 @@ _PANDAS_DTYPES = {"integer": "Int64", "boolean": "boolean", "number": "Float64",
 
 def check_keys(where: Path, descriptor: dict[str, Any], tables: dict[str, list[dict]]) -> None:
     """Every mscdata resource's primary key declared with mscdata's types, never empty
-    and never repeated, as :func:`mscdata.article_rows.nest` needs; PackageError naming
+    and never repeated, as :func:`mscdata.builder.article_rows.nest` needs; PackageError naming
     the row."""
     from mscdata.resources import table_schemas
 
@@ -76,7 +76,7 @@ class Dataset:
         return self.descriptor.get("version")
 
     def _assemble(self) -> list[Article]:
-        from mscdata.article_rows import nest
+        from mscdata.builder.article_rows import nest
         from mscdata.models import Article
 
         return [Article.model_validate(data) for data in nest(self.tables)]

@@ -106,14 +106,6 @@ def dois_in_text(text: str) -> list[str]:
     return [clean_doi(m.group("doi")) for m in _INLINE_DOI.finditer(text)]
 
 
-def ids_from_url(url: str | None) -> dict[str, str]:
-    """The PMID, PMCID or DOI that a PubMed, PMC or doi.org URL names ({} for others);
-    the accepted address forms are listed in :mod:`mscdata.addresses`."""
-    from mscdata.addresses import address_ids
-
-    return address_ids(url) or {}
-
-
 def article_key(pmid: str | None, doi: str | None, pmcid: str | None) -> str | None:
     """The article's CURIE: ``pmid:`` when known, else ``doi:``, else ``pmc:``; None if none."""
     if pmid:

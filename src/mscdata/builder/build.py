@@ -51,13 +51,6 @@ OWN_LICENSE = {
 LICENSES = {lic["name"]: lic for lic in (METADATA_LICENSE, PUBLISHER_LICENSE, OWN_LICENSE)}
 
 
-def article_dump(article: Any) -> dict[str, Any]:
-    """An article's data (the one shape a build carries, see :mod:`mscdata.parsers.records`), for
-    building (a module-level function, so that bulk builds dump articles in worker
-    processes: plain dicts travel between processes several times faster than models)."""
-    return article.model_dump()
-
-
 def _merge_rows(
     per_article: Iterable[dict[str, list[list[str]]]], document: dict[str, Any]
 ) -> dict[str, list[list[str]]]:
@@ -136,7 +129,7 @@ def write_package(
     articles: Sequence[Article], out: Path, entries: Sequence[SourceEntry] = ()
 ) -> None:
     """Write the CSV files and ``datapackage.json`` of ``articles`` into folder ``out``."""
-    from mscdata.article_rows import cells
+    from mscdata.builder.article_rows import cells
 
     _write_rows({a.id: cells(a.model_dump()) for a in articles}, out, entries)
 

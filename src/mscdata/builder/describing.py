@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mscdata.csv_files import header_labels
 from mscdata.errors import PackageError
+from mscdata.validator.csv_files import header_labels
 
 DESCRIPTOR = "datapackage.json"
 PARQUET_SUFFIXES = (".parquet", ".parq")

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from mscdata.builder.build import article_dump
+from mscdata.builder.article_rows import article_dump
 from mscdata.builder.manifest import SourceEntry
 from mscdata.errors import BuildError, MscdataError
 from mscdata.held_records import OutOfCollectorSight
@@ -105,7 +105,7 @@ def _articles_as_rows(
     held: OutOfCollectorSight,
 ) -> dict[str, dict[str, list[list[str]]]]:
     """Each article's table rows by id, the articles read more than once merged."""
-    from mscdata.article_rows import cells
+    from mscdata.builder.article_rows import cells
     from mscdata.builder.merge import group_by_identity, merge_records
     from mscdata.models import Article
 

@@ -8,28 +8,11 @@ import re
 
 from mscdata.errors import ParseError
 from mscdata.parsers import formats
+from mscdata.parsers.streams import decode
 from mscdata.parsers.xml_encoding import sniffed_codec
 from mscdata.parsers.xml_safety import element_name, first_element
 
 _XML = re.compile(r"^\s*(<\?xml|<!DOCTYPE|<!doctype|<!--|<[A-Za-z])")
-
-
-def decode(data: bytes, source: str | None, *, partial: bool = False) -> str:
-    """UTF-8 text of a source, or a ParseError giving the bad byte's line and offset.
-
-    ``partial``: the bytes are a prefix, so a character cut at the very end is fine.
-    """
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        if partial and error.start >= len(data) - 3:
-            return data[: error.start].decode("utf-8-sig")
-        line = data[: error.start].count(b"\n") + 1
-        raise ParseError(
-            f"not UTF-8 text: byte 0x{data[error.start]:02x} at offset {error.start}",
-            source=source,
-            line=line,
-        ) from None
 
 
 def _describe(text: str) -> str:

@@ -13,10 +13,10 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from mscdata.addresses import supply_ids
+from mscdata.addresses import ids_from_url, supply_ids
 from mscdata.dates import parse_partial_date, publication_fields
 from mscdata.errors import ParseError
-from mscdata.identifiers import ids_from_url, pick_ids
+from mscdata.identifiers import pick_ids
 from mscdata.parsers.citation import parse_citation
 from mscdata.parsers.formats import HTML_META, PUBMED_HTML, PUBMED_XML
 from mscdata.parsers.limits import check_rows
@@ -228,7 +228,7 @@ def _from_metas(doc: Any) -> dict[str, Any]:
         elif name == "citation_author_institution" and authors:
             authors[-1]["affiliations"].append({"text": value})
         elif name == "citation_author_orcid" and authors:
-            from mscdata.parsers.pubmed_xml import normalise_orcid
+            from mscdata.parsers.pubmed_xml_parts import normalise_orcid
 
             authors[-1]["orcid"] = normalise_orcid(value)
     fields["authors"] = authors

@@ -24,7 +24,7 @@ from mscdata.errors import ParseError
 from mscdata.identifiers import pick_ids
 from mscdata.parsers.jats_citation import citation_fields
 from mscdata.parsers.mixed_text import mixed_text as _text
-from mscdata.parsers.pubmed_xml import normalise_orcid
+from mscdata.parsers.pubmed_xml_parts import normalise_orcid
 from mscdata.parsers.records import RecordFailure, make_article
 from mscdata.parsers.xml_encoding import xml_as_utf8
 from mscdata.parsers.xml_safety import (

@@ -15,7 +15,7 @@ from mscdata.dates import parse_partial_date, publication_fields
 from mscdata.errors import ParseError
 from mscdata.identifiers import PMID_RE, pick_ids
 from mscdata.parsers.page_text import read_grants, read_mesh
-from mscdata.parsers.pubmed_xml import normalise_orcid
+from mscdata.parsers.pubmed_xml_parts import normalise_orcid
 from mscdata.parsers.records import RecordFailure, make_article
 
 if TYPE_CHECKING:
@@ -236,7 +236,7 @@ def _mesh_entry(value: str) -> str:
 
 def read_medline(data: bytes, source: str, provenance: dict[str, Any]) -> Iterator[Any]:
     """Articles (and located RecordFailures) of a MEDLINE text file."""
-    from mscdata.parsers.detect import decode
+    from mscdata.parsers.streams import decode
 
     text = decode(data, source)
     for number, (line, fields, bad) in enumerate(_records(text), start=1):

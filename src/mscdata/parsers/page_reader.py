@@ -39,7 +39,7 @@ def page_reader(fields_of: PageFields) -> Reader:
     """The reader of a page format whose module reads a page's text into fields."""
 
     def read(source: OpenedSource, context: ReadContext) -> Iterator[Any]:
-        from mscdata.parsers.detect import decode
+        from mscdata.parsers.streams import decode
 
         text = decode(context.read_whole(source), context.name)
         return _page_events(fields_of, text, context)

@@ -24,7 +24,8 @@ from typing import IO, TYPE_CHECKING, Any
 
 from mscdata.errors import ParseError
 from mscdata.parsers.limits import MAX_PROLOG_BYTES, MAX_RECORD_BYTES, mebibytes
-from mscdata.parsers.pubmed_xml import record_fields, text_of
+from mscdata.parsers.pubmed_xml import record_fields
+from mscdata.parsers.pubmed_xml_parts import text_of
 from mscdata.parsers.records import Deletion, RecordFailure, make_article
 from mscdata.parsers.streams import DAMAGE, Prefixed, Utf8Transcoder
 from mscdata.parsers.workers import broken_pool, check_sendable, worker_context

@@ -10,8 +10,9 @@ One record shape flows from the parsers to the tables:
 * users get Article models; a build carries each one's *article data*, the plain dict
   ``Article.model_dump()`` gives (it travels between worker processes several times
   faster than a model). Merging (:mod:`mscdata.builder.merge`), rows
-  (:func:`mscdata.article_rows.flatten`) and loading (:func:`mscdata.article_rows.nest`,
-  then ``Article.model_validate``) take and give that dict, never a model in its place.
+  (:func:`mscdata.builder.article_rows.flatten`) and loading
+  (:func:`mscdata.builder.article_rows.nest`, then ``Article.model_validate``) take and
+  give that dict, never a model in its place.
 """
 
 from __future__ import annotations

@@ -181,3 +181,21 @@ class Utf8Transcoder(_Wrapper):
             return self._decoder.decode(block[:start], final=False)
         except UnicodeError:
             raise self._failure from None
+
+
+def decode(data: bytes, source: str | None, *, partial: bool = False) -> str:
+    """UTF-8 text of a source, or a ParseError giving the bad byte's line and offset.
+
+    ``partial``: the bytes are a prefix, so a character cut at the very end is fine.
+    """
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        if partial and error.start >= len(data) - 3:
+            return data[: error.start].decode("utf-8-sig")
+        line = data[: error.start].count(b"\n") + 1
+        raise ParseError(
+            f"not UTF-8 text: byte 0x{data[error.start]:02x} at offset {error.start}",
+            source=source,
+            line=line,
+        ) from None

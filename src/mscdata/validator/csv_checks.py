@@ -14,8 +14,8 @@ import hashlib
 import re
 from typing import Any
 
-from mscdata.csv_files import text_rows
 from mscdata.errors import PackageError
+from mscdata.validator.csv_files import text_rows
 from mscdata.validator.package_files import MAX_FIELDS
 from mscdata.validator.report import Issue
 
@@ -90,7 +90,7 @@ def wide_row_issue(name: str, path: Any, resource: dict[str, Any]) -> Issue | No
     import zipfile
     import zlib
 
-    from mscdata.csv_files import csv_rows
+    from mscdata.validator.csv_files import csv_rows
 
     broken = (OSError, EOFError, ValueError, TypeError, PackageError, csv.Error)
     try:

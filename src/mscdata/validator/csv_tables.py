@@ -3,7 +3,7 @@
 Only the standard library's ``csv`` module and the descriptor's field types are
 used. Every file is reached through
 :func:`mscdata.validator.package_files.check_path` (by the caller: no URL, nothing
-outside the package) and read by :func:`mscdata.csv_files.csv_rows`, with the
+outside the package) and read by :func:`mscdata.validator.csv_files.csv_rows`, with the
 resource's encoding and dialect, cells of any size allowed. Anything that cannot be
 read is a :class:`~mscdata.errors.PackageError` naming the resource, the row and the
 reason.
@@ -14,9 +14,9 @@ from __future__ import annotations
 import csv
 from typing import Any
 
-from mscdata.csv_files import csv_rows, has_header, text_encoding
 from mscdata.errors import PackageError
 from mscdata.validator.csv_checks import resource_format
+from mscdata.validator.csv_files import csv_rows, has_header, text_encoding
 from mscdata.validator.package_files import MAX_FIELDS
 from mscdata.wording import counted
 

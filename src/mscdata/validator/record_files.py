@@ -43,7 +43,7 @@ def _record_rows(path: Path) -> list[tuple[int, Any]]:
     :mod:`mscdata.validator.package_files`; YAML without aliases, which can multiply a document)."""
     import csv
 
-    from mscdata.csv_files import text_rows
+    from mscdata.validator.csv_files import text_rows
     from mscdata.validator.package_files import parse_json, read_regular, too_deep
 
     try:

@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mscdata.csv_files import text_rows
 from mscdata.errors import PackageError
 from mscdata.validator.column_checks import check_column
 from mscdata.validator.csv_checks import (
@@ -37,6 +36,7 @@ from mscdata.validator.csv_checks import (
     resource_format,
     width_issues,
 )
+from mscdata.validator.csv_files import text_rows
 from mscdata.validator.package_files import check_path, read_regular
 from mscdata.validator.report import Issue
 from mscdata.validator.table_header import match_header

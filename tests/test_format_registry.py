@@ -149,6 +149,15 @@ def test_a_toy_format_is_told_from_its_content_and_forced_by_name(toy_format):
     assert detect.detect_bytes(SEED.read_bytes()) == "pubmed_page_chrome"
 
 
+def test_the_toy_is_named_where_formats_are_listed(toy_format):
+    from mscdata.cli.arguments import build_parser
+
+    parse_help = build_parser()._subparsers._group_actions[0].choices["parse"].format_help()
+    assert TOY in " ".join(parse_help.split())
+    with pytest.raises(mscdata.ParseError, match=f"first line '{TOY_FIRST_LINE}' \\({TOY}\\)"):
+        mscdata.read(b"neither a page nor a toy\n")
+
+
 def test_a_toy_format_is_read_by_mscdata_read(toy_format):
     data = _toy_source({"pmid": "1", "title": "One"}, {"title": "no PMID"})
     result = mscdata.read(data)

@@ -28,12 +28,10 @@ def build_parser() -> argparse.ArgumentParser:
     parse = commands.add_parser(
         "parse",
         help="parse a source file and print its articles as JSON",
-        description="Parse a source and print its articles as a JSON array. Nine formats, "
-        "gzipped or not, told from the content: PubMed XML (efetch, baseline and update "
-        "files), MEDLINE text (.nbib, efetch rettype=medline), PMC JATS XML, PubMed and "
-        "publisher HTML pages, PubMed page text in four renderings (chrome, plain, compact, "
-        "legacy) and PMC page text. Deletions and failed records are reported on stderr; "
-        "exit 1 when a record failed.",
+        description="Parse a source and print its articles as a JSON array. The formats "
+        "(gzipped or not, told from the content, never from the file name): "
+        f"{_format_list()}. Deletions and failed records are reported on "
+        "stderr; exit 1 when a record failed.",
     )
     parse.add_argument("file", metavar="FILE", help="the source file ('-' for standard input)")
     parse.add_argument(
@@ -261,6 +259,13 @@ SCHEMA_FILES = {
     "tableschema": "mscdata.tableschema.json",
     "report": "mscdata.report.schema.json",
 }
+
+
+def _format_list() -> str:
+    """The readable formats, each with its label: ``pubmed_xml (PubMed XML), …``."""
+    from mscdata.parsers.formats import get
+
+    return ", ".join(f"{name} ({get(name).label})" for name in _source_formats())
 
 
 def _source_formats() -> list[str]:

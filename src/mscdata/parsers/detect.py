@@ -27,11 +27,11 @@ def detect_format(text: str, *, source: str | None = None) -> str:
     for row in formats.text_formats():
         if row.text_rule is not None and row.text_rule(head):
             return row.name
+    expected = "; ".join(
+        f"{row.told_by.replace('`', chr(39))} ({row.name})" for row in formats.text_formats()
+    )
     raise ParseError(
-        "not a PubMed page: expected 'Skip to main page content' (chrome page), "
-        "'Skip to main content' (PMC page), 'Send to' (legacy page), or a title followed "
-        "by a citation line "
-        f"('J Clin Med. 2013 Oct 23;2(4):201-13.'); found {_describe(text)}",
+        f"not a PubMed page or record: expected {expected}; found {_describe(text)}",
         source=source,
     )
 

@@ -17,8 +17,8 @@ from mscdata.addresses import ids_from_url, supply_ids
 from mscdata.dates import parse_partial_date, publication_fields
 from mscdata.errors import ParseError
 from mscdata.identifiers import pick_ids
+from mscdata.models import SourceFormat
 from mscdata.parsers.citation import parse_citation
-from mscdata.parsers.formats import HTML_META, PUBMED_HTML, PUBMED_XML
 from mscdata.parsers.limits import check_rows
 from mscdata.parsers.mixed_text import HTML_KINDS, mixed_text
 from mscdata.parsers.names import author_record, medline_author_list
@@ -292,16 +292,18 @@ def read_html(data: bytes, source: str, provenance: dict[str, Any]) -> Iterator[
         if not xml.startswith("<PubmedArticleSet"):
             xml = f"<PubmedArticleSet>{xml}</PubmedArticleSet>"
         yield from read_pubmed_xml(
-            BytesIO(xml.encode("utf-8")), source, {**provenance, "source_format": PUBMED_XML.name}
+            BytesIO(xml.encode("utf-8")),
+            source,
+            {**provenance, "source_format": SourceFormat.pubmed_xml.value},
         )
         return
     report = _first(doc, f"//div[{_has_class('rprt')}]")
     if report is not None and _first(report, f".//div[{_has_class('cit')}]") is not None:
         fields = _legacy(report)
-        provenance = {**provenance, "source_format": PUBMED_HTML.name}
+        provenance = {**provenance, "source_format": SourceFormat.pubmed_html.value}
     else:
         fields = _from_metas(doc)
-        provenance = {**provenance, "source_format": HTML_META.name}
+        provenance = {**provenance, "source_format": SourceFormat.html_meta.value}
         if not fields.get("title") and not fields["identifiers"]:
             raise ParseError(
                 "an HTML page without article metadata (no citation_*, Dublin "

@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from mscdata.dates import MONTHS, PartialDate, checked_date, parse_number, parse_partial_date
-from mscdata.identifiers import PMID_RE, pick_ids
+from mscdata.identifiers import pick_ids
 from mscdata.parsers.mixed_text import PUBMED_KINDS, mixed_text
 
 _LINK_TYPES = {
@@ -196,10 +196,6 @@ def cited_reference(element: Any) -> dict[str, Any] | None:
     return reference if reference.get("citation") else None
 
 
-def _valid(value: str | None, pattern: re.Pattern[str]) -> str | None:
-    return value if value and pattern.match(value) else None
-
-
 def mesh_headings(heading_list: Any) -> list[dict[str, Any]]:
     mesh = []
     for heading in heading_list:
@@ -254,7 +250,7 @@ def comments_corrections(items: Any, fields: dict[str, Any]) -> None:
             if child.tag == "RefSource":
                 source_text = text_of(child)
             elif child.tag == "PMID":
-                pmid = _valid((text_of(child) or "").lstrip("0"), PMID_RE)
+                pmid = pick_ids([("pmid", text_of(child))]).get("pmid")
         if not (source_text or pmid):
             continue
         citation = source_text or f"PMID {pmid}"

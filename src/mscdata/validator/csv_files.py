@@ -105,13 +105,41 @@ def csv_rows(
         yield csv.reader(lines, **csv_options(resource.get("dialect")))
 
 
+# how much of a file describe reads for its header row
+HEADER_TEXT_LIMIT = 1 << 20
+
+
 def header_labels(resource: dict[str, Any], file: str | os.PathLike) -> list[str] | None:
-    """A CSV file's header labels, or None when it has none that can be read."""
+    """A CSV file's header labels, read from at most :data:`HEADER_TEXT_LIMIT`
+    characters with the resource's compression, encoding and dialect (the default
+    dialect when the declared one cannot be used); None when no header can be read, it
+    is longer than that, or it has more than ``MAX_FIELDS`` labels."""
+    import zipfile
+    import zlib
+
+    from mscdata.validator.package_files import MAX_FIELDS, open_regular
+
+    compression = str(resource.get("compression") or "").lower()
     try:
-        with csv_rows(resource, [file]) as rows:
-            return next(rows, None)
-    except (OSError, UnicodeError, csv.Error, PackageError):
+        with ExitStack() as stack:
+            raw = _uncompressed(stack.enter_context(open_regular(Path(file))), compression, stack)
+            text = io.TextIOWrapper(raw, encoding=text_encoding(resource), newline="")
+            head = stack.enter_context(text).read(HEADER_TEXT_LIMIT + 1)
+    except (OSError, EOFError, UnicodeError, LookupError, PackageError):
+        return None  # unreadable, damaged gzip, another encoding than declared
+    except (zipfile.BadZipFile, zlib.error):
         return None
+    for dialect in (resource.get("dialect"), None):
+        buffer = io.StringIO(head, newline="")
+        try:
+            labels = next(csv.reader(buffer, **csv_options(dialect)), None)
+        except (TypeError, csv.Error):  # a dialect the csv module refuses: try the default
+            continue
+        whole = len(head) <= HEADER_TEXT_LIMIT or buffer.tell() < len(head)
+        if labels is None or not whole or len(labels) > MAX_FIELDS:
+            return None
+        return labels
+    return None
 
 
 def text_rows(text: str, dialect: Any) -> list[list[str]]:

@@ -85,6 +85,8 @@ def read_table(resource: dict[str, Any], label: str, files: list[Any]) -> list[d
         raise PackageError(f"resource {label!r}: not {encoding}: {reason[:200]}") from None
     except csv.Error as error:
         raise PackageError(f"resource {label!r}: malformed CSV: {error}") from None
+    except TypeError as error:  # a dialect mark the csv module refuses
+        raise PackageError(f"resource {label!r}: unusable dialect: {error}") from None
 
 
 def _rows(

@@ -80,6 +80,12 @@ def _resource_issues(resource: dict[str, Any]) -> list[str]:
                     f"the dialect's {key} must be one printable ASCII character or a tab, "
                     f"found {_short(value)}"
                 )
+        escape = dialect.get("escapeChar")
+        if escape is not None and not (isinstance(escape, str) and escape in _MARK_CHARACTERS):
+            reasons.append(
+                "the dialect's escapeChar must be one printable ASCII character or a tab, "
+                f"found {_short(escape)}"
+            )
         if marks["delimiter"] == marks["quoteChar"]:
             shown = _short(marks["quoteChar"])
             reasons.append(f"the dialect's quoteChar and delimiter must differ, both are {shown}")

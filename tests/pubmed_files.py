@@ -13,7 +13,7 @@ class Citation:
 
     pmid: str
     title: str = "A title."
-    version: int | None = 1
+    version: int | str | None = 1  # a string for a malformed one
     abstract: str | None = None
     doi: str | None = None
 

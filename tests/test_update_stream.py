@@ -54,7 +54,8 @@ def test_arrival_says_new_replaced_unchanged_or_outdated():
     assert arrival(held, _record("1", "new", 2)) is Change.REPLACED
     assert arrival(held, _record("1", "new", 3)) is Change.REPLACED
     assert arrival(held, _record("1", "older", 1)) is Change.OUTDATED
-    assert arrival(held, _record("1", "older", None)) is Change.OUTDATED  # none stated: 1
+    assert arrival(held, _record("1", "unknown", None)) is Change.REPLACED  # order decides
+    assert arrival(_record("1", "unknown"), held) is Change.REPLACED
     other_file = {**held, "provenance": [{"source_format": "pubmed_xml", "source_file": "b"}]}
     assert arrival(held, other_file) is Change.UNCHANGED
     assert same_content(held, other_file) and not same_content(held, _record("1", "x", 2))
@@ -177,12 +178,13 @@ def test_the_latest_version_of_a_pmid_is_kept(tmp_path):
     update = pubmed_file(
         tmp_path,
         "pubmed21n0002.xml",  # version 1 revised after version 2 came out: outdated
-        [Citation("11", "Version one, revised.", 1), Citation("12", "No version.", None)],
+        [Citation("11", "Version one, revised.", 1), Citation("12", "Stated.", 2)],
     )
-    articles, report = _build(tmp_path, baseline, update)
+    last = pubmed_file(tmp_path, "pubmed21n0003.xml", [Citation("12", "Unstated.", None)])
+    articles, report = _build(tmp_path, baseline, update, last)
     assert (articles["11"].title, articles["11"].pmid_version) == ("Version two.", 2)
-    assert articles["12"].pmid_version is None  # no Version attribute: none recorded
-    assert report.stream == StreamCounts(new=2, replaced=1, outdated=1)
+    assert (articles["12"].title, articles["12"].pmid_version) == ("Unstated.", None)
+    assert report.stream == StreamCounts(new=2, replaced=2, outdated=1)
 
 
 def test_deletions_reach_every_earlier_file_and_a_later_record_comes_back(tmp_path):
@@ -260,7 +262,7 @@ _PMIDS = st.sampled_from(["1", "2", "3", "4"])
 _ADD = st.builds(
     lambda pmid, version, title, fmt: _record(pmid, title, version, fmt),
     _PMIDS,
-    st.sampled_from([None, 1, 2, 3]),
+    st.sampled_from([1, 2, 3]),
     st.sampled_from(["a", "b", "c"]),
     st.sampled_from(["pubmed_xml", "pubmed_xml", "medline_text"]),
 )
@@ -277,26 +279,38 @@ def _expected(events: list) -> dict[str, tuple[str, int]]:
             state.setdefault(event["pmid"], []).append(event)
     result = {}
     for pmid, records in state.items():
-        top = max((r["pmid_version"] or 1) for r in records)
-        last = [r for r in records if (r["pmid_version"] or 1) == top][-1]
+        top = max(r["pmid_version"] for r in records)
+        last = [r for r in records if r["pmid_version"] == top][-1]
         result[pmid] = (last["title"], top)
     return result
 
 
 def _content(records: list[dict]) -> list[tuple]:
-    return [(r["pmid"], r["title"], r["pmid_version"] or 1) for r in records]
+    return [(r["pmid"], r["title"], r["pmid_version"]) for r in records]
 
 
 @settings(max_examples=300)
 @given(_EVENTS)
 def test_applying_in_order_keeps_the_latest_record_of_each_pmid(events):
     applied = apply_in_order(events)
-    held = {r["pmid"]: (r["title"], r["pmid_version"] or 1) for r in applied.current()}
+    held = {r["pmid"]: (r["title"], r["pmid_version"]) for r in applied.current()}
     assert held == _expected(events)
     records = [e for e in events if not isinstance(e, str)]
     assert applied.counts.records == len(records)
     assert applied.counts.deletions == len(events) - len(records)
     assert applied.counts.new - applied.counts.deleted == len(held)
+
+
+@settings(max_examples=200)
+@given(st.lists(st.one_of(_PMIDS, st.builds(_record, _PMIDS, st.sampled_from("ab"))), max_size=30))
+def test_without_versions_the_last_record_since_the_last_deletion_is_kept(events):
+    expected: dict[str, str] = {}
+    for event in events:
+        if isinstance(event, str):
+            expected.pop(event, None)
+        else:
+            expected[event["pmid"]] = event["title"]
+    assert {r["pmid"]: r["title"] for r in apply_in_order(events).current()} == expected
 
 
 _MIXED = st.lists(
@@ -345,3 +359,11 @@ def test_update_files_read_by_the_build_give_the_latest_record_of_each_pmid(file
         held[row["pmid"]] = (row["title"], int(row["pmid_version"]))
     assert held == _expected(events)
     assert report.stream.new - report.stream.deleted == len(held) == report.articles
+
+
+def test_a_version_that_is_no_number_fails_its_record(tmp_path):
+    bad = pubmed_file(tmp_path, "pubmed21n0001.xml", [Citation("11", version="2a")])
+    with pytest.raises(BuildError, match="PMID Version '2a' is not a version number"):
+        mscdata.build([bad], tmp_path / "out")
+    [failure] = read_sources([SourceEntry(bad)], skip_failures=True)[1].failures
+    assert failure.pmid == "11" and failure.record == 1

@@ -21,9 +21,11 @@ memory here: :class:`AppliedRecords`; an on-disk store can reuse :func:`arrival`
   (:mod:`mscdata.builder.merge`).
 * **Versions**: NLM versions some citations (``<PMID Version="2">``; PMID.version is
   unique, every citation not versioned is version 1, and only the latest version is
-  the one PubMed indexes). A record states its version in ``pmid_version`` (none stated
-  counts as 1). A record of a lower version than the one held is *outdated* and left
-  out; one of the same or a higher version replaces the held record.
+  the one PubMed indexes; all versions are distributed, a revised earlier version too).
+  A record states its version in ``pmid_version`` (PubMed XML does; MEDLINE text does
+  not). A record of a lower version than the one held is *outdated* and left out; one
+  of the same or a higher version replaces the held record. When either record states
+  no version, the order alone decides: the later one replaces the earlier.
 * **Deletions**: a ``DeleteCitation`` removes every record of that PMID read before it,
   from any earlier file and in any format, all versions; a record of that PMID read
   after it is kept (it is new again).
@@ -78,9 +80,16 @@ def stream_pmid(record: dict[str, Any]) -> str | None:
     return record.get("pmid") or None
 
 
-def version_of(record: dict[str, Any]) -> int:
-    """The record's PMID version: the one it states, else 1 (NLM's rule)."""
-    return record.get("pmid_version") or 1
+def version_of(record: dict[str, Any]) -> int | None:
+    """The record's PMID version, when it states one."""
+    return record.get("pmid_version")
+
+
+def older(incoming: dict[str, Any], held: dict[str, Any]) -> bool:
+    """Whether ``incoming`` is an earlier version of the PMID than ``held`` (both
+    records state their versions)."""
+    new, old = version_of(incoming), version_of(held)
+    return new is not None and old is not None and new < old
 
 
 def same_content(a: dict[str, Any], b: dict[str, Any]) -> bool:
@@ -93,7 +102,7 @@ def arrival(held: dict[str, Any] | None, incoming: dict[str, Any]) -> Change:
     """What a stream record does arriving when ``held`` is the record held for its PMID."""
     if held is None:
         return Change.NEW
-    if version_of(incoming) < version_of(held):
+    if older(incoming, held):
         return Change.OUTDATED
     if same_content(held, incoming):
         return Change.UNCHANGED

@@ -322,11 +322,16 @@ _MIXED = st.lists(
 @settings(max_examples=300)
 @given(_MIXED, _MIXED)
 def test_what_was_applied_continues_as_the_whole_sequence_would(first, then):
-    """Applying ``first`` then ``then`` gives what applying the records held after
-    ``first`` (a package built from it), then ``then``, gives: updates need no history."""
-    whole = apply_in_order(first + then).current()
-    continued = apply_in_order(apply_in_order(first).current() + then).current()
-    assert _content(continued) == _content(whole)
+    """Applying ``first`` then ``then`` gives what applying ``then`` to the records held
+    after ``first`` (a package built from it) gives, and the counts add up: an update
+    needs no history but the package and its descriptor's counts."""
+    before, whole = apply_in_order(first), apply_in_order(first + then)
+    continued = AppliedRecords.holding(apply_in_order(first).current()).apply(then)
+    assert _content(continued.current()) == _content(whole.current())
+    before.counts += continued.counts  # a package's counts, then an update's: a rebuild's
+    assert before.counts == whole.counts
+    assert before.deleted + continued.deleted == whole.deleted
+    assert StreamCounts.from_descriptor(whole.counts.as_descriptor()) == whole.counts
 
 
 _FILE = st.tuples(

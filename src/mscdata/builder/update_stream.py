@@ -142,14 +142,13 @@ class StreamCounts:
 
     def as_descriptor(self) -> dict[str, int]:
         """The counts as the descriptor states them (``mscdata.pubmedStream``)."""
-        return {
-            "new": self.new,
-            "replaced": self.replaced,
-            "unchanged": self.unchanged,
-            "outdatedVersions": self.outdated,
-            "deleted": self.deleted,
-            "deletionsNotHeld": self.not_held,
-        }
+        return {_DESCRIBED[item.name]: getattr(self, item.name) for item in fields(self)}
+
+    @classmethod
+    def from_descriptor(cls, described: dict[str, int]) -> StreamCounts:
+        """The counts a descriptor states (absent ones 0): a package's counts, which an
+        update adds its own to (counts add up: each change depends only on what is held)."""
+        return cls(**{name: described.get(key, 0) for name, key in _DESCRIBED.items()})
 
     def __str__(self) -> str:
         return (
@@ -164,9 +163,28 @@ class StreamCounts:
         return self
 
 
+# the counts' names in the descriptor
+_DESCRIBED = {
+    "new": "new",
+    "replaced": "replaced",
+    "unchanged": "unchanged",
+    "outdated": "outdatedVersions",
+    "deleted": "deleted",
+    "not_held": "deletionsNotHeld",
+}
+
+
 class AppliedRecords:
     """Records applied in order, in memory: per PMID the stream record held in the
     place of the first one read, other records as read, deletions applied."""
+
+    @classmethod
+    def holding(cls, records: Iterable[dict[str, Any]]) -> AppliedRecords:
+        """``records`` already applied (a package's, as :meth:`current` gave them), held
+        uncounted: what is applied next is applied and counted as after them."""
+        applied = cls().apply(records)
+        applied.counts, applied.deleted = StreamCounts(), []
+        return applied
 
     def __init__(self) -> None:
         self.slots: list[dict[str, Any] | None] = []
@@ -201,6 +219,15 @@ class AppliedRecords:
         if removed:
             self.deleted.append(pmid)
         return change
+
+    def apply(self, events: Iterable[dict[str, Any] | str]) -> AppliedRecords:
+        """Apply records (article data) and deletions (a PMID as a string) in order."""
+        for event in events:
+            if isinstance(event, str):
+                self.delete(event)
+            else:
+                self.add(event)
+        return self
 
     def current(self) -> list[dict[str, Any]]:
         """The records held, in the order of their places."""
@@ -244,10 +271,4 @@ def check_order(paths: Iterable[str | PurePath], after: str | None = None) -> No
 
 def apply_in_order(events: Iterable[dict[str, Any] | str]) -> AppliedRecords:
     """Records (article data) and deletions (a PMID as a string) applied in order."""
-    applied = AppliedRecords()
-    for event in events:
-        if isinstance(event, str):
-            applied.delete(event)
-        else:
-            applied.add(event)
-    return applied
+    return AppliedRecords().apply(events)

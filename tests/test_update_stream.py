@@ -59,6 +59,7 @@ def test_arrival_says_new_replaced_unchanged_or_outdated():
     other_file = {**held, "provenance": [{"source_format": "pubmed_xml", "source_file": "b"}]}
     assert arrival(held, other_file) is Change.UNCHANGED
     assert same_content(held, other_file) and not same_content(held, _record("1", "x", 2))
+    assert [c for c in Change if c.keeps_incoming] == [Change.NEW, Change.REPLACED]
 
 
 def test_only_pubmed_xml_and_medline_records_with_a_pmid_replace_each_other():

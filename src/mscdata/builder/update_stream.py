@@ -5,7 +5,8 @@ NLM publishes a yearly baseline and daily update files; a revised citation comes
 whole in a later file, and a withdrawn one is named in a ``DeleteCitation``. A build
 applies its sources the same way, apart from where the records are kept (a list in
 memory here: :class:`AppliedRecords`; an on-disk store can reuse :func:`arrival`,
-:func:`same_content`, :class:`StreamCounts` and :func:`check_order`):
+:func:`same_content`, :class:`StreamCounts` and :func:`check_order`, and test itself
+against :func:`apply_in_order`):
 
 * **Order**: sources apply in the order the manifest (or the list of files) gives.
   PubMed's own file names, ``pubmedYYnNNNN.xml`` (``.gz``), carry their place: the
@@ -21,14 +22,16 @@ memory here: :class:`AppliedRecords`; an on-disk store can reuse :func:`arrival`
   (:mod:`mscdata.builder.merge`).
 * **Versions**: NLM versions some citations (``<PMID Version="2">``; PMID.version is
   unique, every citation not versioned is version 1, and only the latest version is
-  the one PubMed indexes; all versions are distributed, a revised earlier version too).
+  the one PubMed indexes; update files carry earlier versions again: 2021's file 1298
+  holds versions 1 to 4 of PMID 30271887).
   A record states its version in ``pmid_version`` (PubMed XML does; MEDLINE text does
   not). A record of a lower version than the one held is *outdated* and left out; one
   of the same or a higher version replaces the held record. When either record states
   no version, the order alone decides: the later one replaces the earlier.
 * **Deletions**: a ``DeleteCitation`` removes every record of that PMID read before it,
-  from any earlier file and in any format, all versions; a record of that PMID read
-  after it is kept (it is new again).
+  from any earlier file and in any format, all versions (the ``Version`` NLM writes on
+  a deleted PMID is not looked at); a record of that PMID read after it is kept (it is
+  new again).
 * **Counts** (:class:`StreamCounts`): each stream record is *new* (its PMID not held),
   *replaced* (it replaced a held record), *unchanged* (its article data equal the held
   record's except for provenance; the held record stays as it is, naming the file it

@@ -202,8 +202,9 @@ def _wide_header(columns: int) -> Callable[[bytes], bytes]:
 def _big_cell(data: bytes) -> bytes:
     """The article's title made 200 KiB long (a valid cell)."""
     header, row = data.decode().split("\n", 1)
-    cells = row.split(",", 5)
-    cells[4] = "T" * (200 << 10)
+    title = header.split(",").index("title")
+    cells = row.split(",", title + 1)
+    cells[title] = "T" * (200 << 10)
     return (header + "\n" + ",".join(cells)).encode()
 
 

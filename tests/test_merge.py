@@ -174,3 +174,35 @@ def test_the_baseline_file_has_no_two_records_merged():
     dois = [r["doi"] for r in records if r["doi"]]
     assert len(dois) > len(set(dois))  # the file does hold records sharing a DOI
     assert len(group_by_identity(records)) == len(records) == 30_000
+
+
+def test_a_page_merges_with_the_latest_pubmed_record_of_its_article(tmp_path):
+    """PubMed records of one PMID replace each other (update stream); the page of the
+    same article is still merged field by field with the one that won."""
+    import shutil
+
+    from mscdata.builder.source_rows import BuildReport
+
+    from pubmed_files import Citation, pubmed_file
+
+    doi = "10.3390/jcm2040201"
+    pubmed_file(tmp_path, "pubmed21n0001.xml", [Citation("26237144", "Old.", abstract="Old.")])
+    pubmed_file(tmp_path, "pubmed21n0002.xml", [Citation("26237144", "Revised.", doi=doi)])
+    shutil.copy(SEED, tmp_path / SEED.name)
+    (tmp_path / "manifest.yaml").write_text(
+        "sources:\n  - file: pubmed21n0001.xml\n  - file: pubmed21n0002.xml\n"
+        f"  - file: {SEED.name}\n    url: {SEED_URL}\n",
+        encoding="utf-8",
+    )
+    report = BuildReport()
+    [article] = mscdata.load(mscdata.build(tmp_path, tmp_path / "out", report=report)).articles
+    assert [(p.source_format, p.source_file) for p in article.provenance] == [
+        ("pubmed_xml", "pubmed21n0002.xml"),
+        ("pubmed_page_chrome", SEED.name),
+    ]
+    assert article.title == "Revised."  # PubMed XML first for bibliographic fields
+    assert article.pmid_version == 1 and article.journal == "J Tests"
+    assert article.abstract.startswith("Multipotent mesenchymal")  # the page's: none in XML
+    assert "Old." not in article.abstract and len(article.keywords) == 6
+    assert report.merged == 1 and report.stream.replaced == 1
+    assert {c.field for c in report.conflicts} >= {"title", "journal"}

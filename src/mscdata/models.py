@@ -259,6 +259,7 @@ class Article(ConfiguredBaseModel):
     """
     id: str = Field(default=..., description="""The article's key, a CURIE: pmid:<n> when the PMID is known, else doi:<doi>, else pmc:PMC<n>.""", pattern=r"^(pmid:[1-9][0-9]{0,8}|doi:10\.[0-9]{4,9}(\.[0-9]+)*/\S+|pmc:PMC[1-9][0-9]*)$")
     pmid: Optional[str] = Field(default=None, description="""PubMed identifier, as stated by the source (never guessed).""", pattern=r"^[1-9][0-9]{0,8}$")
+    pmid_version: Optional[int] = Field(default=None, description="""Version of the PubMed record, the Version attribute of its PMID in PubMed XML. NLM numbers the versions of a versioned citation (PMID.version, e.g. the revisions of a Wellcome Open Research article) and counts every other citation as version 1; a build keeps the latest version of each PMID it reads. Empty when the PubMed record kept states none (MEDLINE text) or no PubMed record was read.""", strict=True, ge=1)
     doi: Optional[str] = Field(default=None, description="""Digital Object Identifier without any \"doi:\" or https://doi.org/ prefix.""", pattern=r"^10\.[0-9]{4,9}(\.[0-9]+)*/\S+$")
     pmcid: Optional[str] = Field(default=None, description="""PubMed Central identifier, with its PMC prefix.""", pattern=r"^PMC[1-9][0-9]*$")
     title: Optional[str] = Field(default=None, description="""Title of the article as published (English title in PubMed), inline markup stripped.""")

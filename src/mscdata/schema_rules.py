@@ -12,6 +12,7 @@ from __future__ import annotations
 MERGE_GROUPS: dict[str, str] = {
     "id": "identity",
     "pmid": "bibliographic",
+    "pmid_version": "bibliographic",
     "doi": "bibliographic",
     "pmcid": "bibliographic",
     "title": "bibliographic",

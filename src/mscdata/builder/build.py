@@ -71,9 +71,13 @@ def _csv_bytes(rows: list[list[str]]) -> bytes:
 
 
 def descriptor(
-    files: dict[str, bytes], document: dict[str, Any], entries: Sequence[SourceEntry]
+    files: dict[str, bytes],
+    document: dict[str, Any],
+    entries: Sequence[SourceEntry],
+    stream: dict[str, int] | None = None,
 ) -> dict[str, Any]:
-    """The ``datapackage.json`` for the given CSV bytes per resource."""
+    """The ``datapackage.json`` for the given CSV bytes per resource; ``stream``: the
+    build's counts of PubMed's update stream (``mscdata.pubmedStream``)."""
     from mscdata.version import __version__
 
     sources = [{"title": "PubMed", "path": "https://pubmed.ncbi.nlm.nih.gov/"}]
@@ -104,6 +108,9 @@ def descriptor(
                 "schema": resource["schema"],
             }
         )
+    profile = {"schemaName": document["schemaName"], "schemaVersion": document["schemaVersion"]}
+    if stream is not None:
+        profile["pubmedStream"] = stream
     return {
         "$schema": DATA_PACKAGE_PROFILE,
         "name": PACKAGE_NAME,
@@ -116,10 +123,7 @@ def descriptor(
         ),
         "version": __version__,
         "keywords": ["mesenchymal stromal cells", "mesenchymal stem cells", "PubMed", "MSC"],
-        "mscdata": {
-            "schemaName": document["schemaName"],
-            "schemaVersion": document["schemaVersion"],
-        },
+        "mscdata": profile,
         "sources": sources,
         "resources": resources,
     }
@@ -139,6 +143,7 @@ def _write_rows(
     out: Path,
     entries: Sequence[SourceEntry],
     progress: Progress = SILENT,
+    stream: dict[str, int] | None = None,
 ) -> None:
     document = table_schemas()
     ordered = (by_id[key] for key in sorted(by_id))
@@ -151,7 +156,8 @@ def _write_rows(
     out.mkdir(parents=True, exist_ok=True)
     for name, data in files.items():
         (out / f"{name}.csv").write_bytes(data)
-    text = json.dumps(descriptor(files, document, entries), indent=2, ensure_ascii=False) + "\n"
+    described = descriptor(files, document, entries, stream)
+    text = json.dumps(described, indent=2, ensure_ascii=False) + "\n"
     (out / "datapackage.json").write_text(text, encoding="utf-8", newline="\n")
 
 
@@ -200,7 +206,7 @@ def build(
         found.notes += notes
         if report is not None:
             report.__dict__.update(found.__dict__)
-        _write_rows(by_id, publication.staging, entries, progress)
+        _write_rows(by_id, publication.staging, entries, progress, found.stream.as_descriptor())
         publish.checkpoint("staged")
         if validate:
             from mscdata.validator.validation import validate as validate_package

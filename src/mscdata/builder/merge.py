@@ -1,5 +1,11 @@
 """Merge the same article read from several sources into one record.
 
+In a build this is the merge of *formats*: PubMed's own records of a PMID (PubMed XML,
+MEDLINE) have by then replaced each other in source order, the update stream of
+:mod:`mscdata.builder.update_stream`, so a build merges at most one of them with the
+PMC JATS and page records of the same article. :func:`merge` itself merges whatever
+records it is given.
+
 Records are the same article when they share a PMID, a DOI (case-insensitive) or a
 PMCID, unless their PMIDs differ (then they are different PubMed records). Each part
 of the merged record comes from the source best placed to know it (the first format

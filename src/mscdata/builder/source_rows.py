@@ -1,6 +1,8 @@
 """A build's sources read into table rows: every record parsed (in worker processes for
-bulk files), deletions applied, the same article from several sources merged, each
-article made into the rows of every table.
+bulk files) and applied in order as PubMed's update stream (later PubMed records of a
+PMID replacing earlier ones, deletions applied: :mod:`mscdata.builder.update_stream`),
+the same article from several formats merged, each article made into the rows of
+every table.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from typing import Any
 
 from mscdata.builder.article_rows import article_dump
 from mscdata.builder.manifest import SourceEntry
+from mscdata.builder.update_stream import AppliedRecords, StreamCounts, check_order
 from mscdata.errors import BuildError, MscdataError
 from mscdata.held_records import OutOfCollectorSight
 from mscdata.progress import RECORD_BATCH, Progress, Task, as_progress
@@ -19,14 +22,16 @@ from mscdata.wording import counted
 
 @dataclass
 class BuildReport:
-    """What a build read: articles kept, merges and conflicts, deletions, failures."""
+    """What a build read: articles kept, merges and conflicts, deletions, failures, and
+    the counts of PubMed's update stream (``stream``)."""
 
     articles: int = 0
     merged: int = 0
-    deleted: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)  # the PMIDs a DeleteCitation removed
     failures: list[Any] = field(default_factory=list)
     conflicts: list[Any] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # e.g. articles without PMC full text
+    stream: StreamCounts = field(default_factory=StreamCounts)
 
 
 def read_sources(
@@ -37,14 +42,19 @@ def read_sources(
 ) -> tuple[dict[str, dict[str, list[list[str]]]], BuildReport]:
     """Every source's articles as table rows, keyed by article id.
 
-    The same article from several sources (shared PMID, DOI or PMCID) is merged into
-    one record (see :mod:`mscdata.builder.merge`); a ``DeleteCitation`` removes an article read
-    before it. Failed records stop the build unless ``skip_failures``; they are counted
-    either way. ``progress`` (see :mod:`mscdata.progress`) is shown the bytes read of
-    all sources with the records found, then the articles made into rows.
+    Sources apply in order as PubMed's update stream
+    (:mod:`mscdata.builder.update_stream`): PubMed files named ``pubmedYYnNNNN.xml`` must be
+    listed by number, a later PubMed record of a PMID replaces the earlier one whole,
+    and a ``DeleteCitation`` removes the PMID's records read before it. The same article
+    from several formats (shared PMID, DOI or PMCID) is then merged into one record (see
+    :mod:`mscdata.builder.merge`). Failed records stop the build unless
+    ``skip_failures``; they are counted either way. ``progress`` (see
+    :mod:`mscdata.progress`) is shown the bytes read of all sources with the records
+    found, then the articles made into rows.
     """
     progress = as_progress(progress)
     files = [entry for entry in entries if entry.path is not None]  # others name a source
+    check_order(entry.path for entry in files)
     size = sum(_size(entry.path) for entry in files)
     label = f"reading {files[0].path.name}" if len(files) == 1 else f"reading {len(files)} files"
     with OutOfCollectorSight() as held:  # records and rows pile up: see held_records
@@ -63,14 +73,13 @@ def read_sources(
 
 def _read_records(
     files: list[SourceEntry], task: Task, held: OutOfCollectorSight
-) -> tuple[list[dict[str, Any] | None], BuildReport]:
-    """The records of every file in order (None where a later DeleteCitation removed
-    one), and a report of the deletions and failures."""
+) -> tuple[list[dict[str, Any]], BuildReport]:
+    """The records of every file applied in order (the update stream's latest record of
+    each PMID, deletions applied), and a report of the counts and failures."""
     from mscdata.parsers import open_source, source_events
     from mscdata.parsers.records import Deletion, RecordFailure
 
-    records: list[dict[str, Any] | None] = []
-    by_pmid: dict[str, list[int]] = {}
+    applied = AppliedRecords()
     report = BuildReport()
     for entry in files:
         try:
@@ -85,21 +94,18 @@ def _read_records(
                 if isinstance(event, RecordFailure):
                     report.failures.append(event)
                 elif isinstance(event, Deletion):
-                    for index in by_pmid.pop(event.pmid, []):
-                        records[index] = None
-                        report.deleted.append(event.pmid)
+                    applied.delete(event.pmid)
                 else:
-                    if event.get("pmid"):
-                        by_pmid.setdefault(event["pmid"], []).append(len(records))
-                    records.append(event)
+                    applied.add(event)
                     held.added()
         except MscdataError as error:
             raise BuildError(str(error)) from None
-    return records, report
+    report.deleted, report.stream = applied.deleted, applied.counts
+    return applied.current(), report
 
 
 def _articles_as_rows(
-    records: list[dict[str, Any] | None],
+    records: list[dict[str, Any]],
     report: BuildReport,
     progress: Progress,
     held: OutOfCollectorSight,
@@ -110,7 +116,7 @@ def _articles_as_rows(
     from mscdata.models import Article
 
     by_id: dict[str, dict[str, list[list[str]]]] = {}
-    groups = group_by_identity([r for r in records if r is not None])
+    groups = group_by_identity(records)
     with progress.task("making rows", total=len(groups), unit="articles") as task:
         for number, group in enumerate(groups, start=1):
             if len(group) == 1:

@@ -122,8 +122,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
         print(f"merged {counted(report.merged, 'article')} read from more than one source")
     for note in report.notes:
         print(f"note: {note}")
-    if report.deleted:
-        print(f"applied {counted(len(report.deleted), 'deletion')} (DeleteCitation)")
+    if report.stream.records or report.stream.deletions:
+        print(f"PubMed records applied in order: {report.stream}")
     for conflict in report.conflicts[:MAX_SHOWN]:
         print(f"mscdata build: conflict: {conflict}", file=sys.stderr)
     if len(report.conflicts) > MAX_SHOWN:

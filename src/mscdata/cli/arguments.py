@@ -53,7 +53,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="build the data package from the sources",
         description="Build the data package from a sources folder "
         "(with manifest.yaml), validate it, and swap it in atomically. One build at a time "
-        "writes into --out (a lock file beside it); a second one exits 2, or waits (--wait).",
+        "writes into --out (a lock file beside it); a second one exits 2, or waits (--wait). "
+        "Sources apply in manifest order as PubMed's update stream: PubMed files "
+        "(pubmedYYnNNNN.xml) listed by number, a later PubMed record of a PMID replacing the "
+        "earlier one whole, the latest PMID version kept, DeleteCitation removing the PMID.",
     )
     build.add_argument(
         "--sources", default="sources", help="sources folder or manifest file (default: sources)"

@@ -71,6 +71,15 @@ def _add_identifier(fields: dict[str, Any], element: Any, kind: str, origin: str
         )
 
 
+def _version(value: str | None) -> int | None:
+    """A PMID's ``Version`` attribute as a number (NLM: 1 unless the citation is versioned)."""
+    if value is None:
+        return None
+    if not value.strip().isdigit() or int(value) < 1:
+        raise ValueError(f"PMID Version {value!r} is not a version number")
+    return int(value)
+
+
 def _read(container: Any, fields: dict[str, Any]) -> None:
     """Fill ``fields`` from one container element's children (and nested containers)."""
     for child in container:
@@ -85,7 +94,9 @@ def _read(container: Any, fields: dict[str, Any]) -> None:
             else:
                 _read(child, fields)
         elif tag == "PMID":
-            fields.setdefault("pmid", (text_of(child) or "").lstrip("0") or None)
+            if "pmid" not in fields:  # the record's own PMID comes first
+                fields["pmid"] = (text_of(child) or "").lstrip("0") or None
+                fields["pmid_version"] = _version(child.get("Version"))
         elif tag in _RECORD_TEXT:
             fields[_RECORD_TEXT[tag]] = text_of(child)
         elif tag == "MedlineJournalInfo":

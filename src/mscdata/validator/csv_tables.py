@@ -1,4 +1,7 @@
-"""Read a package's CSV resources into typed rows for :func:`mscdata.load`.
+"""Read a package's CSV and Parquet resources into typed rows for :func:`mscdata.load`.
+
+A Parquet resource is read as the rows of its CSV form
+(:mod:`mscdata.validator.parquet_files`), then typed by the same code as a CSV file.
 
 Only the standard library's ``csv`` module and the descriptor's field types are
 used. Every file is reached through
@@ -12,12 +15,14 @@ reason.
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
 from typing import Any
 
 from mscdata.errors import PackageError
 from mscdata.validator.csv_checks import resource_format
 from mscdata.validator.csv_files import csv_rows, has_header, text_encoding
 from mscdata.validator.package_files import MAX_FIELDS
+from mscdata.validator.parquet_files import is_parquet
 from mscdata.wording import counted
 
 _TRUE = {"true", "True", "TRUE", "1"}
@@ -66,12 +71,21 @@ def read_table(resource: dict[str, Any], label: str, files: list[Any]) -> list[d
     paths = [paths] if isinstance(paths, str) else paths
     if not isinstance(paths, list) or not paths or not all(isinstance(p, str) for p in paths):
         raise PackageError(f"resource {label!r}: its data is not in local files ('path')")
-    if resource_format(resource) not in (None, "csv") or resource.get("compression"):
-        raise PackageError(f"resource {label!r}: load reads uncompressed CSV files only")
+    parquet = is_parquet(resource)
+    csv_format = resource_format(resource) in (None, "csv")
+    if not (parquet or csv_format) or resource.get("compression"):
+        raise PackageError(
+            f"resource {label!r}: load reads uncompressed CSV and Parquet files only"
+        )
     schema = resource.get("schema")
     if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
         raise PackageError(f"resource {label!r} has no Table Schema with a 'fields' list")
     fields = _fields(resource)
+    if parquet:
+        try:
+            return _rows(_parquet_cells(files, fields), fields, schema, True)
+        except PackageError as error:
+            raise PackageError(f"resource {label!r}: {error}") from None
     try:
         with csv_rows(resource, files) as rows:
             return _rows(rows, fields, schema, has_header(resource))
@@ -85,6 +99,28 @@ def read_table(resource: dict[str, Any], label: str, files: list[Any]) -> list[d
         raise PackageError(f"resource {label!r}: not {encoding}: {reason[:200]}") from None
     except csv.Error as error:
         raise PackageError(f"resource {label!r}: malformed CSV: {error}") from None
+
+
+def _parquet_cells(files: list[Any], fields: list[dict[str, Any]]) -> Iterator[list[str]]:
+    """A Parquet resource's parts as the rows of its CSV form, the header first (see
+    :mod:`mscdata.validator.parquet_files`); PackageError for a part that cannot be read
+    or a column whose type does not fit its field."""
+    import pyarrow.compute as pc
+
+    from mscdata.validator.parquet_files import read_parts, text_columns
+
+    data = read_parts(files)
+    data.blobs.clear()
+    texts, problems = text_columns(data, fields)
+    if problems:
+        column, reason = problems[0]
+        raise PackageError(f"column {column!r}: {reason}")
+    missing = {spec["name"]: (spec["missingValues"] or [""])[0] for spec in fields}
+    columns = [
+        pc.fill_null(texts[label], missing.get(label, "")).to_pylist() for label in data.labels
+    ]
+    yield list(data.labels)
+    yield from (list(row) for row in zip(*columns, strict=True))
 
 
 def _rows(

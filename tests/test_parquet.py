@@ -142,6 +142,7 @@ def test_frictionless_checks_what_it_reads_and_says_what_it_cannot(parted_packag
     assert report.valid, report.to_text()
     notices = " ".join(report.notices)
     assert "frictionless counts no bytes or hash of a Parquet file" in notices
+    assert "checked them (16 resources)" in notices
     assert "only the first part of a multi-part Parquet resource" in notices
 
 

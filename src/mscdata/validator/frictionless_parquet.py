@@ -11,7 +11,10 @@ issues stand for them, each said in a notice:
   resource is not handed to it (nor the foreign keys to it);
 * pandas turns a null of an integer column into NaN, which frictionless then calls a
   ``type-error`` (value ``nan``): those errors are dropped (an integer Parquet column
-  holds no NaN; its physical type is checked by the fast engine).
+  holds no NaN);
+* it reads a column's values as cells, whatever the column's physical type (the text
+  ``"1"`` passes as an integer): the fast engine's ``type-error`` for a column of the
+  wrong type stands.
 """
 
 from __future__ import annotations
@@ -96,11 +99,13 @@ def combined_issues(
             issue.resource in left_out
             or (issue.resource in parquet and issue.type in _INTEGRITY)
             or (issue.resource in referring and issue.type == "foreign-key")
+            or (issue.resource in parquet and issue.type == "type-error" and issue.row is None)
         ):
             kept.append(issue)
+    named = ", ".join(sorted(parquet)) if len(parquet) <= 4 else f"{len(parquet)} resources"
     notices = [
-        "frictionless counts no bytes or hash of a Parquet file: the fast engine checked "
-        "them for " + ", ".join(sorted(parquet))
+        "frictionless counts no bytes or hash of a Parquet file, nor checks a column's "
+        f"physical type: the fast engine checked them ({named})"
     ]
     if left_out:
         notices.append(

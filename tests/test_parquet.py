@@ -174,3 +174,22 @@ def test_mscdata_build_format_parquet_on_the_command_line(tmp_path, capsys):
 def test_an_unknown_table_format_is_refused(tmp_path):
     with pytest.raises(ValueError, match="table_format"):
         _build(tmp_path / "package", table_format="xlsx")
+
+
+def test_an_invalid_parquet_build_leaves_the_old_package_untouched(tmp_path, monkeypatch):
+    from mscdata.builder import build as package
+
+    out = _build(tmp_path / "package", table_format="csv")
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    original = package._write_rows
+
+    def truncating(by_id, folder, entries, *rest):
+        original(by_id, folder, entries, *rest)
+        file = folder / "articles.parquet"
+        file.write_bytes(file.read_bytes()[:-50])
+
+    monkeypatch.setattr(package, "_write_rows", truncating)
+    with pytest.raises(mscdata.BuildError, match="articles.parquet: not a readable Parquet"):
+        _build(out)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert not list(tmp_path.glob(".package.build-*"))

@@ -160,7 +160,6 @@ def _write_rows(
     out: Path,
     entries: Sequence[SourceEntry],
     progress: Progress = SILENT,
-    *,
     table_format: str = "csv",
 ) -> None:
     document = table_schemas()
@@ -239,7 +238,7 @@ def build(
         found.notes += notes
         if report is not None:
             report.__dict__.update(found.__dict__)
-        _write_rows(by_id, publication.staging, entries, progress, table_format=table_format)
+        _write_rows(by_id, publication.staging, entries, progress, table_format)
         publish.checkpoint("staged")
         if validate:
             from mscdata.validator.validation import validate as validate_package

@@ -189,7 +189,7 @@ def test_an_invalid_parquet_build_leaves_the_old_package_untouched(tmp_path, mon
         file.write_bytes(file.read_bytes()[:-50])
 
     monkeypatch.setattr(package, "_write_rows", truncating)
-    with pytest.raises(mscdata.BuildError, match="articles.parquet: not a readable Parquet"):
+    with pytest.raises(mscdata.BuildError, match=r"articles\.parquet: not a readable Parquet"):
         _build(out)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert not list(tmp_path.glob(".package.build-*"))

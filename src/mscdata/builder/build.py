@@ -1,4 +1,4 @@
-"""Build the data package: sources → Article models → rows → CSV files + datapackage.json.
+"""Build the data package: sources → Article models → rows → CSV or Parquet + datapackage.json.
 
 The build writes into a temporary folder beside the target, validates it, and only
 then swaps it in (:mod:`mscdata.builder.publish`: one build at a time, and ``out`` always

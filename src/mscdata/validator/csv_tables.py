@@ -15,7 +15,6 @@ reason.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
 from typing import Any
 
 from mscdata.errors import PackageError
@@ -83,7 +82,7 @@ def read_table(resource: dict[str, Any], label: str, files: list[Any]) -> list[d
     fields = _fields(resource)
     if parquet:
         try:
-            return _rows(_parquet_cells(files, fields), fields, schema, True)
+            return _parquet_rows(files, fields, schema)
         except PackageError as error:
             raise PackageError(f"resource {label!r}: {error}") from None
     try:
@@ -101,26 +100,60 @@ def read_table(resource: dict[str, Any], label: str, files: list[Any]) -> list[d
         raise PackageError(f"resource {label!r}: malformed CSV: {error}") from None
 
 
-def _parquet_cells(files: list[Any], fields: list[dict[str, Any]]) -> Iterator[list[str]]:
-    """A Parquet resource's parts as the rows of its CSV form, the header first (see
-    :mod:`mscdata.validator.parquet_files`); PackageError for a part that cannot be read
-    or a column whose type does not fit its field."""
-    import pyarrow.compute as pc
-
+def _parquet_rows(
+    files: list[Any], fields: list[dict[str, Any]], schema: dict[str, Any]
+) -> list[dict]:
+    """The typed rows of a Parquet resource's parts (see
+    :mod:`mscdata.validator.parquet_files`), the values :func:`convert` gives for its CSV
+    form, read column by column; PackageError for a part that cannot be read, a header
+    that does not match the schema, or a column whose type does not fit its field."""
     from mscdata.validator.parquet_files import read_parts, text_columns
 
     data = read_parts(files)
     data.blobs.clear()
+    if not data.labels:
+        raise PackageError("the file has no columns")
+    held = _columns(data.labels, fields, schema)
     texts, problems = text_columns(data, fields)
     if problems:
         column, reason = problems[0]
         raise PackageError(f"column {column!r}: {reason}")
-    missing = {spec["name"]: (spec["missingValues"] or [""])[0] for spec in fields}
-    columns = [
-        pc.fill_null(texts[label], missing.get(label, "")).to_pylist() for label in data.labels
-    ]
-    yield list(data.labels)
-    yield from (list(row) for row in zip(*columns, strict=True))
+    values = {}
+    for label, spec in zip(data.labels, held, strict=True):
+        if spec is not None:
+            values[spec["name"]] = _column_values(data.columns[label], texts[label], spec)
+    absent = [None] * data.rows  # a column the schema tolerates missing
+    names = [f["name"] for f in fields]
+    columns = [values.get(name, absent) for name in names]
+    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
+
+
+def _column_values(column: Any, text: Any, spec: dict[str, Any]) -> list[Any]:
+    """One column's values: integers, booleans and numbers as Parquet holds them, the
+    others from their text through :func:`convert`; None for a missing value."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    missing = pc.or_(pc.is_null(text), pc.is_in(text, pa.array(spec["missingValues"], pa.string())))
+    kind = spec.get("type", "string")
+    native = {"integer": pa.types.is_integer, "boolean": pa.types.is_boolean}.get(kind)
+    if native is not None and native(column.type):
+        return pc.if_else(missing, pa.scalar(None, column.type), column).to_pylist()
+    if kind == "number" and (pa.types.is_floating(column.type) or pa.types.is_integer(column.type)):
+        number = pc.cast(column, pa.float64())
+        return pc.if_else(missing, pa.scalar(None, pa.float64()), number).to_pylist()
+    cells = pc.if_else(missing, pa.scalar(None, pa.string()), text).to_pylist()
+    if kind == "string":
+        return cells
+    values = []
+    for number, cell in enumerate(cells, start=2):
+        try:
+            values.append(None if cell is None else convert(cell, spec))
+        except ValueError as error:
+            raise PackageError(
+                f"row {number}: field {spec['name']!r}: {str(error)[:200]}"
+            ) from None
+    return values
 
 
 def _rows(

@@ -146,6 +146,15 @@ def test_frictionless_checks_what_it_reads_and_says_what_it_cannot(parted_packag
     assert "only the first part of a multi-part Parquet resource" in notices
 
 
+def test_without_pandas_frictionless_leaves_parquet_to_the_fast_engine(parted_package, monkeypatch):
+    from mscdata.validator import frictionless_parquet
+
+    monkeypatch.setattr(frictionless_parquet, "has_pandas", lambda: False)
+    report = mscdata.validate(parted_package, engine="frictionless")
+    assert report.valid, report.to_text()
+    assert any("through pandas, which is not installed" in n for n in report.notices)
+
+
 def test_frictionless_finds_a_repeated_key_in_a_parquet_table(parquet_package, tmp_path):
     import shutil
 

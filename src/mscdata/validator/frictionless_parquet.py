@@ -1,8 +1,9 @@
 """What frictionless can check of a package's Parquet resources, and what it cannot.
 
-frictionless (5.x) reads a Parquet file with pyarrow through pandas. Three things it
-cannot do are left to the fast engine (:mod:`mscdata.validator.tablecheck`), whose
-issues stand for them, each said in a notice:
+frictionless (5.x) reads a Parquet file with pyarrow through pandas (without pandas
+installed it reads none: every Parquet resource is then left to the fast engine). What
+it cannot do is left to the fast engine (:mod:`mscdata.validator.tablecheck`), whose
+issues stand for it, each said in a notice:
 
 * it counts no bytes and no hash of a Parquet file (it reports them as ``None``): the
   resources are handed to it without ``bytes`` and ``hash``, the fast engine checks
@@ -36,16 +37,24 @@ def has_parquet(descriptor: dict[str, Any]) -> bool:
     return any(_parquet(r) for r in descriptor["resources"])
 
 
+def has_pandas() -> bool:
+    """Whether pandas, through which frictionless reads Parquet, is installed."""
+    import importlib.util
+
+    return importlib.util.find_spec("pandas") is not None
+
+
 def for_frictionless(descriptor: dict[str, Any]) -> tuple[dict[str, Any], set[str]]:
     """The descriptor frictionless is handed (Parquet resources without ``bytes`` and
-    ``hash``, multi-part ones and the foreign keys to them left out), and the names of
-    the resources left out."""
+    ``hash``, multi-part ones and the foreign keys to them left out; every Parquet
+    resource without pandas), and the names of the resources left out."""
     from mscdata.validator.table_subsets import without_absent_references
 
     resources, left_out = [], set()
+    readable = has_pandas()
     for resource in descriptor["resources"]:
         if _parquet(resource):
-            if isinstance(resource.get("path"), list):
+            if isinstance(resource.get("path"), list) or not readable:
                 left_out.add(str(resource.get("name")))
                 continue
             resource = {k: v for k, v in resource.items() if k not in ("bytes", "hash")}
@@ -107,7 +116,12 @@ def combined_issues(
         "frictionless counts no bytes or hash of a Parquet file, nor checks a column's "
         f"physical type: the fast engine checked them ({named})"
     ]
-    if left_out:
+    if left_out and not has_pandas():
+        notices.append(
+            "frictionless reads Parquet through pandas, which is not installed (pip install "
+            "'mscdata[pandas]'): the fast engine checked " + ", ".join(sorted(left_out))
+        )
+    elif left_out:
         notices.append(
             "frictionless reads only the first part of a multi-part Parquet resource: the "
             "fast engine checked " + ", ".join(sorted(left_out))

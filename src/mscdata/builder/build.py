@@ -1,4 +1,4 @@
-"""Build the data package: sources → Article models → rows → CSV files + datapackage.json.
+"""Build the data package: sources → Article models → rows → CSV or Parquet + datapackage.json.
 
 The build writes into a temporary folder beside the target, validates it, and only
 then swaps it in (:mod:`mscdata.builder.publish`: one build at a time, and ``out`` always
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from mscdata.models import Article
 
 PACKAGE_NAME = "mscdata"
+TABLE_FORMATS = ("csv", "parquet")  # how build writes the tables
 
 METADATA_LICENSE = {
     "name": "NLM-PubMed-terms",
@@ -74,10 +75,14 @@ def descriptor(
     files: dict[str, bytes],
     document: dict[str, Any],
     entries: Sequence[SourceEntry],
+    *,
     stream: dict[str, int] | None = None,
+    layouts: dict[str, dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """The ``datapackage.json`` for the given CSV bytes per resource; ``stream``: the
-    build's counts of PubMed's update stream (``mscdata.pubmedStream``)."""
+    """The ``datapackage.json`` for the given CSV bytes per resource; ``layouts`` gives
+    each resource's file properties instead (a Parquet build's, see
+    :func:`mscdata.builder.parquet_tables.write_parts`); ``stream``: the build's counts
+    of PubMed's update stream (``mscdata.pubmedStream``)."""
     from mscdata.version import __version__
 
     sources = [{"title": "PubMed", "path": "https://pubmed.ncbi.nlm.nih.gov/"}]
@@ -90,21 +95,30 @@ def descriptor(
         sources.append(source)
     resources = []
     for resource in document["resources"]:
-        data = files[resource["name"]]
-        resources.append(
-            {
-                "name": resource["name"],
-                "type": "table",
+        if layouts is not None:
+            layout = layouts[resource["name"]]
+        else:
+            data = files[resource["name"]]
+            layout = {
                 "path": f"{resource['name']}.csv",
                 "scheme": "file",
                 "format": "csv",
                 "mediatype": "text/csv",
                 "encoding": "utf-8",
+                "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
+                "bytes": len(data),
+            }
+        resources.append(
+            {
+                "name": resource["name"],
+                "type": "table",
+                **{key: layout[key] for key in ("path", "scheme", "format", "mediatype")},
+                **({"encoding": layout["encoding"]} if "encoding" in layout else {}),
                 "title": resource["name"].replace("_", " ").capitalize(),
                 "description": resource["description"],
                 "licenses": [LICENSES[TABLE_LICENSES[resource["name"]]]],
-                "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
-                "bytes": len(data),
+                "hash": layout["hash"],
+                "bytes": layout["bytes"],
                 "schema": resource["schema"],
             }
         )
@@ -130,12 +144,18 @@ def descriptor(
 
 
 def write_package(
-    articles: Sequence[Article], out: Path, entries: Sequence[SourceEntry] = ()
+    articles: Sequence[Article],
+    out: Path,
+    entries: Sequence[SourceEntry] = (),
+    *,
+    table_format: str = "csv",
 ) -> None:
-    """Write the CSV files and ``datapackage.json`` of ``articles`` into folder ``out``."""
+    """Write the tables (``table_format``: CSV or Parquet files) and ``datapackage.json``
+    of ``articles`` into folder ``out``."""
     from mscdata.builder.article_rows import cells
 
-    _write_rows({a.id: cells(a.model_dump()) for a in articles}, out, entries)
+    by_id = {a.id: cells(a.model_dump()) for a in articles}
+    _write_rows(by_id, out, entries, table_format=table_format)
 
 
 def _write_rows(
@@ -143,11 +163,20 @@ def _write_rows(
     out: Path,
     entries: Sequence[SourceEntry],
     progress: Progress = SILENT,
+    table_format: str = "csv",
     stream: dict[str, int] | None = None,
 ) -> None:
     document = table_schemas()
     ordered = (by_id[key] for key in sorted(by_id))
     tables = _merge_rows(ordered, document)
+    if table_format == "parquet":
+        from mscdata.builder.parquet_tables import write_tables
+
+        layouts = write_tables(tables, document, out, progress)
+        made = descriptor({}, document, entries, stream=stream, layouts=layouts)
+        text = json.dumps(made, indent=2, ensure_ascii=False) + "\n"
+        (out / "datapackage.json").write_text(text, encoding="utf-8", newline="\n")
+        return
     files = {}
     with progress.task("writing tables", total=len(tables), unit="tables") as task:
         for name, rows in tables.items():
@@ -156,7 +185,7 @@ def _write_rows(
     out.mkdir(parents=True, exist_ok=True)
     for name, data in files.items():
         (out / f"{name}.csv").write_bytes(data)
-    described = descriptor(files, document, entries, stream)
+    described = descriptor(files, document, entries, stream=stream)
     text = json.dumps(described, indent=2, ensure_ascii=False) + "\n"
     (out / "datapackage.json").write_text(text, encoding="utf-8", newline="\n")
 
@@ -171,6 +200,7 @@ def build(
     report: BuildReport | None = None,
     wait: float = 0.0,
     progress: Progress | bool | None = None,
+    table_format: str = "csv",
 ) -> Path:
     """Build the data package from ``sources`` into folder ``out`` and return its path.
 
@@ -187,11 +217,18 @@ def build(
 
     ``progress`` (see :mod:`mscdata.progress`; ``True`` for a display on stderr) is
     shown each stage: fetching, reading, making rows, writing and validating.
+
+    ``table_format`` is ``"csv"`` (default) or ``"parquet"``: every table written as
+    Parquet with the same Table Schemas (see :mod:`mscdata.builder.parquet_tables`).
     """
     from mscdata.builder import publish
     from mscdata.builder.source_rows import read_sources
 
     progress = as_progress(progress)
+    if table_format not in TABLE_FORMATS:
+        raise ValueError(
+            f"table_format must be one of {', '.join(TABLE_FORMATS)}, not {table_format!r}"
+        )
 
     if isinstance(sources, (str, os.PathLike)):
         entries = read_manifest(sources)
@@ -206,7 +243,8 @@ def build(
         found.notes += notes
         if report is not None:
             report.__dict__.update(found.__dict__)
-        _write_rows(by_id, publication.staging, entries, progress, found.stream.as_descriptor())
+        stream = found.stream.as_descriptor()
+        _write_rows(by_id, publication.staging, entries, progress, table_format, stream)
         publish.checkpoint("staged")
         if validate:
             from mscdata.validator.validation import validate as validate_package

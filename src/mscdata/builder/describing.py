@@ -4,9 +4,9 @@ A file is an mscdata table when its name is one of mscdata's resources with ``.c
 (``articles.csv``, ``authors.csv``, …); any subset of them makes a package. Each table
 gets mscdata's Table Schema, its size and SHA-256; the descriptor gets the Data
 Package v2 ``$schema`` and the mscdata schema version. Other files are reported, never
-included. Parquet files are refused: neither :func:`mscdata.load` nor the fast engine
-reads them, and frictionless 5 reads them only through pandas and cannot check their
-hash or size, so such a package could not be validated as a CSV one is.
+included. Parquet files are refused: describe reads CSV headers only; a Parquet
+package is written with its descriptor by ``mscdata build --format parquet``
+(:mod:`mscdata.builder.parquet_tables`), which validate and load read.
 
 With ``update``, an existing descriptor keeps what its author wrote (title,
 description, licences, sources, resources of their own, a table's own title or
@@ -191,9 +191,9 @@ def describe(folder: str | os.PathLike, *, update: bool = False) -> Description:
     if parquet:
         stem = parquet[0].rsplit(".", 1)[0]
         raise PackageError(
-            f"{base / parquet[0]}: Parquet tables cannot be described: mscdata validates and "
-            "loads CSV tables only (frictionless reads Parquet only through pandas and cannot "
-            f"check its hash or size); write it as CSV, e.g. with pandas: "
+            f"{base / parquet[0]}: Parquet tables cannot be described (describe reads CSV "
+            "tables; `mscdata build --format parquet` writes a Parquet package with its "
+            "descriptor); write it as CSV, e.g. with pandas: "
             f"pandas.read_parquet('{parquet[0]}').to_csv('{stem}.csv', index=False)"
         )
     old = _read_old(target) if exists else {}

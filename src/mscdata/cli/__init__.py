@@ -115,6 +115,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
         report=report,
         wait=args.wait,
         progress=_progress(args),
+        table_format=args.table_format,
     )
     checked = "" if args.no_validate else " and validated"
     print(f"built{checked}: {out}/datapackage.json ({counted(report.articles, 'article')})")

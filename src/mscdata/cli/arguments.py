@@ -63,6 +63,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     build.add_argument("--out", default="datapackage", help="output folder (default: datapackage)")
     build.add_argument(
+        "--format",
+        dest="table_format",
+        choices=("csv", "parquet"),
+        default="csv",
+        help="write the tables as CSV (default) or Parquet files, with the same Table Schemas",
+    )
+    build.add_argument(
         "--no-validate",
         action="store_true",
         help="skip validating the new package before swapping it in",

@@ -1,4 +1,7 @@
-"""Read a package's CSV resources into typed rows for :func:`mscdata.load`.
+"""Read a package's CSV and Parquet resources into typed rows for :func:`mscdata.load`.
+
+A Parquet resource is read as the rows of its CSV form
+(:mod:`mscdata.validator.parquet_files`), then typed by the same code as a CSV file.
 
 Only the standard library's ``csv`` module and the descriptor's field types are
 used. Every file is reached through
@@ -18,6 +21,7 @@ from mscdata.errors import PackageError
 from mscdata.validator.csv_checks import resource_format
 from mscdata.validator.csv_files import csv_rows, has_header, text_encoding
 from mscdata.validator.package_files import MAX_FIELDS
+from mscdata.validator.parquet_files import is_parquet
 from mscdata.wording import counted
 
 _TRUE = {"true", "True", "TRUE", "1"}
@@ -66,12 +70,21 @@ def read_table(resource: dict[str, Any], label: str, files: list[Any]) -> list[d
     paths = [paths] if isinstance(paths, str) else paths
     if not isinstance(paths, list) or not paths or not all(isinstance(p, str) for p in paths):
         raise PackageError(f"resource {label!r}: its data is not in local files ('path')")
-    if resource_format(resource) not in (None, "csv") or resource.get("compression"):
-        raise PackageError(f"resource {label!r}: load reads uncompressed CSV files only")
+    parquet = is_parquet(resource)
+    csv_format = resource_format(resource) in (None, "csv")
+    if not (parquet or csv_format) or resource.get("compression"):
+        raise PackageError(
+            f"resource {label!r}: load reads uncompressed CSV and Parquet files only"
+        )
     schema = resource.get("schema")
     if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
         raise PackageError(f"resource {label!r} has no Table Schema with a 'fields' list")
     fields = _fields(resource)
+    if parquet:
+        try:
+            return _parquet_rows(files, fields, schema)
+        except PackageError as error:
+            raise PackageError(f"resource {label!r}: {error}") from None
     try:
         with csv_rows(resource, files) as rows:
             return _rows(rows, fields, schema, has_header(resource))
@@ -87,6 +100,62 @@ def read_table(resource: dict[str, Any], label: str, files: list[Any]) -> list[d
         raise PackageError(f"resource {label!r}: malformed CSV: {error}") from None
     except TypeError as error:  # a dialect mark the csv module refuses
         raise PackageError(f"resource {label!r}: unusable dialect: {error}") from None
+
+
+def _parquet_rows(
+    files: list[Any], fields: list[dict[str, Any]], schema: dict[str, Any]
+) -> list[dict]:
+    """The typed rows of a Parquet resource's parts (see
+    :mod:`mscdata.validator.parquet_files`), the values :func:`convert` gives for its CSV
+    form, read column by column; PackageError for a part that cannot be read, a header
+    that does not match the schema, or a column whose type does not fit its field."""
+    from mscdata.validator.parquet_files import read_parts, text_columns
+
+    data = read_parts(files)
+    data.blobs.clear()
+    if not data.labels:
+        raise PackageError("the file has no columns")
+    held = _columns(data.labels, fields, schema)
+    texts, problems = text_columns(data, fields)
+    if problems:
+        column, reason = problems[0]
+        raise PackageError(f"column {column!r}: {reason}")
+    values = {}
+    for label, spec in zip(data.labels, held, strict=True):
+        if spec is not None:
+            values[spec["name"]] = _column_values(data.columns[label], texts[label], spec)
+    absent = [None] * data.rows  # a column the schema tolerates missing
+    names = [f["name"] for f in fields]
+    columns = [values.get(name, absent) for name in names]
+    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
+
+
+def _column_values(column: Any, text: Any, spec: dict[str, Any]) -> list[Any]:
+    """One column's values: integers, booleans and numbers as Parquet holds them, the
+    others from their text through :func:`convert`; None for a missing value."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    missing = pc.or_(pc.is_null(text), pc.is_in(text, pa.array(spec["missingValues"], pa.string())))
+    kind = spec.get("type", "string")
+    native = {"integer": pa.types.is_integer, "boolean": pa.types.is_boolean}.get(kind)
+    if native is not None and native(column.type):
+        return pc.if_else(missing, pa.scalar(None, column.type), column).to_pylist()
+    if kind == "number" and (pa.types.is_floating(column.type) or pa.types.is_integer(column.type)):
+        number = pc.cast(column, pa.float64())
+        return pc.if_else(missing, pa.scalar(None, pa.float64()), number).to_pylist()
+    cells = pc.if_else(missing, pa.scalar(None, pa.string()), text).to_pylist()
+    if kind == "string":
+        return cells
+    values = []
+    for number, cell in enumerate(cells, start=2):
+        try:
+            values.append(None if cell is None else convert(cell, spec))
+        except ValueError as error:
+            raise PackageError(
+                f"row {number}: field {spec['name']!r}: {str(error)[:200]}"
+            ) from None
+    return values
 
 
 def _rows(

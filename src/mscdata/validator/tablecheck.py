@@ -1,4 +1,7 @@
-"""The fast engine: a package's CSV tables checked column by column.
+"""The fast engine: a package's CSV and Parquet tables checked column by column.
+
+A Parquet resource is read by :mod:`mscdata.validator.parquet_files` into the text
+its CSV form holds, then checked by the same column, key and semantic checks.
 
 pyarrow parses each CSV file on every core; each field is then typed and checked
 as a whole column, and keys are checked with group-bys and hash joins. Errors carry
@@ -38,6 +41,7 @@ from mscdata.validator.csv_checks import (
 )
 from mscdata.validator.csv_files import text_rows
 from mscdata.validator.package_files import check_path, read_regular
+from mscdata.validator.parquet_files import is_parquet, read_parts, text_columns
 from mscdata.validator.report import Issue
 from mscdata.validator.table_header import match_header
 from mscdata.validator.table_keys import foreign_key_issues, key_fields, key_issues
@@ -50,6 +54,8 @@ _INTEGRITY = {"hash-count", "byte-count"}  # reported after the rows, as frictio
 def unsupported(resource: dict[str, Any]) -> str | None:
     """Why the fast engine cannot check this resource, or None when it can."""
     path = resource.get("path")
+    if is_parquet(resource):
+        return _unsupported_parquet(resource)
     if not isinstance(path, str):
         return "its data is not one local file"
     if "://" in path:
@@ -65,7 +71,10 @@ def unsupported(resource: dict[str, Any]) -> str | None:
         return "its CSV dialect has options the fast engine does not read"
     if dialect.get("header", True) is not True or dialect.get("doubleQuote", True) is not True:
         return "its CSV dialect has options the fast engine does not read"
-    schema = resource.get("schema")
+    return _unsupported_schema(resource.get("schema"))
+
+
+def _unsupported_schema(schema: Any) -> str | None:
     if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
         return "its Table Schema is not inline"
     if schema.get("fieldsMatch", "exact") != "exact":
@@ -76,6 +85,20 @@ def unsupported(resource: dict[str, Any]) -> str | None:
     return None
 
 
+def _unsupported_parquet(resource: dict[str, Any]) -> str | None:
+    """Why the fast engine cannot check this Parquet resource (local parts, inline
+    schema), or None when it can."""
+    paths = resource.get("path")
+    paths = [paths] if isinstance(paths, str) else paths
+    if not isinstance(paths, list) or not paths or not all(isinstance(p, str) for p in paths):
+        return "its data is not in local files"
+    if any("://" in p for p in paths):
+        return "its data is remote"
+    if resource.get("compression"):
+        return "it is compressed"
+    return _unsupported_schema(resource.get("schema"))
+
+
 @dataclass
 class CheckedTable:
     """One resource read and typed: a column per field the file has (cells that are
@@ -84,7 +107,7 @@ class CheckedTable:
     name: str
     columns: dict[str, Any]  # field name -> pyarrow Array
     row_numbers: Any  # numpy int64 array, one per row
-    line_numbers: Any  # numpy int64 array: the line of the file each row starts on
+    line_numbers: Any  # numpy int64 array: the line each row starts on (None: Parquet)
     schema: dict[str, Any] = field(repr=False, default_factory=dict)
 
     @property
@@ -98,6 +121,8 @@ class CheckedTable:
         """The line a row starts on (the header is line 1), None for no such row."""
         import numpy as np
 
+        if self.line_numbers is None:  # a Parquet table: rows, no lines
+            return None
         if row == 1:
             return 1
         index = int(np.searchsorted(self.row_numbers, row))
@@ -193,17 +218,21 @@ def _read_file(data: bytes, dialect: dict[str, Any]) -> tuple[list[str], tuple]:
 
 
 def check_resource(
-    base: Path, resource: dict[str, Any], retain: set[str] | None = None, file: Path | None = None
+    base: Path,
+    resource: dict[str, Any],
+    retain: set[str] | None = None,
+    file: Path | list[Path] | None = None,
 ) -> tuple[CheckedTable | None, list[Issue]]:
-    """Read one CSV resource and check its integrity, header, rows and cells; the
-    typed table keeps the columns in ``retain`` (default: all). ``file`` is its path
-    as :func:`mscdata.validator.package_files.check_path` resolved it (checked here when None)."""
-    import numpy as np
-
+    """Read one CSV or Parquet resource and check its integrity, header, rows and cells;
+    the typed table keeps the columns in ``retain`` (default: all). ``file`` is its path
+    (a Parquet resource's: the list of its parts) as
+    :func:`mscdata.validator.package_files.check_path` resolved it (checked here when None)."""
+    if is_parquet(resource):
+        return _check_parquet(base, resource, retain, file)
     name = resource["name"]
-    schema = resource["schema"]
-    missing_values = schema.get("missingValues", [""])
     path = base / resource["path"]
+    if isinstance(file, list):
+        file = file[0] if file else None
     try:  # checked before opening: a regular file inside the package
         data = read_regular(Path(file or check_path(base, resource["path"])))
     except OSError as error:
@@ -222,6 +251,54 @@ def check_resource(
         return None, [*issues, Issue("header-error", message, name, 1)]
     if not labels:
         return None, [*issues, Issue("blank-header", "the file has no header row", name, 1)]
+    return _checked(resource, labels, raws, (row_numbers, line_numbers), ragged, issues, retain)
+
+
+def _check_parquet(
+    base: Path, resource: dict[str, Any], retain: set[str] | None, file: Any
+) -> tuple[CheckedTable | None, list[Issue]]:
+    """A Parquet resource read (every part, see :mod:`mscdata.validator.parquet_files`) and
+    checked as its CSV form would be; a column of the wrong physical type is one
+    ``type-error`` and its cells are not checked."""
+    import numpy as np
+
+    name = resource["name"]
+    paths = resource["path"] if isinstance(resource["path"], list) else [resource["path"]]
+    try:
+        files = file if isinstance(file, list) else [check_path(base, p) for p in paths]
+        data = read_parts(files)
+    except PackageError as error:
+        return None, [Issue("source-error", str(error), name)]
+    blob = data.blobs[0] if len(data.blobs) == 1 else b"".join(data.blobs)
+    data.blobs.clear()
+    issues = integrity_issues(name, resource, blob)
+    del blob
+    if not data.labels:
+        return None, [*issues, Issue("blank-header", "the file has no columns", name, 1)]
+    texts, problems = text_columns(data, resource["schema"]["fields"])
+    for label, problem in problems:
+        issues.append(Issue("type-error", problem, name, field=label))
+    raws = [texts.get(label) for label in data.labels]
+    rows = np.arange(2, data.rows + 2, dtype=np.int64)
+    return _checked(resource, data.labels, raws, (rows, None), {}, issues, retain)
+
+
+def _checked(
+    resource: dict[str, Any],
+    labels: list[str],
+    raws: Any,
+    numbers: tuple[Any, Any],
+    ragged: dict[int, list[str]],
+    issues: list[Issue],
+    retain: set[str] | None,
+) -> tuple[CheckedTable, list[Issue]]:
+    """The header matched and every column checked (a raw column None: not checked)."""
+    import numpy as np
+
+    name = resource["name"]
+    schema = resource["schema"]
+    missing_values = schema.get("missingValues", [""])
+    row_numbers, line_numbers = numbers
     header = match_header(name, labels, schema)  # columns matched to fields by name
     issues += header.issues
     expected = header.columns
@@ -229,6 +306,9 @@ def check_resource(
     errors: list[tuple[int, str, str, str, str]] = []  # (index, type, note, cell, field)
     blank = np.ones(len(row_numbers), dtype=bool)
     for spec, raw in zip(expected, raws, strict=True):
+        if raw is None:  # a Parquet column of the wrong type, reported
+            blank[:] = False
+            continue
         column = check_column(raw, spec, missing_values)
         blank &= column.blank
         wanted = retain is None or spec["name"] in retain

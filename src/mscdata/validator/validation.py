@@ -272,10 +272,13 @@ def _too_wide(
     (``files``: each resource's paths as the path guard resolved them)."""
     from mscdata.validator.csv_checks import wide_header_issue, wide_row_issue
     from mscdata.validator.package_files import resource_label
+    from mscdata.validator.parquet_files import is_parquet
 
     check = wide_row_issue if rows else wide_header_issue
     issues = []
     for index, resource in enumerate(descriptor["resources"]):
+        if isinstance(resource, dict) and is_parquet(resource):
+            continue  # no text lines: its columns are counted from its footer
         for file in files.get(index, []):
             if isinstance(file, Path):
                 issue = check(resource_label(resource, index), file, resource)
@@ -297,6 +300,11 @@ def _frictionless_table_issues(
     :data:`~mscdata.validator.package_files.MAX_FIELDS` cells (quadratic in the row's width); the
     fast engine's errors stand instead, and the wide rows of the resources only
     frictionless reads are reported."""
+    from mscdata.validator.frictionless_parquet import (
+        combined_issues,
+        for_frictionless,
+        has_parquet,
+    )
     from mscdata.validator.tablecheck import unsupported
 
     unchecked = [r.get("name") for r in descriptor["resources"] if unsupported(r) is not None]
@@ -314,7 +322,11 @@ def _frictionless_table_issues(
         wide = [issue for issue in wide if issue.resource in only_frictionless]
         return fast_issues + wide, [f"frictionless was not run: {note}"]
     task.describe("validating: tables (frictionless)")
-    return frictionless_issues(descriptor_path, descriptor, task), []
+    if not has_parquet(descriptor):
+        return frictionless_issues(descriptor_path, descriptor, task), []
+    handed, left_out = for_frictionless(descriptor)  # what frictionless reads of Parquet
+    found = frictionless_issues(descriptor_path, handed, task)
+    return combined_issues(descriptor, left_out, found, fast_issues)
 
 
 def _validate_folder(
@@ -338,6 +350,7 @@ def _validate_package(
 ) -> ValidationReport:
     from mscdata.resources import table_schemas
     from mscdata.validator.package_files import guard_package
+    from mscdata.validator.parquet_files import is_parquet
     from mscdata.validator.schema_checks import schema_issues
     from mscdata.validator.semantics import FIELDS_USED, semantic_issues
     from mscdata.validator.tablecheck import check_tables, unsupported
@@ -366,7 +379,7 @@ def _validate_package(
         report.limit(max_errors)
         return report
     readable = [
-        (resource, guarded.files[index][0])
+        (resource, guarded.files[index] if is_parquet(resource) else guarded.files[index][0])
         for index, resource in enumerate(descriptor["resources"])
         if unsupported(resource) is None
     ]

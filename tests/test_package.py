@@ -143,9 +143,7 @@ def test_bundled_package_validates_and_loads():
     assert not any(a.mesh_headings for a in selected.articles)
     assert report.rows["mesh_headings"] == 0
     dataset = mscdata.load()
-    assert {a.pmid for a in dataset.articles} == {"26237144"} | {
-        a.pmid for a in selected.articles
-    }
+    assert {a.pmid for a in dataset.articles} == {"26237144"} | {a.pmid for a in selected.articles}
     for article in selected.articles:
         loaded = dataset.by_pmid(article.pmid)
         assert loaded.authors == article.authors and loaded.keywords == article.keywords

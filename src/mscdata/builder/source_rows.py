@@ -73,6 +73,7 @@ def _read_records(
     by_pmid: dict[str, list[int]] = {}
     report = BuildReport()
     for entry in files:
+        topic = _topic_of(entry)
         try:
             events = source_events(
                 open_source(entry.path),
@@ -88,7 +89,7 @@ def _read_records(
                     for index in by_pmid.pop(event.pmid, []):
                         records[index] = None
                         report.deleted.append(event.pmid)
-                else:
+                elif topic is None or topic.matches(event):
                     if event.get("pmid"):
                         by_pmid.setdefault(event["pmid"], []).append(len(records))
                     records.append(event)
@@ -96,6 +97,18 @@ def _read_records(
         except MscdataError as error:
             raise BuildError(str(error)) from None
     return records, report
+
+
+def _topic_of(entry: SourceEntry) -> Any:
+    """The topic a manifest entry keeps the records of, or None for all of them."""
+    if entry.topic is None:
+        return None
+    from mscdata.topics import load_topic
+
+    try:
+        return load_topic(entry.topic)
+    except MscdataError as error:
+        raise BuildError(str(error)) from None
 
 
 def _articles_as_rows(

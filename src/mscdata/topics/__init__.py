@@ -41,8 +41,10 @@ _COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\u
 def normalize(text: str) -> str:
     """Text as terms are compared: case folded, accents dropped, every run of
     punctuation or white space one space (``Wharton's jelly`` → ``wharton s jelly``)."""
-    folded = text.casefold()
-    if not folded.isascii():
+    if text.isascii():
+        folded = text.casefold()
+    else:  # decomposed before and after folding: folding may compose, decomposing may fold
+        folded = _COMBINING.sub("", unicodedata.normalize("NFKD", text)).casefold()
         folded = _COMBINING.sub("", unicodedata.normalize("NFKD", folded))
     return _NON_WORD.sub(" ", folded).strip()
 

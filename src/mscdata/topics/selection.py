@@ -5,8 +5,9 @@ Each input is streamed through the PubMed XML chunker
 record of a chunk is parsed into the parser's fields and matched against the topic
 (:meth:`mscdata.topics.Topic.matches`). A matching record is also made into an Article
 (so the output reads without failures) and written as its original bytes, with the white
-space before it, into one PubMed XML file: the first input's XML declaration and
-DOCTYPE, a comment naming the topic and every input with its SHA-256, then
+space before it, into one PubMed XML file: the first input's prolog (XML declaration,
+DOCTYPE, and its comments, such as an earlier selection's), a comment naming the topic
+and every input with its SHA-256, then
 ``<PubmedArticleSet>``, the records in input order, ``</PubmedArticleSet>``.
 
 ``DeleteCitation`` elements are copied whole (byte for byte, in their place) unless
@@ -240,7 +241,7 @@ def _records(chunk: bytes, first: int, line: int, source: str):
     RecordFailure, number, line)."""
     from lxml import etree
 
-    from mscdata.parsers.pubmed_xml_stream import _EndTagScanner
+    from mscdata.parsers.pubmed_xml_stream import _EndTagScanner, _pmid_in
     from mscdata.parsers.records import RecordFailure
     from mscdata.parsers.xml_safety import one_line, safe_parser
 
@@ -265,7 +266,7 @@ def _records(chunk: bytes, first: int, line: int, source: str):
             except etree.XMLSyntaxError as error:
                 where = at + (error.lineno - 1 if error.lineno else 0)
                 reason = f"malformed XML: {one_line(error)}"
-                element = RecordFailure(source, first + index, None, where, reason)
+                element = RecordFailure(source, first + index, _pmid_in(piece), where, reason)
         yield piece, element, first + index, at
         line += piece.count(b"\n")
         start = end

@@ -814,7 +814,8 @@ CASES: dict[str, Case] = {
         _recoded(
             "articles",
             lambda r: r.__setitem__("encoding", "latin-1"),
-            lambda text: text.replace("Rheumatic", "Rh\u00e9umatic").encode("latin-1"),
+            # the bundled titles hold Greek letters: those become "?" in latin-1
+            lambda text: text.replace("Rheumatic", "Rh\u00e9umatic").encode("latin-1", "replace"),
         ),
         "valid",
         "loads",
@@ -893,16 +894,17 @@ def test_the_watch_sees_a_file_opened_outside_the_package(watched):
 def test_a_200_kib_cell_validates_and_loads_intact(watched):
     _csv(_big_cell)(watched)
     assert mscdata.validate(watched).valid
-    [article] = mscdata.load(watched)
+    article = mscdata.load(watched).by_pmid(26237144)  # the first row: the seed's
     assert article.title == "T" * (200 << 10)
 
 
 def test_a_schema_given_by_path_is_read_from_inside_the_package(watched):
+    keywords = mscdata.validate(watched).rows["keywords"]
     _schema_file("keywords", "schemas/keywords.json")(watched)
     for engine in ("fast", "frictionless"):
         report = mscdata.validate(watched, engine=engine)
-        assert report.valid and report.rows["keywords"] == 6, report.to_text()
-    [article] = mscdata.load(watched)
+        assert report.valid and report.rows["keywords"] == keywords, report.to_text()
+    article = mscdata.load(watched).by_pmid(26237144)
     assert len(article.keywords) == 6
 
 
@@ -1131,11 +1133,12 @@ def test_a_fifo_is_refused_without_being_opened(tmp_path, where, reason):
 
 def test_a_remote_package_brings_its_schema_by_path_and_nothing_unsafe(watched, file_server):
     root, base = file_server
+    rows = mscdata.validate(watched).rows
     _schema_file("keywords", "schemas/keywords.json")(watched)
     shutil.copytree(watched, root / "pkg")
     report = mscdata.validate(f"{base}/pkg/datapackage.json")
-    assert report.valid and report.rows["keywords"] == 6, report.to_text()
-    assert len(mscdata.load(f"{base}/pkg/datapackage.json")) == 1
+    assert report.valid and report.rows["keywords"] == rows["keywords"], report.to_text()
+    assert len(mscdata.load(f"{base}/pkg/datapackage.json")) == rows["articles"]
     for path in ("../secret.csv", "/etc/passwd", "file:///etc/passwd", "a\\..\\b.csv"):
         _set("path", path)(root / "pkg")
         with pytest.raises(mscdata.PackageError, match="path"):
@@ -1313,7 +1316,7 @@ def test_a_record_with_a_200_kib_cell_is_validated(tmp_path):
 def test_a_table_split_in_two_files_loads_whole(watched):
     _split("keywords")(watched)
     assert mscdata.validate(watched).valid
-    [article] = mscdata.load(watched)
+    article = mscdata.load(watched).by_pmid(26237144)
     assert [k.term for k in article.keywords][:2] == ["autoimmune diseases", "immune tolerance"]
     assert len(article.keywords) == 6
 

@@ -129,16 +129,30 @@ def test_the_same_file_twice_gives_one_record_with_both_sources(tmp_path):
 
 
 def test_bundled_package_validates_and_loads():
+    """The bundled package: the seed page's article and the MSC records selected from
+    the 2021 update file 1298 (sources/pubmed21n1298-msc.xml.gz), all loaded offline."""
     report = mscdata.validate()
     assert report.valid, report.to_text()
-    assert report.rows["articles"] == 1 and report.rows["keywords"] == 6
+    selected = mscdata.read(ROOT / "sources" / "pubmed21n1298-msc.xml.gz")
+    assert len(selected.articles) == 114 and not selected.failures
+    assert report.rows["articles"] == 1 + len(selected.articles)
+    for table in ("authors", "affiliations", "abstract_sections", "keywords", "references"):
+        assert report.rows[table] > len(selected.articles), table
+    # none of these records is MEDLINE-indexed yet (In-Process, In-Data-Review,
+    # Publisher, PubMed-not-MEDLINE), and neither is the seed: no MeSH headings to load
+    assert not any(a.mesh_headings for a in selected.articles)
+    assert report.rows["mesh_headings"] == 0
     dataset = mscdata.load()
-    assert len(dataset) == 1
+    assert {a.pmid for a in dataset.articles} == {"26237144"} | {a.pmid for a in selected.articles}
+    for article in selected.articles:
+        loaded = dataset.by_pmid(article.pmid)
+        assert loaded.authors == article.authors and loaded.keywords == article.keywords
+        assert loaded.references == article.references
 
 
 def test_load_gives_the_parsed_models_back(built_package, seed_article):
     dataset = mscdata.load(built_package)
-    [article] = dataset.articles
+    article = dataset.by_pmid(26237144)
     assert article == seed_article
     assert dataset.get("pmid:26237144") is article
     assert dataset["pmid:26237144"] is article
@@ -157,9 +171,12 @@ def test_to_pandas_uses_nullable_dtypes(built_package):
     articles = dataset.to_pandas("articles")
     assert str(articles["publication_year"].dtype) == "Int64"
     assert str(articles["authors_complete"].dtype) == "boolean"
-    assert articles.loc[0, "publication_year"] == 2013
-    assert articles["pmcid"].isna().all()
-    assert isinstance(frames["keywords"], pd.DataFrame) and len(frames["keywords"]) == 6
+    seed = articles.set_index("id").loc["pmid:26237144"]
+    assert seed["publication_year"] == 2013 and pd.isna(seed["pmcid"])
+    assert articles["pmcid"].isna().any() and articles["pmcid"].notna().any()
+    keywords = frames["keywords"]
+    assert isinstance(keywords, pd.DataFrame)
+    assert (keywords["article_id"] == "pmid:26237144").sum() == 6
     with pytest.raises(KeyError, match="no table"):
         dataset.to_pandas("nope")
 

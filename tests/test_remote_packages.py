@@ -20,7 +20,8 @@ def _zip(folder, archive, prefix=""):
 def test_a_zipped_package_validates(built_package, tmp_path):
     archive = _zip(built_package, tmp_path / "package.zip", prefix="mscdata/")
     report = mscdata.validate(archive)
-    assert report.valid and report.path == str(archive) and report.rows["articles"] == 1
+    articles = len(mscdata.load(built_package))
+    assert report.valid and report.path == str(archive) and report.rows["articles"] == articles
 
 
 def test_an_unsafe_zip_is_refused(tmp_path):
@@ -36,10 +37,11 @@ def test_package_urls_descriptor_and_zip(built_package, file_server):
     root, base = file_server
     shutil.copytree(built_package, root / "pkg")
     _zip(built_package, root / "pkg.zip")
+    keywords = mscdata.validate(built_package).rows["keywords"]
     for url in (f"{base}/pkg/datapackage.json", f"{base}/pkg.zip"):
         report = mscdata.validate(url)
         assert report.valid, report.to_text()
-        assert report.path == url and report.rows["keywords"] == 6
+        assert report.path == url and report.rows["keywords"] == keywords > 6
     broken = root / "pkg" / "articles.csv"
     broken.write_text(broken.read_text().replace(",10.3390/", ",11.3390/"))
     report = mscdata.validate(f"{base}/pkg/datapackage.json")

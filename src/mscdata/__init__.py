@@ -15,6 +15,7 @@ from mscdata.errors import (
     MscdataError,
     PackageError,
     ParseError,
+    TopicError,
 )
 from mscdata.version import __version__
 
@@ -31,6 +32,8 @@ __all__ = [
     "ParseError",
     "ReadResult",
     "RecordFailure",
+    "Topic",
+    "TopicError",
     "ValidationReport",
     "__version__",
     "build",
@@ -39,8 +42,10 @@ __all__ = [
     "fetch",
     "iter_events",
     "load",
+    "load_topic",
     "parse",
     "read",
+    "select",
     "validate",
 ]
 
@@ -61,6 +66,9 @@ _LAZY = {
     "describe": ("mscdata.builder.describing", "describe"),
     "Description": ("mscdata.builder.describing", "Description"),
     "FetchResult": ("mscdata.remote.fetching", "FetchResult"),
+    "load_topic": ("mscdata.topics", "load_topic"),
+    "Topic": ("mscdata.topics", "Topic"),
+    "select": ("mscdata.topics.selection", "select"),
 }
 
 if TYPE_CHECKING:
@@ -71,6 +79,8 @@ if TYPE_CHECKING:
     from mscdata.parsers.records import Deletion, ReadResult, RecordFailure
     from mscdata.remote.downloads import download
     from mscdata.remote.fetching import FetchResult, fetch
+    from mscdata.topics import Topic, load_topic
+    from mscdata.topics.selection import select
     from mscdata.validator.report import ValidationReport
     from mscdata.validator.validation import validate
 

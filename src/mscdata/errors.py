@@ -56,3 +56,8 @@ class MissingPmidWarning(UserWarning):
             f"{self.source}: the page prints no PMID, so the article is keyed {self.key}; "
             f"pass {how} to supply it"
         )
+
+
+class TopicError(MscdataError):
+    """A topic cannot be used: unknown, or its file breaks the topic schema (located by
+    file and line)."""

@@ -33,6 +33,7 @@ class SourceEntry:
     pmids: tuple[str, ...] = ()
     pmc: bool = True
     listed: bool = True
+    topic: str | None = None  # a file entry: only its records on this topic (name or file)
 
     @property
     def fetched(self) -> bool:
@@ -41,6 +42,7 @@ class SourceEntry:
 
 _FILE_KEYS = {"file", "url", "title", "format"}
 _FETCH_KEYS = {"query", "pmids", "pmid_file", "pmc", "title"}
+_TOPIC_KEYS = {"topic", "files", "fetch", "pmc", "title"}
 
 
 def read_manifest(sources: str | os.PathLike) -> list[SourceEntry]:
@@ -63,9 +65,12 @@ def read_manifest(sources: str | os.PathLike) -> list[SourceEntry]:
         where = f"{manifest}: entry {number}"
         if not isinstance(entry, dict):
             raise BuildError(f"{where}: expected a mapping")
-        unknown = set(entry) - _FILE_KEYS - _FETCH_KEYS
+        unknown = set(entry) - _FILE_KEYS - _FETCH_KEYS - _TOPIC_KEYS
         if unknown:
             raise BuildError(f"{where}: unknown keys {sorted(unknown)}")
+        if "topic" in entry:
+            result += _topic_entries(entry, manifest, where)
+            continue
         if "file" in entry and set(entry) & (_FETCH_KEYS - {"title"}):
             raise BuildError(f"{where}: a 'file' entry cannot also name records to fetch")
         if isinstance(entry.get("file"), str):
@@ -106,6 +111,46 @@ def _fetch_entry(entry: dict[str, Any], manifest: Path, where: str) -> SourceEnt
         pmids=tuple(dict.fromkeys(pmids)),
         pmc=bool(entry.get("pmc", True)),
     )
+
+
+def _topic_entries(entry: dict[str, Any], manifest: Path, where: str) -> list[SourceEntry]:
+    """A manifest entry naming a topic (:mod:`mscdata.topics`): over bulk ``files`` (only
+    their records on the topic are read), or ``fetch: true`` (the topic's PubMed query)."""
+    from mscdata.errors import TopicError
+    from mscdata.topics import load_topic
+
+    extra = set(entry) - _TOPIC_KEYS
+    if extra:
+        raise BuildError(f"{where}: a 'topic' entry takes 'files' or 'fetch', not {sorted(extra)}")
+    name = entry["topic"]
+    if not isinstance(name, str) or not name.strip():
+        raise BuildError(f"{where}: 'topic' must name a topic (e.g. msc) or a topic file")
+    local = manifest.parent / name
+    try:
+        topic = load_topic(local if local.suffix in (".yaml", ".yml") else name)
+    except TopicError as error:
+        raise BuildError(f"{where}: {error}") from None
+    files, fetch = entry.get("files"), entry.get("fetch")
+    if (files is None) == (not fetch):
+        raise BuildError(f"{where}: a 'topic' entry takes 'files' (bulk files) or 'fetch: true'")
+    if fetch:
+        if fetch is not True:
+            raise BuildError(f"{where}: 'fetch' is true (the topic's PubMed query) or absent")
+        title = entry.get("title") or f"PubMed search for topic {topic.name} ({topic.title})"
+        fetched = {"query": topic.query(), "pmc": entry.get("pmc", True), "title": title}
+        return [_fetch_entry(fetched, manifest, where)]
+    if "pmc" in entry:
+        raise BuildError(f"{where}: 'pmc' goes with 'fetch: true', not with 'files'")
+    if not isinstance(files, list) or not files or not all(isinstance(f, str) for f in files):
+        raise BuildError(f"{where}: 'files' must be a list of file names")
+    entries = []
+    for file in files:
+        path = manifest.parent / file
+        if not path.is_file():
+            raise BuildError(f"{where}: file {file!r} not found")
+        title = entry.get("title") or f"{path.name}: its records on topic {topic.name}"
+        entries.append(SourceEntry(path, title=title, topic=str(topic.path)))
+    return entries
 
 
 class CacheBuildError(BuildError):

@@ -82,6 +82,7 @@ def _read_records(
     applied = AppliedRecords()
     report = BuildReport()
     for entry in files:
+        topic = _topic_of(entry)
         try:
             events = source_events(
                 open_source(entry.path),
@@ -95,13 +96,25 @@ def _read_records(
                     report.failures.append(event)
                 elif isinstance(event, Deletion):
                     applied.delete(event.pmid)
-                else:
+                elif topic is None or topic.matches(event):
                     applied.add(event)
                     held.added()
         except MscdataError as error:
             raise BuildError(str(error)) from None
     report.deleted, report.stream = applied.deleted, applied.counts
     return applied.current(), report
+
+
+def _topic_of(entry: SourceEntry) -> Any:
+    """The topic a manifest entry keeps the records of, or None for all of them."""
+    if entry.topic is None:
+        return None
+    from mscdata.topics import load_topic
+
+    try:
+        return load_topic(entry.topic)
+    except MscdataError as error:
+        raise BuildError(str(error)) from None
 
 
 def _articles_as_rows(

@@ -15,7 +15,14 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from mscdata.cli.arguments import SCHEMA_FILES, build_parser
-from mscdata.errors import BuildError, FetchError, MscdataError, PackageError, ParseError
+from mscdata.errors import (
+    BuildError,
+    FetchError,
+    MscdataError,
+    PackageError,
+    ParseError,
+    TopicError,
+)
 from mscdata.version import __version__
 from mscdata.wording import counted
 
@@ -271,6 +278,40 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_OK if valid else EXIT_INVALID
 
 
+def _cmd_select(args: argparse.Namespace) -> int:
+    from mscdata.topics.selection import select
+
+    selection = select(
+        args.files,
+        args.out,
+        topic=args.topic,
+        deletions=not args.drop_deletions,
+        skip_failures=args.skip_failures,
+        progress=_progress(args),
+    )
+    print(selection.summary())
+    for failure in selection.failures[:MAX_SHOWN]:
+        print(f"mscdata select: skipped: {failure}", file=sys.stderr)
+    if selection.failures:
+        print(
+            f"mscdata select: {counted(len(selection.failures), 'record')} failed and "
+            f"{'was' if len(selection.failures) == 1 else 'were'} skipped",
+            file=sys.stderr,
+        )
+    return EXIT_OK
+
+
+def _cmd_topic(args: argparse.Namespace) -> int:
+    from mscdata.topics import bundled_topics, load_topic
+
+    if args.topic_command == "list":
+        for name in bundled_topics():
+            print(f"{name}\t{load_topic(name).title}")
+        return EXIT_OK
+    print(load_topic(args.topic).query())
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     parser = build_parser()
@@ -284,6 +325,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "release": _cmd_release,
         "download": _cmd_download,
         "describe": _cmd_describe,
+        "select": _cmd_select,
+        "topic": _cmd_topic,
     }
     if args.command is None:
         parser.print_help()
@@ -291,7 +334,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     shown_before, warnings.showwarning = warnings.showwarning, _show_warning(args.command)
     try:
         return commands[args.command](args)
-    except (ParseError, PackageError, BuildError, FetchError) as error:
+    except (ParseError, PackageError, BuildError, FetchError, TopicError) as error:
         print(f"mscdata {args.command}: error: {error}", file=sys.stderr)
         return getattr(error, "exit_status", EXIT_USAGE)  # a damaged cache entry: 1
     except MscdataError as error:  # pragma: no cover - every error has its class above

@@ -230,7 +230,9 @@ def build_parser() -> argparse.ArgumentParser:
         "existing descriptor is refused",
     )
 
-    for command in (parse, build, release, download, fetch, validate):
+    select = _topic_commands(commands)
+
+    for command in (parse, build, release, download, fetch, validate, select):
         command.add_argument(
             "-q",
             "--quiet",
@@ -276,6 +278,47 @@ def _format_list() -> str:
     from mscdata.parsers.formats import get
 
     return ", ".join(f"{name} ({get(name).label})" for name in _source_formats())
+
+
+def _topic_commands(commands) -> argparse.ArgumentParser:
+    """Add ``mscdata select`` and ``mscdata topic query|list``; return ``select``."""
+    select = commands.add_parser(
+        "select",
+        help="write the records of bulk PubMed XML files on a topic into one PubMed XML file",
+        description="Stream PubMed XML files (baseline or update files, efetch results; "
+        "gzipped or not) and write the records on a topic, each byte for byte as in its "
+        "file, into one PubMed XML file (gzipped when OUT ends in .gz), with the inputs' "
+        "names and SHA-256 in a comment. DeleteCitation elements are kept unless "
+        "--drop-deletions. Written atomically: nothing is left half-written. Exit 1 when a "
+        "record failed (nothing written unless --skip-failures), 2 for unusable input.",
+    )
+    select.add_argument("files", nargs="+", metavar="FILE", help="PubMed XML files")
+    select.add_argument(
+        "--topic", required=True, help="a bundled topic (e.g. msc) or a topic file (YAML)"
+    )
+    select.add_argument("--out", required=True, help="the PubMed XML file to write")
+    select.add_argument(
+        "--drop-deletions",
+        action="store_true",
+        help="leave out DeleteCitation elements (kept by default: they delete, downstream, "
+        "PMIDs that NLM withdrew)",
+    )
+    select.add_argument(
+        "--skip-failures",
+        action="store_true",
+        help="write the selection without records that fail to parse (listed on stderr)",
+    )
+    topic = commands.add_parser(
+        "topic",
+        help="show the topics mscdata selects by (msc) and their PubMed queries",
+        description="Topics are defined once, as data (MeSH descriptors, terms, "
+        "exclusions): the PubMed query and the local filter of mscdata select follow.",
+    )
+    topic_commands = topic.add_subparsers(dest="topic_command", metavar="COMMAND", required=True)
+    query = topic_commands.add_parser("query", help="print a topic's PubMed (E-utilities) query")
+    query.add_argument("topic", metavar="TOPIC", help="a bundled topic (e.g. msc) or a topic file")
+    topic_commands.add_parser("list", help="list the bundled topics")
+    return select
 
 
 def _source_formats() -> list[str]:

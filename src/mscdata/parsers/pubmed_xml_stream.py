@@ -303,11 +303,14 @@ class _Chunker:
         return failure
 
 
-def iter_chunks(stream: IO[bytes], source: str):
+def iter_chunks(stream: IO[bytes], source: str, on_prolog: Callable[[bytes], Any] | None = None):
     """Yield ``("chunk", bytes, first record, first line)`` for runs of whole records,
     ``("failure", RecordFailure)`` for each record over the size limit, and at the end
-    a failure when the data stops early or inside a record."""
+    a failure when the data stops early or inside a record. ``on_prolog`` is given the
+    bytes up to and including the root start tag (:mod:`mscdata.topics.selection`)."""
     prolog, rest, empty, error = _prolog(stream, source)
+    if on_prolog is not None:
+        on_prolog(prolog)
     chunker = _Chunker(stream, rest, 1, prolog.count(b"\n") + 1)
     if empty:
         return

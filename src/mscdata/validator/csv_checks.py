@@ -64,7 +64,7 @@ def wide_header_issue(name: str, path: Any, resource: dict[str, Any]) -> Issue |
         with open_regular(path) as handle:
             while read < 64 << 20:
                 block = handle.read(1 << 20)
-                line = block.split(b"\n", 1)[0]
+                line = block.split(b"\n", 1)[0].split(b"\r", 1)[0]  # CR-only lines too
                 count += line.count(marker)
                 read += len(block)
                 if len(line) < len(block) or not block:

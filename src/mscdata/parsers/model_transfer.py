@@ -21,18 +21,45 @@ import pickle
 from collections.abc import Callable
 from typing import Any
 
-_set = object.__setattr__  # a model's own __setattr__ would validate the assignment
 _model_class: type | None = None  # pydantic.BaseModel, imported on first use
+_set_dict: Callable[[Any, Any], None]  # the setters of its slots, found with it
+_set_fields_set: Callable[[Any, Any], None]
+_set_extra: Callable[[Any, Any], None]
+_set_private: Callable[[Any, Any], None]
+_new = object.__new__
 _frozen_in_worker = False
+
+
+def _slot_setter(name: str) -> Callable[[Any, Any], None]:
+    """The setter of one of BaseModel's own slots (``__dict__``, ``__pydantic_extra__``
+    ...): a model's own ``__setattr__`` would validate the assignment, and
+    ``object.__setattr__`` looks the slot up by name each time."""
+    slot = vars(_model_class).get(name)
+    if slot is None or not hasattr(slot, "__set__"):
+        return lambda model, value: object.__setattr__(model, name, value)
+    return slot.__set__
+
+
+def _bind() -> None:
+    """Import pydantic and find the model slots (on first use: ``import mscdata`` stays
+    light)."""
+    global _model_class, _set_dict, _set_fields_set, _set_extra, _set_private
+    from pydantic import BaseModel
+
+    _model_class = BaseModel
+    _set_dict = _slot_setter("__dict__")
+    _set_fields_set = _slot_setter("__pydantic_fields_set__")
+    _set_extra = _slot_setter("__pydantic_extra__")
+    _set_private = _slot_setter("__pydantic_private__")
 
 
 def rebuild_model(cls: type, values: dict[str, Any], fields_set: set[str]) -> Any:
     """A model of ``cls`` holding ``values``, as validation made it (no validation)."""
-    model = cls.__new__(cls)
-    _set(model, "__dict__", values)
-    _set(model, "__pydantic_fields_set__", fields_set)
-    _set(model, "__pydantic_extra__", None)
-    _set(model, "__pydantic_private__", None)
+    model = _new(cls)
+    _set_dict(model, values)
+    _set_fields_set(model, fields_set)
+    _set_extra(model, None)
+    _set_private(model, None)
     return model
 
 
@@ -51,11 +78,8 @@ class _EventPickler(pickle.Pickler):
 
 def pack(events: list[Any]) -> bytes:
     """The events as one message for :func:`unpack`."""
-    global _model_class
     if _model_class is None:
-        from pydantic import BaseModel
-
-        _model_class = BaseModel
+        _bind()
     buffer = io.BytesIO()
     _EventPickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(events)
     return buffer.getvalue()
@@ -63,6 +87,8 @@ def pack(events: list[Any]) -> bytes:
 
 def unpack(message: bytes) -> list[Any]:
     """The events a :func:`pack` message holds, made without the collector's rescans."""
+    if _model_class is None:
+        _bind()
     with _CollectorPaused():
         return pickle.loads(message)
 

@@ -111,14 +111,14 @@ def _event_for(element: Any, number: int, line: int, context: dict[str, Any]) ->
         ]
         reason = "a DeleteCitation without any PMID"
         return deletions or [RecordFailure(source, number, None, line, reason)]
-    pmid_element = element.find(".//PMID")
-    pmid = text_of(pmid_element) if pmid_element is not None else None
     try:
         if tag not in ("PubmedArticle", "PubmedBookArticle"):
             raise ValueError(f"unexpected element <{tag}> in PubmedArticleSet")
         fields = record_fields(element)
         article = make_article(fields, source=source, provenance=context["provenance"], clean=False)
     except (ValueError, ParseError) as error:
+        pmid_element = element.find(".//PMID")  # looked up only for a failure: it costs
+        pmid = text_of(pmid_element) if pmid_element is not None else None
         return [RecordFailure.of(error, source=source, record=number, pmid=pmid, line=line)]
     apply = context.get("apply")
     return [apply(article) if apply else article]

@@ -4,12 +4,16 @@
 
 FILE defaults to ../shared/corpus/peers/pubmed-xml/pubmed20n0014.xml.gz (30,000 real
 MEDLINE baseline records). Each contender runs in its own child process of this one,
-one after the other, and reports records/s, MB/s (of the uncompressed XML) and its
-peak RSS (its own and its workers'):
+one after the other, and reports records/s, MB/s (of the uncompressed XML), the CPU
+time it used (its own and its workers': on a busy machine, the figure that moves least)
+and its peak RSS (its own and its workers'):
 
-* ``mscdata``: mscdata's parser into validated Article models, using every core;
-* ``mscdata-1-process``: the same in a single process;
-* ``mscdata.read``: the public ``mscdata.read()``, which keeps every article in memory;
+* ``iter_events(apply=f)``: ``mscdata.iter_events(path, apply=f, workers=2)``, ``f``
+  (counting an article's values) run in the worker processes;
+* ``iter_events``: ``mscdata.iter_events(path)``: validated Article models, made in
+  worker processes (one per core, at most two), counted in this process;
+* ``iter_events 1 process``: the same with ``workers=1``;
+* ``parse``: ``mscdata.parse(path)``, which keeps every article in memory;
 * ``pubmed_parser``: pubmed_parser 0.5.1 ``parse_medline_xml`` (install it only in a
   benchmark environment: ``pip install -r benchmarks/requirements.txt``), run by
   ``--pubmed-parser-python`` or by this interpreter when it can import it;
@@ -41,41 +45,31 @@ except ImportError:  # run as a script: benchmarks/ itself is on the path
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_FILE = ROOT.parent / "shared" / "corpus" / "peers" / "pubmed-xml" / "pubmed20n0014.xml.gz"
 
+_EVENTS = """
+import sys
+from mscdata.parsers import iter_events
+from mscdata.parsers.records import RecordFailure, Deletion
+from benchmarks.pubmed_xml import field_count
+records = failures = fields = 0
+for event in iter_events(sys.argv[1]%s):
+    if isinstance(event, RecordFailure):
+        failures += 1
+    elif not isinstance(event, Deletion):
+        records += 1
+        fields += %s
+print(records, failures, fields)
+"""
+
 _CHILD = {
-    "mscdata": """
-import sys
-from mscdata.parsers import iter_events
-from mscdata.parsers.records import RecordFailure, Deletion
-from benchmarks.pubmed_xml import field_count
-records = failures = fields = 0
-for event in iter_events(sys.argv[1], apply=field_count, workers=2):
-    if isinstance(event, RecordFailure):
-        failures += 1
-    elif not isinstance(event, Deletion):
-        records += 1
-        fields += event
-print(records, failures, fields)
-""",
-    "mscdata-1-process": """
-import sys
-from mscdata.parsers import iter_events
-from mscdata.parsers.records import RecordFailure, Deletion
-from benchmarks.pubmed_xml import field_count
-records = failures = fields = 0
-for event in iter_events(sys.argv[1]):
-    if isinstance(event, RecordFailure):
-        failures += 1
-    elif not isinstance(event, Deletion):
-        records += 1
-        fields += field_count(event)
-print(records, failures, fields)
-""",
-    "mscdata.read": """
+    "iter_events(apply=f)": _EVENTS % (", apply=field_count, workers=2", "event"),
+    "iter_events": _EVENTS % ("", "field_count(event)"),
+    "iter_events 1 process": _EVENTS % (", workers=1", "field_count(event)"),
+    "parse": """
 import sys
 import mscdata
 from benchmarks.pubmed_xml import field_count
-result = mscdata.read(sys.argv[1])
-print(len(result.articles), len(result.failures), sum(field_count(a) for a in result.articles))
+articles = mscdata.parse(sys.argv[1])
+print(len(articles), 0, sum(field_count(a) for a in articles))
 """,
     "pubmed_parser": """
 import sys
@@ -127,6 +121,7 @@ def _uncompressed_megabytes(path: Path) -> float:
 
 def run(name: str, python: str, path: Path) -> dict | None:
     env = {**os.environ, "PYTHONPATH": f"{ROOT}:{ROOT / 'src'}:{os.environ.get('PYTHONPATH', '')}"}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(
         [python, "-c", CHILD, _CHILD[name], str(path)],
@@ -136,6 +131,8 @@ def run(name: str, python: str, path: Path) -> dict | None:
         check=False,
     )
     seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     if done.returncode != 0:
         print(f"{name}: failed: {done.stderr.strip().splitlines()[-1:]}", file=sys.stderr)
         return None
@@ -148,6 +145,7 @@ def run(name: str, python: str, path: Path) -> dict | None:
         "failures": failures,
         "fields": fields,
         "seconds": seconds,
+        "cpu_seconds": cpu,
         "rss_mib": own,
         "workers_rss_mib": workers,
     }
@@ -193,6 +191,9 @@ def main() -> int:
     )
     parser.add_argument("--build", action="store_true", help="also time mscdata build")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.add_argument(
+        "--only", action="append", choices=list(_CHILD), help="run only these contenders"
+    )
     args = parser.parse_args()
     if not args.file.exists():
         print(f"{args.file}: not found", file=sys.stderr)
@@ -204,36 +205,37 @@ def main() -> int:
             [sys.executable, "-c", "import pubmed_parser"], check=False, capture_output=True
         )
         pp_python = sys.executable if probe.returncode == 0 else None
-    results = [
-        run("mscdata", sys.executable, args.file),
-        run("mscdata-1-process", sys.executable, args.file),
-        run("mscdata.read", sys.executable, args.file),
-    ]
-    if pp_python:
+    ours = ("iter_events(apply=f)", "iter_events", "iter_events 1 process", "parse")
+    wanted = set(args.only or _CHILD)
+    results = [run(name, sys.executable, args.file) for name in ours if name in wanted]
+    if pp_python and "pubmed_parser" in wanted:
         results.append(run("pubmed_parser", pp_python, args.file))
-    else:
+    elif "pubmed_parser" in wanted:
         print("pubmed_parser: not installed here; pass --pubmed-parser-python", file=sys.stderr)
-    results.append(run("lxml-iterparse", sys.executable, args.file))
+    if "lxml-iterparse" in wanted:
+        results.append(run("lxml-iterparse", sys.executable, args.file))
     results = [r for r in results if r]
     by_name = {r["name"]: r for r in results}
     print(f"input: {args.file.name}, {megabytes:.0f} MB uncompressed, {os.cpu_count()} cores")
     print(
-        f"{'contender':<20}{'records':>9}{'fail':>6}{'seconds':>9}{'records/s':>11}{'MB/s':>8}"
+        f"{'contender':<24}{'records':>9}{'fail':>6}{'seconds':>9}{'CPU s':>7}"
+        f"{'records/s':>11}{'MB/s':>8}"
         f"{'RSS MiB':>9}{'+workers':>10}{'values/rec':>12}"
     )
     for r in results:
         rate = r["records"] / r["seconds"]
         values = r["fields"] / r["records"] if r["fields"] else float("nan")
         print(
-            f"{r['name']:<20}{r['records']:>9}{r['failures']:>6}{r['seconds']:>9.1f}"
-            f"{rate:>11.0f}{megabytes / r['seconds']:>8.1f}{r['rss_mib']:>9.0f}"
+            f"{r['name']:<24}{r['records']:>9}{r['failures']:>6}{r['seconds']:>9.1f}"
+            f"{r['cpu_seconds']:>7.1f}{rate:>11.0f}{megabytes / r['seconds']:>8.1f}"
+            f"{r['rss_mib']:>9.0f}"
             f"{r['workers_rss_mib']:>10.0f}{values:>12.1f}"
         )
-    for ours in ("mscdata", "mscdata.read"):
-        for base in ("pubmed_parser", "lxml-iterparse"):
-            if base in by_name and ours in by_name:
-                ratio = by_name[base]["seconds"] / by_name[ours]["seconds"]
-                print(f"{ours} / {base}: {ratio:.2f}x records/s")
+    for base in ("pubmed_parser", "lxml-iterparse"):
+        for name in ("iter_events", "parse", "iter_events(apply=f)"):
+            if base in by_name and name in by_name:
+                ratio = by_name[base]["seconds"] / by_name[name]["seconds"]
+                print(f"{name} / {base}: {ratio:.2f}x records/s")
     if args.build:
         build = time_build(args.file)
         print(f"mscdata build (validated package): {build['seconds']:.1f} s, {build['rows']} rows")

@@ -72,3 +72,24 @@ def test_only_one_reading_at_a_time_freezes():
         second.added(FREEZE_EVERY)
         assert gc.get_freeze_count() == frozen
     assert gc.get_freeze_count() == 0
+
+
+def test_freezes_come_when_the_records_held_have_doubled(monkeypatch):
+    """Each freeze counts every frozen object: freezing every thousand records cost a
+    30,000-record read() more than it saved."""
+    held_count = 0
+    frozen_at = []
+    freeze = gc.freeze
+
+    def counted_freeze():
+        frozen_at.append(held_count)
+        freeze()
+
+    monkeypatch.setattr(gc, "freeze", counted_freeze)
+    try:
+        with OutOfCollectorSight() as held:
+            for held_count in range(1, 10 * FREEZE_EVERY + 1):  # noqa: B007 (read above)
+                held.added()
+    finally:
+        gc.unfreeze()
+    assert frozen_at == [FREEZE_EVERY * 2**n for n in range(4)]

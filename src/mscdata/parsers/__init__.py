@@ -165,11 +165,12 @@ def iter_events(
 ) -> Iterator[Any]:
     """Stream the events of a source: Article, Deletion and RecordFailure objects.
 
-    ``apply`` (a module-level function) replaces each Article by ``apply(article)``; for
-    large PubMed XML files it runs in ``workers`` processes (default: one per core, at
-    most two, the main process merging their output), which is how bulk jobs use
-    several cores. ``progress`` (see :mod:`mscdata.progress`) is shown the bytes read
-    and the records found. Raises
+    Large PubMed XML files (8 MiB or more as stored) are parsed in ``workers`` processes (default:
+    one per core, at most two; ``workers=1`` reads in this process), which validate the
+    Articles and send them back as models, in the file's order. ``apply`` (a
+    module-level function) replaces each Article by ``apply(article)``, run where the
+    article was made: in the workers for such files. ``progress`` (see
+    :mod:`mscdata.progress`) is shown the bytes read and the records found. Raises
     ParseError when the source as a whole cannot be read (unknown format, unreadable
     file, entity declarations); a bad record is a RecordFailure instead.
     """

@@ -3,8 +3,8 @@
 Streaming: the decompressed bytes (transcoded to UTF-8 when the checked declaration
 names another encoding) are cut at record end tags into chunks of a few hundred
 records, so memory stays flat however large the file; chunks are parsed with lxml
-(entities never expanded, no DTD, no network) and, for large files, in up to two
-worker processes.
+(entities never expanded, no DTD, no network) and, for large files, in worker
+processes (:mod:`mscdata.parsers.chunk_pool`).
 Each byte is searched for end tags once (plus a short overlap between blocks); an end
 tag may hold any amount of white space before its ``>``, even across blocks. A
 record that breaks the schema or the XML grammar, or is larger than
@@ -18,17 +18,16 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from typing import IO, TYPE_CHECKING, Any
 
 from mscdata.errors import ParseError
+from mscdata.parsers.chunk_pool import pooled_events
 from mscdata.parsers.limits import MAX_PROLOG_BYTES, MAX_RECORD_BYTES, mebibytes
 from mscdata.parsers.pubmed_xml import record_fields
 from mscdata.parsers.pubmed_xml_parts import text_of
 from mscdata.parsers.records import Deletion, RecordFailure, make_article
 from mscdata.parsers.streams import DAMAGE, Prefixed, Utf8Transcoder
-from mscdata.parsers.workers import broken_pool, check_sendable, worker_context
+from mscdata.parsers.workers import check_sendable
 from mscdata.parsers.xml_encoding import HEAD_BYTES, xml_codec
 from mscdata.parsers.xml_safety import (
     element_name,
@@ -112,14 +111,14 @@ def _event_for(element: Any, number: int, line: int, context: dict[str, Any]) ->
         ]
         reason = "a DeleteCitation without any PMID"
         return deletions or [RecordFailure(source, number, None, line, reason)]
-    pmid_element = element.find(".//PMID")
-    pmid = text_of(pmid_element) if pmid_element is not None else None
     try:
         if tag not in ("PubmedArticle", "PubmedBookArticle"):
             raise ValueError(f"unexpected element <{tag}> in PubmedArticleSet")
         fields = record_fields(element)
         article = make_article(fields, source=source, provenance=context["provenance"], clean=False)
     except (ValueError, ParseError) as error:
+        pmid_element = element.find(".//PMID")  # looked up only for a failure: it costs
+        pmid = text_of(pmid_element) if pmid_element is not None else None
         return [RecordFailure.of(error, source=source, record=number, pmid=pmid, line=line)]
     apply = context.get("apply")
     return [apply(article) if apply else article]
@@ -372,20 +371,19 @@ def read_pubmed_xml(
 ) -> Iterator[Any]:
     """Events (Article, Deletion, RecordFailure) of a PubmedArticleSet stream, in order.
 
-    With ``apply`` (a module-level function), each Article is replaced by
-    ``apply(article)``, computed where the article was made: for large inputs that is in
-    worker processes (at most two), since sending validated models between processes
-    costs more than making them. Without it, everything runs in this process. Workers
-    start by the program's default method (see :mod:`mscdata.parsers.workers`); unless
-    ``workers=1``, an ``apply`` they cannot import (a lambda) is a TypeError.
+    Large inputs (``size_hint`` of at least :data:`PARALLEL_MIN_BYTES`) are parsed in
+    worker processes, one per core and at most two unless ``workers`` says otherwise;
+    each worker validates its Articles and sends them back as models
+    (:mod:`mscdata.parsers.chunk_pool`). With ``apply`` (a module-level function), each
+    Article is replaced by ``apply(article)``, computed where the article was made.
+    ``workers=1`` reads in this process. Unless ``workers=1``, an ``apply`` workers
+    cannot import (a lambda) is a TypeError.
     """
     if apply is not None and (workers is None or workers > 1):
         check_sendable(apply)  # whatever the input's size, so a small test file tells
     chunks = iter_chunks(_utf8_stream(stream, source), source)
     context = {"source": source, "provenance": provenance, "apply": apply}
-    if apply is None:
-        workers = 1
-    elif workers is None:
+    if workers is None:
         workers = min(2, os.cpu_count() or 1) if (size_hint or 0) >= PARALLEL_MIN_BYTES else 1
     if workers <= 1:
         for kind, *payload in chunks:
@@ -394,24 +392,4 @@ def read_pubmed_xml(
             else:
                 yield payload[0]
         return
-    pending: list[Future] = []
-    try:
-        with ProcessPoolExecutor(workers, mp_context=worker_context()) as pool:
-            for kind, *payload in chunks:
-                if kind != "chunk":
-                    pending.append(_done(payload[0]))
-                    continue
-                pending.append(pool.submit(parse_chunk, *payload, context))
-                while len(pending) > 2 * workers:  # a bounded window keeps memory flat
-                    yield from pending.pop(0).result()
-            for future in pending:
-                yield from future.result()
-    except BrokenProcessPool:
-        raise broken_pool(source) from None
-
-
-def _done(event: Any) -> Future:
-    """A future already holding ``[event]``, to keep a failure in order among chunks."""
-    future: Future = Future()
-    future.set_result([event])
-    return future
+    yield from pooled_events(chunks, parse_chunk, context, workers, source)

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from mscdata.errors import ParseError
 from mscdata.identifiers import article_key
+from mscdata.parsers.limits import MAX_CHILD_ROWS, check_rows
 
 if TYPE_CHECKING:
     from mscdata.models import Article
@@ -73,10 +74,26 @@ def _positions(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
+def _checked_rows(items: list[dict[str, Any]], name: str, source: str) -> list[dict[str, Any]]:
+    """An article's list ``name`` numbered 1..n at every depth (:func:`_positions`), with
+    the lists in its rows checked as :func:`_check_rows` does, in the same pass."""
+    rows = []
+    for position, item in enumerate(items, start=1):
+        row = {"position": position}
+        for key, value in item.items():
+            if isinstance(value, list) and value:
+                if len(value) > MAX_CHILD_ROWS:
+                    what = f"{key.replace('_', ' ')} of one of its {name.replace('_', ' ')}"
+                    check_rows(len(value), what, source)
+                if isinstance(value[0], dict):
+                    value = _positions(value)
+            row[key] = value
+        rows.append(row)
+    return rows
+
+
 def _check_rows(fields: dict[str, Any], source: str) -> None:
     """ParseError when one of an article's lists, or a list in one of their rows, is too long."""
-    from mscdata.parsers.limits import check_rows
-
     for name, value in fields.items():
         if not isinstance(value, list):
             continue
@@ -101,16 +118,20 @@ def article_data(
     ParseError when no identifier is known, or when a list (or a list inside one of its
     rows) holds more rows than :data:`mscdata.parsers.limits.MAX_CHILD_ROWS`.
     """
-    _check_rows(fields, source)
     if clean:
+        _check_rows(fields, source)
         data = {k: _clean(v) for k, v in fields.items() if k != "provenance"}
         data = {k: v for k, v in data.items() if v is not None and v != []}
-    else:  # the reader gives no empty strings: only number the children
-        data = {
-            k: _positions(v) if isinstance(v, list) and v and isinstance(v[0], dict) else v
-            for k, v in fields.items()
-            if v is not None and k != "provenance"
-        }
+    else:  # the reader gives no empty strings: only number the children (and count them)
+        data = {}
+        for name, value in fields.items():
+            if isinstance(value, list):
+                if len(value) > MAX_CHILD_ROWS:
+                    check_rows(len(value), name.replace("_", " "), source)
+                if value and isinstance(value[0], dict):
+                    value = _checked_rows(value, name, source)
+            if value is not None and name != "provenance":
+                data[name] = value
     if data.get("abstract_sections"):
         data["abstract"] = join_abstract(data["abstract_sections"])
     data["provenance"] = _number([provenance])

@@ -68,3 +68,16 @@ def file_server(tmp_path: Path):
     yield root, f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()
     httpd.server_close()
+
+
+def seed_only_sources(folder: Path) -> Path:
+    """A sources folder holding the seed page alone, with its address (one article:
+    the small tables some tests name file by file)."""
+    import shutil
+
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(SEED, folder / SEED.name)
+    (folder / "manifest.yaml").write_text(
+        f"sources:\n  - file: {SEED.name}\n    url: {SEED_URL}\n", encoding="utf-8"
+    )
+    return folder

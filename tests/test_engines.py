@@ -137,6 +137,8 @@ def _break(package: Path, edits) -> None:
         width = len(rows[0])
         row = 1 + row % max(len(rows) - 1, 1) if len(rows) > 1 else 1
         column = COLUMNS[name].index(column_name)
+        if len(rows) > 1 and not rows[row]:  # a blank line an earlier edit inserted
+            rows[row] = [""] * width
         if what == "label":
             rows[0][column] = cell
         elif len(rows) == 1:

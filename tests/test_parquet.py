@@ -19,14 +19,14 @@ from mscdata.builder.build import write_package
 from mscdata.cli import main
 from mscdata.resources import table_schemas
 
-from conftest import ROOT
+from conftest import seed_only_sources
 from strategies import article_sets
-
-SOURCES = ROOT / "sources"
 
 
 def _build(out: Path, table_format: str = "parquet", **options) -> Path:
-    return mscdata.build(SOURCES, out, table_format=table_format, **options)
+    """A build of the seed page alone (one article, small tables)."""
+    sources = seed_only_sources(out.parent / f"{out.name}-sources")
+    return mscdata.build(sources, out, table_format=table_format, **options)
 
 
 def _paths(resource: dict) -> list[str]:
@@ -41,8 +41,8 @@ def parquet_package(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def parted_package(tmp_path_factory) -> Path:
-    """The bundled sources built with parts of 2 rows: every table of 3 or more rows
-    is split."""
+    """The seed page built with parts of 2 rows: every table of 3 or more rows is
+    split."""
     patch = pytest.MonkeyPatch()
     patch.setattr(parquet_tables, "PART_ROWS", 2)
     try:
@@ -108,8 +108,10 @@ def test_a_rebuild_is_byte_identical(parquet_package, tmp_path):
         assert (parquet_package / name).read_bytes() == (again / name).read_bytes(), name
 
 
-def test_the_parquet_and_csv_builds_load_the_same_and_give_the_same_frames(parquet_package):
-    from_csv = mscdata.load()  # the bundled package, built from the same sources
+def test_the_parquet_and_csv_builds_load_the_same_and_give_the_same_frames(
+    parquet_package, tmp_path
+):
+    from_csv = mscdata.load(_build(tmp_path / "csv", table_format="csv"))  # same sources
     from_parquet = mscdata.load(parquet_package)
     assert from_parquet.articles == from_csv.articles
     csv_frames, parquet_frames = from_csv.to_pandas(), from_parquet.to_pandas()
@@ -173,8 +175,8 @@ def test_frictionless_finds_a_repeated_key_in_a_parquet_table(parquet_package, t
 
 
 def test_mscdata_build_format_parquet_on_the_command_line(tmp_path, capsys):
-    out = tmp_path / "package"
-    assert main(["build", "--sources", str(SOURCES), "--out", str(out), "--format", "parquet"]) == 0
+    out, sources = tmp_path / "package", seed_only_sources(tmp_path / "sources")
+    assert main(["build", "--sources", str(sources), "--out", str(out), "--format", "parquet"]) == 0
     assert "built and validated" in capsys.readouterr().out
     assert sorted(p.suffix for p in out.iterdir()) == [".json"] + [".parquet"] * 16
     assert main(["validate", str(out)]) == 0

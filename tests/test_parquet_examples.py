@@ -19,7 +19,7 @@ import pytest
 import mscdata
 from mscdata.builder import parquet_tables
 
-from conftest import ROOT
+from conftest import ROOT, seed_only_sources
 
 FILES = '''import json
 
@@ -75,12 +75,13 @@ EXAMPLES = {"pandas": PANDAS, "polars": POLARS, "duckdb": DUCKDB}
 
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory) -> Path:
-    """A folder holding ``datapackage/``, a Parquet build with its keywords and
-    references in parts."""
+    """A folder holding ``datapackage/``, a Parquet build of the seed page with its
+    keywords and references in parts."""
     home = tmp_path_factory.mktemp("examples")
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(parquet_tables, "PART_ROWS", 4)
-        mscdata.build(ROOT / "sources", home / "datapackage", table_format="parquet")
+        sources = seed_only_sources(home / "sources")
+        mscdata.build(sources, home / "datapackage", table_format="parquet")
     return home
 
 

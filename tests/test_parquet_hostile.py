@@ -1,7 +1,7 @@
 """Broken and hostile Parquet files: validate (both engines), load and the CLI report
 them, located (resource, field), and never trace back.
 
-Each case copies a Parquet build of the bundled sources and breaks one file of it:
+Each case copies a Parquet build of the seed page and breaks one file of it:
 truncated, not Parquet at all, renamed or retyped columns, nested columns, parts that
 disagree, a footer declaring more rows or more uncompressed data than the file can
 hold.
@@ -22,15 +22,18 @@ from mscdata.builder import parquet_tables
 from mscdata.cli import main
 from mscdata.validator import parquet_files
 
-from conftest import ROOT
+from conftest import seed_only_sources
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
+    """A Parquet build of the seed page alone (one article: small tables whose files
+    the cases name), keywords (6 rows) and references split into parts of 4 rows."""
+    sources = seed_only_sources(tmp_path_factory.mktemp("seed") / "sources")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(parquet_tables, "PART_ROWS", 4)  # keywords (6 rows) in two parts
+        patch.setattr(parquet_tables, "PART_ROWS", 4)
         out = tmp_path_factory.mktemp("hostile") / "package"
-        return mscdata.build(ROOT / "sources", out, table_format="parquet")
+        return mscdata.build(sources, out, table_format="parquet")
 
 
 def _truncated(package: Path) -> str:

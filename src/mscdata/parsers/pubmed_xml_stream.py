@@ -145,35 +145,48 @@ def _pmid_in(data: bytes | bytearray) -> str | None:
     return (found.group(1).decode().lstrip("0") or None) if found else None
 
 
-def _per_record(chunk: bytes, first_record: int, first_line: int, context):
-    """Parse records one by one to isolate the malformed ones."""
+def split_records(
+    chunk: bytes, first_record: int, first_line: int, source: str, elements: list | None = None
+) -> Iterator[tuple[bytes, Any, int, int]]:
+    """Each record of a chunk: its bytes (with the white space before them), its element
+    or a located RecordFailure, its number and its line. ``elements``: the chunk's
+    records already parsed together, used when there is one per record; otherwise each
+    record is parsed alone, so a malformed one fails alone."""
     from lxml import etree
 
-    events: list[Any] = []
+    ends = _EndTagScanner().scan(chunk)
+    whole = elements is not None and len(elements) == len(ends)
     start = 0
     line = first_line
-    for number, end in enumerate(_EndTagScanner().scan(chunk), start=first_record):
+    for index, end in enumerate(ends):
+        number = first_record + index
         piece = chunk[start:end]
         leading = len(piece) - len(piece.lstrip())
         record_line = line + piece[:leading].count(b"\n")
-        try:
-            element = etree.fromstring(piece.strip(), safe_parser())
-        except etree.XMLSyntaxError as error:
-            if error.lineno:
-                record_line += error.lineno - 1
-            events.append(
-                RecordFailure(
-                    source=context["source"],
-                    record=number,
-                    pmid=_pmid_in(piece),
-                    line=record_line,
-                    reason=f"malformed XML: {one_line(error)}",
-                )
-            )
+        if whole:
+            element: Any = elements[index]  # type: ignore[index]
         else:
-            events.extend(_event_for(element, number, record_line, context))
+            try:
+                element = etree.fromstring(piece.strip(), safe_parser())
+            except etree.XMLSyntaxError as error:
+                where = record_line + (error.lineno - 1 if error.lineno else 0)
+                reason = f"malformed XML: {one_line(error)}"
+                element = RecordFailure(source, number, _pmid_in(piece), where, reason)
+        yield piece, element, number, record_line
         line += piece.count(b"\n")
         start = end
+
+
+def _per_record(chunk: bytes, first_record: int, first_line: int, context):
+    """Parse records one by one to isolate the malformed ones."""
+    events: list[Any] = []
+    for _, element, number, line in split_records(
+        chunk, first_record, first_line, context["source"]
+    ):
+        if isinstance(element, RecordFailure):
+            events.append(element)
+        else:
+            events.extend(_event_for(element, number, line, context))
     return events
 
 

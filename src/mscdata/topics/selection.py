@@ -238,38 +238,20 @@ def _select_from(source: Any, topic: Any, writer: _Writer, deletions: bool, task
 
 def _records(chunk: bytes, first: int, line: int, source: str):
     """Each record of a chunk as (bytes with the white space before it, element or a
-    RecordFailure, number, line)."""
+    RecordFailure, number, line): the chunk parsed at once, each record alone when
+    that fails."""
     from lxml import etree
 
-    from mscdata.parsers.pubmed_xml_stream import _EndTagScanner, _pmid_in
-    from mscdata.parsers.records import RecordFailure
-    from mscdata.parsers.xml_safety import one_line, safe_parser
+    from mscdata.parsers.pubmed_xml_stream import split_records
+    from mscdata.parsers.xml_safety import safe_parser
 
-    ends = _EndTagScanner().scan(chunk)
     try:
         wrapped = b"<PubmedArticleSet>" + chunk + b"</PubmedArticleSet>"
         root = etree.fromstring(wrapped, safe_parser())
-        elements = [e for e in root if isinstance(e.tag, str)]
+        elements: list | None = [e for e in root if isinstance(e.tag, str)]
     except etree.XMLSyntaxError:
-        elements = []
-    whole = len(elements) == len(ends)
-    start = 0
-    for index, end in enumerate(ends):
-        piece = chunk[start:end]
-        leading = len(piece) - len(piece.lstrip())
-        at = line + piece[:leading].count(b"\n")
-        if whole:
-            element: Any = elements[index]
-        else:
-            try:
-                element = etree.fromstring(piece.strip(), safe_parser())
-            except etree.XMLSyntaxError as error:
-                where = at + (error.lineno - 1 if error.lineno else 0)
-                reason = f"malformed XML: {one_line(error)}"
-                element = RecordFailure(source, first + index, _pmid_in(piece), where, reason)
-        yield piece, element, first + index, at
-        line += piece.count(b"\n")
-        start = end
+        elements = None
+    return split_records(chunk, first, line, source, elements)
 
 
 def _one_record(

@@ -82,15 +82,18 @@ def article_dump(article: Any) -> dict[str, Any]:
     return article.model_dump()
 
 
+def _table_items(article: dict[str, Any], table: _Table) -> list[tuple[tuple, dict]]:
+    """The items of one table's rows, each with its parent's key (the article itself,
+    with no key, for the ``articles`` table)."""
+    return _items(article, table.path) if table.path else [((), article)]
+
+
 def flatten(article: dict[str, Any]) -> Rows:
     """One article's rows of every table, each a dict of column name to value."""
     tables: Rows = {}
     for table in _tables():
-        if not table.path:
-            tables[table.name] = [{name: article.get(name) for name in table.own}]
-            continue
         rows = []
-        for keys, item in _items(article, table.path):
+        for keys, item in _table_items(article, table):
             row = dict(zip(table.parent_keys, keys, strict=True))
             row.update({name: item.get(name) for name in table.own})
             rows.append(row)
@@ -162,7 +165,7 @@ def cells(article: dict[str, Any]) -> dict[str, list[list[str]]]:
     tables: dict[str, list[list[str]]] = {}
     for table in _tables():
         rows = []
-        for keys, item in _items(article, table.path) if table.path else [((), article)]:
+        for keys, item in _table_items(article, table):
             row = [str(key) for key in keys]
             for column in table.own:
                 value = item.get(column)

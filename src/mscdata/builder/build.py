@@ -173,19 +173,17 @@ def _write_rows(
         from mscdata.builder.parquet_tables import write_tables
 
         layouts = write_tables(tables, document, out, progress)
-        made = descriptor({}, document, entries, stream=stream, layouts=layouts)
-        text = json.dumps(made, indent=2, ensure_ascii=False) + "\n"
-        (out / "datapackage.json").write_text(text, encoding="utf-8", newline="\n")
-        return
-    files = {}
-    with progress.task("writing tables", total=len(tables), unit="tables") as task:
-        for name, rows in tables.items():
-            files[name] = _csv_bytes(rows)
-            task.update(1)
-    out.mkdir(parents=True, exist_ok=True)
-    for name, data in files.items():
-        (out / f"{name}.csv").write_bytes(data)
-    described = descriptor(files, document, entries, stream=stream)
+        described = descriptor({}, document, entries, stream=stream, layouts=layouts)
+    else:
+        files = {}
+        with progress.task("writing tables", total=len(tables), unit="tables") as task:
+            for name, rows in tables.items():
+                files[name] = _csv_bytes(rows)
+                task.update(1)
+        out.mkdir(parents=True, exist_ok=True)
+        for name, data in files.items():
+            (out / f"{name}.csv").write_bytes(data)
+        described = descriptor(files, document, entries, stream=stream)
     text = json.dumps(described, indent=2, ensure_ascii=False) + "\n"
     (out / "datapackage.json").write_text(text, encoding="utf-8", newline="\n")
 

@@ -40,6 +40,7 @@ CREATE TABLE records (
     rows TEXT NOT NULL
 );
 CREATE INDEX records_by_pmid ON records (pmid);
+CREATE INDEX records_by_article ON records (article_id, slot);
 CREATE TABLE record_keys (key TEXT NOT NULL, slot INTEGER NOT NULL, PRIMARY KEY (key, slot))
     WITHOUT ROWID;
 CREATE INDEX record_keys_by_slot ON record_keys (slot);

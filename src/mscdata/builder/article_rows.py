@@ -167,14 +167,18 @@ def cells(article: dict[str, Any]) -> dict[str, list[list[str]]]:
         rows = []
         for keys, item in _table_items(article, table):
             row = [str(key) for key in keys]
+            add, get = row.append, item.get
             for column in table.own:
-                value = item.get(column)
-                if value is None:
-                    row.append("")
-                elif value.__class__ is str:
-                    row.append(value)
+                value = get(column)
+                kind = value.__class__
+                if kind is str:
+                    add(value)
+                elif value is None:
+                    add("")
+                elif kind is int:
+                    add(str(value))
                 else:
-                    row.append(_cell(value, column, table.name, article_id))
+                    add(_cell(value, column, table.name, article_id))
             rows.append(row)
         tables[table.name] = rows
     return tables

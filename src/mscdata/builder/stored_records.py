@@ -47,9 +47,29 @@ def _provenance_index() -> int:
 
 def csv_text(rows: list[list[str]]) -> str:
     """Rows as CSV text, as the build writes its files (``\\n`` line ends, minimal quoting)."""
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
-    return buffer.getvalue()
+    return "".join(table_texts({"rows": rows}, ("rows",)))
+
+
+class _Lines(list):
+    """The lines a ``csv.writer`` writes, kept as a list."""
+
+    write = list.append
+
+
+def table_texts(tables: dict[str, list[list[str]]], names: tuple[str, ...]) -> list[str]:
+    """Each named table's rows as CSV text (one writer for all of them)."""
+    lines = _Lines()
+    writer = csv.writer(lines, lineterminator="\n")
+    texts = []
+    for name in names:
+        rows = tables[name]
+        if not rows:
+            texts.append("")
+            continue
+        start = len(lines)
+        writer.writerows(rows)
+        texts.append("".join(lines[start:]))
+    return texts
 
 
 def stored_form(article: Any, topic: str | None = None) -> StoredRecord | None:
@@ -74,8 +94,7 @@ def stored_data(
     keys: tuple[str, ...],
 ) -> StoredRecord:
     """Article data (``Article.model_dump()``) as the store keeps it."""
-    tables = cells(data)
-    texts = [csv_text(tables[name]) for name in table_names()]
+    texts = table_texts(cells(data), table_names())
     digest = hashlib.sha256()
     skipped = _provenance_index()
     for index, text in enumerate(texts):

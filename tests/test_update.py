@@ -137,7 +137,7 @@ def test_a_damaged_store_is_one_located_error_and_changes_nothing(tmp_path, buil
     assert main(["update", str(built), str(tmp_path / "pubmed21n0003.xml")]) == 2
     error = capsys.readouterr().err
     assert error.startswith("mscdata update: error: ") and "Traceback" not in error
-    assert "store.sqlite" in error
+    assert f"{built / STORE_PATH}: the record store cannot be used" in error  # the user's file
     assert folder_files(built) == before
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
 
@@ -180,7 +180,8 @@ def test_a_store_of_another_layout_is_refused(tmp_path, built, capsys):
         db.execute("UPDATE facts SET value = '0' WHERE name = 'format'")
     pubmed_file(tmp_path, "pubmed21n0003.xml", [Citation("13")])
     assert main(["update", str(built), str(tmp_path / "pubmed21n0003.xml")]) == 2
-    assert "a record store of another layout; rebuild the package" in capsys.readouterr().err
+    error = capsys.readouterr().err
+    assert f"{built / STORE_PATH}: a record store of another layout; rebuild the package" in error
 
 
 def test_build_takes_source_files_and_refuses_what_is_not_a_manifest(tmp_path, capsys):

@@ -74,14 +74,6 @@ def _items(article: dict[str, Any], path: tuple[str, ...]) -> list[tuple[tuple, 
     return level
 
 
-def article_dump(article: Any) -> dict[str, Any]:
-    """An article's data (the one shape a build carries, see
-    :mod:`mscdata.parsers.records`): a module-level function, so that bulk builds dump
-    articles in worker processes (plain dicts travel between processes several times
-    faster than models)."""
-    return article.model_dump()
-
-
 def _table_items(article: dict[str, Any], table: _Table) -> list[tuple[tuple, dict]]:
     """The items of one table's rows, each with its parent's key (the article itself,
     with no key, for the ``articles`` table)."""

@@ -175,8 +175,9 @@ def build(
     """Build the data package from ``sources`` into folder ``out`` and return its path.
 
     ``sources`` is a folder holding ``manifest.yaml`` (or the manifest itself), or
-    source files (a list, or one path). Manifest entries may name files, or PubMed queries and
-    PMIDs, fetched through the E-utilities cache (``from_cache``: the cache alone).
+    source files (a list, or one path). Manifest entries may name files, or PubMed
+    queries and PMIDs, fetched through the E-utilities cache (``from_cache``: the cache
+    alone).
     With ``validate`` (the default) the new package must pass :func:`mscdata.validate`
     before it replaces the old one. Records that fail to parse stop the build unless
     ``skip_failures``; pass a :class:`BuildReport` to learn the counts.
@@ -211,9 +212,7 @@ def build(
                 report.__dict__.update(found.__dict__)
             stream = found.stream.as_descriptor()
             sources = described_sources(entries)
-            store.set_fact("sources", json.dumps(sources))
-            store.set_fact("stream", json.dumps(stream))
-            store.set_fact("table_format", table_format)
+            store.keep_package_facts(sources, stream, table_format)
             store.commit()
             _write_rows(store, publication.staging, sources, progress, table_format, stream)
         publish.checkpoint("staged")

@@ -53,14 +53,15 @@ CREATE TABLE facts (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 class RecordStore:
     """The records of a package, applied in order (see the module's docstring)."""
 
-    def __init__(self, path: Path, *, create: bool = False) -> None:
+    def __init__(self, path: Path, *, create: bool = False, named: Path | None = None) -> None:
         self.path = path
+        self.named = named or path  # the file errors name (a copy's original)
         if create:
             path.parent.mkdir(parents=True, exist_ok=True)
             if path.exists():
                 path.unlink()
         elif not path.is_file():
-            raise BuildError(f"{path}: no record store here")
+            raise BuildError(f"{self.named}: no record store here")
         self._db = sqlite3.connect(path, isolation_level=None)
         # the store is written in a staging folder thrown away when the build fails
         self._db.execute("PRAGMA journal_mode = OFF")
@@ -71,7 +72,7 @@ class RecordStore:
             self._db.executescript(_LAYOUT)
             self.set_fact("format", STORE_FORMAT)
         elif self.fact("format") != STORE_FORMAT:
-            raise BuildError(f"{path}: a record store of another layout; rebuild the package")
+            raise BuildError(f"{self.named}: a record store of another layout; rebuild the package")
         self.counts = StreamCounts()  # what was applied through this object
         self.deleted: list[str] = []  # the PMIDs a deletion removed, in order
         self._db.execute("BEGIN")
@@ -85,6 +86,27 @@ class RecordStore:
 
     def set_fact(self, name: str, value: str) -> None:
         self._db.execute("INSERT OR REPLACE INTO facts VALUES (?, ?)", (name, value))
+
+    def keep_package_facts(
+        self, sources: list[dict[str, str]], stream: dict[str, int], table_format: str
+    ) -> None:
+        """Keep what the package's descriptor says of its making: the sources listed,
+        the stream's counts (``mscdata.pubmedStream``) and the table format."""
+        self.set_fact("sources", json.dumps(sources))
+        self.set_fact("stream", json.dumps(stream))
+        self.set_fact("table_format", table_format)
+
+    def package_facts(self) -> tuple[list[dict[str, str]], StreamCounts, str]:
+        """(sources listed, stream counts, table format) of :meth:`keep_package_facts`."""
+        try:
+            sources = json.loads(self.fact("sources") or "[]")
+            counts = StreamCounts.from_descriptor(json.loads(self.fact("stream") or "{}"))
+            table_format = self.fact("table_format") or "csv"
+        except (ValueError, TypeError) as error:
+            raise BuildError(
+                f"{self.path}: the record store's facts are damaged ({error})"
+            ) from None
+        return sources, counts, table_format
 
     # --- applying records ----------------------------------------------------------
 

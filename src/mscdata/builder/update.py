@@ -17,12 +17,11 @@ that build would hold after its earlier entries, and the counts add up.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from mscdata.builder.manifest import expand_fetched, source_entries
 from mscdata.builder.record_store import STORE_PATH, RecordStore, store_errors
@@ -56,7 +55,7 @@ def update(
     as it was when anything fails.
     """
     from mscdata.builder import publish
-    from mscdata.builder.build import check_built, write_from_store
+    from mscdata.builder.build import check_built, described_sources, write_from_store
     from mscdata.builder.source_rows import read_sources
 
     progress = as_progress(progress)
@@ -76,8 +75,8 @@ def update(
         staged.parent.mkdir(parents=True, exist_ok=True)
         with progress.task("copying the record store", total=None, unit="B"):
             shutil.copyfile(stored, staged)
-        with store_errors(staged), RecordStore(staged) as store:
-            table_format, listed, counts = _package_facts(store, stored)
+        with store_errors(stored), RecordStore(staged, named=stored) as store:
+            listed, counts, table_format = store.package_facts()
             found = read_sources(
                 entries,
                 store,
@@ -89,29 +88,13 @@ def update(
             if report is not None:
                 report.__dict__.update(found.__dict__)
             counts += found.stream
-            from mscdata.builder.build import described_sources
-
             listed += described_sources(entries)
-            store.set_fact("sources", json.dumps(listed))
-            store.set_fact("stream", json.dumps(counts.as_descriptor()))
-            store.commit()
             stream = counts.as_descriptor()
+            store.keep_package_facts(listed, stream, table_format)
+            store.commit()
             write_from_store(store, publication.staging, listed, progress, table_format, stream)
         publish.checkpoint("staged")
         if validate:
             check_built(publication.staging, progress)
         publication.commit()
     return package
-
-
-def _package_facts(store: RecordStore, where: Path) -> tuple[str, list[dict[str, str]], Any]:
-    """(table format, sources listed, stream counts) the store keeps of its package."""
-    from mscdata.builder.update_stream import StreamCounts
-
-    try:
-        table_format = store.fact("table_format") or "csv"
-        listed = json.loads(store.fact("sources") or "[]")
-        counts = StreamCounts.from_descriptor(json.loads(store.fact("stream") or "{}"))
-    except (ValueError, TypeError) as error:
-        raise BuildError(f"{where}: the record store's facts are damaged ({error})") from None
-    return table_format, listed, counts

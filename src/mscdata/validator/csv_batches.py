@@ -37,6 +37,7 @@ from mscdata.validator.report import Issue
 
 BLOCK_BYTES = 1 << 20  # bytes read and parsed at a time
 BATCH_ROWS = 1 << 16  # rows checked at a time (tests make it tiny)
+_LONGEST_LINE = 64 << 20  # a file with longer lines (or none) is read whole
 
 
 class Restart(Exception):
@@ -255,6 +256,7 @@ def _scan(name: str, resource: dict[str, Any], handle: BinaryIO) -> _Scan:
                 carry = block[cut:]
             else:
                 carry += block
+                utf8 = len(carry) <= _LONGEST_LINE  # else the file is read whole
     utf8 = utf8 and is_utf8(carry)
 
     def digest(_: str) -> str:

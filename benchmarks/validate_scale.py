@@ -2,7 +2,7 @@
 
     python benchmarks/validate_scale.py PACKAGE [--copies 1,5,20] [--workdir DIR]
 
-PACKAGE is a CSV package mscdata built (e.g. from the 30,000 records of
+PACKAGE is a CSV (or single-file Parquet) package mscdata built (e.g. from the 30,000 records of
 ../shared/corpus/peers/pubmed-xml/pubmed20n0014.xml.gz). Each tiled copy repeats
 every table's rows ``copies`` times, copy j with each PMID-based id given the
 prefix 10 + j (``pmid:399296`` becomes ``pmid:10399296``, ``pmid:11399296``, …),
@@ -61,6 +61,29 @@ def tile(source: Path, target: Path, copies: int) -> None:
     (target / "datapackage.json").write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
 
 
+def tile_parquet(source: Path, target: Path, copies: int) -> None:
+    """:func:`tile` for a package of single-file Parquet tables (row groups of 100,000
+    rows, as mscdata writes them)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    target.mkdir(parents=True)
+    descriptor = json.loads((source / "datapackage.json").read_text(encoding="utf-8"))
+    for resource in descriptor["resources"]:
+        table = pq.read_table(source / resource["path"])
+        key = table.column_names[0]
+        tiles = []
+        for copy in range(copies):
+            ids = pc.replace_substring_regex(table[key], "^pmid:", f"pmid:{10 + copy}")
+            tiles.append(table.set_column(0, key, ids))
+        path = target / resource["path"]
+        pq.write_table(pa.concat_tables(tiles), path, row_group_size=100_000, compression="zstd")
+        resource["bytes"] = path.stat().st_size
+        resource["hash"] = f"sha256:{hashlib.sha256(path.read_bytes()).hexdigest()}"
+    (target / "datapackage.json").write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+
+
 def measure(package: Path) -> tuple[float, float, str]:
     """(seconds, peak RSS in MiB, the child's VALID line) of validating a package."""
     started = time.perf_counter()
@@ -83,19 +106,21 @@ def main() -> None:
     parser.add_argument("--copies", default="1,5,20")
     parser.add_argument("--workdir", type=Path, default=None)
     args = parser.parse_args()
+    parquet = any(args.package.glob("*.parquet"))
+    suffix = "*.parquet" if parquet else "*.csv"
     work = Path(tempfile.mkdtemp(prefix="mscdata-scale-", dir=args.workdir))
     first = None
     try:
         for copies in [int(n) for n in args.copies.split(",")]:
             package = args.package if copies == 1 else work / f"x{copies}"
             if copies != 1:
-                tile(args.package, package, copies)
-            size = sum(p.stat().st_size for p in package.glob("*.csv")) / 1e6
+                (tile_parquet if parquet else tile)(args.package, package, copies)
+            size = sum(p.stat().st_size for p in package.glob(suffix)) / 1e6
             seconds, peak, line = measure(package)
             first = first or peak
             print(
-                f"x{copies:<3} {size:8.1f} MB CSV  {seconds:7.2f} s  {seconds / size:6.3f} s/MB  "
-                f"peak {peak:7.1f} MiB  ({peak / first:.2f}x)  {line}",
+                f"x{copies:<3} {size:8.1f} MB {suffix[2:]}  {seconds:7.2f} s  "
+                f"{seconds / size:6.3f} s/MB  peak {peak:7.1f} MiB  ({peak / first:.2f}x)  {line}",
                 flush=True,
             )
             if copies != 1:

@@ -2,11 +2,13 @@
 (:mod:`mscdata.validator.tablecheck`), as the text its CSV form holds.
 
 Every part's footer is checked first, and the parts are hashed block by block;
-then each part is read batch by batch (:data:`~mscdata.validator.csv_batches.BATCH_ROWS`
-rows) and each batch's columns made text (:func:`mscdata.validator.parquet_files.text_columns`).
-Parts whose footers or columns differ, or a batch that cannot be read or made text
-the way the first is, are read whole instead (:func:`whole_parquet_source`), which
-gives the located reason as before.
+then each part is read row group by row group, in batches of about as many bytes as
+a CSV block (:func:`_batch_rows`), each column by its own reader
+(which decodes it page by page) and made text
+(:func:`mscdata.validator.parquet_files.text_columns`) when the checks come to it.
+Parts whose footers or columns differ, or a column that cannot be read or made text
+as the footer's types say, are read whole instead (:func:`whole_parquet_source`),
+which gives the located reason as before.
 """
 
 from __future__ import annotations
@@ -116,6 +118,46 @@ def parquet_source(
     return ParquetSource(labels, issues + problems, batches)
 
 
+_BROKEN = (OSError, PackageError, ValueError, IndexError, MemoryError)
+
+
+class _Batch:
+    """A batch's columns as text, each taken from its own reader of the row group (the
+    Parquet reader decodes a column page by page) only when the checks come to it; None
+    for a column of the wrong type. :class:`Restart` when a column cannot be read or
+    made text."""
+
+    def __init__(self, readers: dict[str, Any], labels: list[str], fields: list[Any]) -> None:
+        self.readers, self.labels, self.fields = readers, labels, fields
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+    def __iter__(self) -> Iterator[Any]:
+        import pyarrow as pa
+
+        for label in self.labels:
+            if label not in self.readers:
+                yield None
+                continue
+            try:
+                column = next(self.readers[label]).column(0)
+                data = ParquetData([label], {label: column}, len(column))
+                texts, problems = text_columns(data, self.fields)
+            except (*_BROKEN, StopIteration, pa.ArrowException):
+                raise Restart from None
+            if problems:  # a type the footer's schema did not show
+                raise Restart
+            yield texts[label]
+
+
+def _batch_rows(group: Any) -> int:
+    """Rows per batch of a row group: about :data:`~mscdata.validator.csv_batches.BLOCK_BYTES`
+    of uncompressed data, and at most :data:`~mscdata.validator.csv_batches.BATCH_ROWS`."""
+    size = max(group.total_byte_size, 1)
+    return max(1, min(csv_batches.BATCH_ROWS, group.num_rows * csv_batches.BLOCK_BYTES // size))
+
+
 def _streamed(
     resource: dict[str, Any],
     files: Sequence[str | Path],
@@ -123,26 +165,33 @@ def _streamed(
     problems: list[Issue],
     nothing: list[Any],
 ) -> Iterator[RawBatch]:
-    """Each part's rows batch by batch, as text; :class:`Restart` when a batch cannot be
-    read or its columns made text as the first's were."""
+    """Each part's rows row group by row group, in batches, as text."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
+    skipped = {issue.field for issue in problems}
+    fields = resource["schema"]["fields"]
     first_row = 2
     for file in files:
         try:
             with open_regular(Path(file)) as handle:
                 parquet = pq.ParquetFile(handle)
-                for batch in parquet.iter_batches(batch_size=csv_batches.BATCH_ROWS):
-                    data = ParquetData(
-                        labels, dict(zip(labels, batch.columns, strict=True)), batch.num_rows
-                    )
-                    raws, found = _texts(data, resource)
-                    if found != problems:
-                        raise Restart
-                    yield RawBatch(raws, first_row, {}, batch.num_rows)
-                    first_row += batch.num_rows
-        except (OSError, PackageError, pa.ArrowException, ValueError, IndexError, MemoryError):
+                for group in range(parquet.metadata.num_row_groups):
+                    rows = parquet.metadata.row_group(group).num_rows
+                    size = _batch_rows(parquet.metadata.row_group(group))
+                    readers = {
+                        label: parquet.iter_batches(
+                            size, row_groups=[group], columns=[label], use_threads=False
+                        )
+                        for label in labels
+                        if label not in skipped
+                    }
+                    for start in range(0, rows, size):
+                        count = min(size, rows - start)
+                        columns = _Batch(readers, labels, fields)
+                        yield RawBatch(columns, first_row, {}, count)  # type: ignore[arg-type]
+                        first_row += count
+        except (*_BROKEN, pa.ArrowException):
             raise Restart from None
     if first_row == 2:  # no rows: the columns' types still checked
         yield RawBatch(nothing, 2, {}, 0)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import re
+from collections.abc import Callable
 from typing import Any
 
 from mscdata.errors import PackageError
@@ -118,34 +119,52 @@ def changed_file_note(detail: str) -> str:
 
 def integrity_issues(name: str, resource: dict[str, Any], data: bytes) -> list[Issue]:
     """The declared ``bytes`` and ``hash`` of a resource against its file's."""
+    return counted_integrity_issues(
+        name, resource, len(data), lambda algorithm: hashlib.new(algorithm, data).hexdigest()
+    )
+
+
+def hash_algorithm(resource: dict[str, Any]) -> str | None:
+    """The algorithm of the resource's declared ``hash`` (md5 when unnamed), or None."""
+    declared_hash = resource.get("hash")
+    if isinstance(declared_hash, str) and declared_hash:
+        return declared_hash.rpartition(":")[0] or "md5"
+    return None
+
+
+def counted_integrity_issues(
+    name: str, resource: dict[str, Any], size: int, digest: Callable[[str], str]
+) -> list[Issue]:
+    """The declared ``bytes`` and ``hash`` against a file of ``size`` bytes whose
+    digest by an algorithm ``digest`` gives (ValueError: an unknown algorithm)."""
     issues = []
     declared_bytes = resource.get("bytes")
-    if isinstance(declared_bytes, int) and declared_bytes != len(data):
+    if isinstance(declared_bytes, int) and declared_bytes != size:
         issues.append(
             Issue(
                 "byte-count",
                 changed_file_note(
-                    f"the descriptor says {declared_bytes} bytes, the file has {len(data)}"
+                    f"the descriptor says {declared_bytes} bytes, the file has {size}"
                 ),
                 name,
-                value=str(len(data)),
+                value=str(size),
             )
         )
-    declared_hash = resource.get("hash")
-    if isinstance(declared_hash, str) and declared_hash:
-        algorithm, _, digest = declared_hash.rpartition(":")
-        algorithm = algorithm or "md5"
+    algorithm = hash_algorithm(resource)
+    if algorithm is not None:
+        digest_declared = resource["hash"].rpartition(":")[2]
         try:
-            actual = hashlib.new(algorithm, data).hexdigest()
+            actual = digest(algorithm)
         except ValueError:
             issues.append(Issue("hash-count", f"unknown hash algorithm {algorithm!r}", name))
         else:
-            if actual != digest.lower():
+            if actual != digest_declared.lower():
                 issues.append(
                     Issue(
                         "hash-count",
                         changed_file_note(
-                            f"the descriptor's {algorithm} is {digest}, the file's is {actual}"
+                            f"the descriptor's {algorithm} is {digest_declared}, "
+                            f"the file's is {actual}"
                         ),
                         name,
                         value=actual,

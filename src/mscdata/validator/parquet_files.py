@@ -94,7 +94,7 @@ def read_parts(files: Sequence[str | os.PathLike], label: str = "") -> ParquetDa
         blobs.append(data)
         try:
             parquet = pq.ParquetFile(pa.BufferReader(data))
-            _check_footer(parquet.metadata, len(data))
+            check_footer(parquet.metadata, len(data))
             table = parquet.read()
         except PackageError as error:
             raise PackageError(f"{where}: {error}") from None
@@ -132,7 +132,7 @@ def _listed(names: Sequence[str]) -> str:
     return shown + (f" … ({len(names)} in all)" if len(names) > 8 else "")
 
 
-def _check_footer(metadata: Any, size: int) -> None:
+def check_footer(metadata: Any, size: int) -> None:
     """PackageError when the footer declares what no real part of ``size`` bytes holds."""
     if metadata.num_columns > MAX_FIELDS:
         raise PackageError(f"{metadata.num_columns} columns, more than the {MAX_FIELDS} allowed")

@@ -14,8 +14,9 @@ from typing import Any
 
 from mscdata import schema_rules
 from mscdata.validator.report import Issue
+from mscdata.validator.sorted_keys import sorted_cut_items, sorted_position_issues
 from mscdata.validator.table_keys import key_codes
-from mscdata.validator.tablecheck import CheckedTable
+from mscdata.validator.table_store import CheckedTable, StoredTable
 
 # child resource -> the article flag its items' ``complete`` must agree with: the flags
 # the schema annotates as covering a list (``covers``); a list whose items have no
@@ -37,24 +38,86 @@ FIELDS_USED = {
 }
 
 
+_DATE_FIELDS = ["publication_year", "publication_month", "publication_day", "electronic_date"]
+
+
 def semantic_issues(
-    tables: dict[str, CheckedTable], expected: dict[str, Any], root: str = "articles"
+    tables: dict[str, StoredTable], expected: dict[str, Any], root: str = "articles"
 ) -> list[Issue]:
-    """Position, date and completeness issues of every mscdata resource present."""
+    """Position, date and completeness issues of every mscdata resource present: batch
+    by batch where a table is sorted by its key (as mscdata writes them), else on the
+    whole columns."""
     issues: list[Issue] = []
     for resource in expected["resources"]:
         table = tables.get(resource["name"])
         if table is None:
             continue
         if resource["path"]:
-            issues += _position_issues(table, resource["schema"]["primaryKey"])
+            issues += _stored_position_issues(table, resource["schema"]["primaryKey"])
         else:
-            issues += _date_issues(table)
+            issues += _stored_date_issues(table)
     articles = tables.get(root)
     for name, flag in COMPLETENESS_FLAGS.items():
         if articles is not None and name in tables:
-            issues += _completeness_issues(tables[name], articles, flag)
+            issues += _stored_completeness_issues(tables[name], articles, flag)
     return issues
+
+
+def _stored_position_issues(table: StoredTable, primary_key: list[str]) -> list[Issue]:
+    import pyarrow as pa
+
+    parents = primary_key[:-1]
+    kind = table.types.get("position")
+    if kind is None or not pa.types.is_integer(kind) or not table.rows:
+        return []
+    if not all(n in table.columns for n in parents):
+        return []
+    found = sorted_position_issues(table, parents)
+    if found is not None:
+        return found
+    return _position_issues(table.whole([*parents, "position"]), primary_key)
+
+
+def _stored_date_issues(table: StoredTable) -> list[Issue]:
+    """:func:`_date_issues` batch by batch (each row is checked alone), in its order."""
+    import numpy as np
+
+    names = [name for name in _DATE_FIELDS if name in table.columns]
+    if not names:
+        return []
+    issues = []
+    for first, columns in table.batches(names):
+        rows = len(next(iter(columns.values())))
+        numbers = np.arange(first + 2, first + 2 + rows, dtype=np.int64)
+        issues += _date_issues(CheckedTable(table.name, columns, numbers, None))
+    rank = {
+        ("partial-date", "publication_day"): 0,
+        ("partial-date", "publication_month"): 1,
+        ("date-invalid", "publication_day"): 2,
+    }
+    return sorted(issues, key=lambda issue: rank.get((issue.type, issue.field), 3))
+
+
+def _stored_completeness_issues(
+    table: StoredTable, articles: StoredTable, flag: str
+) -> list[Issue]:
+    import pyarrow as pa
+
+    names = ["complete", "article_id"]
+    if not all(n in table.columns for n in names):
+        return []
+    if "id" not in articles.columns or flag not in articles.columns:
+        return []
+    if not (
+        pa.types.is_boolean(table.types["complete"]) and pa.types.is_boolean(articles.types[flag])
+    ):
+        return []
+    other_abstract = "abstract_type" in table.columns
+    cut = sorted_cut_items(table, articles, flag, other_abstract)
+    if cut is None:
+        whole = table.whole([*names, "abstract_type"])
+        return _completeness_issues(whole, articles.whole(["id", flag]), flag)
+    return [_cut_issue(table.name, table.row(index), flag) for index in cut]
 
 
 def _numpy(table: CheckedTable, name: str) -> Any:
@@ -222,13 +285,17 @@ def _completeness_issues(table: CheckedTable, articles: CheckedTable, flag: str)
     if other_abstract is not None:  # other abstracts (plain-language…) have their own flag
         cut = pc.and_(cut, pc.is_null(other_abstract))
     return [
-        Issue(
-            "completeness",
-            f"the item is marked cut short, but the article's {flag} is true",
-            table.name,
-            table.row(index),
-            "complete",
-            "false",
-        )
+        _cut_issue(table.name, table.row(index), flag)
         for index in np.flatnonzero(pc.fill_null(cut, False).to_numpy(zero_copy_only=False))
     ]
+
+
+def _cut_issue(name: str, row: int, flag: str) -> Issue:
+    return Issue(
+        "completeness",
+        f"the item is marked cut short, but the article's {flag} is true",
+        name,
+        row,
+        "complete",
+        "false",
+    )

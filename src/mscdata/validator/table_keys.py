@@ -1,16 +1,17 @@
 """Key checks of the fast engine (:mod:`mscdata.validator.tablecheck`): unique fields, primary
-keys and foreign keys, as group-bys and hash joins over the typed columns.
+keys and foreign keys of the stored tables (:mod:`mscdata.validator.table_store`): batch by
+batch where a table is sorted by the key (:mod:`mscdata.validator.sorted_keys`), else as
+group-bys and hash joins over the whole key columns.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from mscdata.validator.column_checks import mask
 from mscdata.validator.report import Issue
-
-if TYPE_CHECKING:
-    from mscdata.validator.tablecheck import CheckedTable
+from mscdata.validator.sorted_keys import scan_sorted, sorted_orphans
+from mscdata.validator.table_store import CheckedTable, StoredTable
 
 
 def _key_table(table: CheckedTable, names: list[str]) -> Any:
@@ -66,15 +67,26 @@ def _shown(key: tuple) -> str:
     return ", ".join("" if v is None else str(v) for v in key)
 
 
-def key_issues(table: CheckedTable) -> list[Issue]:
-    """Unique fields and the primary key: repeats, and keys with no value at all."""
+def _scanned(table: StoredTable, names: list[str]) -> tuple[list[int], list[tuple]]:
+    """Rows whose key cells are all empty, and the repeats of a key among the others:
+    from a batch-by-batch scan when the table is sorted by the key, else from the
+    whole columns."""
     import numpy as np
 
+    scan = scan_sorted(table, names)
+    if scan is not None:
+        return scan.empty, scan.repeats
+    whole = table.whole(names)
+    empty = _all_null(_key_table(whole, names))
+    return np.flatnonzero(empty).tolist(), _repeats(whole, names, empty)
+
+
+def key_issues(table: StoredTable) -> list[Issue]:
+    """Unique fields and the primary key: repeats, and keys with no value at all."""
     schema, name, issues = table.schema, table.name, []
     for spec in schema["fields"]:
         if (spec.get("constraints") or {}).get("unique") and spec["name"] in table.columns:
-            skip = _all_null(_key_table(table, [spec["name"]]))
-            for later, earlier, key in _repeats(table, [spec["name"]], skip):
+            for later, earlier, key in _scanned(table, [spec["name"]])[1]:
                 issues.append(
                     Issue(
                         "unique-error",
@@ -88,8 +100,8 @@ def key_issues(table: CheckedTable) -> list[Issue]:
     primary = schema.get("primaryKey") or []
     primary = [primary] if isinstance(primary, str) else primary
     if primary and all(n in table.columns for n in primary):
-        empty = _all_null(_key_table(table, primary))
-        for index in np.flatnonzero(empty):
+        empty, repeats = _scanned(table, primary)
+        for index in empty:
             issues.append(
                 Issue(
                     "primary-key",
@@ -99,7 +111,7 @@ def key_issues(table: CheckedTable) -> list[Issue]:
                     ", ".join(primary),
                 )
             )
-        for later, earlier, key in _repeats(table, primary, empty):
+        for later, earlier, key in repeats:
             issues.append(
                 Issue(
                     "primary-key",
@@ -113,12 +125,52 @@ def key_issues(table: CheckedTable) -> list[Issue]:
     return issues
 
 
-def foreign_key_issues(table: CheckedTable, tables: dict[str, CheckedTable]) -> list[Issue]:
-    """Rows whose foreign key matches no row of the resource it references."""
+def _orphans(
+    table: StoredTable, fields: list[str], target: StoredTable, target_fields: list[str]
+) -> list[tuple[int, tuple]]:
+    """(row index, key) of the rows whose foreign key is no key of ``target``: a merge
+    of the two tables when both are sorted by the key, else hash joins of the whole
+    key columns."""
+    found = sorted_orphans(table, fields, target, target_fields)
+    if found is not None:
+        return found
+    whole = table.whole(fields)
+    indices = _whole_orphans(whole, fields, target.whole(target_fields), target_fields)
+    columns = [whole.columns[f] for f in fields]
+    return [(index, tuple(c[index].as_py() for c in columns)) for index in indices]
+
+
+def _whole_orphans(
+    table: CheckedTable, fields: list[str], target: CheckedTable, target_fields: list[str]
+) -> list[int]:
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    names = [f"k{i}" for i in range(len(fields))]
+    child = _key_table(table, fields).append_column("index", pa.array(np.arange(table.rows)))
+    child = child.filter(pa.array(~_all_null(child.select(names))))
+    parent = _key_table(target, target_fields)
+    complete = np.ones(child.num_rows, dtype=bool)
+    for n in names:
+        complete &= mask(pc.is_valid(child[n]))
+    orphans: list[int] = []
+    if all(child[n].type == parent[n].type for n in names):
+        found = child.filter(pa.array(complete)).join(parent, keys=names, join_type="left anti")
+        orphans += found["index"].to_pylist()
+        rest = child.filter(pa.array(~complete))
+    else:
+        rest = child
+    if rest.num_rows:  # keys with an empty cell, or of another type: compared as Python does
+        known = set(zip(*(parent[n].to_pylist() for n in names), strict=True))
+        for row in rest.to_pylist():
+            if tuple(row[n] for n in names) not in known:
+                orphans.append(row["index"])
+    return sorted(orphans)
+
+
+def foreign_key_issues(table: StoredTable, tables: dict[str, StoredTable]) -> list[Issue]:
+    """Rows whose foreign key matches no row of the resource it references."""
     issues = []
     for key in table.schema.get("foreignKeys") or []:
         fields = key["fields"] if isinstance(key["fields"], list) else [key["fields"]]
@@ -141,28 +193,8 @@ def foreign_key_issues(table: CheckedTable, tables: dict[str, CheckedTable]) -> 
             continue
         if not all(f in target.columns for f in target_fields):
             continue  # the referenced column is missing: its missing-label says so, once
-        names = [f"k{i}" for i in range(len(fields))]
-        child = _key_table(table, fields).append_column("index", pa.array(np.arange(table.rows)))
-        child = child.filter(pa.array(~_all_null(child.select(names))))
-        parent = _key_table(target, target_fields)
-        complete = np.ones(child.num_rows, dtype=bool)
-        for n in names:
-            complete &= mask(pc.is_valid(child[n]))
-        orphans: list[int] = []
-        if all(child[n].type == parent[n].type for n in names):
-            found = child.filter(pa.array(complete)).join(parent, keys=names, join_type="left anti")
-            orphans += found["index"].to_pylist()
-            rest = child.filter(pa.array(~complete))
-        else:
-            rest = child
-        if rest.num_rows:  # keys with an empty cell, or of another type: compared as Python does
-            known = set(zip(*(parent[n].to_pylist() for n in names), strict=True))
-            for row in rest.to_pylist():
-                if tuple(row[n] for n in names) not in known:
-                    orphans.append(row["index"])
-        columns = [table.columns[f] for f in fields]
-        for index in sorted(orphans):
-            values = _shown(tuple(c[index].as_py() for c in columns))
+        for index, key_values in _orphans(table, fields, target, target_fields):
+            values = _shown(key_values)
             issues.append(
                 Issue(
                     "foreign-key",

@@ -3,8 +3,12 @@
 A Parquet resource is read by :mod:`mscdata.validator.parquet_files` into the text
 its CSV form holds, then checked by the same column, key and semantic checks.
 
-pyarrow parses each CSV file on every core; each field is then typed and checked
-as a whole column, and keys are checked with group-bys and hash joins. Errors carry
+Each file is read in batches of bounded size (:mod:`mscdata.validator.csv_batches`,
+:mod:`mscdata.validator.parquet_batches`), resources side by side on every core;
+each batch's fields are typed and checked column by column, and the typed key
+columns are stored on disk (:mod:`mscdata.validator.table_store`) for the key checks,
+which read them back batch by batch when a table is sorted by its keys, as mscdata
+writes them (:mod:`mscdata.validator.sorted_keys`). Errors carry
 frictionless's error types, notes and row numbers (the header is row 1), so the two
 engines agree on the Data Package standard:
 
@@ -14,7 +18,7 @@ engines agree on the Data Package standard:
 * cells are typed and checked column by column (:mod:`mscdata.validator.column_checks`), keys
   with group-bys and hash joins (:mod:`mscdata.validator.table_keys`);
 * a file whose rows do not all have the header's width is read again with Python's
-  ``csv`` module so that extra and missing cells are located exactly.
+  ``csv`` module so that extra and missing cells are located exactly (read whole).
 
 :func:`unsupported` says when a resource needs the frictionless engine instead
 (remote or multi-file data, other formats, encodings or dialects).
@@ -22,29 +26,24 @@ engines agree on the Data Package standard:
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from mscdata.errors import PackageError
 from mscdata.validator.column_checks import check_column
-from mscdata.validator.csv_checks import (
-    MAX_FIELDS,
-    decode_issues,
-    header_end,
-    integrity_issues,
-    is_utf8,
-    read_header,
-    resource_format,
-    width_issues,
-)
-from mscdata.validator.csv_files import text_rows
+from mscdata.validator.csv_batches import RawBatch, Restart, csv_source, whole_source
+from mscdata.validator.csv_checks import MAX_FIELDS, resource_format, width_issues
 from mscdata.validator.package_files import check_path, read_regular
-from mscdata.validator.parquet_files import is_parquet, read_parts, text_columns
+from mscdata.validator.parquet_batches import parquet_source, whole_parquet_source
+from mscdata.validator.parquet_files import is_parquet
 from mscdata.validator.report import Issue
 from mscdata.validator.table_header import match_header
 from mscdata.validator.table_keys import foreign_key_issues, key_fields, key_issues
+from mscdata.validator.table_store import CheckedTable, StoredTable
+
+__all__ = ["CheckedTable", "StoredTable", "check_resource", "check_tables", "unsupported"]
 
 _DIALECT_KEYS = {"$schema", "delimiter", "quoteChar", "doubleQuote", "header", "lineTerminator"}
 _RESOURCE_FORMATS = {None, "csv"}
@@ -99,213 +98,111 @@ def _unsupported_parquet(resource: dict[str, Any]) -> str | None:
     return _unsupported_schema(resource.get("schema"))
 
 
-@dataclass
-class CheckedTable:
-    """One resource read and typed: a column per field the file has (cells that are
-    missing or of the wrong type are null) and the row number of every row."""
-
-    name: str
-    columns: dict[str, Any]  # field name -> pyarrow Array
-    row_numbers: Any  # numpy int64 array, one per row
-    line_numbers: Any  # numpy int64 array: the line each row starts on (None: Parquet)
-    schema: dict[str, Any] = field(repr=False, default_factory=dict)
-
-    @property
-    def rows(self) -> int:
-        return len(self.row_numbers)
-
-    def row(self, index: int) -> int:
-        return int(self.row_numbers[index])
-
-    def line(self, row: int) -> int | None:
-        """The line a row starts on (the header is line 1), None for no such row."""
-        import numpy as np
-
-        if self.line_numbers is None:  # a Parquet table: rows, no lines
-            return None
-        if row == 1:
-            return 1
-        index = int(np.searchsorted(self.row_numbers, row))
-        if index < self.rows and self.row_numbers[index] == row:
-            return int(self.line_numbers[index])
-        return None
-
-
-def _read_rows(data: bytes, dialect: dict[str, Any], width: int):
-    """The data rows as string columns, their row numbers, and the rows whose width is
-    not the header's (row number -> cells)."""
-    import numpy as np
-    import pyarrow as pa
-    import pyarrow.compute as pc
-    import pyarrow.csv as pa_csv
-
-    delimiter = dialect.get("delimiter", ",")
-    quote = dialect.get("quoteChar", '"')
-    start = header_end(data, quote.encode())
-    size = len(data) - start
-    names = [f"c{i}" for i in range(width)]
-    ragged = []
-    try:
-        table = pa_csv.read_csv(
-            pa.BufferReader(pa.py_buffer(data)[start:]),  # no copy of the text
-            # one block per file up to 1 GiB: fewer chunks to join (measured faster)
-            read_options=pa_csv.ReadOptions(column_names=names, block_size=min(size + 1, 1 << 30)),
-            parse_options=pa_csv.ParseOptions(
-                delimiter=delimiter,
-                quote_char=quote or False,
-                newlines_in_values=True,
-                ignore_empty_lines=False,
-                invalid_row_handler=lambda row: ragged.append(row) or "skip",
-            ),
-            convert_options=pa_csv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.string()),
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
-        )
-    except pa.ArrowInvalid:
-        ragged.append(None)  # anything pyarrow refuses is read the slow, exact way
-    header_lines = data.count(b"\n", 0, start) or 1
-    if not ragged:
-        columns = [table.column(n).combine_chunks() for n in names]
-        breaks = np.zeros(table.num_rows, dtype=np.int64)
-        if data.count(b"\n", start) > table.num_rows:  # a quoted cell holds a line break
-            for column in columns:
-                breaks += pc.count_substring(column, "\n").to_numpy(zero_copy_only=False)
-        rows = np.arange(2, table.num_rows + 2, dtype=np.int64)
-        return columns, rows, _lines(header_lines, breaks), {}
-    columns, rows, breaks, ragged = _read_rows_exactly(data[start:], delimiter, quote, width)
-    return columns, rows, _lines(header_lines, breaks), ragged
-
-
-def _lines(header_lines: int, breaks: Any) -> Any:
-    """The line each row starts on, from the line breaks inside each row's cells."""
-    import numpy as np
-
-    before = np.concatenate(([0], np.cumsum(breaks + 1)[:-1])) if len(breaks) else breaks
-    return header_lines + 1 + before
-
-
-def _read_rows_exactly(body: bytes, delimiter: str, quote: str, width: int):
-    """Rows read by Python's csv module, for files whose rows differ in width: the
-    columns, row numbers, line breaks inside each row, and the ragged rows' cells."""
-    import numpy as np
-    import pyarrow as pa
-
-    text = body.decode("utf-8")
-    rows = text_rows(text, {"delimiter": delimiter, "quoteChar": quote})
-    ragged = {number: row for number, row in enumerate(rows, start=2) if len(row) != width}
-    if ragged:
-        padding = [None] * width
-        rows = [row if len(row) == width else (row + padding)[:width] for row in rows]
-    columns = [pa.array(column, pa.string()) for column in zip(*rows, strict=True)]
-    if not rows:
-        columns = [pa.array([], pa.string()) for _ in range(width)]
-    breaks = np.zeros(len(rows), dtype=np.int64)
-    if text.count("\n") > len(rows):  # a quoted cell holds a line break
-        breaks = np.array([sum(c.count("\n") for c in row if c) for row in rows], dtype=np.int64)
-    numbers = np.arange(2, len(rows) + 2, dtype=np.int64)
-    return columns, numbers, breaks, ragged
-
-
-def _read_file(data: bytes, dialect: dict[str, Any]) -> tuple[list[str], tuple]:
-    """The header's labels and :func:`_read_rows` of the rest (nothing past a header too
-    wide); the bytes must be UTF-8 (see :func:`is_utf8`)."""
-    labels = read_header(data, dialect)
-    if not labels or len(labels) > MAX_FIELDS:
-        return labels, ((), (), (), {})
-    return labels, _read_rows(data, dialect, len(labels))
-
-
 def check_resource(
     base: Path,
     resource: dict[str, Any],
     retain: set[str] | None = None,
     file: Path | list[Path] | None = None,
-) -> tuple[CheckedTable | None, list[Issue]]:
-    """Read one CSV or Parquet resource and check its integrity, header, rows and cells;
-    the typed table keeps the columns in ``retain`` (default: all). ``file`` is its path
+    folder: Path | None = None,
+) -> tuple[StoredTable | None, list[Issue]]:
+    """Read one CSV or Parquet resource batch by batch and check its integrity, header,
+    rows and cells; the stored table keeps the typed columns in ``retain`` (default:
+    all) in a file in ``folder`` (default: the temporary folder). ``file`` is its path
     (a Parquet resource's: the list of its parts) as
     :func:`mscdata.validator.package_files.check_path` resolved it (checked here when None)."""
     if is_parquet(resource):
-        return _check_parquet(base, resource, retain, file)
+        return _check_parquet(base, resource, retain, file, folder)
     name = resource["name"]
-    path = base / resource["path"]
+    shown = base / resource["path"]
     if isinstance(file, list):
         file = file[0] if file else None
+    path = None
     try:  # checked before opening: a regular file inside the package
-        data = read_regular(Path(file or check_path(base, resource["path"])))
+        path = Path(file or check_path(base, resource["path"]))
+        source = csv_source(name, resource, path)
+        try:
+            return _checked(resource, source, retain, folder)
+        except Restart:  # a row the streamed read cannot take: the file is read whole
+            source = whole_source(name, resource, read_regular(path))
+            return _checked(resource, source, retain, folder)
     except OSError as error:
-        return None, [Issue("scheme-error", f"cannot read {path}: {error.strerror}", name)]
+        return None, [Issue("scheme-error", f"cannot read {shown}: {error.strerror}", name)]
     except PackageError as error:
         return None, [Issue("resource-error", str(error), name)]
-    issues = integrity_issues(name, resource, data)
-    dialect = resource.get("dialect") or {}
-    data = data[3:] if data.startswith(b"\xef\xbb\xbf") else data  # a BOM, as frictionless
-    if not is_utf8(data):  # say where, then check the rest with the bytes replaced
-        found, data = decode_issues(name, data)
-        issues += found
-    labels, (raws, row_numbers, line_numbers, ragged) = _read_file(data, dialect)
+
+
+def _check_parquet(
+    base: Path, resource: dict[str, Any], retain: set[str] | None, file: Any, folder: Any
+) -> tuple[StoredTable | None, list[Issue]]:
+    """A Parquet resource read (every part, see :mod:`mscdata.validator.parquet_batches`)
+    and checked as its CSV form would be; a column of the wrong physical type is one
+    ``type-error`` and its cells are not checked."""
+    name = resource["name"]
+    paths = resource["path"] if isinstance(resource["path"], list) else [resource["path"]]
+    try:
+        files = file if isinstance(file, list) else [check_path(base, p) for p in paths]
+        source = parquet_source(name, resource, files)
+    except PackageError as error:
+        return None, [Issue("source-error", str(error), name)]
+    if not source.labels:
+        return None, [*source.issues, Issue("blank-header", "the file has no columns", name, 1)]
+    try:
+        return _checked(resource, source, retain, folder)
+    except Restart:  # a row group the streamed read cannot take: the parts are read whole
+        try:
+            source = whole_parquet_source(name, resource, files)
+        except PackageError as error:
+            return None, [Issue("source-error", str(error), name)]
+        return _checked(resource, source, retain, folder)
+
+
+def _checked(
+    resource: dict[str, Any], source: Any, retain: set[str] | None, folder: Path | None
+) -> tuple[StoredTable | None, list[Issue]]:
+    """The header matched and every batch's columns checked and stored."""
+    import tempfile
+
+    name = resource["name"]
+    schema = resource["schema"]
+    issues = list(source.issues)
+    labels = source.labels
     if len(labels) > MAX_FIELDS:
         message = f"the header has {len(labels)} columns, more than the {MAX_FIELDS} allowed"
         return None, [*issues, Issue("header-error", message, name, 1)]
     if not labels:
         return None, [*issues, Issue("blank-header", "the file has no header row", name, 1)]
-    return _checked(resource, labels, raws, (row_numbers, line_numbers), ragged, issues, retain)
-
-
-def _check_parquet(
-    base: Path, resource: dict[str, Any], retain: set[str] | None, file: Any
-) -> tuple[CheckedTable | None, list[Issue]]:
-    """A Parquet resource read (every part, see :mod:`mscdata.validator.parquet_files`) and
-    checked as its CSV form would be; a column of the wrong physical type is one
-    ``type-error`` and its cells are not checked."""
-    import numpy as np
-
-    name = resource["name"]
-    paths = resource["path"] if isinstance(resource["path"], list) else [resource["path"]]
-    try:
-        files = file if isinstance(file, list) else [check_path(base, p) for p in paths]
-        data = read_parts(files)
-    except PackageError as error:
-        return None, [Issue("source-error", str(error), name)]
-    blob = data.blobs[0] if len(data.blobs) == 1 else b"".join(data.blobs)
-    data.blobs.clear()
-    issues = integrity_issues(name, resource, blob)
-    del blob
-    if not data.labels:
-        return None, [*issues, Issue("blank-header", "the file has no columns", name, 1)]
-    texts, problems = text_columns(data, resource["schema"]["fields"])
-    for label, problem in problems:
-        issues.append(Issue("type-error", problem, name, field=label))
-    raws = [texts.get(label) for label in data.labels]
-    rows = np.arange(2, data.rows + 2, dtype=np.int64)
-    return _checked(resource, data.labels, raws, (rows, None), {}, issues, retain)
-
-
-def _checked(
-    resource: dict[str, Any],
-    labels: list[str],
-    raws: Any,
-    numbers: tuple[Any, Any],
-    ragged: dict[int, list[str]],
-    issues: list[Issue],
-    retain: set[str] | None,
-) -> tuple[CheckedTable, list[Issue]]:
-    """The header matched and every column checked (a raw column None: not checked)."""
-    import numpy as np
-
-    name = resource["name"]
-    schema = resource["schema"]
-    missing_values = schema.get("missingValues", [""])
-    row_numbers, line_numbers = numbers
     header = match_header(name, labels, schema)  # columns matched to fields by name
     issues += header.issues
-    expected = header.columns
+    handle, spill = tempfile.mkstemp(prefix="mscdata-keys-", suffix=".arrow", dir=folder)
+    os.close(handle)
+    table = StoredTable(name, schema, Path(spill))
+    try:
+        for batch in source.batches:
+            columns, found = _check_batch(name, schema, header.columns, batch, retain)
+            issues += found
+            table.write(columns, batch.rows)
+    finally:
+        table.close()
+    table.lines = source.lines
+    return table, issues
+
+
+def _check_batch(
+    name: str,
+    schema: dict[str, Any],
+    expected: list[dict[str, Any]],
+    batch: RawBatch,
+    retain: set[str] | None,
+) -> tuple[dict[str, Any], list[Issue]]:
+    """Every column of one batch checked (a raw column None: not checked): its typed
+    columns to keep, and its issues (a row's in the order a whole table gives them)."""
+    import numpy as np
+
+    missing_values = schema.get("missingValues", [""])
     columns: dict[str, Any] = {}
     errors: list[tuple[int, str, str, str, str]] = []  # (index, type, note, cell, field)
-    blank = np.ones(len(row_numbers), dtype=bool)
-    for spec, raw in zip(expected, raws, strict=True):
+    blank = np.ones(batch.rows, dtype=bool)
+    for spec, raw in zip(expected, batch.columns, strict=True):
         if raw is None:  # a Parquet column of the wrong type, reported
             blank[:] = False
             continue
@@ -315,16 +212,18 @@ def _checked(
         if wanted and spec["name"] not in columns:  # a duplicated label keeps its first
             columns[spec["name"]] = column.typed
         errors += [(i, kind, note, cell, spec["name"]) for i, kind, note, cell in column.errors]
-    blank_rows = set(row_numbers[blank].tolist()) if blank.any() else set()
-    for row, cells in ragged.items():
+    first = batch.first_row
+    blank_rows = set((np.flatnonzero(blank) + first).tolist()) if blank.any() else set()
+    issues = []
+    for row, cells in batch.ragged.items():
         if row not in blank_rows:
             issues += width_issues(name, row, cells, expected)
     for index, kind, note, cell, field_name in errors:
-        row = int(row_numbers[index])
+        row = first + index
         if row not in blank_rows:
             issues.append(Issue(kind, note, name, row, field_name, cell))
     issues += [Issue("blank-row", "the row is empty", name, row) for row in sorted(blank_rows)]
-    return CheckedTable(name, columns, row_numbers, line_numbers, schema), issues
+    return columns, issues
 
 
 def check_tables(
@@ -333,7 +232,8 @@ def check_tables(
     keep: set[str] | None = None,
     files: list[Path] | None = None,
     done: Callable[[str], None] | None = None,
-) -> tuple[dict[str, CheckedTable], list[Issue]]:
+    folder: Path | None = None,
+) -> tuple[dict[str, StoredTable], list[Issue]]:
     """Every resource's checks, then keys within and across resources; ``files`` are
     the resources' files as :func:`mscdata.validator.package_files.check_path` resolved them (by
     default, checked here); ``done`` is called with each resource's name when it is read
@@ -341,17 +241,17 @@ def check_tables(
 
     Resources are read side by side on every core (pyarrow releases the GIL while it
     parses and computes). The typed tables returned hold every column, or, with
-    ``keep``, those fields and the key fields only (less memory held).
+    ``keep``, those fields and the key fields only (less disk used); they are stored
+    in ``folder`` (default: the temporary folder), each file deleted with its table.
     """
-    import os
     from concurrent.futures import ThreadPoolExecutor
 
     retain = None if keep is None else key_fields(descriptor) | keep
-    tables: dict[str, CheckedTable] = {}
+    tables: dict[str, StoredTable] = {}
     issues: list[Issue] = []
 
     def check(resource: dict[str, Any], file: Path | None) -> Any:
-        result = check_resource(base, resource, retain, file)
+        result = check_resource(base, resource, retain, file, folder)
         if done is not None:
             done(str(resource.get("name")))
         return result

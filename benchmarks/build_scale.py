@@ -150,6 +150,13 @@ def article_rows(package: Path) -> int:
         return sum(1 for _ in csv.reader(handle)) - 1
 
 
+def stream_counts(package: Path) -> str:
+    """The counts of PubMed's update stream the descriptor states (new, replaced, ...)."""
+    descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+    counts = descriptor.get("mscdata", {}).get("pubmedStream") or {}
+    return ", ".join(f"{value:,} {key}" for key, value in counts.items()) or "none stated"
+
+
 def update_available() -> bool:
     probe = subprocess.run(cli("update", "--help"), capture_output=True, env=_env(), check=False)
     return probe.returncode == 0
@@ -262,6 +269,8 @@ def measure_update(args, tiles: list[Path], update: Path, largest: dict, runs: P
     print(f"... {fmt} rebuild of {largest['records']:,} records + update", file=sys.stderr)
     rebuild = build_cli(manifest, rebuilt, fmt)
     differing = differing_files(copy, rebuilt)
+    for name, package in (("updated", copy), ("rebuilt", rebuilt)):
+        print(f"{fmt} {name}: PubMed stream counts {stream_counts(package)}")
     speedup = rebuild["seconds"] / updated["seconds"]
     print(
         f"{fmt}: update {updated['seconds']:.1f} s ({updated['tree_peak_mib']:.0f} MiB) "

@@ -81,3 +81,13 @@ def seed_only_sources(folder: Path) -> Path:
         f"sources:\n  - file: {SEED.name}\n    url: {SEED_URL}\n", encoding="utf-8"
     )
     return folder
+
+
+def folder_files(folder: Path, *, hidden: bool = True) -> dict[str, bytes]:
+    """Every file below ``folder`` by its relative path: a package's files and, with
+    ``hidden``, the record store a build keeps beside them (``.mscdata/``)."""
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and (hidden or not path.relative_to(folder).as_posix().startswith("."))
+    }

@@ -14,6 +14,7 @@ from mscdata.remote.cache import ResponseCache
 from mscdata.remote.eutils import EutilsClient, NotCached, RateLimiter
 from mscdata.remote.fetching import fetch, search
 
+from conftest import folder_files
 from corpus import VENDORED
 from eutils_server import FakeEutils
 
@@ -207,9 +208,7 @@ def test_build_from_a_query_and_pmids_then_again_from_the_cache_alone(server, nc
     sent = len(server.log)
     assert main(["build", "--sources", str(sources), "--out", str(second), "--from-cache"]) == 0
     assert len(server.log) == sent  # nothing asked of the network
-    assert {p.name: p.read_bytes() for p in first.iterdir()} == {
-        p.name: p.read_bytes() for p in second.iterdir()
-    }
+    assert folder_files(first) == folder_files(second)
     descriptor = json.loads((first / "datapackage.json").read_text(encoding="utf-8"))
     titles = [s["title"] for s in descriptor["sources"]]
     assert any("PubMed search 'rheumatic mesenchymal'" in t and "2 records" in t for t in titles)

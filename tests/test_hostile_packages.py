@@ -219,7 +219,7 @@ def _zip(members: list[tuple[str, bytes]], **info: Any) -> Callable[[Path], Path
         archive = package.parent / "package.zip"
         with zipfile.ZipFile(archive, "w") as bundle, warnings.catch_warnings():
             warnings.simplefilter("ignore")  # "Duplicate name": written on purpose
-            for path in sorted(package.iterdir()):
+            for path in sorted(p for p in package.iterdir() if p.is_file()):
                 bundle.write(path, f"mscdata/{path.name}")
             for name, data in members:
                 entry = zipfile.ZipInfo(name)
@@ -234,7 +234,7 @@ def _zip(members: list[tuple[str, bytes]], **info: Any) -> Callable[[Path], Path
 def _symlink_zip(package: Path) -> Path:
     archive = package.parent / "package.zip"
     with zipfile.ZipFile(archive, "w") as bundle:
-        for path in sorted(package.iterdir()):
+        for path in sorted(p for p in package.iterdir() if p.is_file()):
             if path.name != "articles.csv":
                 bundle.write(path, f"mscdata/{path.name}")
         link = zipfile.ZipInfo("mscdata/articles.csv")
@@ -301,7 +301,10 @@ def _bomb(mebibytes: int, declared: int | None = None) -> Callable[[Path], Path]
     def make(package: Path) -> Path:
         data, crc = _deflated_zeros(mebibytes)
         size = (mebibytes << 20) if declared is None else declared
-        members = [(f"mscdata/{p.name}", p.read_bytes()) for p in sorted(package.iterdir())]
+        members = [
+            (f"mscdata/{p.name}", p.read_bytes())
+            for p in sorted(p for p in package.iterdir() if p.is_file())
+        ]
         raw = []
         for name, content in members:
             if name == "mscdata/articles.csv":
@@ -334,7 +337,7 @@ def _deflated_zip(package: Path, flags: int = 0, corrupt: str = "") -> Path:
     """The package zipped byte by byte, with general purpose ``flags`` on every member
     and the deflated data of the member named ``corrupt`` overwritten."""
     members = []
-    for path in sorted(package.iterdir()):
+    for path in sorted(p for p in package.iterdir() if p.is_file()):
         content = path.read_bytes()
         compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
         deflated = compressor.compress(content) + compressor.flush()
@@ -352,7 +355,7 @@ def _two_packages_zip(package: Path) -> Path:
     archive = package.parent / "package.zip"
     with zipfile.ZipFile(archive, "w") as bundle:
         for folder in ("a", "b"):
-            for path in sorted(package.iterdir()):
+            for path in sorted(p for p in package.iterdir() if p.is_file()):
                 bundle.write(path, f"{folder}/{path.name}")
     return archive
 

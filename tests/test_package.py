@@ -12,7 +12,7 @@ import mscdata
 from mscdata.builder.source_rows import BuildReport
 from mscdata.resources import DATA_PACKAGE_PROFILE, table_schemas
 
-from conftest import ROOT
+from conftest import ROOT, folder_files
 
 EXPECTED_RESOURCES = [
     "articles", "authors", "affiliations", "investigators", "editors", "abstract_sections",
@@ -71,14 +71,11 @@ def test_table_schemas_have_keys(built_package):
 def test_build_is_byte_identical(tmp_path):
     first = mscdata.build(ROOT / "sources", tmp_path / "a")
     second = mscdata.build(ROOT / "sources", tmp_path / "b")
-    files = sorted(p.name for p in first.iterdir())
-    assert files == sorted(p.name for p in second.iterdir())
-    for name in files:
-        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+    assert folder_files(first) == folder_files(second)  # the record store too
 
 
 def test_committed_package_is_what_the_sources_build(built_package):
-    for path in sorted(built_package.iterdir()):
+    for path in sorted(p for p in built_package.iterdir() if p.is_file()):
         committed = ROOT / "datapackage" / path.name
         assert committed.read_bytes() == path.read_bytes(), (
             f"{committed} is stale: run `mscdata build`"
@@ -86,14 +83,14 @@ def test_committed_package_is_what_the_sources_build(built_package):
 
 
 def test_failed_build_leaves_the_previous_package_untouched(tmp_path, built_package):
-    before = {p.name: p.read_bytes() for p in built_package.iterdir()}
+    before = folder_files(built_package)
     sources = tmp_path / "sources"
     sources.mkdir()
     (sources / "bad.txt").write_text("not a pubmed page\n", encoding="utf-8")
     (sources / "manifest.yaml").write_text("sources:\n  - file: bad.txt\n", encoding="utf-8")
     with pytest.raises(mscdata.BuildError, match=r"bad\.txt.*not a PubMed page"):
         mscdata.build(sources, built_package)
-    assert {p.name: p.read_bytes() for p in built_package.iterdir()} == before
+    assert folder_files(built_package) == before
     assert [p.name for p in built_package.parent.iterdir() if p.name.startswith(".")] == []
 
 

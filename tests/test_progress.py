@@ -117,8 +117,9 @@ def test_build_on_a_terminal_shows_records_bytes_and_rates(bulk_sources, tmp_pat
     assert f"{RECORDS} records" in shown  # the records read, counted in batches
     assert re.search(r"\d+(\.\d+)?[kM]?B/s", shown)  # bytes read a second
     assert re.search(r"records, \d[\d,]*/s", shown)  # records read a second
-    assert f"{RECORDS}/{RECORDS}" in shown and "making rows" in shown  # articles of a known N
-    assert "writing tables" in shown and "validating" in shown and "resources" in shown
+    assert "merging formats" in shown
+    assert f"{RECORDS}/{RECORDS}" in shown and "writing tables" in shown  # articles of a known N
+    assert "validating" in shown and "resources" in shown
     assert "Traceback" not in shown
 
 
@@ -235,10 +236,10 @@ def test_build_reports_every_byte_and_record_of_each_stage(bulk_sources, tmp_pat
     size = (bulk_sources / "bulk.xml.gz").stat().st_size
     assert (reading.unit, reading.total, reading.done) == ("B", size, size)
     assert reading.records == RECORDS
-    rows = seen.named("making rows")
-    assert rows.total == rows.done == RECORDS
+    merging = seen.named("merging formats")
+    assert merging.total is None and merging.unit == "articles"
     written = seen.named("writing tables")
-    assert written.total == written.done == 16
+    assert written.total == written.done == RECORDS and written.unit == "articles"
     checked = seen.named("validating")
     assert checked.total == checked.done == 16 and checked.unit == "resources"
     assert all(task.closed for task in seen.tasks)

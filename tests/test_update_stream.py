@@ -4,7 +4,9 @@ reports (mscdata.builder.update_stream, applied by the build)."""
 
 from __future__ import annotations
 
+import csv
 import gzip
+import io
 import json
 import re
 import tempfile
@@ -16,7 +18,10 @@ from hypothesis import strategies as st
 
 import mscdata
 from mscdata.builder.manifest import SourceEntry
+from mscdata.builder.merge import keys_of
+from mscdata.builder.record_store import RecordStore
 from mscdata.builder.source_rows import BuildReport, read_sources
+from mscdata.builder.stored_records import stored_data, table_names
 from mscdata.builder.update_stream import (
     AppliedRecords,
     Change,
@@ -26,10 +31,12 @@ from mscdata.builder.update_stream import (
     check_order,
     pubmed_file_number,
     same_content,
+    stream_pmid,
+    version_of,
 )
 from mscdata.errors import BuildError
 
-from conftest import shared_path
+from conftest import folder_files, shared_path
 from pubmed_files import Citation, pubmed_file
 
 
@@ -43,6 +50,27 @@ def _build(tmp_path: Path, *files: Path, validate: bool = False):
     report = BuildReport()
     out = mscdata.build(list(files), tmp_path / "out", report=report, validate=validate)
     return {a.pmid: a for a in mscdata.load(out).articles}, report
+
+
+def _read(entries: list, folder: Path, **options) -> tuple[list[dict], BuildReport]:
+    """The articles rows a build's store holds after reading ``entries``, and its report."""
+    with RecordStore(folder / "store.sqlite", create=True) as store:
+        report = read_sources(entries, store, **options)
+        names = table_names()
+        header = [f["name"] for f in _articles_fields()]
+        rows = [
+            dict(zip(header, row, strict=True))
+            for texts in store.table_rows()
+            for row in csv.reader(io.StringIO(texts[names.index("articles")]))
+        ]
+    return rows, report
+
+
+def _articles_fields() -> list[dict]:
+    from mscdata.resources import table_schemas
+
+    [articles] = [r for r in table_schemas()["resources"] if r["name"] == "articles"]
+    return articles["schema"]["fields"]
 
 
 # -- the pure layer ---------------------------------------------------------------------
@@ -224,8 +252,7 @@ def test_counts_are_shown_and_described_and_builds_stay_byte_identical(tmp_path,
         "deletionsNotHeld": 0,
     }
     mscdata.build(manifest, tmp_path / "b")
-    for path in sorted((tmp_path / "a").iterdir()):
-        assert path.read_bytes() == (tmp_path / "b" / path.name).read_bytes(), path.name
+    assert folder_files(tmp_path / "a") == folder_files(tmp_path / "b")
 
 
 def _real_records(pmid: str) -> list[bytes]:
@@ -335,6 +362,42 @@ def test_what_was_applied_continues_as_the_whole_sequence_would(first, then):
     assert StreamCounts.from_descriptor(whole.counts.as_descriptor()) == whole.counts
 
 
+def _stored(record: dict):
+    return stored_data(record, stream_pmid(record), version_of(record), tuple(keys_of(record)))
+
+
+@settings(max_examples=200, deadline=None)
+@given(_MIXED, _MIXED)
+def test_the_on_disk_store_applies_records_as_the_reference_does(first, then):
+    """The build's SQLite store (record_store) agrees with the in-memory reference
+    (AppliedRecords) record for record: the same records held in the same order, the
+    same counts and deletions, also when a second run continues a stored first one."""
+    whole = apply_in_order(first + then)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "store.sqlite"
+        with RecordStore(path, create=True) as store:
+            applied = [
+                store.delete(e) if isinstance(e, str) else store.add(_stored(e)) for e in first
+            ]
+            store.commit()
+            counts, deleted = store.counts, store.deleted
+        with RecordStore(path) as store:  # an update: the same file, opened again
+            applied += [
+                store.delete(e) if isinstance(e, str) else store.add(_stored(e)) for e in then
+            ]
+            counts += store.counts
+            held = [row[0] for row in store._db.execute("SELECT rows FROM records ORDER BY slot")]
+            deleted = deleted + store.deleted
+    assert held == [_stored(record).rows for record in whole.current()]
+    assert counts == whole.counts
+    assert deleted == whole.deleted
+    reference = AppliedRecords()
+    expected = [
+        reference.delete(e) if isinstance(e, str) else reference.add(e) for e in first + then
+    ]
+    assert applied == expected
+
+
 _FILE = st.tuples(
     st.lists(
         st.builds(Citation, _PMIDS, st.sampled_from(["One.", "Two."]), st.sampled_from([1, 2])),
@@ -354,15 +417,8 @@ def test_update_files_read_by_the_build_give_the_latest_record_of_each_pmid(file
             path = pubmed_file(Path(folder), f"pubmed21n{number:04d}.xml", citations, deleted)
             entries.append(SourceEntry(path))
             events += [_record(c.pmid, c.title, c.version) for c in citations] + deleted
-        by_id, report = read_sources(entries)
-    from mscdata.resources import table_schemas
-
-    [articles] = [r for r in table_schemas()["resources"] if r["name"] == "articles"]
-    names = [f["name"] for f in articles["schema"]["fields"]]
-    held = {}
-    for rows in by_id.values():
-        row = dict(zip(names, rows["articles"][0], strict=True))
-        held[row["pmid"]] = (row["title"], int(row["pmid_version"]))
+        articles, report = _read(entries, Path(folder))
+    held = {row["pmid"]: (row["title"], int(row["pmid_version"])) for row in articles}
     assert held == _expected(events)
     assert report.stream.new - report.stream.deleted == len(held) == report.articles
 
@@ -371,5 +427,5 @@ def test_a_version_that_is_no_number_fails_its_record(tmp_path):
     bad = pubmed_file(tmp_path, "pubmed21n0001.xml", [Citation("11", version="2a")])
     with pytest.raises(BuildError, match="PMID Version '2a' is not a version number"):
         mscdata.build([bad], tmp_path / "out")
-    [failure] = read_sources([SourceEntry(bad)], skip_failures=True)[1].failures
+    [failure] = _read([SourceEntry(bad)], tmp_path, skip_failures=True)[1].failures
     assert failure.pmid == "11" and failure.record == 1

@@ -21,6 +21,7 @@ from mscdata.version import __version__
 
 __all__ = [
     "BuildError",
+    "BuildReport",
     "Dataset",
     "Deletion",
     "Description",
@@ -46,6 +47,7 @@ __all__ = [
     "parse",
     "read",
     "select",
+    "update",
     "validate",
 ]
 
@@ -57,6 +59,8 @@ _LAZY = {
     "Deletion": ("mscdata.parsers.records", "Deletion"),
     "RecordFailure": ("mscdata.parsers.records", "RecordFailure"),
     "build": ("mscdata.builder.build", "build"),
+    "update": ("mscdata.builder.update", "update"),
+    "BuildReport": ("mscdata.builder.source_rows", "BuildReport"),
     "validate": ("mscdata.validator.validation", "validate"),
     "ValidationReport": ("mscdata.validator.report", "ValidationReport"),
     "load": ("mscdata.dataset", "load"),
@@ -74,6 +78,8 @@ _LAZY = {
 if TYPE_CHECKING:
     from mscdata.builder.build import build
     from mscdata.builder.describing import Description, describe
+    from mscdata.builder.source_rows import BuildReport
+    from mscdata.builder.update import update
     from mscdata.dataset import Dataset, load
     from mscdata.parsers import iter_events, parse, read
     from mscdata.parsers.records import Deletion, ReadResult, RecordFailure

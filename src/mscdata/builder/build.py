@@ -8,16 +8,14 @@ sources always give byte-identical files (stable row order, no timestamps).
 
 from __future__ import annotations
 
-import csv
-import hashlib
-import io
 import json
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mscdata.builder.manifest import SourceEntry, expand_fetched, read_manifest
+from mscdata.builder.manifest import SourceEntry, expand_fetched, source_entries
+from mscdata.builder.record_store import STORE_PATH, RecordStore, store_errors
 from mscdata.errors import BuildError
 from mscdata.progress import SILENT, Progress, as_progress
 from mscdata.resources import DATA_PACKAGE_PROFILE, table_schemas
@@ -52,62 +50,39 @@ OWN_LICENSE = {
 LICENSES = {lic["name"]: lic for lic in (METADATA_LICENSE, PUBLISHER_LICENSE, OWN_LICENSE)}
 
 
-def _merge_rows(
-    per_article: Iterable[dict[str, list[list[str]]]], document: dict[str, Any]
-) -> dict[str, list[list[str]]]:
-    tables = {
-        r["name"]: [[f["name"] for f in r["schema"]["fields"]]] for r in document["resources"]
-    }
-    for rows in per_article:
-        for name, table_rows in rows.items():
-            tables[name].extend(table_rows)
-    return tables
+PUBMED_SOURCE = {"title": "PubMed", "path": "https://pubmed.ncbi.nlm.nih.gov/"}
 
 
-def _csv_bytes(rows: list[list[str]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerows(rows)
-    return buffer.getvalue().encode("utf-8")
-
-
-def descriptor(
-    files: dict[str, bytes],
-    document: dict[str, Any],
-    entries: Sequence[SourceEntry],
-    *,
-    stream: dict[str, int] | None = None,
-    layouts: dict[str, dict[str, Any]] | None = None,
-) -> dict[str, Any]:
-    """The ``datapackage.json`` for the given CSV bytes per resource; ``layouts`` gives
-    each resource's file properties instead (a Parquet build's, see
-    :func:`mscdata.builder.parquet_tables.write_parts`); ``stream``: the build's counts
-    of PubMed's update stream (``mscdata.pubmedStream``)."""
-    from mscdata.version import __version__
-
-    sources = [{"title": "PubMed", "path": "https://pubmed.ncbi.nlm.nih.gov/"}]
+def described_sources(entries: Sequence[SourceEntry]) -> list[dict[str, str]]:
+    """The descriptor's ``sources`` for a build's manifest entries (without PubMed's own,
+    which every package lists first)."""
+    sources = []
     for entry in entries:
         if not entry.listed:
             continue
-        source: dict[str, str] = {"title": entry.title or entry.path.name}
+        source: dict[str, str] = {"title": entry.title or entry.path.name}  # type: ignore[union-attr]
         if entry.url:
             source["path"] = entry.url
         sources.append(source)
+    return sources
+
+
+def descriptor(
+    layouts: dict[str, dict[str, Any]],
+    document: dict[str, Any],
+    sources: Sequence[dict[str, str]],
+    *,
+    stream: dict[str, int] | None = None,
+) -> dict[str, Any]:
+    """The ``datapackage.json`` of tables whose file properties (``path``, ``format``,
+    ``hash``, ``bytes``…) ``layouts`` gives by name: ``sources`` (see
+    :func:`described_sources`) listed after PubMed; ``stream``: the package's counts of
+    PubMed's update stream (``mscdata.pubmedStream``)."""
+    from mscdata.version import __version__
+
     resources = []
     for resource in document["resources"]:
-        if layouts is not None:
-            layout = layouts[resource["name"]]
-        else:
-            data = files[resource["name"]]
-            layout = {
-                "path": f"{resource['name']}.csv",
-                "scheme": "file",
-                "format": "csv",
-                "mediatype": "text/csv",
-                "encoding": "utf-8",
-                "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
-                "bytes": len(data),
-            }
+        layout = layouts[resource["name"]]
         resources.append(
             {
                 "name": resource["name"],
@@ -138,7 +113,7 @@ def descriptor(
         "version": __version__,
         "keywords": ["mesenchymal stromal cells", "mesenchymal stem cells", "PubMed", "MSC"],
         "mscdata": profile,
-        "sources": sources,
+        "sources": [PUBMED_SOURCE, *sources],
         "resources": resources,
     }
 
@@ -151,39 +126,36 @@ def write_package(
     table_format: str = "csv",
 ) -> None:
     """Write the tables (``table_format``: CSV or Parquet files) and ``datapackage.json``
-    of ``articles`` into folder ``out``."""
-    from mscdata.builder.article_rows import cells
+    of ``articles`` (as they are, not merged nor applied as a stream) into folder
+    ``out``; the record store is left out."""
+    import tempfile
 
-    by_id = {a.id: cells(a.model_dump()) for a in articles}
-    _write_rows(by_id, out, entries, table_format=table_format)
+    from mscdata.builder.stored_records import stored_data
+
+    with (
+        tempfile.TemporaryDirectory(prefix="mscdata-store-") as folder,
+        RecordStore(Path(folder) / "store.sqlite", create=True) as store,
+    ):
+        for article in articles:
+            store.add(stored_data(article.model_dump(), None, None, ()))
+        write_from_store(store, out, described_sources(entries), table_format=table_format)
 
 
-def _write_rows(
-    by_id: dict[str, dict[str, list[list[str]]]],
+def write_from_store(
+    store: RecordStore,
     out: Path,
-    entries: Sequence[SourceEntry],
+    sources: Sequence[dict[str, str]],
     progress: Progress = SILENT,
     table_format: str = "csv",
     stream: dict[str, int] | None = None,
 ) -> None:
-    document = table_schemas()
-    ordered = (by_id[key] for key in sorted(by_id))
-    tables = _merge_rows(ordered, document)
-    if table_format == "parquet":
-        from mscdata.builder.parquet_tables import write_tables
+    """The package of the store's articles written into folder ``out``: every table
+    (CSV or Parquet) and ``datapackage.json``."""
+    from mscdata.builder.table_files import write_tables
 
-        layouts = write_tables(tables, document, out, progress)
-        described = descriptor({}, document, entries, stream=stream, layouts=layouts)
-    else:
-        files = {}
-        with progress.task("writing tables", total=len(tables), unit="tables") as task:
-            for name, rows in tables.items():
-                files[name] = _csv_bytes(rows)
-                task.update(1)
-        out.mkdir(parents=True, exist_ok=True)
-        for name, data in files.items():
-            (out / f"{name}.csv").write_bytes(data)
-        described = descriptor(files, document, entries, stream=stream)
+    document = table_schemas()
+    layouts = write_tables(store, document, out, progress, table_format, store.articles())
+    described = descriptor(layouts, document, sources, stream=stream)
     text = json.dumps(described, indent=2, ensure_ascii=False) + "\n"
     (out / "datapackage.json").write_text(text, encoding="utf-8", newline="\n")
 
@@ -202,8 +174,8 @@ def build(
 ) -> Path:
     """Build the data package from ``sources`` into folder ``out`` and return its path.
 
-    ``sources`` is a folder holding ``manifest.yaml`` (or the manifest itself), or a
-    list of source files. Manifest entries may name files, or PubMed queries and
+    ``sources`` is a folder holding ``manifest.yaml`` (or the manifest itself), or
+    source files (a list, or one path). Manifest entries may name files, or PubMed queries and
     PMIDs, fetched through the E-utilities cache (``from_cache``: the cache alone).
     With ``validate`` (the default) the new package must pass :func:`mscdata.validate`
     before it replaces the old one. Records that fail to parse stop the build unless
@@ -228,32 +200,51 @@ def build(
             f"table_format must be one of {', '.join(TABLE_FORMATS)}, not {table_format!r}"
         )
 
-    if isinstance(sources, (str, os.PathLike)):
-        entries = read_manifest(sources)
-    else:
-        entries = [SourceEntry(Path(p)) for p in sources]
-        for entry in entries:
-            if not entry.path.is_file():
-                raise BuildError(f"{entry.path}: source file not found")
+    entries = source_entries(sources)
     with publish.publishing(out, wait=wait) as publication:
         entries, notes = expand_fetched(entries, from_cache=from_cache, progress=progress)
-        by_id, found = read_sources(entries, skip_failures=skip_failures, progress=progress)
-        found.notes += notes
-        if report is not None:
-            report.__dict__.update(found.__dict__)
-        stream = found.stream.as_descriptor()
-        _write_rows(by_id, publication.staging, entries, progress, table_format, stream)
+        stored = publication.staging / STORE_PATH
+        with store_errors(stored), RecordStore(stored, create=True) as store:
+            found = read_sources(entries, store, skip_failures=skip_failures, progress=progress)
+            found.notes += notes
+            if report is not None:
+                report.__dict__.update(found.__dict__)
+            stream = found.stream.as_descriptor()
+            sources = described_sources(entries)
+            store.set_fact("sources", json.dumps(sources))
+            store.set_fact("stream", json.dumps(stream))
+            store.set_fact("table_format", table_format)
+            store.commit()
+            _write_rows(store, publication.staging, sources, progress, table_format, stream)
         publish.checkpoint("staged")
         if validate:
-            from mscdata.validator.validation import validate as validate_package
-
-            checked = validate_package(publication.staging, progress=progress)
-            if not checked.valid:
-                first = checked.errors[0]
-                raise BuildError(
-                    f"the built package is invalid ({counted(len(checked.errors), 'error')}); "
-                    f"first: {first}"
-                )
-            publish.checkpoint("validated")
+            check_built(publication.staging, progress)
         publication.commit()
     return Path(out)
+
+
+def _write_rows(
+    store: RecordStore,
+    out: Path,
+    sources: Sequence[dict[str, str]],
+    progress: Progress,
+    table_format: str,
+    stream: dict[str, int] | None,
+) -> None:
+    """Write the package's files (the one seam tests replace to fake a bad write)."""
+    write_from_store(store, out, sources, progress, table_format, stream)
+
+
+def check_built(folder: Path, progress: Progress) -> None:
+    """Refuse a built package that :func:`mscdata.validate` finds invalid."""
+    from mscdata.builder import publish
+    from mscdata.validator.validation import validate as validate_package
+
+    checked = validate_package(folder, progress=progress)
+    if not checked.valid:
+        first = checked.errors[0]
+        raise BuildError(
+            f"the built package is invalid ({counted(len(checked.errors), 'error')}); "
+            f"first: {first}"
+        )
+    publish.checkpoint("validated")

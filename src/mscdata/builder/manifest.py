@@ -45,6 +45,41 @@ _FETCH_KEYS = {"query", "pmids", "pmid_file", "pmc", "title"}
 _TOPIC_KEYS = {"topic", "files", "fetch", "pmc", "title"}
 
 
+def source_entries(
+    sources: str | os.PathLike | Sequence[str | os.PathLike],
+) -> list[SourceEntry]:
+    """The entries a build or an update reads: a sources folder (its ``manifest.yaml``),
+    a manifest file (``.yaml``/``.yml``, or text starting a ``sources:`` list), or one
+    or more source files, read in the order given."""
+    paths = (
+        [Path(sources)] if isinstance(sources, (str, os.PathLike)) else [Path(p) for p in sources]
+    )
+    if not paths:
+        raise BuildError("no sources given: name a sources folder, a manifest or source files")
+    if len(paths) == 1 and _is_manifest(paths[0]):
+        return read_manifest(paths[0])
+    entries = []
+    for path in paths:
+        if path.is_dir():
+            raise BuildError(f"{path}: a folder among source files; name its manifest alone")
+        if not path.is_file():
+            raise BuildError(f"{path}: source file not found")
+        entries.append(SourceEntry(path))
+    return entries
+
+
+def _is_manifest(path: Path) -> bool:
+    """Whether a path names a sources manifest (a folder holds one) rather than a source."""
+    if path.is_dir() or path.suffix.lower() in {".yaml", ".yml"} or not path.is_file():
+        return True
+    try:
+        with path.open("rb") as file:
+            head = file.read(4096)
+    except OSError:
+        return False
+    return any(line.startswith(b"sources:") for line in head.splitlines())
+
+
 def read_manifest(sources: str | os.PathLike) -> list[SourceEntry]:
     """The entries of ``sources/manifest.yaml`` (a folder or the manifest file itself)."""
     import yaml
@@ -55,6 +90,11 @@ def read_manifest(sources: str | os.PathLike) -> list[SourceEntry]:
         raise BuildError(f"{manifest}: no sources manifest here")
     try:
         document = yaml.safe_load(manifest.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as error:
+        raise BuildError(
+            f"{manifest}: a manifest is UTF-8 text; this is not ({error.reason} "
+            f"at byte {error.start})"
+        ) from None
     except yaml.YAMLError as error:
         raise BuildError(f"{manifest}: not valid YAML: {error}") from None
     entries = (document or {}).get("sources") if isinstance(document, dict) else None

@@ -1,7 +1,11 @@
 """Write a package's tables as Parquet: ``mscdata build --format parquet``.
 
-The tables keep the Table Schemas of the CSV build; each Parquet column has the type
-its field names (:data:`ARROW_TYPES`: ``integer`` int64, ``boolean`` boolean, ``number``
+The build writes each table's CSV file first (:mod:`mscdata.builder.table_files`) and
+:func:`convert` rewrites it as Parquet a row group at a time, so memory holds one row
+group whatever the table's size.
+
+The tables keep the Table Schemas of the CSV build; each Parquet column has the type its
+field names (:data:`ARROW_TYPES`: ``integer`` int64, ``boolean`` boolean, ``number``
 float64, ``date`` date32, ``string`` string). A ``list`` field is stored as the same text
 as in CSV, its items joined with the field's ``delimiter``
 (:data:`mscdata.tableschema.LIST_DELIMITER`), so the schema stays the same in both
@@ -22,7 +26,8 @@ byte-identical files with the same pyarrow version (its ``created_by`` string na
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 MEDIA_TYPE = "application/vnd.apache.parquet"
@@ -53,38 +58,19 @@ def arrow_type(spec: dict[str, Any]) -> Any:
     }.get(spec.get("type", "string"), pa.string())
 
 
-def typed_column(cells: Sequence[str], spec: dict[str, Any]) -> Any:
-    """One column of CSV cells (as the build writes them) as a pyarrow array of the
-    field's type; an empty cell is null."""
+def typed_column(cells: Any, spec: dict[str, Any]) -> Any:
+    """One column of CSV cells (as the build writes them: a sequence of strings or a
+    pyarrow string array) as a pyarrow array of the field's type; an empty cell is null."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    text = pa.array(cells, pa.string())
+    text = cells if isinstance(cells, (pa.Array, pa.ChunkedArray)) else pa.array(cells, pa.string())
     text = pc.if_else(pc.equal(pc.binary_length(text), 0), pa.scalar(None, pa.string()), text)
     kind = spec.get("type", "string")
     if kind == "boolean":
         return pc.equal(text, "true")
     target = arrow_type(spec)
     return text if target == pa.string() else pc.cast(text, target)
-
-
-def table_of(rows: Sequence[Sequence[str]], fields: Sequence[dict[str, Any]]) -> Any:
-    """The rows (CSV cells in the schema's column order, no header) as a pyarrow table."""
-    import pyarrow as pa
-
-    columns = [typed_column([row[i] for row in rows], spec) for i, spec in enumerate(fields)]
-    schema = pa.schema([pa.field(spec["name"], arrow_type(spec)) for spec in fields])
-    return pa.Table.from_arrays(columns, schema=schema)
-
-
-def parquet_bytes(table: Any) -> bytes:
-    """A table as the bytes of one Parquet file, written with :data:`WRITER_OPTIONS`."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    sink = pa.BufferOutputStream()
-    pq.write_table(table, sink, row_group_size=ROW_GROUP_ROWS, **WRITER_OPTIONS)
-    return sink.getvalue().to_pybytes()
 
 
 def part_names(name: str, rows: int, part_rows: int) -> list[str]:
@@ -95,47 +81,95 @@ def part_names(name: str, rows: int, part_rows: int) -> list[str]:
     return [f"{name}-{number:05d}.parquet" for number in range(1, count + 1)]
 
 
-def write_parts(
-    name: str,
-    rows: Sequence[Sequence[str]],
-    fields: Sequence[dict[str, Any]],
-    part_rows: int | None = None,
-) -> tuple[dict[str, bytes], dict[str, Any]]:
-    """A table's Parquet files (file name -> bytes) and the resource properties that
-    describe them (``path``, ``format``, ``mediatype``, ``bytes``, ``hash``); parts of
-    ``part_rows`` rows (default :data:`PART_ROWS`)."""
+def _row_groups(csv_path: Path, fields: Sequence[dict[str, Any]]) -> Iterator[Any]:
+    """The rows of a CSV file the build wrote, as string tables of :data:`ROW_GROUP_ROWS`
+    rows (the last one shorter), read a block at a time."""
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    names = [spec["name"] for spec in fields]
+    reader = pcsv.open_csv(
+        csv_path,
+        read_options=pcsv.ReadOptions(block_size=8 << 20, use_threads=False),
+        parse_options=pcsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
+        convert_options=pcsv.ConvertOptions(
+            column_types={name: pa.string() for name in names},
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+            include_columns=names,
+        ),
+    )
+    pending: list[Any] = []
+    held = 0
+    for batch in reader:
+        pending.append(batch)
+        held += batch.num_rows
+        while held >= ROW_GROUP_ROWS:
+            table = pa.Table.from_batches(pending)
+            yield table.slice(0, ROW_GROUP_ROWS)
+            rest = table.slice(ROW_GROUP_ROWS)
+            pending, held = rest.to_batches(), rest.num_rows
+    if held:
+        yield pa.Table.from_batches(pending)
+
+
+def convert(
+    csv_path: Path, name: str, fields: Sequence[dict[str, Any]], out: Path, part_rows: int = 0
+) -> dict[str, Any]:
+    """A table's CSV file, as the build wrote it, rewritten as Parquet in folder ``out``
+    (one file, or parts of ``part_rows`` rows, default :data:`PART_ROWS`) a row group at
+    a time: the same rows always give the same bytes. Returns the
+    resource properties that describe them."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     part_rows = part_rows or PART_ROWS
-    names = part_names(name, len(rows), part_rows)
-    files = {}
-    for number, file_name in enumerate(names):
-        chunk = rows[number * part_rows : (number + 1) * part_rows]
-        files[file_name] = parquet_bytes(table_of(chunk, fields))
-    digest = hashlib.sha256()
-    for data in files.values():
-        digest.update(data)
-    properties = {
+    schema = pa.schema([pa.field(spec["name"], arrow_type(spec)) for spec in fields])
+    written: list[Path] = []
+    writer, in_part = None, 0
+    try:
+        for group in _row_groups(csv_path, fields):
+            offset = 0
+            while offset < group.num_rows:
+                if writer is None or in_part == part_rows:
+                    if writer is not None:
+                        writer.close()
+                    written.append(out / f".{name}-{len(written) + 1:05d}.parquet.partial")
+                    writer = pq.ParquetWriter(written[-1], schema, **WRITER_OPTIONS)
+                    in_part = 0
+                piece = group.slice(offset, min(group.num_rows - offset, part_rows - in_part))
+                piece = piece.combine_chunks()  # pages cut as from one array, as write_parts
+                columns = [typed_column(piece[spec["name"]], spec) for spec in fields]
+                writer.write_table(
+                    pa.Table.from_arrays(columns, schema=schema), row_group_size=ROW_GROUP_ROWS
+                )
+                offset += piece.num_rows
+                in_part += piece.num_rows
+        if writer is None:  # no rows: one empty file
+            written.append(out / f".{name}-00001.parquet.partial")
+            writer = pq.ParquetWriter(written[-1], schema, **WRITER_OPTIONS)
+            writer.write_table(schema.empty_table(), row_group_size=ROW_GROUP_ROWS)
+        writer.close()
+        writer = None
+    finally:
+        if writer is not None:
+            writer.close()
+    names = part_names(
+        name, part_rows if len(written) == 1 else len(written) * part_rows, part_rows
+    )
+    digest, size = hashlib.sha256(), 0
+    for partial, final in zip(written, names, strict=True):
+        target = out / final
+        partial.replace(target)
+        with target.open("rb") as file:
+            while chunk := file.read(1 << 20):
+                digest.update(chunk)
+                size += len(chunk)
+    return {
         "path": names[0] if len(names) == 1 else names,
         "scheme": "file",
         "format": "parquet",
         "mediatype": MEDIA_TYPE,
         "hash": "sha256:" + digest.hexdigest(),
-        "bytes": sum(len(data) for data in files.values()),
+        "bytes": size,
     }
-    return files, properties
-
-
-def write_tables(
-    tables: dict[str, list[list[str]]], document: dict[str, Any], out: Any, progress: Any
-) -> dict[str, dict[str, Any]]:
-    """Every table (its header row first, as the build holds it) written as Parquet into
-    folder ``out``; the resource properties of each, by name."""
-    fields = {r["name"]: r["schema"]["fields"] for r in document["resources"]}
-    layouts = {}
-    out.mkdir(parents=True, exist_ok=True)
-    with progress.task("writing tables", total=len(tables), unit="tables") as task:
-        for name, rows in tables.items():
-            files, layouts[name] = write_parts(name, rows[1:], fields[name])
-            for file_name, data in files.items():
-                (out / file_name).write_bytes(data)
-            task.update(1)
-    return layouts

@@ -4,8 +4,8 @@ same PMID does, what a ``DeleteCitation`` does, and in which order sources apply
 NLM publishes a yearly baseline and daily update files; a revised citation comes again
 whole in a later file, and a withdrawn one is named in a ``DeleteCitation``. A build
 applies its sources the same way, apart from where the records are kept (a list in
-memory here: :class:`AppliedRecords`; an on-disk store can reuse :func:`arrival`,
-:func:`same_content`, :class:`StreamCounts` and :func:`check_order`, and test itself
+memory here: :class:`AppliedRecords`, the reference; a build keeps them on disk,
+:mod:`mscdata.builder.record_store`, deciding by :func:`arrival_over` and tested
 against :func:`apply_in_order`):
 
 * **Order**: sources apply in the order the manifest (or the list of files) gives.
@@ -88,13 +88,6 @@ def version_of(record: dict[str, Any]) -> int | None:
     return record.get("pmid_version")
 
 
-def older(incoming: dict[str, Any], held: dict[str, Any]) -> bool:
-    """Whether ``incoming`` is an earlier version of the PMID than ``held`` (both
-    records state their versions)."""
-    new, old = version_of(incoming), version_of(held)
-    return new is not None and old is not None and new < old
-
-
 def same_content(a: dict[str, Any], b: dict[str, Any]) -> bool:
     """Whether two records' article data are equal apart from their provenance."""
     keys = (a.keys() | b.keys()) - {"provenance"}
@@ -105,11 +98,17 @@ def arrival(held: dict[str, Any] | None, incoming: dict[str, Any]) -> Change:
     """What a stream record does arriving when ``held`` is the record held for its PMID."""
     if held is None:
         return Change.NEW
-    if older(incoming, held):
+    return arrival_over(version_of(held), version_of(incoming), same_content(held, incoming))
+
+
+def arrival_over(held_version: int | None, version: int | None, same: bool) -> Change:
+    """What a stream record of ``version`` does arriving over a held record of its PMID
+    of ``held_version`` (None: not stated), ``same`` telling whether the two have the
+    same content: how :func:`arrival` decides, for a store that keeps versions and
+    digests of content rather than records."""
+    if version is not None and held_version is not None and version < held_version:
         return Change.OUTDATED
-    if same_content(held, incoming):
-        return Change.UNCHANGED
-    return Change.REPLACED
+    return Change.UNCHANGED if same else Change.REPLACED
 
 
 def deletion(held: bool) -> Change:
@@ -275,3 +274,13 @@ def check_order(paths: Iterable[str | PurePath], after: str | None = None) -> No
 def apply_in_order(events: Iterable[dict[str, Any] | str]) -> AppliedRecords:
     """Records (article data) and deletions (a PMID as a string) applied in order."""
     return AppliedRecords().apply(events)
+
+
+def last_pubmed_file(paths: Iterable[str | PurePath]) -> str | None:
+    """The name of the last PubMed file (``pubmedYYnNNNN.xml``) of a list in order, if any:
+    what a later update must follow (:func:`check_order`'s ``after``)."""
+    last = None
+    for path in paths:
+        if pubmed_file_number(PurePath(path).name) is not None:
+            last = PurePath(path).name
+    return last

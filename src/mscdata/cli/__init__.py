@@ -114,7 +114,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
     report = BuildReport()
     out = build(
-        args.sources,
+        args.sources[0] if len(args.sources) == 1 else args.sources,
         args.out,
         validate=not args.no_validate,
         skip_failures=args.skip_failures,
@@ -126,6 +126,31 @@ def _cmd_build(args: argparse.Namespace) -> int:
     )
     checked = "" if args.no_validate else " and validated"
     print(f"built{checked}: {out}/datapackage.json ({counted(report.articles, 'article')})")
+    return _print_report(report, args.command)
+
+
+def _cmd_update(args: argparse.Namespace) -> int:
+    from mscdata.builder.source_rows import BuildReport
+    from mscdata.builder.update import update
+
+    report = BuildReport()
+    out = update(
+        args.package,
+        args.sources[0] if len(args.sources) == 1 else args.sources,
+        validate=not args.no_validate,
+        skip_failures=args.skip_failures,
+        from_cache=args.from_cache,
+        report=report,
+        wait=args.wait,
+        progress=_progress(args),
+    )
+    checked = "" if args.no_validate else " and validated"
+    print(f"updated{checked}: {out}/datapackage.json ({counted(report.articles, 'article')})")
+    return _print_report(report, args.command)
+
+
+def _print_report(report: Any, command: str) -> int:
+    """What a build or an update read, merged, applied and skipped."""
     if report.merged:
         print(f"merged {counted(report.merged, 'article')} read from more than one source")
     for note in report.notes:
@@ -133,15 +158,15 @@ def _cmd_build(args: argparse.Namespace) -> int:
     if report.stream.records or report.stream.deletions:
         print(f"PubMed records applied in order: {report.stream}")
     for conflict in report.conflicts[:MAX_SHOWN]:
-        print(f"mscdata build: conflict: {conflict}", file=sys.stderr)
+        print(f"mscdata {command}: conflict: {conflict}", file=sys.stderr)
     if len(report.conflicts) > MAX_SHOWN:
         conflicts = counted(len(report.conflicts), "conflict")
-        print(f"mscdata build: {conflicts} in all", file=sys.stderr)
+        print(f"mscdata {command}: {conflicts} in all", file=sys.stderr)
     if report.failures:
         for failure in report.failures[:MAX_SHOWN]:
-            print(f"mscdata build: skipped: {failure}", file=sys.stderr)
+            print(f"mscdata {command}: skipped: {failure}", file=sys.stderr)
         print(
-            f"mscdata build: {counted(len(report.failures), 'record')} failed and "
+            f"mscdata {command}: {counted(len(report.failures), 'record')} failed and "
             f"{'was' if len(report.failures) == 1 else 'were'} skipped",
             file=sys.stderr,
         )
@@ -319,6 +344,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = {
         "parse": _cmd_parse,
         "build": _cmd_build,
+        "update": _cmd_update,
         "validate": _cmd_validate,
         "schema": _cmd_schema,
         "fetch": _cmd_fetch,

@@ -59,7 +59,11 @@ def build_parser() -> argparse.ArgumentParser:
         "earlier one whole, the latest PMID version kept, DeleteCitation removing the PMID.",
     )
     build.add_argument(
-        "--sources", default="sources", help="sources folder or manifest file (default: sources)"
+        "--sources",
+        nargs="+",
+        default=["sources"],
+        metavar="SOURCE",
+        help="a sources folder or manifest file, or source files (default: sources)",
     )
     build.add_argument("--out", default="datapackage", help="output folder (default: datapackage)")
     build.add_argument(
@@ -93,6 +97,46 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="when another build is writing the same --out, wait up to SECONDS for it to "
         "finish (default: 0, fail at once with exit 2)",
+    )
+
+    update = commands.add_parser(
+        "update",
+        help="apply update files (or fetch results, or a manifest) to a built package",
+        description="Bring a package made by mscdata build up to date: apply the sources "
+        "to the record store the build kept in the package (.mscdata/store.sqlite) as the "
+        "build would have applied them after its own (PubMed's update stream: later "
+        "records replace earlier ones, DeleteCitation removes PMIDs; PubMed files after "
+        "the last one applied), write every table again in the package's format, validate, "
+        "and swap the result in atomically. The result is byte for byte the package a "
+        "build of all the sources in order gives.",
+    )
+    update.add_argument("package", help="the package folder to update")
+    update.add_argument(
+        "sources",
+        nargs="+",
+        metavar="SOURCE",
+        help="update files (pubmedYYnNNNN.xml.gz, fetch results, any source), or one "
+        "sources folder or manifest file",
+    )
+    update.add_argument(
+        "--no-validate", action="store_true", help="skip validating the updated package"
+    )
+    update.add_argument(
+        "--skip-failures",
+        action="store_true",
+        help="update without the records that fail to parse (they are counted and listed)",
+    )
+    update.add_argument(
+        "--from-cache",
+        action="store_true",
+        help="read a manifest's queries and PMIDs from the fetch cache only",
+    )
+    update.add_argument(
+        "--wait",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="when another build or update is writing the package, wait up to SECONDS",
     )
 
     release = commands.add_parser(
@@ -232,7 +276,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     select = _topic_commands(commands)
 
-    for command in (parse, build, release, download, fetch, validate, select):
+    for command in (parse, build, update, release, download, fetch, validate, select):
         command.add_argument(
             "-q",
             "--quiet",

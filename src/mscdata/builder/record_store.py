@@ -1,0 +1,233 @@
+"""A build's records on disk: PubMed's update stream applied in an SQLite file, the same
+article from several formats merged there, the tables written from it in article order.
+
+A build's memory so stays flat however many records it reads: each record is filed
+away as its table rows (:class:`mscdata.builder.stored_records.StoredRecord`) the
+moment it is read, and the tables are written by one pass over the store in article id
+order. The rules are those of :mod:`mscdata.builder.update_stream` (whose in-memory
+:class:`~mscdata.builder.update_stream.AppliedRecords` this must agree with, record for
+record): each record has a *slot*, its place in reading order; a later stream record
+of a PMID takes the slot of the one it replaces; a deletion empties the slots of its
+PMID. The store keeps the package's own state for :func:`mscdata.update` (it lives in
+the package folder, :data:`STORE_PATH`, a hidden file that releases leave out): the
+slots, the stream's counts, and the last PubMed file applied.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path, PurePath
+from typing import Any
+
+from mscdata.builder.stored_records import StoredRecord
+from mscdata.builder.update_stream import Change, StreamCounts, arrival_over, deletion
+from mscdata.errors import BuildError
+
+STORE_PATH = PurePath(".mscdata", "store.sqlite")  # inside a package folder
+STORE_FORMAT = "1"  # the layout of the tables below; a store of another is rebuilt
+
+_LAYOUT = """
+CREATE TABLE records (
+    slot INTEGER PRIMARY KEY,
+    article_id TEXT NOT NULL,
+    pmid TEXT,
+    stream_pmid TEXT UNIQUE,
+    version INTEGER,
+    content BLOB NOT NULL,
+    rows TEXT NOT NULL
+);
+CREATE INDEX records_by_pmid ON records (pmid);
+CREATE INDEX records_by_article ON records (article_id, slot);
+CREATE TABLE record_keys (key TEXT NOT NULL, slot INTEGER NOT NULL, PRIMARY KEY (key, slot))
+    WITHOUT ROWID;
+CREATE INDEX record_keys_by_slot ON record_keys (slot);
+CREATE TABLE merged (article_id TEXT NOT NULL, first_slot INTEGER NOT NULL, rows TEXT NOT NULL);
+CREATE TABLE grouped (slot INTEGER PRIMARY KEY);
+CREATE TABLE facts (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+class RecordStore:
+    """The records of a package, applied in order (see the module's docstring)."""
+
+    def __init__(self, path: Path, *, create: bool = False) -> None:
+        self.path = path
+        if create:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if path.exists():
+                path.unlink()
+        elif not path.is_file():
+            raise BuildError(f"{path}: no record store here")
+        self._db = sqlite3.connect(path, isolation_level=None)
+        # the store is written in a staging folder thrown away when the build fails
+        self._db.execute("PRAGMA journal_mode = OFF")
+        self._db.execute("PRAGMA synchronous = OFF")
+        self._db.execute("PRAGMA cache_size = -32768")  # 32 MiB of pages, whatever the size
+        self._db.execute("PRAGMA temp_store = FILE")
+        if create:
+            self._db.executescript(_LAYOUT)
+            self.set_fact("format", STORE_FORMAT)
+        elif self.fact("format") != STORE_FORMAT:
+            raise BuildError(f"{path}: a record store of another layout; rebuild the package")
+        self.counts = StreamCounts()  # what was applied through this object
+        self.deleted: list[str] = []  # the PMIDs a deletion removed, in order
+        self._db.execute("BEGIN")
+
+    # --- facts about the package ---------------------------------------------------
+
+    def fact(self, name: str) -> str | None:
+        """A fact the store keeps (its format, the last PubMed file, the counts)."""
+        found = self._db.execute("SELECT value FROM facts WHERE name = ?", (name,)).fetchone()
+        return found[0] if found else None
+
+    def set_fact(self, name: str, value: str) -> None:
+        self._db.execute("INSERT OR REPLACE INTO facts VALUES (?, ?)", (name, value))
+
+    # --- applying records ----------------------------------------------------------
+
+    def add(self, record: StoredRecord) -> Change | None:
+        """Apply one record; its change when it is a stream record."""
+        if record.stream_pmid is None:
+            self._insert(record)
+            return None
+        held = self._db.execute(
+            "SELECT slot, version, content FROM records WHERE stream_pmid = ?",
+            (record.stream_pmid,),
+        ).fetchone()
+        if held is None:
+            change = Change.NEW
+        else:
+            change = arrival_over(held[1], record.version, held[2] == record.content)
+        self.counts.add(change)
+        if change is Change.NEW:
+            self._insert(record)
+        elif change is Change.REPLACED:
+            self._db.execute("DELETE FROM record_keys WHERE slot = ?", (held[0],))
+            self._insert(record, slot=held[0])
+        return change
+
+    def delete(self, pmid: str) -> Change:
+        """Apply a ``DeleteCitation`` of ``pmid``: every record of it goes."""
+        slots = [
+            row[0] for row in self._db.execute("SELECT slot FROM records WHERE pmid = ?", (pmid,))
+        ]
+        for slot in slots:
+            self._db.execute("DELETE FROM records WHERE slot = ?", (slot,))
+            self._db.execute("DELETE FROM record_keys WHERE slot = ?", (slot,))
+        change = deletion(bool(slots))
+        self.counts.add(change)
+        if slots:
+            self.deleted.append(pmid)
+        return change
+
+    def _insert(self, record: StoredRecord, slot: int | None = None) -> None:
+        cursor = self._db.execute(
+            "INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                slot,
+                record.article_id,
+                record.pmid,
+                record.stream_pmid,
+                record.version,
+                record.content,
+                record.rows,
+            ),
+        )
+        slot = cursor.lastrowid if slot is None else slot
+        self._db.executemany(
+            "INSERT OR IGNORE INTO record_keys VALUES (?, ?)", ((key, slot) for key in record.keys)
+        )
+
+    # --- merging formats and reading out -------------------------------------------
+
+    def merge_formats(self) -> tuple[int, list[Any]]:
+        """Merge the records that are one article read from several formats (see
+        :func:`mscdata.builder.merge.group_by_identity`): (articles merged, conflicts).
+
+        Only records sharing an identifier with another can be merged, so only those are
+        read back into article data and grouped, in slot order as the in-memory build
+        groups every record."""
+        from mscdata.builder.merge import group_by_identity, merge_records
+        from mscdata.builder.stored_records import record_data, stored_data
+        from mscdata.models import Article
+
+        self._db.execute("DELETE FROM merged")
+        self._db.execute("DELETE FROM grouped")
+        shared = self._db.execute(
+            "SELECT slot, rows FROM records WHERE slot IN (SELECT slot FROM record_keys WHERE key"
+            " IN (SELECT key FROM record_keys GROUP BY key HAVING count(*) > 1)) ORDER BY slot"
+        ).fetchall()
+        records, slot_of = [], {}
+        for slot, rows in shared:
+            data = record_data(rows)
+            slot_of[id(data)] = slot
+            records.append(data)
+        merged, conflicts = 0, []
+        for group in group_by_identity(records):
+            if len(group) == 1:
+                continue
+            data, found = merge_records(group)
+            data = Article.model_validate(data).model_dump()
+            merged += 1
+            conflicts += found
+            slots = [slot_of[id(member)] for member in group]
+            stored = stored_data(data, None, None, ())
+            self._db.execute(
+                "INSERT INTO merged VALUES (?, ?, ?)", (stored.article_id, slots[0], stored.rows)
+            )
+            self._db.executemany("INSERT INTO grouped VALUES (?)", ((s,) for s in slots))
+        return merged, conflicts
+
+    def articles(self) -> int:
+        """How many articles the tables will hold (after :meth:`merge_formats`)."""
+        query = f"SELECT count(DISTINCT article_id) FROM ({_OUTPUT})"
+        return self._db.execute(query).fetchone()[0]
+
+    def table_rows(self) -> Iterator[list[str]]:
+        """Each article's rows (CSV text per table, in the Table Schema document's order),
+        in article id order; of two articles with one id, the later read (as a build in
+        memory keeps them by id)."""
+        rows = self._db.execute(f"{_OUTPUT} ORDER BY article_id, slot")
+        previous: tuple[str, str] | None = None
+        for article_id, _slot, text in rows:
+            if previous is not None and previous[0] != article_id:
+                yield json.loads(previous[1])
+            previous = (article_id, text)
+        if previous is not None:
+            yield json.loads(previous[1])
+
+    def commit(self) -> None:
+        """Make what was applied permanent."""
+        self._db.execute("COMMIT")
+        self._db.execute("BEGIN")
+
+    def close(self) -> None:
+        """Close the file. Without a journal, what was applied since the last commit is in
+        no defined state: builds and updates keep their store in a staging folder that
+        is thrown away when they fail."""
+        self._db.close()
+
+    def __enter__(self) -> RecordStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+@contextlib.contextmanager
+def store_errors(path: Path) -> Iterator[None]:
+    """SQLite's errors (a damaged store, a full disk) as one located BuildError."""
+    try:
+        yield
+    except sqlite3.Error as error:
+        raise BuildError(f"{path}: the record store cannot be used: {error}") from None
+
+
+# every article of the package: records not merged with others, and the merged ones
+_OUTPUT = (
+    "SELECT article_id, slot, rows FROM records WHERE slot NOT IN (SELECT slot FROM grouped)"
+    " UNION ALL SELECT article_id, first_slot, rows FROM merged"
+)

@@ -1,0 +1,113 @@
+"""A package's table files written from its record store, one pass in article order.
+
+Every table's CSV file is written at once, row by row as the store gives the articles
+(:meth:`mscdata.builder.record_store.RecordStore.table_rows`), each file hashed as it is
+written; nothing is held but the current article. A Parquet build converts each CSV
+file when it is complete, in row groups (:func:`mscdata.builder.parquet_tables.convert`),
+and removes it. Either way, each resource's file properties (``path``, ``format``,
+``hash``, ``bytes``…) come back for the descriptor.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from mscdata.builder.record_store import RecordStore
+from mscdata.builder.stored_records import csv_text, table_names
+from mscdata.progress import RECORD_BATCH, Progress
+
+WRITE_BUFFER = 1 << 20  # bytes gathered per table before they go to its file
+
+
+class _TableFile:
+    """One table's CSV file being written, and its digest."""
+
+    def __init__(self, path: Path, header: str) -> None:
+        self.path = path
+        self.file = path.open("wb")
+        self.digest = hashlib.sha256()
+        self.size = 0
+        self.pending: list[str] = [header]
+        self.pending_size = len(header)
+
+    def add(self, text: str) -> None:
+        if text:
+            self.pending.append(text)
+            self.pending_size += len(text)
+            if self.pending_size >= WRITE_BUFFER:
+                self.flush()
+
+    def flush(self) -> None:
+        data = "".join(self.pending).encode("utf-8")
+        self.pending, self.pending_size = [], 0
+        self.digest.update(data)
+        self.size += len(data)
+        self.file.write(data)
+
+    def close(self) -> dict[str, Any]:
+        self.flush()
+        self.file.close()
+        return {
+            "path": self.path.name,
+            "scheme": "file",
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            "hash": "sha256:" + self.digest.hexdigest(),
+            "bytes": self.size,
+        }
+
+
+def write_csv_tables(
+    store: RecordStore, document: dict[str, Any], out: Path, progress: Progress, total: int
+) -> dict[str, dict[str, Any]]:
+    """Every table of the store's articles as a CSV file in ``out`` (a header row, then
+    each article's rows in article id order); the file properties of each, by name."""
+    out.mkdir(parents=True, exist_ok=True)
+    headers = {
+        resource["name"]: csv_text([[f["name"] for f in resource["schema"]["fields"]]])
+        for resource in document["resources"]
+    }
+    names = table_names()
+    tables = [_TableFile(out / f"{name}.csv", headers[name]) for name in names]
+    try:
+        with progress.task("writing tables", total=total, unit="articles") as task:
+            count = 0
+            for texts in store.table_rows():
+                for table, text in zip(tables, texts, strict=True):
+                    table.add(text)
+                count += 1
+                if count == RECORD_BATCH:
+                    task.update(count)
+                    count = 0
+            task.update(count)
+        return {name: table.close() for name, table in zip(names, tables, strict=True)}
+    finally:
+        for table in tables:
+            table.file.close()
+
+
+def write_tables(
+    store: RecordStore,
+    document: dict[str, Any],
+    out: Path,
+    progress: Progress,
+    table_format: str,
+    total: int,
+) -> dict[str, dict[str, Any]]:
+    """The tables written in ``table_format`` (``csv`` or ``parquet``); their properties."""
+    layouts = write_csv_tables(store, document, out, progress, total)
+    if table_format != "parquet":
+        return layouts
+    from mscdata.builder.parquet_tables import convert
+
+    fields = {r["name"]: r["schema"]["fields"] for r in document["resources"]}
+    with progress.task("writing Parquet", total=len(layouts), unit="tables") as task:
+        for name in layouts:
+            csv_path = out / f"{name}.csv"
+            layouts[name] = convert(csv_path, name, fields[name], out)
+            csv_path.unlink()
+            task.update(1)
+    return layouts

@@ -1,0 +1,117 @@
+"""Bring a built package up to date: ``mscdata update PACKAGE SOURCE...``.
+
+A package built by :func:`mscdata.build` keeps its record store
+(:mod:`mscdata.builder.record_store`, ``.mscdata/store.sqlite`` in the package folder):
+every record applied so far, in its place, with the stream's counts, the sources listed
+and the last PubMed file applied. An update copies that store into the new package's
+staging folder, applies the new sources to it exactly as a build applies a later
+entry of its manifest (PubMed's update stream: replacements, versions, deletions; the
+merge of formats), writes every table again from it and validates the result before
+it replaces the package (:mod:`mscdata.builder.publish`). What the sources bring is
+read once; nothing already in the package is parsed again.
+
+The package an update gives is byte for byte the one a build of the same sources in
+the same order gives (the package's sources, then the update's): the store holds what
+that build would hold after its earlier entries, and the counts add up.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mscdata.builder.manifest import expand_fetched, source_entries
+from mscdata.builder.record_store import STORE_PATH, RecordStore, store_errors
+from mscdata.errors import BuildError
+from mscdata.progress import Progress, as_progress
+
+if TYPE_CHECKING:
+    from mscdata.builder.source_rows import BuildReport
+
+
+def update(
+    package: str | os.PathLike,
+    sources: str | os.PathLike | Sequence[str | os.PathLike],
+    *,
+    validate: bool = True,
+    skip_failures: bool = False,
+    from_cache: bool = False,
+    report: BuildReport | None = None,
+    wait: float = 0.0,
+    progress: Progress | bool | None = None,
+) -> Path:
+    """Apply ``sources`` (update files, fetch results, or a manifest: as
+    :func:`mscdata.build` takes them) to the package built in folder ``package``, in its
+    own table format; returns the package's path.
+
+    PubMed files (``pubmedYYnNNNN.xml``) must come after the last one the package holds.
+    ``report`` is given this update's counts; the descriptor states the package's counts
+    in all. The other options are :func:`mscdata.build`'s. Raises
+    :class:`mscdata.BuildError` when the folder holds no package built by mscdata (its
+    store is missing: build it again with :func:`mscdata.build`), and leaves the package
+    as it was when anything fails.
+    """
+    from mscdata.builder import publish
+    from mscdata.builder.build import check_built, write_from_store
+    from mscdata.builder.source_rows import read_sources
+
+    progress = as_progress(progress)
+    package = Path(package)
+    stored = package / STORE_PATH
+    if not (package / "datapackage.json").is_file():
+        raise BuildError(f"{package}: not a data package (no datapackage.json)")
+    if not stored.is_file():
+        raise BuildError(
+            f"{package}: no record store ({STORE_PATH.as_posix()}), which mscdata build keeps "
+            "in the package folder to update it; build the package again with mscdata build"
+        )
+    entries = source_entries(sources)
+    with publish.publishing(package, wait=wait) as publication:
+        entries, notes = expand_fetched(entries, from_cache=from_cache, progress=progress)
+        staged = publication.staging / STORE_PATH
+        staged.parent.mkdir(parents=True, exist_ok=True)
+        with progress.task("copying the record store", total=None, unit="B"):
+            shutil.copyfile(stored, staged)
+        with store_errors(staged), RecordStore(staged) as store:
+            table_format, listed, counts = _package_facts(store, stored)
+            found = read_sources(
+                entries,
+                store,
+                skip_failures=skip_failures,
+                progress=progress,
+                after=store.fact("last_pubmed_file"),
+            )
+            found.notes += notes
+            if report is not None:
+                report.__dict__.update(found.__dict__)
+            counts += found.stream
+            from mscdata.builder.build import described_sources
+
+            listed += described_sources(entries)
+            store.set_fact("sources", json.dumps(listed))
+            store.set_fact("stream", json.dumps(counts.as_descriptor()))
+            store.commit()
+            stream = counts.as_descriptor()
+            write_from_store(store, publication.staging, listed, progress, table_format, stream)
+        publish.checkpoint("staged")
+        if validate:
+            check_built(publication.staging, progress)
+        publication.commit()
+    return package
+
+
+def _package_facts(store: RecordStore, where: Path) -> tuple[str, list[dict[str, str]], Any]:
+    """(table format, sources listed, stream counts) the store keeps of its package."""
+    from mscdata.builder.update_stream import StreamCounts
+
+    try:
+        table_format = store.fact("table_format") or "csv"
+        listed = json.loads(store.fact("sources") or "[]")
+        counts = StreamCounts.from_descriptor(json.loads(store.fact("stream") or "{}"))
+    except (ValueError, TypeError) as error:
+        raise BuildError(f"{where}: the record store's facts are damaged ({error})") from None
+    return table_format, listed, counts

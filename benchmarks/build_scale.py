@@ -20,7 +20,7 @@ Then the ratios issue 12 names: peak RSS at the largest size over the smallest (
 +-20%; also per CPU second, the figure that moves least on a busy machine).
 
 The update (largest size only): the package is copied (``cp -a``, not timed), ``mscdata
-update COPY pubmed21n0100.xml.gz`` is timed against a rebuild from the same tiles and
+update COPY pubmed21n0100.xml.gz -q`` is timed against a rebuild from the same tiles and
 that update file (target: 5x faster), and the two packages must be byte identical
 (``datapackage.json`` and every file it lists; hidden files are not compared).
 
@@ -268,7 +268,7 @@ def measure_update(args, tiles: list[Path], update: Path, largest: dict, runs: P
     shutil.rmtree(copy, ignore_errors=True)
     subprocess.run(["cp", "-a", str(package), str(copy)], check=True)
     print(f"... {fmt} update of {largest['records']:,} records", file=sys.stderr)
-    updated = run_child(cli("update", str(copy), str(update)))
+    updated = run_child(cli("update", str(copy), str(update), "-q"))
     manifest = write_manifest(
         runs / f"rebuild-{largest['tiles']}.yaml", [*tiles[: largest["tiles"]], update]
     )

@@ -202,6 +202,24 @@ def test_an_unsorted_table_is_read_whole_and_its_repeats_found(built_package, mo
     assert [e[3] for e in errors if e[0] == "primary-key"] == [len(rows)]
 
 
+def test_a_parent_out_of_order_past_the_last_child_key_makes_no_orphan(tmp_path):
+    """A referenced table in order up to the children's last key and out of order after
+    it, in a later batch: the merge join must not report the child's key as missing
+    (the rest of the parent is read, found unsorted, and the whole-table check used)."""
+    import pyarrow as pa
+
+    from mscdata.validator.table_store import StoredTable
+
+    articles = StoredTable("articles", {}, tmp_path / "articles.arrow")
+    for ids in (["a", "c"], ["b"]):
+        articles.write({"id": pa.array(ids)}, len(ids))
+    authors = StoredTable("authors", {}, tmp_path / "authors.arrow")
+    authors.write({"article_id": pa.array(["b"])}, 1)
+    for table in (articles, authors):
+        table.close()
+    assert sorted_keys.sorted_orphans(authors, ["article_id"], articles, ["id"]) is None
+
+
 def _parquet_package(tmp_path: Path) -> Path:
     from conftest import seed_only_sources
 

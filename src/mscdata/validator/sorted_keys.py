@@ -190,6 +190,8 @@ def _merged(child: Iterator[_Rows], parent: Iterator[_Rows], keep: Any = None):
             if start < count:
                 current = next(parents, None)
         yield rows, found
+    for _ in parents:  # the parent's rows past the child's last key must be in order too:
+        pass  # a key out of order there would be missed by the merge (raises _Unsorted)
 
 
 def sorted_orphans(

@@ -258,3 +258,37 @@ def test_a_quote_inside_an_unquoted_cell_where_a_block_is_cut(built_package, mon
     found = _reports(built_package, monkeypatch)
     _agree(found)
     assert not [error for error in found["one batch"][0] if error[0] != "hash-count"]
+
+
+def test_a_stray_quote_early_in_a_file_costs_no_rescans_of_the_rest(built_package, monkeypatch):
+    """After a quote inside an unquoted cell of a file with no other quote, no later line
+    break looks like a row end: the block reader gives up after a few blocks and reads
+    the file whole, rather than rescanning an ever longer buffer (quadratic time)."""
+    path = built_package / "identifiers.csv"
+    text = path.read_text(encoding="utf-8")
+    assert '"' not in text
+    lines = text.split("\n")
+    cells = lines[3].split(",")
+    cells[-1] = f'{cells[-1]}"x'
+    lines[3] = ",".join(cells)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    scanned = []
+    row_end = csv_batches._row_end
+
+    def counted(buffer, quote):
+        scanned.append(len(buffer))
+        return row_end(buffer, quote)
+
+    whole = _report(built_package)
+    block = 100
+    monkeypatch.setattr(csv_batches, "BLOCK_BYTES", block)
+    assert _report(built_package) == whole
+    descriptor = json.loads((built_package / "datapackage.json").read_text(encoding="utf-8"))
+    [resource] = [r for r in descriptor["resources"] if r["name"] == "identifiers"]
+    monkeypatch.setattr(csv_batches, "_row_end", counted)
+    source = csv_batches.csv_source("identifiers", resource, path)
+    with pytest.raises(csv_batches.Restart):  # then read whole, as the report above was
+        list(source.batches)
+    limit = csv_batches.UNCUT_BLOCKS * block
+    assert path.stat().st_size > 30 * limit
+    assert sum(scanned) < (csv_batches.UNCUT_BLOCKS + 2) * limit  # not the file, again and again

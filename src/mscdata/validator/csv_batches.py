@@ -40,6 +40,10 @@ BATCH_ROWS = 1 << 16  # rows checked at a time (tests make it tiny)
 _LONGEST_LINE = 64 << 20  # a file with longer lines (or none) is read whole
 
 
+# blocks read with no row end found before the file is read whole instead
+UNCUT_BLOCKS = 8
+
+
 class Restart(Exception):
     """The streamed read cannot go on: the resource is read whole instead."""
 
@@ -354,6 +358,10 @@ def _blocks(handle: BinaryIO, quote: bytes) -> Iterator[tuple[bytes, bool]]:
         if cut:  # else a cell longer than the buffer: read on
             yield buffer[:cut], False
             buffer = buffer[cut:]
+        elif len(buffer) >= UNCUT_BLOCKS * BLOCK_BYTES:
+            # a quote inside an unquoted cell leaves every later line break inside
+            # "quotes": rescanning a growing buffer would take quadratic time
+            raise Restart
 
 
 def _row_end(buffer: bytes, quote: bytes) -> int:

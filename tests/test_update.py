@@ -175,6 +175,37 @@ def test_an_update_deletes_across_files_and_keeps_the_latest_version(tmp_path, b
     assert titles == ["PubMed", "pubmed21n0002.xml", "pubmed21n0003.xml"]
 
 
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("stream", "[]"), ("sources", '{"a": 1}'), ("stream", '{"new": "x"}'), ("sources", "{")],
+)
+def test_damaged_facts_are_one_located_error(tmp_path, built, capsys, name, value):
+    with sqlite3.connect(built / STORE_PATH) as db:
+        db.execute("UPDATE facts SET value = ? WHERE name = ?", (value, name))
+    before = folder_files(built)
+    pubmed_file(tmp_path, "pubmed21n0003.xml", [Citation("13")])
+    assert main(["update", str(built), str(tmp_path / "pubmed21n0003.xml")]) == 2
+    error = capsys.readouterr().err
+    assert f"{built / STORE_PATH}: the record store's facts are damaged" in error
+    assert "Traceback" not in error and folder_files(built) == before
+
+
+def test_a_store_written_for_other_tables_is_refused(tmp_path, built, capsys):
+    with sqlite3.connect(built / STORE_PATH) as db:
+        db.execute("UPDATE facts SET value = 'other' WHERE name = 'tables'")
+    pubmed_file(tmp_path, "pubmed21n0003.xml", [Citation("13")])
+    assert main(["update", str(built), str(tmp_path / "pubmed21n0003.xml")]) == 2
+    error = capsys.readouterr().err
+    assert f"{built / STORE_PATH}: a record store written for other tables (by mscdata " in error
+    assert "rebuild the package" in error
+
+
+def test_a_mistyped_source_file_is_named_as_not_found(tmp_path, built, capsys):
+    missing = tmp_path / "pubmed21n0030.xml.gz"
+    assert main(["update", str(built), str(missing)]) == 2
+    assert f"{missing}: source file not found" in capsys.readouterr().err
+
+
 def test_a_store_of_another_layout_is_refused(tmp_path, built, capsys):
     with sqlite3.connect(built / STORE_PATH) as db:
         db.execute("UPDATE facts SET value = '0' WHERE name = 'format'")

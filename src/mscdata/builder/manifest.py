@@ -70,8 +70,10 @@ def source_entries(
 
 def _is_manifest(path: Path) -> bool:
     """Whether a path names a sources manifest (a folder holds one) rather than a source."""
-    if path.is_dir() or path.suffix.lower() in {".yaml", ".yml"} or not path.is_file():
+    if path.is_dir() or path.suffix.lower() in {".yaml", ".yml"}:
         return True
+    if not path.exists():  # a sources folder by its name, else a source file: not found
+        return not path.suffix
     try:
         with path.open("rb") as file:
             head = file.read(4096)

@@ -27,7 +27,9 @@ from mscdata.builder.update_stream import Change, StreamCounts, arrival_over, de
 from mscdata.errors import BuildError
 
 STORE_PATH = PurePath(".mscdata", "store.sqlite")  # inside a package folder
-STORE_FORMAT = "1"  # the layout of the tables below; a store of another is rebuilt
+# the layout of the tables below and of a record's rows: change it with either (a store
+# of another layout, or written for other Table Schemas, is refused: rebuild the package)
+STORE_FORMAT = "2"
 
 _LAYOUT = """
 CREATE TABLE records (
@@ -63,19 +65,37 @@ class RecordStore:
         elif not path.is_file():
             raise BuildError(f"{self.named}: no record store here")
         self._db = sqlite3.connect(path, isolation_level=None)
+        try:
+            self._open(create)
+        except BaseException:
+            self._db.close()
+            raise
+        self.counts = StreamCounts()  # what was applied through this object
+        self.deleted: list[str] = []  # the PMIDs a deletion removed, in order
+        self._db.execute("BEGIN")
+
+    def _open(self, create: bool) -> None:
+        """Set the connection up; make the tables, or check they are of this layout and
+        were written for these Table Schemas (a record's rows are CSV text in them)."""
         # the store is written in a staging folder thrown away when the build fails
         self._db.execute("PRAGMA journal_mode = OFF")
         self._db.execute("PRAGMA synchronous = OFF")
         self._db.execute("PRAGMA cache_size = -32768")  # 32 MiB of pages, whatever the size
         self._db.execute("PRAGMA temp_store = FILE")
         if create:
+            from mscdata.version import __version__
+
             self._db.executescript(_LAYOUT)
             self.set_fact("format", STORE_FORMAT)
+            self.set_fact("tables", _tables_digest())
+            self.set_fact("written_by", f"mscdata {__version__}")
         elif self.fact("format") != STORE_FORMAT:
             raise BuildError(f"{self.named}: a record store of another layout; rebuild the package")
-        self.counts = StreamCounts()  # what was applied through this object
-        self.deleted: list[str] = []  # the PMIDs a deletion removed, in order
-        self._db.execute("BEGIN")
+        elif self.fact("tables") != _tables_digest():
+            raise BuildError(
+                f"{self.named}: a record store written for other tables (by "
+                f"{self.fact('written_by') or 'another mscdata'}); rebuild the package"
+            )
 
     # --- facts about the package ---------------------------------------------------
 
@@ -85,6 +105,7 @@ class RecordStore:
         return found[0] if found else None
 
     def set_fact(self, name: str, value: str) -> None:
+        """Keep a fact (replacing what the store held under its name)."""
         self._db.execute("INSERT OR REPLACE INTO facts VALUES (?, ?)", (name, value))
 
     def keep_package_facts(
@@ -100,13 +121,28 @@ class RecordStore:
         """(sources listed, stream counts, table format) of :meth:`keep_package_facts`."""
         try:
             sources = json.loads(self.fact("sources") or "[]")
-            counts = StreamCounts.from_descriptor(json.loads(self.fact("stream") or "{}"))
-            table_format = self.fact("table_format") or "csv"
-        except (ValueError, TypeError) as error:
+            stream = json.loads(self.fact("stream") or "{}")
+        except ValueError as error:
             raise BuildError(
-                f"{self.path}: the record store's facts are damaged ({error})"
+                f"{self.named}: the record store's facts are damaged ({error})"
             ) from None
-        return sources, counts, table_format
+        table_format = self.fact("table_format") or "csv"
+        well_formed = (
+            isinstance(sources, list)
+            and all(
+                isinstance(source, dict) and all(isinstance(v, str) for v in source.values())
+                for source in sources
+            )
+            and isinstance(stream, dict)
+            and all(isinstance(v, int) and not isinstance(v, bool) for v in stream.values())
+            and table_format in ("csv", "parquet")
+        )
+        if not well_formed:
+            raise BuildError(
+                f"{self.named}: the record store's facts are damaged (sources, stream counts "
+                "or table format of the wrong shape); rebuild the package"
+            )
+        return sources, StreamCounts.from_descriptor(stream), table_format
 
     # --- applying records ----------------------------------------------------------
 
@@ -246,6 +282,16 @@ def store_errors(path: Path) -> Iterator[None]:
         yield
     except sqlite3.Error as error:
         raise BuildError(f"{path}: the record store cannot be used: {error}") from None
+
+
+def _tables_digest() -> str:
+    """A digest of the Table Schema document, which a store's rows are written in."""
+    import hashlib
+
+    from mscdata.resources import table_schemas
+
+    document = json.dumps(table_schemas(), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(document.encode("utf-8")).hexdigest()
 
 
 # every article of the package: records not merged with others, and the merged ones

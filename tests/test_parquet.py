@@ -19,7 +19,7 @@ from mscdata.builder.build import write_package
 from mscdata.cli import main
 from mscdata.resources import table_schemas
 
-from conftest import folder_files, seed_only_sources
+from conftest import ROOT, folder_files, seed_only_sources
 from strategies import article_sets
 
 
@@ -201,3 +201,37 @@ def test_an_invalid_parquet_build_leaves_the_old_package_untouched(tmp_path, mon
         _build(out)
     assert folder_files(out) == before
     assert not list(tmp_path.glob(".package.build-*"))
+
+
+def test_row_groups_are_cut_by_text_size_alike_however_the_csv_is_read(tmp_path):
+    """A row group holds at most ROW_GROUP_ROWS rows and ROW_GROUP_BYTES of text (a
+    long-text table gets smaller ones, so a build's memory stays bounded), cut by the
+    rows alone: reading the CSV in other blocks gives the same files."""
+    csv_package = ROOT / "datapackage"  # the bundled package: 424 kB of references
+    fields = {r["name"]: r["schema"]["fields"] for r in table_schemas()["resources"]}
+    name = "references"
+    made = {}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(parquet_tables, "ROW_GROUP_BYTES", 20_000)
+        for block in (1 << 12, 1 << 20):
+            patch.setattr(parquet_tables, "READ_BLOCK_BYTES", block)
+            out = tmp_path / f"block-{block}"
+            out.mkdir()
+            parquet_tables.convert(csv_package / f"{name}.csv", name, fields[name], out)
+            made[block] = (out / f"{name}.parquet").read_bytes()
+    assert made[1 << 12] == made[1 << 20]
+    groups = pq.ParquetFile(tmp_path / f"block-{1 << 12}" / f"{name}.parquet").metadata
+    assert groups.num_row_groups > 3
+    table = pq.read_table(tmp_path / f"block-{1 << 12}" / f"{name}.parquet")
+    start = 0
+    for number in range(groups.num_row_groups):
+        rows = groups.row_group(number).num_rows
+        text = sum(
+            len(value.encode("utf-8"))
+            for column in table.slice(start, rows).columns
+            for value in column.to_pylist()
+            if value is not None and isinstance(value, str)
+        )
+        assert rows == 1 or text <= 20_000
+        start += rows
+    assert start == table.num_rows

@@ -18,8 +18,9 @@ A table of more than :data:`PART_ROWS` rows is split into parts of that many row
 multi-part resource).
 
 Files are reproducible: the writer's options are fixed (:data:`WRITER_OPTIONS`: zstd at
-a fixed level, dictionary encoding, row groups of :data:`ROW_GROUP_ROWS` rows, no Arrow
-schema or other key-value metadata), and Parquet has no timestamp; the same rows give
+a fixed level, dictionary encoding, row groups of :data:`ROW_GROUP_ROWS` rows or of
+:data:`ROW_GROUP_BYTES` of text, whichever is less, no Arrow schema or other key-value
+metadata), and Parquet has no timestamp; the same rows give
 byte-identical files with the same pyarrow version (its ``created_by`` string names it).
 """
 
@@ -35,6 +36,10 @@ MEDIA_TYPE = "application/vnd.apache.parquet"
 # take ~300 bytes in memory), and readers can take parts in parallel
 PART_ROWS = 1_000_000
 ROW_GROUP_ROWS = 100_000
+# text per row group at most (a row group is held whole, in several forms, while it is
+# written): long-text tables such as abstract_sections cut theirs sooner
+ROW_GROUP_BYTES = 32 << 20
+READ_BLOCK_BYTES = 8 << 20  # CSV read at a time to convert it (no bearing on the files)
 WRITER_OPTIONS: dict[str, Any] = {
     "compression": "zstd",
     "compression_level": 3,
@@ -82,15 +87,15 @@ def part_names(name: str, rows: int, part_rows: int) -> list[str]:
 
 
 def _row_groups(csv_path: Path, fields: Sequence[dict[str, Any]]) -> Iterator[Any]:
-    """The rows of a CSV file the build wrote, as string tables of :data:`ROW_GROUP_ROWS`
-    rows (the last one shorter), read a block at a time."""
+    """The rows of a CSV file the build wrote, as string tables of a row group each (see
+    :func:`_group_end`), read :data:`READ_BLOCK_BYTES` at a time."""
     import pyarrow as pa
     import pyarrow.csv as pcsv
 
     names = [spec["name"] for spec in fields]
     reader = pcsv.open_csv(
         csv_path,
-        read_options=pcsv.ReadOptions(block_size=8 << 20, use_threads=False),
+        read_options=pcsv.ReadOptions(block_size=READ_BLOCK_BYTES, use_threads=False),
         parse_options=pcsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
         convert_options=pcsv.ConvertOptions(
             column_types={name: pa.string() for name in names},
@@ -100,17 +105,39 @@ def _row_groups(csv_path: Path, fields: Sequence[dict[str, Any]]) -> Iterator[An
         ),
     )
     pending: list[Any] = []
-    held = 0
+    rows = size = 0
     for batch in reader:
         pending.append(batch)
-        held += batch.num_rows
-        while held >= ROW_GROUP_ROWS:
+        rows, size = rows + batch.num_rows, size + batch.nbytes
+        while rows >= ROW_GROUP_ROWS or size >= ROW_GROUP_BYTES:
             table = pa.Table.from_batches(pending)
-            yield table.slice(0, ROW_GROUP_ROWS)
-            rest = table.slice(ROW_GROUP_ROWS)
-            pending, held = rest.to_batches(), rest.num_rows
-    if held:
-        yield pa.Table.from_batches(pending)
+            cut = _group_end(table)
+            if cut == rows < ROW_GROUP_ROWS:
+                break  # big in memory, yet under both limits by the cells' text: read on
+            yield table.slice(0, cut)
+            rest = table.slice(cut)
+            pending, rows, size = rest.to_batches(), rest.num_rows, rest.nbytes
+    while rows:
+        table = pa.Table.from_batches(pending)
+        cut = _group_end(table)
+        yield table.slice(0, cut)
+        rest = table.slice(cut)
+        pending, rows = rest.to_batches(), rest.num_rows
+
+
+def _group_end(table: Any) -> int:
+    """How many of the table's first rows make a row group: :data:`ROW_GROUP_ROWS`, or
+    fewer when their cells hold more than :data:`ROW_GROUP_BYTES` of text (at least
+    one row). Told from the rows alone, so the same rows always cut the same way."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    rows = min(table.num_rows, ROW_GROUP_ROWS)
+    sizes = np.zeros(rows, dtype=np.int64)
+    for column in table.slice(0, rows).columns:
+        sizes += pc.binary_length(column).to_numpy(zero_copy_only=False).astype(np.int64)
+    over = np.flatnonzero(np.cumsum(sizes) > ROW_GROUP_BYTES)
+    return max(1, int(over[0])) if len(over) else rows
 
 
 def convert(
@@ -138,7 +165,7 @@ def convert(
                     writer = pq.ParquetWriter(written[-1], schema, **WRITER_OPTIONS)
                     in_part = 0
                 piece = group.slice(offset, min(group.num_rows - offset, part_rows - in_part))
-                piece = piece.combine_chunks()  # pages cut as from one array, as write_parts
+                piece = piece.combine_chunks()  # pages cut as from one array, however read
                 columns = [typed_column(piece[spec["name"]], spec) for spec in fields]
                 writer.write_table(
                     pa.Table.from_arrays(columns, schema=schema), row_group_size=ROW_GROUP_ROWS

@@ -61,7 +61,7 @@ def _read(entries: list, folder: Path, **options) -> tuple[list[dict], BuildRepo
         rows = [
             dict(zip(header, row, strict=True))
             for texts in store.table_rows()
-            for row in csv.reader(io.StringIO(texts[names.index("articles")]))
+            for row in csv.reader(io.StringIO(texts[names.index("articles")].decode("utf-8")))
         ]
     return rows, report
 

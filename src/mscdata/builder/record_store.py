@@ -22,14 +22,14 @@ from collections.abc import Iterator
 from pathlib import Path, PurePath
 from typing import Any
 
-from mscdata.builder.stored_records import StoredRecord
+from mscdata.builder.stored_records import StoredRecord, unpack
 from mscdata.builder.update_stream import Change, StreamCounts, arrival_over, deletion
 from mscdata.errors import BuildError
 
 STORE_PATH = PurePath(".mscdata", "store.sqlite")  # inside a package folder
 # the layout of the tables below and of a record's rows: change it with either (a store
 # of another layout, or written for other Table Schemas, is refused: rebuild the package)
-STORE_FORMAT = "2"
+STORE_FORMAT = "3"
 
 _LAYOUT = """
 CREATE TABLE records (
@@ -39,14 +39,14 @@ CREATE TABLE records (
     stream_pmid TEXT UNIQUE,
     version INTEGER,
     content BLOB NOT NULL,
-    rows TEXT NOT NULL
+    rows BLOB NOT NULL
 );
 CREATE INDEX records_by_pmid ON records (pmid);
 CREATE INDEX records_by_article ON records (article_id, slot);
 CREATE TABLE record_keys (key TEXT NOT NULL, slot INTEGER NOT NULL, PRIMARY KEY (key, slot))
     WITHOUT ROWID;
 CREATE INDEX record_keys_by_slot ON record_keys (slot);
-CREATE TABLE merged (article_id TEXT NOT NULL, first_slot INTEGER NOT NULL, rows TEXT NOT NULL);
+CREATE TABLE merged (article_id TEXT NOT NULL, first_slot INTEGER NOT NULL, rows BLOB NOT NULL);
 CREATE TABLE grouped (slot INTEGER PRIMARY KEY);
 CREATE TABLE facts (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
@@ -244,18 +244,18 @@ class RecordStore:
         query = f"SELECT count(DISTINCT article_id) FROM ({_OUTPUT})"
         return self._db.execute(query).fetchone()[0]
 
-    def table_rows(self) -> Iterator[list[str]]:
-        """Each article's rows (CSV text per table, in the Table Schema document's order),
-        in article id order; of two articles with one id, the later read (as a build in
-        memory keeps them by id)."""
+    def table_rows(self) -> Iterator[list[bytes]]:
+        """Each article's rows (UTF-8 CSV text per table, in the Table Schema document's
+        order), in article id order; of two articles with one id, the later read (as a
+        build in memory keeps them by id)."""
         rows = self._db.execute(f"{_OUTPUT} ORDER BY article_id, slot")
-        previous: tuple[str, str] | None = None
-        for article_id, _slot, text in rows:
+        previous: tuple[str, bytes] | None = None
+        for article_id, _slot, packed in rows:
             if previous is not None and previous[0] != article_id:
-                yield json.loads(previous[1])
-            previous = (article_id, text)
+                yield unpack(previous[1])
+            previous = (article_id, packed)
         if previous is not None:
-            yield json.loads(previous[1])
+            yield unpack(previous[1])
 
     def commit(self) -> None:
         """Make what was applied permanent."""

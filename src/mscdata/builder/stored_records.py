@@ -14,7 +14,6 @@ import csv
 import functools
 import hashlib
 import io
-import json
 from typing import Any, NamedTuple
 
 from mscdata.builder.article_rows import cells
@@ -29,7 +28,7 @@ class StoredRecord(NamedTuple):
     stream_pmid: str | None  # the PMID it has in PubMed's update stream, if a stream record
     version: int | None  # its PMID version, when it states one
     content: bytes  # digest of every table's rows but its provenance: equal content, equal digest
-    rows: str  # JSON list of each table's rows as CSV text, in the Table Schema document's order
+    rows: bytes  # each table's rows as CSV text, in the Table Schema document's order (packed)
 
 
 @functools.cache
@@ -94,12 +93,12 @@ def stored_data(
     keys: tuple[str, ...],
 ) -> StoredRecord:
     """Article data (``Article.model_dump()``) as the store keeps it."""
-    texts = table_texts(cells(data), table_names())
+    texts = [text.encode("utf-8") for text in table_texts(cells(data), table_names())]
     digest = hashlib.sha256()
     skipped = _provenance_index()
     for index, text in enumerate(texts):
         if index != skipped:
-            digest.update(text.encode("utf-8"))
+            digest.update(text)
             digest.update(b"\x00")
     return StoredRecord(
         data["id"],
@@ -108,11 +107,27 @@ def stored_data(
         stream_pmid,
         version,
         digest.digest(),
-        json.dumps(texts, ensure_ascii=False),
+        pack(texts),
     )
 
 
-def record_data(rows: str) -> dict[str, Any]:
+def pack(texts: list[bytes]) -> bytes:
+    """Each table's rows (UTF-8 CSV text) as one value: a line of their lengths, then
+    the texts one after the other (read back by :func:`unpack` without any decoding)."""
+    return b" ".join(b"%d" % len(text) for text in texts) + b"\n" + b"".join(texts)
+
+
+def unpack(rows: bytes) -> list[bytes]:
+    """Each table's rows (UTF-8 CSV text) of a value :func:`pack` made."""
+    lengths, body = rows.split(b"\n", 1)
+    texts, start = [], 0
+    for length in map(int, lengths.split()):
+        texts.append(body[start : start + length])
+        start += length
+    return texts
+
+
+def record_data(rows: bytes) -> dict[str, Any]:
     """The article data of a stored record's rows (:attr:`StoredRecord.rows`): the rows
     typed by their Table Schemas, nested, and validated into the article again."""
     from mscdata.builder.article_rows import nest
@@ -122,7 +137,7 @@ def record_data(rows: str) -> dict[str, Any]:
 
     typed: dict[str, list[dict[str, Any]]] = {}
     resources = table_schemas()["resources"]
-    for resource, text in zip(resources, json.loads(rows), strict=True):
+    for resource, text in zip(resources, unpack(rows), strict=True):
         schema = resource["schema"]
         missing = schema.get("missingValues", [""])
         fields = [
@@ -131,7 +146,7 @@ def record_data(rows: str) -> dict[str, Any]:
         ]
         typed[resource["name"]] = [
             {spec["name"]: convert(cell, spec) for spec, cell in zip(fields, row, strict=True)}
-            for row in csv.reader(io.StringIO(text))
+            for row in csv.reader(io.StringIO(text.decode("utf-8")))
         ]
     [data] = nest(typed)
     return Article.model_validate(data).model_dump()

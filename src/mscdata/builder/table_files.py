@@ -16,9 +16,9 @@ from typing import Any
 
 from mscdata.builder.record_store import RecordStore
 from mscdata.builder.stored_records import csv_text, table_names
-from mscdata.progress import RECORD_BATCH, Progress
+from mscdata.progress import Progress
 
-WRITE_BUFFER = 1 << 20  # bytes gathered per table before they go to its file
+WRITE_ARTICLES = 1_000  # articles whose rows go to the files at once
 
 
 class _TableFile:
@@ -26,28 +26,20 @@ class _TableFile:
 
     def __init__(self, path: Path, header: str) -> None:
         self.path = path
-        self.file = path.open("wb")
+        self.file = path.open("wb", buffering=1 << 20)
         self.digest = hashlib.sha256()
         self.size = 0
-        self.pending: list[str] = [header]
-        self.pending_size = len(header)
+        self.add(header.encode("utf-8"))
 
-    def add(self, text: str) -> None:
-        if text:
-            self.pending.append(text)
-            self.pending_size += len(text)
-            if self.pending_size >= WRITE_BUFFER:
-                self.flush()
-
-    def flush(self) -> None:
-        data = "".join(self.pending).encode("utf-8")
-        self.pending, self.pending_size = [], 0
-        self.digest.update(data)
-        self.size += len(data)
-        self.file.write(data)
+    def add(self, data: bytes) -> None:
+        """Append rows (UTF-8 CSV text)."""
+        if data:
+            self.digest.update(data)
+            self.size += len(data)
+            self.file.write(data)
 
     def close(self) -> dict[str, Any]:
-        self.flush()
+        """Close the file; its properties for the descriptor."""
         self.file.close()
         return {
             "path": self.path.name,
@@ -71,22 +63,31 @@ def write_csv_tables(
         for resource in document["resources"]
     }
     names = table_names()
-    tables = [_TableFile(out / f"{name}.csv", headers[name]) for name in names]
+    tables: list[_TableFile] = []
     try:
+        for name in names:
+            tables.append(_TableFile(out / f"{name}.csv", headers[name]))
         with progress.task("writing tables", total=total, unit="articles") as task:
-            count = 0
+            articles: list[list[bytes]] = []
             for texts in store.table_rows():
-                for table, text in zip(tables, texts, strict=True):
-                    table.add(text)
-                count += 1
-                if count == RECORD_BATCH:
-                    task.update(count)
-                    count = 0
-            task.update(count)
+                articles.append(texts)
+                if len(articles) == WRITE_ARTICLES:
+                    _add(tables, articles)
+                    task.update(len(articles))
+                    articles = []
+            _add(tables, articles)
+            task.update(len(articles))
         return {name: table.close() for name, table in zip(names, tables, strict=True)}
     finally:
         for table in tables:
             table.file.close()
+
+
+def _add(tables: list[_TableFile], articles: list[list[bytes]]) -> None:
+    """Several articles' rows appended to each table's file, one write per table."""
+    if articles:
+        for table, texts in zip(tables, zip(*articles, strict=True), strict=True):
+            table.add(b"".join(texts))
 
 
 def write_tables(

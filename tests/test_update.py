@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import mscdata
+from mscdata.builder import build as build_module
 from mscdata.builder.record_store import STORE_PATH
 from mscdata.cli import main
 
@@ -70,8 +71,23 @@ def test_an_update_gives_the_package_a_build_of_every_source_gives(files, split,
         package = mscdata.build(
             first, folder / "updated", validate=False, table_format=table_format
         )
+        before = _rows_by_article(package)
         report = mscdata.BuildReport()
-        mscdata.update(package, [folder / n for n in names[split:]], report=report)
+        validated: list[set[str]] = []
+        check_built = build_module.check_built
+
+        def watched(where, progress, what="the built package"):
+            validated.append(set(_rows_by_article(where)))
+            return check_built(where, progress, what)
+
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(build_module, "check_built", watched)
+            mscdata.update(package, [folder / n for n in names[split:]], report=report)
+        after = _rows_by_article(package)
+        changed = {key for key, rows in after.items() if before.get(key) != rows}
+        [checked] = validated
+        assert changed <= checked  # every article whose rows changed was validated
+        assert len(checked) == report.changed
         whole = _manifest(folder, *names[:split], seed=seed)
         whole.write_text(
             whole.read_text(encoding="utf-8") + "".join(f"  - file: {n}\n" for n in names[split:]),
@@ -82,6 +98,16 @@ def test_an_update_gives_the_package_a_build_of_every_source_gives(files, split,
         assert report.stream.records == sum(len(c) for c, _ in files[split:])
 
 
+def _rows_by_article(package: Path) -> dict[str, list]:
+    """Every row of every table of a package (CSV or Parquet), by article id."""
+    rows: dict[str, list] = {}
+    for name, table in mscdata.load(package).tables.items():
+        for row in table:
+            key = row["id"] if name == "articles" else row["article_id"]
+            rows.setdefault(key, []).append((name, sorted(row.items(), key=str)))
+    return rows
+
+
 def test_an_update_of_real_records_matches_a_rebuild_and_reports_its_counts(tmp_path, capsys):
     excerpt = shared_path("corpus", "peers", "pubmed-xml", "pubmed21n1298.excerpt.xml.gz")
     selected = Path(__file__).parent.parent / "sources" / "pubmed21n1298-msc.xml.gz"
@@ -90,7 +116,9 @@ def test_an_update_of_real_records_matches_a_rebuild_and_reports_its_counts(tmp_
     capsys.readouterr()
     assert main(["update", str(out), str(selected), "-q"]) == 0
     shown = capsys.readouterr().out
-    assert shown.startswith(f"updated and validated: {out}/datapackage.json (1125 articles)")
+    assert shown.startswith(
+        f"updated: {out}/datapackage.json (1125 articles; 113 changed, those validated)"
+    )
     assert "113 new, 0 replaced, 1 unchanged" in shown
     rebuilt = tmp_path / "rebuilt"
     assert main(["build", "--sources", str(excerpt), str(selected), "--out", str(rebuilt)]) == 0
@@ -161,6 +189,7 @@ def test_an_update_deletes_across_files_and_keeps_the_latest_version(tmp_path, b
     mscdata.update(built, [later], report=report)
     [article] = mscdata.load(built).articles
     assert (article.pmid, article.title, article.pmid_version) == ("12", "Two, revised.", 2)
+    assert report.changed == 1 and not (built / ".mscdata" / "changed").exists()
     assert (report.stream.replaced, report.stream.deleted, report.deleted) == (1, 1, ["11"])
     stream = json.loads((built / "datapackage.json").read_text(encoding="utf-8"))["mscdata"]
     assert stream["pubmedStream"] == {
@@ -224,3 +253,43 @@ def test_build_takes_source_files_and_refuses_what_is_not_a_manifest(tmp_path, c
     manifest.write_bytes(b"\x1f\x8b\x08\x00 binary")
     assert main(["build", "--sources", str(manifest), "--out", str(out)]) == 2
     assert "a manifest is UTF-8 text; this is not" in capsys.readouterr().err
+
+
+def test_an_invalid_changed_article_stops_the_update_and_changes_nothing(
+    tmp_path, built, capsys, monkeypatch
+):
+    from mscdata.builder import update as update_module
+
+    write_rows = build_module.write_rows
+
+    def corrupting(rows, total, out, *rest):
+        write_rows(rows, total, out, *rest)
+        if out.name == update_module.CHANGED_PATH.name:  # the changed articles alone
+            with (out / "articles.csv").open("a", encoding="utf-8") as file:
+                file.write("pmid:13,not a row of this table\n")
+
+    monkeypatch.setattr(build_module, "write_rows", corrupting)
+    before = folder_files(built)
+    pubmed_file(tmp_path, "pubmed21n0003.xml", [Citation("13")])
+    assert main(["update", str(built), str(tmp_path / "pubmed21n0003.xml")]) == 2
+    error = capsys.readouterr().err
+    assert "the package of the articles the update changed is invalid" in error
+    assert folder_files(built) == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_validate_all_checks_the_whole_package(tmp_path, built, capsys, monkeypatch):
+    checked = []
+    check_built = build_module.check_built
+
+    def watched(where, progress, what="the built package"):
+        checked.append((where.name, len(mscdata.load(where))))
+        return check_built(where, progress, what)
+
+    monkeypatch.setattr(build_module, "check_built", watched)
+    pubmed_file(tmp_path, "pubmed21n0003.xml", [Citation("13")])
+    assert main(["update", str(built), str(tmp_path / "pubmed21n0003.xml"), "--validate-all"]) == 0
+    assert "(3 articles; 1 changed, all validated)" in capsys.readouterr().out
+    [(folder, articles)] = checked
+    assert articles == 3 and not folder.startswith("changed")
+    assert not (built / ".mscdata" / "changed").exists()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -151,10 +151,24 @@ def write_from_store(
 ) -> None:
     """The package of the store's articles written into folder ``out``: every table
     (CSV or Parquet) and ``datapackage.json``."""
+    write_rows(store.table_rows(), store.articles(), out, sources, progress, table_format, stream)
+
+
+def write_rows(
+    rows: Iterable[list[bytes]],
+    total: int,
+    out: Path,
+    sources: Sequence[dict[str, str]],
+    progress: Progress = SILENT,
+    table_format: str = "csv",
+    stream: dict[str, int] | None = None,
+) -> None:
+    """A package of ``total`` articles' rows (as a record store gives them) written into
+    folder ``out``: every table (CSV or Parquet) and ``datapackage.json``."""
     from mscdata.builder.table_files import write_tables
 
     document = table_schemas()
-    layouts = write_tables(store, document, out, progress, table_format, store.articles())
+    layouts = write_tables(rows, document, out, progress, table_format, total)
     described = descriptor(layouts, document, sources, stream=stream)
     text = json.dumps(described, indent=2, ensure_ascii=False) + "\n"
     (out / "datapackage.json").write_text(text, encoding="utf-8", newline="\n")
@@ -234,8 +248,9 @@ def _write_rows(
     write_from_store(store, out, sources, progress, table_format, stream)
 
 
-def check_built(folder: Path, progress: Progress) -> None:
-    """Refuse a built package that :func:`mscdata.validate` finds invalid."""
+def check_built(folder: Path, progress: Progress, what: str = "the built package") -> None:
+    """Refuse a built package that :func:`mscdata.validate` finds invalid (``what``
+    names it in the error)."""
     from mscdata.builder import publish
     from mscdata.validator.validation import validate as validate_package
 
@@ -243,7 +258,6 @@ def check_built(folder: Path, progress: Progress) -> None:
     if not checked.valid:
         first = checked.errors[0]
         raise BuildError(
-            f"the built package is invalid ({counted(len(checked.errors), 'error')}); "
-            f"first: {first}"
+            f"{what} is invalid ({counted(len(checked.errors), 'error')}); first: {first}"
         )
     publish.checkpoint("validated")

@@ -18,7 +18,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePath
 from typing import Any
 
@@ -72,6 +72,11 @@ class RecordStore:
             raise
         self.counts = StreamCounts()  # what was applied through this object
         self.deleted: list[str] = []  # the PMIDs a deletion removed, in order
+        # the slots given a record through this object, and the merged articles as they
+        # were when it was opened: what changed since (see changed_rows)
+        self._db.execute("CREATE TEMP TABLE touched (slot INTEGER PRIMARY KEY)")
+        self._db.execute("CREATE TEMP TABLE was_grouped AS SELECT slot FROM grouped")
+        self._db.execute("CREATE TEMP TABLE was_merged AS SELECT article_id, rows FROM merged")
         self._db.execute("BEGIN")
 
     def _open(self, create: bool) -> None:
@@ -195,6 +200,7 @@ class RecordStore:
             ),
         )
         slot = cursor.lastrowid if slot is None else slot
+        self._db.execute("INSERT OR IGNORE INTO touched VALUES (?)", (slot,))
         self._db.executemany(
             "INSERT OR IGNORE INTO record_keys VALUES (?, ?)", ((key, slot) for key in record.keys)
         )
@@ -237,6 +243,10 @@ class RecordStore:
                 "INSERT INTO merged VALUES (?, ?, ?)", (stored.article_id, slots[0], stored.rows)
             )
             self._db.executemany("INSERT INTO grouped VALUES (?)", ((s,) for s in slots))
+        self._db.execute(  # a record no longer merged with others is written as it is
+            "INSERT OR IGNORE INTO touched SELECT slot FROM was_grouped"
+            " WHERE slot NOT IN (SELECT slot FROM grouped)"
+        )
         return merged, conflicts
 
     def articles(self) -> int:
@@ -248,14 +258,19 @@ class RecordStore:
         """Each article's rows (UTF-8 CSV text per table, in the Table Schema document's
         order), in article id order; of two articles with one id, the later read (as a
         build in memory keeps them by id)."""
-        rows = self._db.execute(f"{_OUTPUT} ORDER BY article_id, slot")
-        previous: tuple[str, bytes] | None = None
-        for article_id, _slot, packed in rows:
-            if previous is not None and previous[0] != article_id:
-                yield unpack(previous[1])
-            previous = (article_id, packed)
-        if previous is not None:
-            yield unpack(previous[1])
+        return _one_per_id(self._db.execute(f"{_OUTPUT} ORDER BY article_id, slot"))
+
+    def changed_rows(self) -> Iterator[list[bytes]]:
+        """The rows, as :meth:`table_rows` gives them, of the articles whose rows changed
+        since the store was opened: records applied since, records a merge no longer
+        holds, and merged articles that are not as they were."""
+        return _one_per_id(self._db.execute(f"{_CHANGED} ORDER BY article_id, slot"))
+
+    def changed_articles(self) -> int:
+        """How many articles :meth:`changed_rows` gives."""
+        return self._db.execute(f"SELECT count(DISTINCT article_id) FROM ({_CHANGED})").fetchone()[
+            0
+        ]
 
     def commit(self) -> None:
         """Make what was applied permanent."""
@@ -294,8 +309,27 @@ def _tables_digest() -> str:
     return hashlib.sha256(document.encode("utf-8")).hexdigest()
 
 
+def _one_per_id(rows: Iterable[tuple[str, int, bytes]]) -> Iterator[list[bytes]]:
+    """The unpacked rows of (article id, slot, packed rows) in id order, the last of
+    each id."""
+    previous: tuple[str, bytes] | None = None
+    for article_id, _slot, packed in rows:
+        if previous is not None and previous[0] != article_id:
+            yield unpack(previous[1])
+        previous = (article_id, packed)
+    if previous is not None:
+        yield unpack(previous[1])
+
+
 # every article of the package: records not merged with others, and the merged ones
 _OUTPUT = (
     "SELECT article_id, slot, rows FROM records WHERE slot NOT IN (SELECT slot FROM grouped)"
     " UNION ALL SELECT article_id, first_slot, rows FROM merged"
+)
+# the articles whose rows changed since the store was opened (see changed_rows)
+_CHANGED = (
+    "SELECT article_id, slot, rows FROM records WHERE slot IN (SELECT slot FROM touched)"
+    " AND slot NOT IN (SELECT slot FROM grouped)"
+    " UNION ALL SELECT article_id, first_slot, rows FROM merged AS m WHERE NOT EXISTS"
+    " (SELECT 1 FROM was_merged AS w WHERE w.article_id = m.article_id AND w.rows = m.rows)"
 )

@@ -33,6 +33,7 @@ class BuildReport:
     conflicts: list[Any] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # e.g. articles without PMC full text
     stream: StreamCounts = field(default_factory=StreamCounts)
+    changed: int | None = None  # an update's: the articles whose rows it changed
 
 
 def read_sources(

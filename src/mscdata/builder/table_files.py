@@ -11,10 +11,10 @@ and removes it. Either way, each resource's file properties (``path``, ``format`
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from mscdata.builder.record_store import RecordStore
 from mscdata.builder.stored_records import csv_text, table_names
 from mscdata.progress import Progress
 
@@ -53,10 +53,15 @@ class _TableFile:
 
 
 def write_csv_tables(
-    store: RecordStore, document: dict[str, Any], out: Path, progress: Progress, total: int
+    rows: Iterable[list[bytes]],
+    document: dict[str, Any],
+    out: Path,
+    progress: Progress,
+    total: int,
 ) -> dict[str, dict[str, Any]]:
-    """Every table of the store's articles as a CSV file in ``out`` (a header row, then
-    each article's rows in article id order); the file properties of each, by name."""
+    """Every table as a CSV file in ``out``: a header row, then each article's rows as
+    ``rows`` gives them (:meth:`RecordStore.table_rows`: in article id order); the file
+    properties of each, by name."""
     out.mkdir(parents=True, exist_ok=True)
     headers = {
         resource["name"]: csv_text([[f["name"] for f in resource["schema"]["fields"]]])
@@ -69,7 +74,7 @@ def write_csv_tables(
             tables.append(_TableFile(out / f"{name}.csv", headers[name]))
         with progress.task("writing tables", total=total, unit="articles") as task:
             articles: list[list[bytes]] = []
-            for texts in store.table_rows():
+            for texts in rows:
                 articles.append(texts)
                 if len(articles) == WRITE_ARTICLES:
                     _add(tables, articles)
@@ -91,15 +96,16 @@ def _add(tables: list[_TableFile], articles: list[list[bytes]]) -> None:
 
 
 def write_tables(
-    store: RecordStore,
+    rows: Iterable[list[bytes]],
     document: dict[str, Any],
     out: Path,
     progress: Progress,
     table_format: str,
     total: int,
 ) -> dict[str, dict[str, Any]]:
-    """The tables written in ``table_format`` (``csv`` or ``parquet``); their properties."""
-    layouts = write_csv_tables(store, document, out, progress, total)
+    """The tables of ``rows`` written in ``table_format`` (``csv`` or ``parquet``); their
+    properties."""
+    layouts = write_csv_tables(rows, document, out, progress, total)
     if table_format != "parquet":
         return layouts
     from mscdata.builder.parquet_tables import convert

@@ -6,9 +6,10 @@ every record applied so far, in its place, with the stream's counts, the sources
 and the last PubMed file applied. An update copies that store into the new package's
 staging folder, applies the new sources to it exactly as a build applies a later
 entry of its manifest (PubMed's update stream: replacements, versions, deletions; the
-merge of formats), writes every table again from it and validates the result before
-it replaces the package (:mod:`mscdata.builder.publish`). What the sources bring is
-read once; nothing already in the package is parsed again.
+merge of formats), writes every table again from it, validates the articles whose rows
+changed (or, asked, the whole package), and only then replaces the package
+(:mod:`mscdata.builder.publish`). What the sources bring is read once; nothing already in
+the package is parsed or validated again.
 
 The package an update gives is byte for byte the one a build of the same sources in
 the same order gives (the package's sources, then the update's): the store holds what
@@ -28,6 +29,9 @@ from mscdata.builder.record_store import STORE_PATH, RecordStore, store_errors
 from mscdata.errors import BuildError
 from mscdata.progress import Progress, as_progress
 
+# where an update writes the articles it changed, to validate them (removed after)
+CHANGED_PATH = STORE_PATH.parent / "changed"
+
 if TYPE_CHECKING:
     from mscdata.builder.source_rows import BuildReport
 
@@ -37,6 +41,7 @@ def update(
     sources: str | os.PathLike | Sequence[str | os.PathLike],
     *,
     validate: bool = True,
+    validate_all: bool = False,
     skip_failures: bool = False,
     from_cache: bool = False,
     report: BuildReport | None = None,
@@ -48,14 +53,21 @@ def update(
     own table format; returns the package's path.
 
     PubMed files (``pubmedYYnNNNN.xml``) must come after the last one the package holds.
-    ``report`` is given this update's counts; the descriptor states the package's counts
-    in all. The other options are :func:`mscdata.build`'s. Raises
+    ``report`` is given this update's counts (``report.changed``: the articles whose rows
+    changed); the descriptor states the package's counts in all.
+
+    With ``validate`` (the default), the articles whose rows the update changed are
+    validated, as a package of their own, before the package is replaced: every other
+    row is the one the package held, and what holds across articles (one row per
+    article id, keys that start with it) the store makes so; ``validate_all`` validates
+    the whole package instead, as :func:`mscdata.build` does (time then grows with the
+    package, not with the change). The other options are :func:`mscdata.build`'s. Raises
     :class:`mscdata.BuildError` when the folder holds no package built by mscdata (its
     store is missing: build it again with :func:`mscdata.build`), and leaves the package
     as it was when anything fails.
     """
     from mscdata.builder import publish
-    from mscdata.builder.build import check_built, described_sources, write_from_store
+    from mscdata.builder.build import check_built, described_sources, write_from_store, write_rows
     from mscdata.builder.source_rows import read_sources
 
     progress = as_progress(progress)
@@ -93,8 +105,18 @@ def update(
             store.keep_package_facts(listed, stream, table_format)
             store.commit()
             write_from_store(store, publication.staging, listed, progress, table_format, stream)
+            changed = publication.staging / CHANGED_PATH
+            found.changed = store.changed_articles()
+            if report is not None:
+                report.changed = found.changed
+            if validate and not validate_all:
+                rows = store.changed_rows()
+                write_rows(rows, found.changed, changed, listed, progress, table_format)
         publish.checkpoint("staged")
-        if validate:
-            check_built(publication.staging, progress)
+        if validate and validate_all:
+            check_built(publication.staging, progress, "the updated package")
+        elif validate:
+            check_built(changed, progress, "the package of the articles the update changed")
+            shutil.rmtree(changed)
         publication.commit()
     return package

@@ -138,14 +138,19 @@ def _cmd_update(args: argparse.Namespace) -> int:
         args.package,
         args.sources[0] if len(args.sources) == 1 else args.sources,
         validate=not args.no_validate,
+        validate_all=args.validate_all,
         skip_failures=args.skip_failures,
         from_cache=args.from_cache,
         report=report,
         wait=args.wait,
         progress=_progress(args),
     )
-    checked = "" if args.no_validate else " and validated"
-    print(f"updated{checked}: {out}/datapackage.json ({counted(report.articles, 'article')})")
+    changed = f"{report.changed or 0} changed"
+    checked = "" if args.no_validate else f", {'all' if args.validate_all else 'those'} validated"
+    print(
+        f"updated: {out}/datapackage.json ({counted(report.articles, 'article')}; "
+        f"{changed}{checked})"
+    )
     return _print_report(report, args.command)
 
 

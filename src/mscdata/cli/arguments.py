@@ -106,8 +106,9 @@ def build_parser() -> argparse.ArgumentParser:
         "to the record store the build kept in the package (.mscdata/store.sqlite) as the "
         "build would have applied them after its own (PubMed's update stream: later "
         "records replace earlier ones, DeleteCitation removes PMIDs; PubMed files after "
-        "the last one applied), write every table again in the package's format, validate, "
-        "and swap the result in atomically. The result is byte for byte the package a "
+        "the last one applied), write every table again in the package's format, validate "
+        "the articles whose rows changed (--validate-all: every one), and swap the result "
+        "in atomically. The result is byte for byte the package a "
         "build of all the sources in order gives.",
     )
     update.add_argument("package", help="the package folder to update")
@@ -119,7 +120,13 @@ def build_parser() -> argparse.ArgumentParser:
         "sources folder or manifest file",
     )
     update.add_argument(
-        "--no-validate", action="store_true", help="skip validating the updated package"
+        "--no-validate", action="store_true", help="skip validating what the update changed"
+    )
+    update.add_argument(
+        "--validate-all",
+        action="store_true",
+        help="validate the whole updated package, not only the articles the update changed "
+        "(time then grows with the package)",
     )
     update.add_argument(
         "--skip-failures",

@@ -213,7 +213,8 @@ class RecordStore:
 
         Only records sharing an identifier with another can be merged, so only those are
         read back into article data and grouped, in slot order as the in-memory build
-        groups every record."""
+        groups every record. They are held in memory while grouped: a build pairing
+        most of its PubMed records with PMC JATS or pages holds that many."""
         from mscdata.builder.merge import group_by_identity, merge_records
         from mscdata.builder.stored_records import record_data, stored_data
         from mscdata.models import Article

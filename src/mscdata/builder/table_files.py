@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from mscdata.builder.stored_records import csv_text, table_names
+from mscdata.errors import BuildError
 from mscdata.progress import Progress
 
 WRITE_ARTICLES = 1_000  # articles whose rows go to the files at once
@@ -108,13 +109,18 @@ def write_tables(
     layouts = write_csv_tables(rows, document, out, progress, total)
     if table_format != "parquet":
         return layouts
+    import pyarrow as pa
+
     from mscdata.builder.parquet_tables import convert
 
     fields = {r["name"]: r["schema"]["fields"] for r in document["resources"]}
     with progress.task("writing Parquet", total=len(layouts), unit="tables") as task:
         for name in layouts:
             csv_path = out / f"{name}.csv"
-            layouts[name] = convert(csv_path, name, fields[name], out)
+            try:
+                layouts[name] = convert(csv_path, name, fields[name], out)
+            except pa.ArrowException as error:  # a row the CSV writer wrote and pyarrow not
+                raise BuildError(f"{csv_path}: cannot be written as Parquet: {error}") from None
             csv_path.unlink()
             task.update(1)
     return layouts

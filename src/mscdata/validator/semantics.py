@@ -89,7 +89,7 @@ def _stored_date_issues(table: StoredTable) -> list[Issue]:
     for first, columns in table.batches(names):
         rows = len(next(iter(columns.values())))
         numbers = np.arange(first + 2, first + 2 + rows, dtype=np.int64)
-        issues += _date_issues(CheckedTable(table.name, columns, numbers, None))
+        issues += _date_issues(CheckedTable(table.name, columns, numbers))
     rank = {
         ("partial-date", "publication_day"): 0,
         ("partial-date", "publication_month"): 1,

@@ -30,7 +30,6 @@ class CheckedTable:
     name: str
     columns: dict[str, Any]  # field name -> pyarrow Array
     row_numbers: Any  # numpy int64 array, one per row
-    line_numbers: Any  # numpy int64 array: the line each row starts on (None: unknown)
     schema: dict[str, Any] = field(repr=False, default_factory=dict)
 
     @property
@@ -120,7 +119,7 @@ class StoredTable:
             for name, chunks in parts.items()
         }
         numbers = np.arange(2, self.rows + 2, dtype=np.int64)
-        return CheckedTable(self.name, columns, numbers, None, self.schema)
+        return CheckedTable(self.name, columns, numbers, self.schema)
 
     def sorted_cache(self) -> dict[tuple, Any]:
         """Results of :mod:`mscdata.validator.sorted_keys` scans, by columns."""

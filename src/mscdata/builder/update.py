@@ -58,8 +58,8 @@ def update(
 
     With ``validate`` (the default), the articles whose rows the update changed are
     validated, as a package of their own, before the package is replaced: every other
-    row is the one the package held, and what holds across articles (one row per
-    article id, keys that start with it) the store makes so; ``validate_all`` validates
+    row is the one the package held, and what holds across articles (one article per
+    id, keys that start with it) the store makes so; ``validate_all`` validates
     the whole package instead, as :func:`mscdata.build` does (time then grows with the
     package, not with the change). The other options are :func:`mscdata.build`'s. Raises
     :class:`mscdata.BuildError` when the folder holds no package built by mscdata (its
@@ -97,6 +97,7 @@ def update(
                 after=store.fact("last_pubmed_file"),
             )
             found.notes += notes
+            found.changed = store.changed_articles()
             if report is not None:
                 report.__dict__.update(found.__dict__)
             counts += found.stream
@@ -106,9 +107,6 @@ def update(
             store.commit()
             write_from_store(store, publication.staging, listed, progress, table_format, stream)
             changed = publication.staging / CHANGED_PATH
-            found.changed = store.changed_articles()
-            if report is not None:
-                report.changed = found.changed
             if validate and not validate_all:
                 rows = store.changed_rows()
                 write_rows(rows, found.changed, changed, listed, progress, table_format)

@@ -292,3 +292,19 @@ def test_a_stray_quote_early_in_a_file_costs_no_rescans_of_the_rest(built_packag
     limit = csv_batches.UNCUT_BLOCKS * block
     assert path.stat().st_size > 30 * limit
     assert sum(scanned) < (csv_batches.UNCUT_BLOCKS + 2) * limit  # not the file, again and again
+
+
+def test_a_year_of_more_digits_than_an_integer_holds_is_checked_without_overflow():
+    import warnings
+
+    import numpy as np
+
+    from mscdata.validator import semantics
+    from mscdata.validator.table_store import CheckedTable
+
+    table = CheckedTable("articles", {}, np.arange(2, 4))
+    year, month, day = np.array([1e30, 2024.0]), np.array([2.0, 2.0]), np.array([30.0, 29.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # numpy's cast of an overflowing float warns
+        issues = semantics._impossible_days(table, year, month, day, "publication_day")
+    assert [issue.row for issue in issues] == [2]  # 30 February; 2024-02-29 exists

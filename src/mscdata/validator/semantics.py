@@ -243,7 +243,8 @@ def _impossible_days(
     lengths = np.full(len(day), 31.0)
     months = np.where(stated, month, 1).astype(int)
     lengths[stated] = np.array(_DAYS_IN_MONTH, dtype=float)[months[stated] - 1]
-    years = np.where(stated, year, 1).astype(int)
+    # a year of more digits than an integer holds keeps year 1's rule (no leap day)
+    years = np.where(stated & (np.abs(year) < 1e15), year, 1).astype(np.int64)
     leap = (years % 4 == 0) & ((years % 100 != 0) | (years % 400 == 0))
     lengths[stated & leap & (months == 2)] = 29
     issues = []

@@ -296,8 +296,8 @@ def test_leftovers_of_dead_builds_are_removed(tmp_path, packages):
 
 
 def _corrupting_writer(original):
-    def write(by_id, folder, entries, *rest):
-        original(by_id, folder, entries, *rest)
+    def write(rows, total, folder, *rest):
+        original(rows, total, folder, *rest)
         with open(folder / "articles.csv", "a", encoding="utf-8") as file:
             file.write("an extra row that matches no hash\n")
 
@@ -308,7 +308,7 @@ def test_an_invalid_package_leaves_out_byte_identical(tmp_path, packages, monkey
     out = tmp_path / "datapackage"
     shutil.copytree(packages["old"], out)
     before = snapshot(out)
-    monkeypatch.setattr(package, "_write_rows", _corrupting_writer(package._write_rows))
+    monkeypatch.setattr(package, "write_rows", _corrupting_writer(package.write_rows))
     with pytest.raises(mscdata.BuildError, match="the built package is invalid"):
         mscdata.build(packages["new_sources"], out)
     assert snapshot(out) == before
@@ -319,10 +319,10 @@ def test_a_write_error_is_one_line_and_changes_nothing(tmp_path, packages, monke
     out = tmp_path / "datapackage"
     shutil.copytree(packages["old"], out)
 
-    def disk_full(by_id, folder, entries, *rest):
+    def disk_full(rows, total, folder, *rest):
         raise OSError(28, "No space left on device", str(folder / "articles.csv"))
 
-    monkeypatch.setattr(package, "_write_rows", disk_full)
+    monkeypatch.setattr(package, "write_rows", disk_full)
     with pytest.raises(mscdata.BuildError, match=r"articles\.csv: No space left on device"):
         mscdata.build(packages["new_sources"], out)
     assert snapshot(out) == snapshot(packages["old"])

@@ -189,14 +189,14 @@ def test_an_invalid_parquet_build_leaves_the_old_package_untouched(tmp_path, mon
 
     out = _build(tmp_path / "package", table_format="csv")
     before = folder_files(out)
-    original = package._write_rows
+    original = package.write_rows
 
-    def truncating(by_id, folder, entries, *rest):
-        original(by_id, folder, entries, *rest)
+    def truncating(rows, total, folder, *rest):
+        original(rows, total, folder, *rest)
         file = folder / "articles.parquet"
         file.write_bytes(file.read_bytes()[:-50])
 
-    monkeypatch.setattr(package, "_write_rows", truncating)
+    monkeypatch.setattr(package, "write_rows", truncating)
     with pytest.raises(mscdata.BuildError, match=r"articles\.parquet: not a readable Parquet"):
         _build(out)
     assert folder_files(out) == before

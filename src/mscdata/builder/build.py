@@ -138,20 +138,8 @@ def write_package(
     ):
         for article in articles:
             store.add(stored_data(article.model_dump(), None, None, ()))
-        write_from_store(store, out, described_sources(entries), table_format=table_format)
-
-
-def write_from_store(
-    store: RecordStore,
-    out: Path,
-    sources: Sequence[dict[str, str]],
-    progress: Progress = SILENT,
-    table_format: str = "csv",
-    stream: dict[str, int] | None = None,
-) -> None:
-    """The package of the store's articles written into folder ``out``: every table
-    (CSV or Parquet) and ``datapackage.json``."""
-    write_rows(store.table_rows(), store.articles(), out, sources, progress, table_format, stream)
+        sources = described_sources(entries)
+        write_rows(store.table_rows(), store.articles(), out, sources, table_format=table_format)
 
 
 def write_rows(
@@ -228,24 +216,15 @@ def build(
             sources = described_sources(entries)
             store.keep_package_facts(sources, stream, table_format)
             store.commit()
-            _write_rows(store, publication.staging, sources, progress, table_format, stream)
+            rows = store.table_rows()
+            write_rows(
+                rows, found.articles, publication.staging, sources, progress, table_format, stream
+            )
         publish.checkpoint("staged")
         if validate:
             check_built(publication.staging, progress)
         publication.commit()
     return Path(out)
-
-
-def _write_rows(
-    store: RecordStore,
-    out: Path,
-    sources: Sequence[dict[str, str]],
-    progress: Progress,
-    table_format: str,
-    stream: dict[str, int] | None,
-) -> None:
-    """Write the package's files (the one seam tests replace to fake a bad write)."""
-    write_from_store(store, out, sources, progress, table_format, stream)
 
 
 def check_built(folder: Path, progress: Progress, what: str = "the built package") -> None:

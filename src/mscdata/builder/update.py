@@ -67,7 +67,7 @@ def update(
     as it was when anything fails.
     """
     from mscdata.builder import publish
-    from mscdata.builder.build import check_built, described_sources, write_from_store, write_rows
+    from mscdata.builder.build import check_built, described_sources, write_rows
     from mscdata.builder.source_rows import read_sources
 
     progress = as_progress(progress)
@@ -105,7 +105,10 @@ def update(
             stream = counts.as_descriptor()
             store.keep_package_facts(listed, stream, table_format)
             store.commit()
-            write_from_store(store, publication.staging, listed, progress, table_format, stream)
+            rows = store.table_rows()
+            write_rows(
+                rows, found.articles, publication.staging, listed, progress, table_format, stream
+            )
             changed = publication.staging / CHANGED_PATH
             if validate and not validate_all:
                 rows = store.changed_rows()

@@ -167,15 +167,20 @@ def _print_report(report: Any, command: str) -> int:
     if len(report.conflicts) > MAX_SHOWN:
         conflicts = counted(len(report.conflicts), "conflict")
         print(f"mscdata {command}: {conflicts} in all", file=sys.stderr)
-    if report.failures:
-        for failure in report.failures[:MAX_SHOWN]:
-            print(f"mscdata {command}: skipped: {failure}", file=sys.stderr)
+    _print_skipped(report.failures, command)
+    return EXIT_OK
+
+
+def _print_skipped(failures: list[Any], command: str) -> None:
+    """The records a command skipped (``--skip-failures``), and how many, on stderr."""
+    for failure in failures[:MAX_SHOWN]:
+        print(f"mscdata {command}: skipped: {failure}", file=sys.stderr)
+    if failures:
         print(
-            f"mscdata {command}: {counted(len(report.failures), 'record')} failed and "
-            f"{'was' if len(report.failures) == 1 else 'were'} skipped",
+            f"mscdata {command}: {counted(len(failures), 'record')} failed and "
+            f"{'was' if len(failures) == 1 else 'were'} skipped",
             file=sys.stderr,
         )
-    return EXIT_OK
 
 
 def _cmd_fetch(args: argparse.Namespace) -> int:
@@ -320,14 +325,7 @@ def _cmd_select(args: argparse.Namespace) -> int:
         progress=_progress(args),
     )
     print(selection.summary())
-    for failure in selection.failures[:MAX_SHOWN]:
-        print(f"mscdata select: skipped: {failure}", file=sys.stderr)
-    if selection.failures:
-        print(
-            f"mscdata select: {counted(len(selection.failures), 'record')} failed and "
-            f"{'was' if len(selection.failures) == 1 else 'were'} skipped",
-            file=sys.stderr,
-        )
+    _print_skipped(selection.failures, "select")
     return EXIT_OK
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 from pathlib import Path
 
@@ -91,3 +93,16 @@ def folder_files(folder: Path, *, hidden: bool = True) -> dict[str, bytes]:
         for path in sorted(folder.rglob("*"))
         if path.is_file() and (hidden or not path.relative_to(folder).as_posix().startswith("."))
     }
+
+
+def csv_rows(path: Path) -> list[list[str]]:
+    """A CSV file's rows, header included."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.reader(handle))
+
+
+def write_csv_rows(path: Path, rows: list[list[str]]) -> None:
+    """Rows written as a CSV file the way mscdata writes its tables."""
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    path.write_text(buffer.getvalue(), encoding="utf-8", newline="")

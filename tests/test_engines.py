@@ -8,8 +8,6 @@ versa, so dropping the per-row model pass loses nothing.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import shutil
 from pathlib import Path
@@ -23,6 +21,8 @@ from mscdata import models
 from mscdata.resources import table_schemas
 from mscdata.validator.column_checks import check_column
 from mscdata.validator.tablecheck import unsupported
+
+from conftest import csv_rows, write_csv_rows
 
 TABLE_ERRORS = {
     "type-error",
@@ -76,17 +76,6 @@ CELLS = [
 ]
 
 
-def _rows(path: Path) -> list[list[str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.reader(handle))
-
-
-def _write(path: Path, rows: list[list[str]]) -> None:
-    buffer = io.StringIO(newline="")
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
-    path.write_text(buffer.getvalue(), encoding="utf-8", newline="")
-
-
 EDITS = (
     "cell",
     "cell",
@@ -133,7 +122,7 @@ def _break(package: Path, edits) -> None:
     resources = {resource["name"]: resource for resource in descriptor["resources"]}
     for name, what, row, column_name, cell in edits:
         path = package / resources[name]["path"]
-        rows = _rows(path)
+        rows = csv_rows(path)
         width = len(rows[0])
         row = 1 + row % max(len(rows) - 1, 1) if len(rows) > 1 else 1
         column = COLUMNS[name].index(column_name)
@@ -157,7 +146,7 @@ def _break(package: Path, edits) -> None:
             rows[row] = [*rows[row], cell]
         elif what == "short":
             rows[row] = rows[row][:column]
-        _write(path, rows)
+        write_csv_rows(path, rows)
 
 
 def _frictionless_takes_another_header(path: Path) -> bool:
@@ -165,7 +154,7 @@ def _frictionless_takes_another_header(path: Path) -> bool:
     first 100 rows whose width is within 10% of their rounded mean width; a table broken
     so that a later row fits better than the header (e.g. one data row cut short) is
     read with a data row as header, and gives no reference to compare with."""
-    widths = [len(row) for row in _rows(path)[:100]]
+    widths = [len(row) for row in csv_rows(path)[:100]]
     if not widths:
         return False
     mean = round(sum(widths) / len(widths))
@@ -276,13 +265,13 @@ def test_rows_with_quoted_line_breaks_keep_their_numbers_and_lines(built_package
     package = tmp_path / "package"
     shutil.copytree(built_package, package)
     path = package / "keywords.csv"
-    rows = _rows(path)
+    rows = csv_rows(path)
     term, position = rows[0].index("term"), rows[0].index("position")
     rows[1][term] = "two\nlines"
     rows[3][position] = "x"
     if ragged:  # a row of the wrong width sends the file through the exact reader
         rows[5].append("surplus")
-    _write(path, rows)
+    write_csv_rows(path, rows)
     report = mscdata.validate(package)
     [error] = [e for e in report.errors if e.type == "type-error"]
     assert (error.row, error.line, error.field) == (4, 5, "position")

@@ -4,8 +4,6 @@ key checks of sorted tables and the whole-column checks of unsorted ones agree).
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import shutil
 from pathlib import Path
@@ -20,6 +18,8 @@ import mscdata
 from mscdata.resources import table_schemas
 from mscdata.validator import csv_batches, sorted_keys
 
+from conftest import csv_rows, write_csv_rows
+
 ROOT = Path(__file__).resolve().parents[1]
 COLUMNS = {
     resource["name"]: [field["name"] for field in resource["schema"]["fields"]]
@@ -29,17 +29,6 @@ COLUMNS = {
 CELLS = ["", "x", "0", "-3", "abc", "true", "maybe", "pmid:1", "pmid:999999999", "a\nb", '"q"']
 TINY_ROWS, TINY_BYTES = 40, 1500  # every filled table in several batches and blocks
 EDITS = ("cell", "duplicate", "delete", "swap", "orphan", "blank", "extra", "short", "newline")
-
-
-def _rows(path: Path) -> list[list[str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.reader(handle))
-
-
-def _write(path: Path, rows: list[list[str]]) -> None:
-    buffer = io.StringIO(newline="")
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
-    path.write_text(buffer.getvalue(), encoding="utf-8", newline="")
 
 
 @st.composite
@@ -68,11 +57,11 @@ def _break(package: Path, edits) -> None:
     paths = {resource["name"]: resource["path"] for resource in descriptor["resources"]}
     for name, what, row, column, cell in edits:
         path = package / paths[name]
-        rows = _rows(path)
+        rows = csv_rows(path)
         width = len(rows[0])
         if len(rows) == 1:
             rows.append([cell] * width)
-            _write(path, rows)
+            write_csv_rows(path, rows)
             continue
         row = 1 + row % (len(rows) - 1)
         if not rows[row]:
@@ -95,7 +84,7 @@ def _break(package: Path, edits) -> None:
             rows[row] = rows[row][:column]
         elif what == "newline":
             rows[row][-1] = f"{rows[row][-1]}\nmore"
-        _write(path, rows)
+        write_csv_rows(path, rows)
 
 
 def _report(package: Path) -> tuple:
@@ -194,9 +183,9 @@ def test_an_unsorted_table_is_read_whole_and_its_repeats_found(built_package, mo
         return whole(self, names)
 
     monkeypatch.setattr(table_store.StoredTable, "whole", watched)
-    rows = _rows(built_package / "authors.csv")
+    rows = csv_rows(built_package / "authors.csv")
     rows = [rows[0], *reversed(rows[1:]), rows[-1]]  # the last row again, first in order
-    _write(built_package / "authors.csv", rows)
+    write_csv_rows(built_package / "authors.csv", rows)
     errors = _report(built_package)[0]
     assert "authors" in read and "mesh_headings" not in read
     assert [e[3] for e in errors if e[0] == "primary-key"] == [len(rows)]

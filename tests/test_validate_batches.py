@@ -262,7 +262,7 @@ def test_a_stray_quote_early_in_a_file_costs_no_rescans_of_the_rest(built_packag
     lines[3] = ",".join(cells)
     path.write_text("\n".join(lines), encoding="utf-8")
     scanned = []
-    row_end = csv_batches._row_end
+    row_end = csv_batches.row_end
 
     def counted(buffer, quote):
         scanned.append(len(buffer))
@@ -274,7 +274,7 @@ def test_a_stray_quote_early_in_a_file_costs_no_rescans_of_the_rest(built_packag
     assert _report(built_package) == whole
     descriptor = json.loads((built_package / "datapackage.json").read_text(encoding="utf-8"))
     [resource] = [r for r in descriptor["resources"] if r["name"] == "identifiers"]
-    monkeypatch.setattr(csv_batches, "_row_end", counted)
+    monkeypatch.setattr(csv_batches, "row_end", counted)
     source = csv_batches.csv_source("identifiers", resource, path)
     with pytest.raises(csv_batches.Restart):  # then read whole, as the report above was
         list(source.batches)

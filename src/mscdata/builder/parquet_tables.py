@@ -70,12 +70,29 @@ def typed_column(cells: Any, spec: dict[str, Any]) -> Any:
     import pyarrow.compute as pc
 
     text = cells if isinstance(cells, (pa.Array, pa.ChunkedArray)) else pa.array(cells, pa.string())
-    text = pc.if_else(pc.equal(pc.binary_length(text), 0), pa.scalar(None, pa.string()), text)
+    if isinstance(text, pa.ChunkedArray):
+        chunks = [_empty_as_null(chunk) for chunk in text.chunks]
+        text = pa.chunked_array(chunks, pa.string())
+    else:
+        text = _empty_as_null(text)
     kind = spec.get("type", "string")
     if kind == "boolean":
         return pc.equal(text, "true")
     target = arrow_type(spec)
     return text if target == pa.string() else pc.cast(text, target)
+
+
+def _empty_as_null(text: Any) -> Any:
+    """A string array with its empty cells made null: a validity bitmap laid over the
+    same text (the cells are not copied; a sliced array or one with nulls is)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    present = pc.not_equal(pc.binary_length(text), 0)
+    if text.offset or text.null_count or present.offset:
+        return pc.if_else(present, text, pa.scalar(None, pa.string()))
+    _, offsets, data = text.buffers()
+    return pa.StringArray.from_buffers(len(text), offsets, data, present.buffers()[1])
 
 
 def part_names(name: str, rows: int, part_rows: int) -> list[str]:
@@ -86,43 +103,77 @@ def part_names(name: str, rows: int, part_rows: int) -> list[str]:
     return [f"{name}-{number:05d}.parquet" for number in range(1, count + 1)]
 
 
-def _row_groups(csv_path: Path, fields: Sequence[dict[str, Any]]) -> Iterator[Any]:
-    """The rows of a CSV file the build wrote, as string tables of a row group each (see
-    :func:`_group_end`), read :data:`READ_BLOCK_BYTES` at a time."""
+def _csv_blocks(csv_path: Path) -> Iterator[bytes]:
+    """The rows of a CSV file the build wrote (header left out), about
+    :data:`READ_BLOCK_BYTES` at a time, each block cut just after a row's end: a line
+    break with an even count of quote characters before it (the build quotes every cell
+    that holds a quote or a line break, and doubles its quotes)."""
+    from mscdata.validator.csv_batches import row_end
+
+    with csv_path.open("rb") as handle:
+        handle.readline()
+        buffer = b""
+        while chunk := handle.read(READ_BLOCK_BYTES):
+            buffer = buffer + chunk if buffer else chunk
+            cut = row_end(buffer, b'"')
+            if cut:  # else one row longer than the buffer: read on
+                yield buffer[:cut]
+                buffer = buffer[cut:]
+        if buffer:
+            yield buffer
+
+
+def _csv_batches(csv_path: Path, names: list[str]) -> Iterator[Any]:
+    """The rows of a CSV file the build wrote, as tables of text, a block at a time.
+
+    Each block is parsed on its own, here, when asked for: pyarrow's streaming CSV
+    reader reads ahead of its consumer, which held most of a large table in memory."""
     import pyarrow as pa
     import pyarrow.csv as pcsv
 
-    names = [spec["name"] for spec in fields]
-    reader = pcsv.open_csv(
-        csv_path,
-        read_options=pcsv.ReadOptions(block_size=READ_BLOCK_BYTES, use_threads=False),
-        parse_options=pcsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
-        convert_options=pcsv.ConvertOptions(
-            column_types={name: pa.string() for name in names},
-            strings_can_be_null=False,
-            quoted_strings_can_be_null=False,
-            include_columns=names,
-        ),
+    parse = pcsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False)
+    convert = pcsv.ConvertOptions(
+        column_types={name: pa.string() for name in names},
+        strings_can_be_null=False,
+        quoted_strings_can_be_null=False,
     )
+    for block in _csv_blocks(csv_path):
+        read = pcsv.ReadOptions(column_names=names, use_threads=False, block_size=len(block) + 1)
+        yield pcsv.read_csv(pa.py_buffer(block), read, parse, convert)
+
+
+def _row_groups(csv_path: Path, fields: Sequence[dict[str, Any]]) -> Iterator[Any]:
+    """The rows of a CSV file the build wrote, as string tables of a row group each (see
+    :func:`_group_end`), each column one array (so its pages cut the same way however
+    the file was read), read :data:`READ_BLOCK_BYTES` at a time. The blocks a group
+    was joined from are let go before it is handed on."""
+    import pyarrow as pa
+
     pending: list[Any] = []
     rows = size = 0
-    for batch in reader:
-        pending.append(batch)
-        rows, size = rows + batch.num_rows, size + batch.nbytes
+    blocks = _csv_batches(csv_path, [spec["name"] for spec in fields])
+    for block in blocks:
+        pending.extend(block.to_batches())
+        rows, size = rows + block.num_rows, size + block.nbytes
+        del block
         while rows >= ROW_GROUP_ROWS or size >= ROW_GROUP_BYTES:
             table = pa.Table.from_batches(pending)
             cut = _group_end(table)
             if cut == rows < ROW_GROUP_ROWS:
                 break  # big in memory, yet under both limits by the cells' text: read on
-            yield table.slice(0, cut)
-            rest = table.slice(cut)
+            group, rest = table.slice(0, cut).combine_chunks(), table.slice(cut)
             pending, rows, size = rest.to_batches(), rest.num_rows, rest.nbytes
+            del table, rest
+            yield group
+            del group
     while rows:
         table = pa.Table.from_batches(pending)
         cut = _group_end(table)
-        yield table.slice(0, cut)
-        rest = table.slice(cut)
+        group, rest = table.slice(0, cut).combine_chunks(), table.slice(cut)
         pending, rows = rest.to_batches(), rest.num_rows
+        del table, rest
+        yield group
+        del group
 
 
 def _group_end(table: Any) -> int:
@@ -165,13 +216,14 @@ def convert(
                     writer = pq.ParquetWriter(written[-1], schema, **WRITER_OPTIONS)
                     in_part = 0
                 piece = group.slice(offset, min(group.num_rows - offset, part_rows - in_part))
-                piece = piece.combine_chunks()  # pages cut as from one array, however read
                 columns = [typed_column(piece[spec["name"]], spec) for spec in fields]
                 writer.write_table(
                     pa.Table.from_arrays(columns, schema=schema), row_group_size=ROW_GROUP_ROWS
                 )
                 offset += piece.num_rows
                 in_part += piece.num_rows
+                del piece, columns
+            del group  # before the next is read: one row group in memory at a time
         if writer is None:  # no rows: one empty file
             written.append(out / f".{name}-00001.parquet.partial")
             writer = pq.ParquetWriter(written[-1], schema, **WRITER_OPTIONS)

@@ -11,7 +11,8 @@ and removes it. Either way, each resource's file properties (``path``, ``format`
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+import os
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from mscdata.errors import BuildError
 from mscdata.progress import Progress
 
 WRITE_ARTICLES = 1_000  # articles whose rows go to the files at once
+CONVERTERS = 2  # tables converted to Parquet at once (at most one per core)
 
 
 class _TableFile:
@@ -109,18 +111,44 @@ def write_tables(
     layouts = write_csv_tables(rows, document, out, progress, total)
     if table_format != "parquet":
         return layouts
+    fields = {r["name"]: r["schema"]["fields"] for r in document["resources"]}
+    with progress.task("writing Parquet", total=len(layouts), unit="tables") as task:
+        layouts.update(_converted(out, fields, list(layouts), task.update))
+    return layouts
+
+
+def _converted(
+    out: Path, fields: dict[str, Any], names: list[str], done: Callable[[int], None]
+) -> dict[str, dict[str, Any]]:
+    """Each table's CSV file rewritten as Parquet, :data:`CONVERTERS` tables at a time
+    (pyarrow lets go of the interpreter while it parses, encodes and compresses), the
+    largest first; each CSV file is removed once its Parquet files are written. The
+    first failure stops the conversions (those started end first) and is raised."""
+    from concurrent.futures import ThreadPoolExecutor, as_completed
+
     import pyarrow as pa
 
     from mscdata.builder.parquet_tables import convert
 
-    fields = {r["name"]: r["schema"]["fields"] for r in document["resources"]}
-    with progress.task("writing Parquet", total=len(layouts), unit="tables") as task:
-        for name in layouts:
-            csv_path = out / f"{name}.csv"
-            try:
-                layouts[name] = convert(csv_path, name, fields[name], out)
-            except pa.ArrowException as error:  # a row the CSV writer wrote and pyarrow not
-                raise BuildError(f"{csv_path}: cannot be written as Parquet: {error}") from None
-            csv_path.unlink()
-            task.update(1)
-    return layouts
+    def one(name: str) -> dict[str, Any]:
+        csv_path = out / f"{name}.csv"
+        try:
+            made = convert(csv_path, name, fields[name], out)
+        except pa.ArrowException as error:  # a row the CSV writer wrote and pyarrow not
+            raise BuildError(f"{csv_path}: cannot be written as Parquet: {error}") from None
+        csv_path.unlink()
+        return made
+
+    largest_first = sorted(names, key=lambda name: -(out / f"{name}.csv").stat().st_size)
+    workers = max(1, min(CONVERTERS, os.cpu_count() or 1))
+    pool = ThreadPoolExecutor(workers, thread_name_prefix="mscdata-parquet")
+    try:
+        futures = {pool.submit(one, name): name for name in largest_first}
+        for future in as_completed(futures):
+            if future.exception() is not None:
+                raise future.exception()  # type: ignore[misc]
+            done(1)
+    finally:  # the tables not yet started are left, the ones started end
+        pool.shutdown(wait=True, cancel_futures=True)
+    made = {name: future.result() for future, name in futures.items()}
+    return {name: made[name] for name in names}

@@ -354,7 +354,7 @@ def _blocks(handle: BinaryIO, quote: bytes) -> Iterator[tuple[bytes, bool]]:
             return
         if len(buffer) < BLOCK_BYTES:
             continue
-        cut = _row_end(buffer, quote)
+        cut = row_end(buffer, quote)
         if cut:  # else a cell longer than the buffer: read on
             yield buffer[:cut], False
             buffer = buffer[cut:]
@@ -364,7 +364,7 @@ def _blocks(handle: BinaryIO, quote: bytes) -> Iterator[tuple[bytes, bool]]:
             raise Restart
 
 
-def _row_end(buffer: bytes, quote: bytes) -> int:
+def row_end(buffer: bytes, quote: bytes) -> int:
     """Just past the last line break with an even count of quotes before it, or 0."""
     import numpy as np
 

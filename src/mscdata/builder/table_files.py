@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from mscdata.arrow_memory import returning_pool
 from mscdata.builder.stored_records import csv_text, table_names
 from mscdata.errors import BuildError
 from mscdata.progress import Progress
@@ -112,7 +113,10 @@ def write_tables(
     if table_format != "parquet":
         return layouts
     fields = {r["name"]: r["schema"]["fields"] for r in document["resources"]}
-    with progress.task("writing Parquet", total=len(layouts), unit="tables") as task:
+    with (
+        returning_pool(),
+        progress.task("writing Parquet", total=len(layouts), unit="tables") as task,
+    ):
         layouts.update(_converted(out, fields, list(layouts), task.update))
     return layouts
 

@@ -29,6 +29,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from mscdata.arrow_memory import returning_pool
 from mscdata.errors import PackageError
 from mscdata.progress import SILENT, Progress, Task, as_progress
 from mscdata.validator.frictionless_checks import frictionless_issues, profile_issues
@@ -237,18 +238,19 @@ def validate(
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
     progress = as_progress(progress)
-    text = str(path) if path is not None else ""
-    if is_remote(text) or (text.lower().endswith(".zip") and not Path(text).is_dir()):
-        with tempfile.TemporaryDirectory(prefix="mscdata-validate-") as folder:
-            local = (
-                fetch(text, Path(folder), progress)
-                if is_remote(text)
-                else unpack_zip(Path(text), Path(folder))
-            )
-            report = _validate_folder(local, max_errors, engine, progress)
-            report.path = text
-            return report
-    return _validate_folder(path, max_errors, engine, progress)
+    with returning_pool():
+        text = str(path) if path is not None else ""
+        if is_remote(text) or (text.lower().endswith(".zip") and not Path(text).is_dir()):
+            with tempfile.TemporaryDirectory(prefix="mscdata-validate-") as folder:
+                local = (
+                    fetch(text, Path(folder), progress)
+                    if is_remote(text)
+                    else unpack_zip(Path(text), Path(folder))
+                )
+                report = _validate_folder(local, max_errors, engine, progress)
+                report.path = text
+                return report
+        return _validate_folder(path, max_errors, engine, progress)
 
 
 def _with_lines(issues: list[Issue], tables: dict[str, Any]) -> list[Issue]:

@@ -38,8 +38,9 @@ PART_ROWS = 1_000_000
 ROW_GROUP_ROWS = 100_000
 # text per row group at most (a row group is held whole, in several forms, while it is
 # written): long-text tables such as abstract_sections cut theirs sooner
-ROW_GROUP_BYTES = 32 << 20
-READ_BLOCK_BYTES = 8 << 20  # CSV read at a time to convert it (no bearing on the files)
+ROW_GROUP_BYTES = 16 << 20
+READ_BLOCK_BYTES = 2 << 20  # CSV read at a time to convert it (no bearing on the files;
+# larger blocks left each converting thread holding more freed memory)
 WRITER_OPTIONS: dict[str, Any] = {
     "compression": "zstd",
     "compression_level": 3,

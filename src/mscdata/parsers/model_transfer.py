@@ -97,11 +97,14 @@ def run_packed(function: Callable[..., list[Any]], *args: Any) -> bytes:
     """``pack(function(*args))``: what a worker process runs for each chunk.
 
     The objects the worker imported are frozen once (:func:`gc.freeze`), so that the
-    collections between chunks do not walk the modules again.
+    collections between chunks do not walk the modules again; its collector runs
+    between chunks even when it was forked from a reading that paused it
+    (:mod:`mscdata.held_records`), as in a worker started any other way.
     """
     global _frozen_in_worker
     if not _frozen_in_worker:
         gc.freeze()
+        gc.enable()
         _frozen_in_worker = True
     with _CollectorPaused():
         return pack(function(*args))

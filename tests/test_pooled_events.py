@@ -12,9 +12,10 @@ import re
 
 import pytest
 from hypothesis import given, settings
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 import mscdata
+from mscdata.models import Article
 from mscdata.parsers import chunk_pool, pubmed_xml_stream
 from mscdata.parsers.model_transfer import pack, unpack
 
@@ -148,6 +149,26 @@ def test_models_sent_between_processes_come_back_whole(article):
     assert back == article and shape(back) == shape(article)
     with pytest.raises(ValidationError):  # assignments are still validated
         back.pmid = "not a PMID"
+
+
+class Annotated(BaseModel):
+    """A model that keeps extra values: sent pydantic's way, its nested models ours."""
+
+    model_config = ConfigDict(extra="allow")
+    article: Article
+
+
+@settings(max_examples=15, deadline=None)
+@given(articles(), articles())
+def test_models_anywhere_in_what_apply_gives_come_back_whole_and_shared_as_sent(first, second):
+    annotated = Annotated(article=second, note="kept")
+    sent = [first, {"again": first, "values": first.__dict__}, annotated, [second.authors]]
+    back = unpack(pack(sent))
+    assert back == sent and shape(back[0]) == shape(first)
+    assert back[1]["again"] is back[0] and back[1]["values"] is back[0].__dict__
+    assert shape(back[2]) == shape(annotated) and back[2].note == "kept"
+    assert shape(back[3][0]) == shape(second.authors)
+    assert type(back[2].article) is Article
 
 
 def test_unpacking_leaves_the_collector_as_it_was():

@@ -8,8 +8,10 @@ Python code runs per model in the reading process:
 
 * each model travels first as an empty shell (pickle's ``NEWOBJ``: its class only,
   made by ``object.__new__``), wherever it is referred to;
-* then, level by level, the shells' field values and the names of the fields each was
-  given (the nested models in them travel as shells in their turn, in the next level);
+* then, level by level, the shells' field values (the nested models in them travel as
+  shells in their turn, in the next level) and the fields each was given, as a number
+  into the message's table of distinct sets of field names (a few dozen for thousands
+  of models);
 * the reading process fills every shell of a level at once, with the setters of the
   model's slots mapped over the shells (C calls), without validating again: the worker
   validated them.
@@ -91,13 +93,18 @@ def pack(events: list[Any]) -> bytes:
     buffer = io.BytesIO()
     pickler = _EventPickler(buffer)
     pickler.dump(events)
+    kinds: dict[frozenset[str], int] = {}  # each distinct set of given fields, numbered
     sent = 0
     while sent < len(pickler.shells):  # the nested models of a level are the next level
         level = pickler.shells[sent:]
         sent = len(pickler.shells)
         values = [model.__dict__ for model in level]
-        fields_sets = [model.__pydantic_fields_set__ for model in level]
-        pickler.dump((level, values, fields_sets))  # one pickler: the shells are memoized
+        given = [
+            kinds.setdefault(frozenset(model.__pydantic_fields_set__), len(kinds))
+            for model in level
+        ]
+        # one pickler: the shells and the sets of given fields already sent are memoized
+        pickler.dump((level, values, list(kinds), given))
     pickler.dump(None)
     return buffer.getvalue()
 
@@ -110,8 +117,9 @@ def unpack(message: bytes) -> list[Any]:
         unpickler = pickle.Unpickler(io.BytesIO(message))
         events = unpickler.load()
         while (level := unpickler.load()) is not None:
-            shells, values, fields_sets = level
+            shells, values, kinds, given = level
             deque(map(_set_dict, shells, values), maxlen=0)
+            fields_sets = map(set, map(kinds.__getitem__, given))  # a set of its own each
             deque(map(_set_fields_set, shells, fields_sets), maxlen=0)
             deque(map(_set_extra, shells, repeat(None)), maxlen=0)
             deque(map(_set_private, shells, repeat(None)), maxlen=0)

@@ -6,6 +6,8 @@ chunks are in flight at a time; small sources never start a worker."""
 from __future__ import annotations
 
 import gc
+import gzip
+import itertools
 import multiprocessing
 import os
 import re
@@ -19,6 +21,7 @@ from mscdata.models import Article
 from mscdata.parsers import chunk_pool, pubmed_xml_stream
 from mscdata.parsers.model_transfer import pack, unpack
 
+from conftest import shared_path
 from corpus import corpus_names, corpus_path
 from strategies import articles
 
@@ -57,6 +60,21 @@ def test_workers_give_the_events_of_one_process_on_real_files(name, monkeypatch)
     path = corpus_path("peers", "pubmed-xml", name)
     in_workers, in_one = read_both_ways(path, monkeypatch)
     assert in_workers == in_one
+    assert [shape(event) for event in in_workers] == [shape(event) for event in in_one]
+
+
+def test_workers_give_the_events_of_one_process_on_baseline_records(tmp_path, monkeypatch):
+    """The first 400 records of the benchmark's 30,000 (journals of every kind, MeSH,
+    chemicals, grants, references): models equal to those one process makes, the fields
+    each was given included, through many chunks of both workers."""
+    baseline = shared_path("corpus", "peers", "pubmed-xml", "pubmed20n0014.xml.gz")
+    with gzip.open(baseline, "rb") as handle:
+        head = handle.read(2 << 20)
+    records = [m.group() for m in itertools.islice(_RECORD.finditer(head), 400)]
+    path = tmp_path / "baseline-head.xml"
+    path.write_bytes(b"<PubmedArticleSet>\n" + b"\n".join(records) + b"\n</PubmedArticleSet>\n")
+    in_workers, in_one = read_both_ways(path, monkeypatch)
+    assert len(in_one) == 400 and all(type(event) is Article for event in in_one)
     assert [shape(event) for event in in_workers] == [shape(event) for event in in_one]
 
 

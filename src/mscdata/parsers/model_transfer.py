@@ -75,14 +75,19 @@ class _EventPickler(pickle.Pickler):
         self.shells: list[Any] = []  # the models sent as shells, in the order sent
 
     def reducer_override(self, obj: Any) -> Any:
-        if (
-            isinstance(obj, _model_class)  # type: ignore[arg-type]
-            and obj.__pydantic_extra__ is None
-            and obj.__pydantic_private__ is None
-        ):
+        kind = type(obj)
+        shell = _shell_of.get(kind)
+        if shell is None:  # a class not met yet (isinstance on a model class is slow)
+            model = isinstance(obj, _model_class)  # type: ignore[arg-type]
+            shell = _shell_of[kind] = (copyreg.__newobj__, (kind,)) if model else ()
+        if shell and obj.__pydantic_extra__ is None and obj.__pydantic_private__ is None:
             self.shells.append(obj)
-            return copyreg.__newobj__, (type(obj),)  # pickled as NEWOBJ: no call back
+            return shell  # pickled as NEWOBJ: the class alone, nothing called back
         return NotImplemented  # the usual way, models with extras or private values too
+
+
+# how each class met is pickled: a model class as its shell, any other () (the usual way)
+_shell_of: dict[type, tuple[Any, ...]] = {}
 
 
 def pack(events: list[Any]) -> bytes:

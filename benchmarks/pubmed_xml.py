@@ -21,7 +21,10 @@ and its peak RSS (its own and its workers'):
   parser that looks at every element), clearing as it goes.
 
 ``--build`` also times ``mscdata build`` of the file into a validated package.
-Ratios are printed against pubmed_parser and lxml measured in the same run.
+Ratios are printed against pubmed_parser and lxml measured in the same run. The
+``others`` column is the CPU time the rest of the machine used while each contender ran
+(Linux: ``/proc/stat``): near 0 on an idle machine; when it is large the contenders
+shared the cores, and their seconds (not their CPU s) are slower than an idle machine's.
 """
 
 from __future__ import annotations
@@ -119,9 +122,21 @@ def _uncompressed_megabytes(path: Path) -> float:
     return size / 1e6
 
 
+def _machine_cpu_seconds() -> float | None:
+    """CPU time every process of the machine has used since boot (Linux), else None."""
+    try:
+        with open("/proc/stat") as stat:
+            fields = stat.readline().split()
+    except OSError:
+        return None
+    busy = sum(int(value) for value in fields[1:9]) - int(fields[4]) - int(fields[5])
+    return busy / os.sysconf("SC_CLK_TCK")  # user..steal, less idle and iowait
+
+
 def run(name: str, python: str, path: Path) -> dict | None:
     env = {**os.environ, "PYTHONPATH": f"{ROOT}:{ROOT / 'src'}:{os.environ.get('PYTHONPATH', '')}"}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    machine_before = _machine_cpu_seconds()
     started = time.perf_counter()
     done = subprocess.run(
         [python, "-c", CHILD, _CHILD[name], str(path)],
@@ -131,8 +146,12 @@ def run(name: str, python: str, path: Path) -> dict | None:
         check=False,
     )
     seconds = time.perf_counter() - started
+    machine_after = _machine_cpu_seconds()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    others = None
+    if machine_before is not None and machine_after is not None:
+        others = max(0.0, machine_after - machine_before - cpu)
     if done.returncode != 0:
         print(f"{name}: failed: {done.stderr.strip().splitlines()[-1:]}", file=sys.stderr)
         return None
@@ -146,6 +165,7 @@ def run(name: str, python: str, path: Path) -> dict | None:
         "fields": fields,
         "seconds": seconds,
         "cpu_seconds": cpu,
+        "others_cpu_seconds": others,
         "rss_mib": own,
         "workers_rss_mib": workers,
     }
@@ -220,7 +240,7 @@ def main() -> int:
     print(
         f"{'contender':<24}{'records':>9}{'fail':>6}{'seconds':>9}{'CPU s':>7}"
         f"{'records/s':>11}{'MB/s':>8}"
-        f"{'RSS MiB':>9}{'+workers':>10}{'values/rec':>12}"
+        f"{'RSS MiB':>9}{'+workers':>10}{'values/rec':>12}{'others':>8}"
     )
     for r in results:
         rate = r["records"] / r["seconds"]
@@ -230,6 +250,7 @@ def main() -> int:
             f"{r['cpu_seconds']:>7.1f}{rate:>11.0f}{megabytes / r['seconds']:>8.1f}"
             f"{r['rss_mib']:>9.0f}"
             f"{r['workers_rss_mib']:>10.0f}{values:>12.1f}"
+            + (f"{r['others_cpu_seconds']:>8.1f}" if r["others_cpu_seconds"] is not None else "")
         )
     for base in ("pubmed_parser", "lxml-iterparse"):
         for name in ("iter_events", "parse", "iter_events(apply=f)"):

@@ -1,41 +1,56 @@
-"""Records held while reading are kept out of the garbage collector's rescans, and the
+"""Records held while reading are kept out of the garbage collector's walks, and the
 collector is given back as it was, whatever happens."""
 
 from __future__ import annotations
 
 import gc
+import threading
 
 import pytest
 
 import mscdata
-from mscdata.held_records import FREEZE_EVERY, OutOfCollectorSight
+from mscdata.held_records import OutOfCollectorSight
 
 from conftest import SEED, SEED_URL
 
 
-def test_held_objects_are_frozen_as_they_pile_up_and_given_back():
-    held_items = []
-    with OutOfCollectorSight() as held:
-        for number in range(FREEZE_EVERY):
-            held_items.append({"n": number})
-            held.added()
-        assert gc.get_freeze_count() > 0  # the first thousand are out of sight
-    assert gc.get_freeze_count() == 0
+def _young_walks() -> list[int]:
+    """Appended to (the generation) by each collection, while installed."""
+    walks: list[int] = []
+
+    def seen(phase: str, info: dict) -> None:
+        if phase == "start":
+            walks.append(info["generation"])
+
+    gc.callbacks.append(seen)
+    return walks
+
+
+def test_what_a_reading_keeps_is_walked_by_no_collection_and_ends_up_in_the_oldest_generation():
+    walks = _young_walks()
+    try:
+        with OutOfCollectorSight():
+            held_items = [[number] for number in range(50_000)]  # lists: tracked
+            assert not gc.isenabled() and walks == []
+        assert gc.isenabled() and gc.get_freeze_count() == 0
+        young = gc.get_objects(generation=0) + gc.get_objects(generation=1)
+        assert not any(item is held_items[-1] for item in young)  # the oldest, unwalked
+    finally:
+        gc.callbacks.pop()
 
 
 def test_the_collector_is_given_back_when_reading_fails():
-    with pytest.raises(mscdata.ParseError), OutOfCollectorSight() as held:
-        held.added(FREEZE_EVERY)
+    with pytest.raises(mscdata.ParseError), OutOfCollectorSight():
         mscdata.read(b"<not a source")
     assert gc.get_freeze_count() == 0 and gc.isenabled()
 
 
-def test_a_program_that_froze_objects_itself_keeps_them_frozen():
+def test_a_program_that_froze_objects_itself_keeps_them_frozen_and_its_collector():
     gc.freeze()
     try:
         before = gc.get_freeze_count()
-        with OutOfCollectorSight() as held:
-            held.added(FREEZE_EVERY)
+        with OutOfCollectorSight():
+            assert gc.isenabled()  # the reading leaves the collector alone
         assert gc.get_freeze_count() == before
     finally:
         gc.unfreeze()
@@ -49,47 +64,31 @@ def test_read_leaves_the_collector_as_it_found_it():
     finally:
         gc.enable()
     assert mscdata.read(SEED, url=SEED_URL).articles == [article]
-    assert gc.get_freeze_count() == 0
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
 
 
 def test_objects_the_program_freezes_during_a_reading_stay_frozen():
     try:
-        with OutOfCollectorSight() as held:
-            held.added(FREEZE_EVERY)
-            ours = gc.get_freeze_count()
+        with OutOfCollectorSight():
             kept = [[n] for n in range(100)]  # lists: tracked by the collector
             gc.freeze()  # the program's own, e.g. from another thread
-            held.added(FREEZE_EVERY)
-        assert gc.get_freeze_count() > ours and kept
+        assert gc.isenabled()
+        assert not any(item is kept[0] for item in gc.get_objects())  # still frozen
     finally:
         gc.unfreeze()
 
 
-def test_only_one_reading_at_a_time_freezes():
-    with OutOfCollectorSight() as first, OutOfCollectorSight() as second:
-        first.added(FREEZE_EVERY)
-        frozen = gc.get_freeze_count()
-        second.added(FREEZE_EVERY)
-        assert gc.get_freeze_count() == frozen
-    assert gc.get_freeze_count() == 0
+def test_only_one_reading_at_a_time_pauses_the_collector():
+    with OutOfCollectorSight():
+        done = threading.Event()
 
+        def other_reading() -> None:
+            with OutOfCollectorSight():
+                pass
+            done.set()
 
-def test_freezes_come_when_the_records_held_have_doubled(monkeypatch):
-    """Each freeze counts every frozen object: freezing every thousand records cost a
-    30,000-record read() more than it saved."""
-    held_count = 0
-    frozen_at = []
-    freeze = gc.freeze
-
-    def counted_freeze():
-        frozen_at.append(held_count)
-        freeze()
-
-    monkeypatch.setattr(gc, "freeze", counted_freeze)
-    try:
-        with OutOfCollectorSight() as held:
-            for held_count in range(1, 10 * FREEZE_EVERY + 1):  # noqa: B007 (read above)
-                held.added()
-    finally:
-        gc.unfreeze()
-    assert frozen_at == [FREEZE_EVERY * 2**n for n in range(4)]
+        thread = threading.Thread(target=other_reading)
+        thread.start()
+        thread.join()
+        assert done.is_set() and not gc.isenabled()  # the other left the pause alone
+    assert gc.isenabled()

@@ -6,18 +6,22 @@ chunks are in flight at a time; small sources never start a worker."""
 from __future__ import annotations
 
 import gc
+import gzip
+import itertools
 import multiprocessing
 import os
 import re
 
 import pytest
 from hypothesis import given, settings
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 import mscdata
+from mscdata.models import Article
 from mscdata.parsers import chunk_pool, pubmed_xml_stream
 from mscdata.parsers.model_transfer import pack, unpack
 
+from conftest import shared_path
 from corpus import corpus_names, corpus_path
 from strategies import articles
 
@@ -56,6 +60,21 @@ def test_workers_give_the_events_of_one_process_on_real_files(name, monkeypatch)
     path = corpus_path("peers", "pubmed-xml", name)
     in_workers, in_one = read_both_ways(path, monkeypatch)
     assert in_workers == in_one
+    assert [shape(event) for event in in_workers] == [shape(event) for event in in_one]
+
+
+def test_workers_give_the_events_of_one_process_on_baseline_records(tmp_path, monkeypatch):
+    """The first 400 records of the benchmark's 30,000 (journals of every kind, MeSH,
+    chemicals, grants, references): models equal to those one process makes, the fields
+    each was given included, through many chunks of both workers."""
+    baseline = shared_path("corpus", "peers", "pubmed-xml", "pubmed20n0014.xml.gz")
+    with gzip.open(baseline, "rb") as handle:
+        head = handle.read(2 << 20)
+    records = [m.group() for m in itertools.islice(_RECORD.finditer(head), 400)]
+    path = tmp_path / "baseline-head.xml"
+    path.write_bytes(b"<PubmedArticleSet>\n" + b"\n".join(records) + b"\n</PubmedArticleSet>\n")
+    in_workers, in_one = read_both_ways(path, monkeypatch)
+    assert len(in_one) == 400 and all(type(event) is Article for event in in_one)
     assert [shape(event) for event in in_workers] == [shape(event) for event in in_one]
 
 
@@ -148,6 +167,26 @@ def test_models_sent_between_processes_come_back_whole(article):
     assert back == article and shape(back) == shape(article)
     with pytest.raises(ValidationError):  # assignments are still validated
         back.pmid = "not a PMID"
+
+
+class Annotated(BaseModel):
+    """A model that keeps extra values: sent pydantic's way, its nested models ours."""
+
+    model_config = ConfigDict(extra="allow")
+    article: Article
+
+
+@settings(max_examples=15, deadline=None)
+@given(articles(), articles())
+def test_models_anywhere_in_what_apply_gives_come_back_whole_and_shared_as_sent(first, second):
+    annotated = Annotated(article=second, note="kept")
+    sent = [first, {"again": first, "values": first.__dict__}, annotated, [second.authors]]
+    back = unpack(pack(sent))
+    assert back == sent and shape(back[0]) == shape(first)
+    assert back[1]["again"] is back[0] and back[1]["values"] is back[0].__dict__
+    assert shape(back[2]) == shape(annotated) and back[2].note == "kept"
+    assert shape(back[3][0]) == shape(second.authors)
+    assert type(back[2].article) is Article
 
 
 def test_unpacking_leaves_the_collector_as_it_was():

@@ -274,7 +274,7 @@ class Article(ConfiguredBaseModel):
     book_title: Optional[str] = Field(default=None, description="""Title of the book a book or chapter record belongs to.""")
     publisher: Optional[str] = Field(default=None, description="""Name of the publisher, for books and chapters.""")
     publisher_location: Optional[str] = Field(default=None, description="""Place of the publisher, for books and chapters.""")
-    isbns: Optional[list[str]] = Field(default=[], description="""ISBNs of a book, as printed.""")
+    isbns: Optional[list[str]] = Field(default_factory=list, description="""ISBNs of a book, as printed.""")
     publication_year: Optional[int] = Field(default=None, description="""Year of publication, when the source states a single year.""", strict=True, ge=1000, le=2999)
     publication_month: Optional[int] = Field(default=None, description="""Month of publication (1-12), only when the source states one month.""", strict=True, ge=1, le=12)
     publication_day: Optional[int] = Field(default=None, description="""Day of the month of publication, only when the source states it.""", strict=True, ge=1, le=31)
@@ -283,9 +283,9 @@ class Article(ConfiguredBaseModel):
     volume: Optional[str] = Field(default=None, description="""Journal volume as printed (may hold a supplement, e.g. 8 Suppl 2).""")
     issue: Optional[str] = Field(default=None, description="""Journal issue as printed (may be a range, e.g. 1-2).""")
     pages: Optional[str] = Field(default=None, description="""Pages or article number as printed (e.g. 201-13, 6690, CD013342).""")
-    publication_types: Optional[list[str]] = Field(default=[], description="""Publication types as PubMed names them (e.g. Review, Journal Article).""")
-    publication_type_uis: Optional[list[str]] = Field(default=[], description="""MeSH unique identifiers of the publication types, in the order of publication_types (empty when the source does not give them).""")
-    languages: Optional[list[str]] = Field(default=[], description="""Languages of the article as the source names them (e.g. eng, Chinese).""")
+    publication_types: Optional[list[str]] = Field(default_factory=list, description="""Publication types as PubMed names them (e.g. Review, Journal Article).""")
+    publication_type_uis: Optional[list[str]] = Field(default_factory=list, description="""MeSH unique identifiers of the publication types, in the order of publication_types (empty when the source does not give them).""")
+    languages: Optional[list[str]] = Field(default_factory=list, description="""Languages of the article as the source names them (e.g. eng, Chinese).""")
     citation_status: Optional[str] = Field(default=None, description="""Indexing status of the PubMed record (MEDLINE, PubMed-not-MEDLINE, In-Data-Review, In-Process, Publisher, …), when the source says.""")
     license: Optional[str] = Field(default=None, description="""The article's own licence (URL or text) when the source states it; null when the source says nothing.""")
     record_complete: Optional[bool] = Field(default=None, description="""True when the source text reached its natural end; False when it stops early (a copy of a page cut off), so later parts of the record may be missing.""", strict=True)
@@ -294,20 +294,20 @@ class Article(ConfiguredBaseModel):
     keywords_complete: Optional[bool] = Field(default=None, description="""True when the keyword list is whole; False when the source text ends inside it; null when the source shows no keywords.""", strict=True)
     figures_complete: Optional[bool] = Field(default=None, description="""True when every figure the source lists is present; False when the source text ends inside the figure list; null when the source shows no figures.""", strict=True)
     references_complete: Optional[bool] = Field(default=None, description="""True when the reference list is known to be whole; False when the source shows only part of it; null when the source cannot tell (PubMed pages may show only the first references).""", strict=True)
-    authors: Optional[list[Author]] = Field(default=[], description="""Authors in the order printed.""")
-    investigators: Optional[list[Contributor]] = Field(default=[], description="""Investigators credited in the record (members of a collective author's study group), in the order listed; they are not the article's authors.""")
-    editors: Optional[list[Contributor]] = Field(default=[], description="""Editors of the book a book or chapter record belongs to, in the order listed.""")
-    abstract_sections: Optional[list[AbstractSection]] = Field(default=[], description="""Paragraphs or labelled sections of the abstract, in order.""")
-    keywords: Optional[list[Keyword]] = Field(default=[], description="""Keywords in the order published.""")
-    figures: Optional[list[Figure]] = Field(default=[], description="""Figures in the order printed.""")
-    references: Optional[list[Reference]] = Field(default=[], description="""Reference list entries in order.""")
-    mesh_headings: Optional[list[MeshHeading]] = Field(default=[], description="""MeSH headings in the order listed.""")
-    substances: Optional[list[Substance]] = Field(default=[], description="""Substances (chemicals) in the order listed.""")
-    grants: Optional[list[Grant]] = Field(default=[], description="""Grants and funding in the order listed.""")
-    linked_articles: Optional[list[LinkedArticle]] = Field(default=[], description="""Comments, errata, retractions and updates linked to the article.""")
-    identifiers: Optional[list[ArticleIdentifier]] = Field(default=[], description="""Every identifier of the article the source gives.""")
-    accessions: Optional[list[Accession]] = Field(default=[], description="""Data bank and registry accession numbers linked to the article.""")
-    provenance: Optional[list[Provenance]] = Field(default=[], description="""The sources this record was read from.""")
+    authors: Optional[list[Author]] = Field(default_factory=list, description="""Authors in the order printed.""")
+    investigators: Optional[list[Contributor]] = Field(default_factory=list, description="""Investigators credited in the record (members of a collective author's study group), in the order listed; they are not the article's authors.""")
+    editors: Optional[list[Contributor]] = Field(default_factory=list, description="""Editors of the book a book or chapter record belongs to, in the order listed.""")
+    abstract_sections: Optional[list[AbstractSection]] = Field(default_factory=list, description="""Paragraphs or labelled sections of the abstract, in order.""")
+    keywords: Optional[list[Keyword]] = Field(default_factory=list, description="""Keywords in the order published.""")
+    figures: Optional[list[Figure]] = Field(default_factory=list, description="""Figures in the order printed.""")
+    references: Optional[list[Reference]] = Field(default_factory=list, description="""Reference list entries in order.""")
+    mesh_headings: Optional[list[MeshHeading]] = Field(default_factory=list, description="""MeSH headings in the order listed.""")
+    substances: Optional[list[Substance]] = Field(default_factory=list, description="""Substances (chemicals) in the order listed.""")
+    grants: Optional[list[Grant]] = Field(default_factory=list, description="""Grants and funding in the order listed.""")
+    linked_articles: Optional[list[LinkedArticle]] = Field(default_factory=list, description="""Comments, errata, retractions and updates linked to the article.""")
+    identifiers: Optional[list[ArticleIdentifier]] = Field(default_factory=list, description="""Every identifier of the article the source gives.""")
+    accessions: Optional[list[Accession]] = Field(default_factory=list, description="""Data bank and registry accession numbers linked to the article.""")
+    provenance: Optional[list[Provenance]] = Field(default_factory=list, description="""The sources this record was read from.""")
 
     
 
@@ -336,9 +336,9 @@ class Author(ConfiguredBaseModel):
     suffix: Optional[str] = Field(default=None, description="""Name suffix such as Jr or 3rd, when the source states it.""")
     collective_name: Optional[str] = Field(default=None, description="""Name of a group author (consortium, committee, study group).""")
     orcid: Optional[str] = Field(default=None, description="""ORCID iD of a person, as the 16-character identifier without the https://orcid.org/ prefix.""", pattern=r"^[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9X]$")
-    person_identifiers: Optional[list[str]] = Field(default=[], description="""Identifiers of the person other than ORCID (e.g. ISNI), each as SOURCE:value as the source gives them.""")
+    person_identifiers: Optional[list[str]] = Field(default_factory=list, description="""Identifiers of the person other than ORCID (e.g. ISNI), each as SOURCE:value as the source gives them.""")
     equal_contribution: Optional[bool] = Field(default=None, description="""True when the source marks the author as an equal contributor.""", strict=True)
-    affiliations: Optional[list[Affiliation]] = Field(default=[], description="""The author's affiliations, in the order printed.""")
+    affiliations: Optional[list[Affiliation]] = Field(default_factory=list, description="""The author's affiliations, in the order printed.""")
 
     
 
@@ -355,7 +355,7 @@ class Contributor(ConfiguredBaseModel):
     suffix: Optional[str] = Field(default=None, description="""Name suffix such as Jr or 3rd, when the source states it.""")
     collective_name: Optional[str] = Field(default=None, description="""Name of a group author (consortium, committee, study group).""")
     orcid: Optional[str] = Field(default=None, description="""ORCID iD of a person, as the 16-character identifier without the https://orcid.org/ prefix.""", pattern=r"^[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9X]$")
-    affiliation_texts: Optional[list[str]] = Field(default=[], description="""Affiliations of a contributor as printed, in order.""")
+    affiliation_texts: Optional[list[str]] = Field(default_factory=list, description="""Affiliations of a contributor as printed, in order.""")
 
     
 
@@ -366,7 +366,7 @@ class Affiliation(ConfiguredBaseModel):
     """
     position: int = Field(default=..., description="""1-based position of the item in its list, in the order of the source.""", strict=True, ge=1)
     text: str = Field(default=..., description="""Text of the item as printed.""")
-    affiliation_identifiers: Optional[list[str]] = Field(default=[], description="""Identifiers of an affiliation's organisation (e.g. ROR, GRID, ISNI), each as SOURCE:value as the source gives them.""")
+    affiliation_identifiers: Optional[list[str]] = Field(default_factory=list, description="""Identifiers of an affiliation's organisation (e.g. ROR, GRID, ISNI), each as SOURCE:value as the source gives them.""")
 
 
 class AbstractSection(ConfiguredBaseModel):

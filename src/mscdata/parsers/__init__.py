@@ -249,10 +249,9 @@ def read(
     from mscdata.held_records import OutOfCollectorSight
 
     result = ReadResult()
-    with OutOfCollectorSight() as held:
+    with OutOfCollectorSight():
         for event in iter_events(source, url=url, format=format, progress=progress):
             result.add(event)
-            held.added()
     return result
 
 

@@ -3,10 +3,21 @@
 A worker pickles a chunk's events (Article models, Deletions, RecordFailures, or what
 ``apply`` returned) into one bytes message; the reading process unpickles it into equal
 objects. Pydantic's own pickling runs Python code on both sides of every model
-(``__getstate__``, ``__setstate__``); here a model travels as its class, its field
-values and the names of the fields it was given, and is put back together by
-:func:`rebuild_model` without validating again: the worker validated it. The rebuilt
-model equals the original, ``model_fields_set`` included.
+(``__getstate__``, ``__setstate__``), and so would any reduce function of ours; here no
+Python code runs per model in the reading process:
+
+* each model travels first as an empty shell (pickle's ``NEWOBJ``: its class only,
+  made by ``object.__new__``), wherever it is referred to;
+* then, level by level, the shells' field values (the nested models in them travel as
+  shells in their turn, in the next level) and the fields each was given, as a number
+  into the message's table of distinct sets of field names (a few dozen for thousands
+  of models);
+* the reading process fills every shell of a level at once, with the setters of the
+  model's slots mapped over the shells (C calls), without validating again: the worker
+  validated them.
+
+A rebuilt model equals the original, ``model_fields_set`` included, and is of the same
+class, its nested models too. Models with extra or private values travel pydantic's way.
 
 The collector is kept out of both sides: a worker's chunk and an unpickled message only
 create objects that are not cycles, and a chunk of 200 articles holds about 50,000 of
@@ -15,10 +26,13 @@ them, which would set off several collections that find nothing to free.
 
 from __future__ import annotations
 
+import copyreg
 import gc
 import io
 import pickle
+from collections import deque
 from collections.abc import Callable
+from itertools import repeat
 from typing import Any
 
 _model_class: type | None = None  # pydantic.BaseModel, imported on first use
@@ -26,7 +40,6 @@ _set_dict: Callable[[Any, Any], None]  # the setters of its slots, found with it
 _set_fields_set: Callable[[Any, Any], None]
 _set_extra: Callable[[Any, Any], None]
 _set_private: Callable[[Any, Any], None]
-_new = object.__new__
 _frozen_in_worker = False
 
 
@@ -53,35 +66,51 @@ def _bind() -> None:
     _set_private = _slot_setter("__pydantic_private__")
 
 
-def rebuild_model(cls: type, values: dict[str, Any], fields_set: set[str]) -> Any:
-    """A model of ``cls`` holding ``values``, as validation made it (no validation)."""
-    model = _new(cls)
-    _set_dict(model, values)
-    _set_fields_set(model, fields_set)
-    _set_extra(model, None)
-    _set_private(model, None)
-    return model
-
-
 class _EventPickler(pickle.Pickler):
-    """Pickles pydantic models as :func:`rebuild_model` calls; anything else as usual."""
+    """Pickles pydantic models as empty shells, keeping them to send their state after;
+    anything else as usual."""
+
+    def __init__(self, file: io.BytesIO) -> None:
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.shells: list[Any] = []  # the models sent as shells, in the order sent
 
     def reducer_override(self, obj: Any) -> Any:
-        if (
-            isinstance(obj, _model_class)  # type: ignore[arg-type]
-            and obj.__pydantic_extra__ is None
-            and obj.__pydantic_private__ is None
-        ):
-            return rebuild_model, (type(obj), obj.__dict__, obj.__pydantic_fields_set__)
+        kind = type(obj)
+        shell = _shell_of.get(kind)
+        if shell is None:  # a class not met yet (isinstance on a model class is slow)
+            model = isinstance(obj, _model_class)  # type: ignore[arg-type]
+            shell = _shell_of[kind] = (copyreg.__newobj__, (kind,)) if model else ()
+        if shell and obj.__pydantic_extra__ is None and obj.__pydantic_private__ is None:
+            self.shells.append(obj)
+            return shell  # pickled as NEWOBJ: the class alone, nothing called back
         return NotImplemented  # the usual way, models with extras or private values too
 
 
+# how each class met is pickled: a model class as its shell, any other () (the usual way)
+_shell_of: dict[type, tuple[Any, ...]] = {}
+
+
 def pack(events: list[Any]) -> bytes:
-    """The events as one message for :func:`unpack`."""
+    """The events as one message for :func:`unpack`: the events with their models as
+    shells, then each level's shells' state, then None."""
     if _model_class is None:
         _bind()
     buffer = io.BytesIO()
-    _EventPickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(events)
+    pickler = _EventPickler(buffer)
+    pickler.dump(events)
+    kinds: dict[frozenset[str], int] = {}  # each distinct set of given fields, numbered
+    sent = 0
+    while sent < len(pickler.shells):  # the nested models of a level are the next level
+        level = pickler.shells[sent:]
+        sent = len(pickler.shells)
+        values = [model.__dict__ for model in level]
+        given = [
+            kinds.setdefault(frozenset(model.__pydantic_fields_set__), len(kinds))
+            for model in level
+        ]
+        # one pickler: the shells and the sets of given fields already sent are memoized
+        pickler.dump((level, values, list(kinds), given))
+    pickler.dump(None)
     return buffer.getvalue()
 
 
@@ -90,18 +119,30 @@ def unpack(message: bytes) -> list[Any]:
     if _model_class is None:
         _bind()
     with _CollectorPaused():
-        return pickle.loads(message)
+        unpickler = pickle.Unpickler(io.BytesIO(message))
+        events = unpickler.load()
+        while (level := unpickler.load()) is not None:
+            shells, values, kinds, given = level
+            deque(map(_set_dict, shells, values), maxlen=0)
+            fields_sets = map(set, map(kinds.__getitem__, given))  # a set of its own each
+            deque(map(_set_fields_set, shells, fields_sets), maxlen=0)
+            deque(map(_set_extra, shells, repeat(None)), maxlen=0)
+            deque(map(_set_private, shells, repeat(None)), maxlen=0)
+        return events
 
 
 def run_packed(function: Callable[..., list[Any]], *args: Any) -> bytes:
     """``pack(function(*args))``: what a worker process runs for each chunk.
 
     The objects the worker imported are frozen once (:func:`gc.freeze`), so that the
-    collections between chunks do not walk the modules again.
+    collections between chunks do not walk the modules again; its collector runs
+    between chunks even when it was forked from a reading that paused it
+    (:mod:`mscdata.held_records`), as in a worker started any other way.
     """
     global _frozen_in_worker
     if not _frozen_in_worker:
         gc.freeze()
+        gc.enable()
         _frozen_in_worker = True
     with _CollectorPaused():
         return pack(function(*args))

@@ -10,6 +10,7 @@ Reading a whole ``PubmedArticleSet`` stream (chunking, workers, failures) is
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from mscdata.dates import publication_fields
@@ -81,101 +82,176 @@ def _version(value: str | None) -> int | None:
 
 
 def _read(container: Any, fields: dict[str, Any]) -> None:
-    """Fill ``fields`` from one container element's children (and nested containers)."""
+    """Fill ``fields`` from one container element's children (and nested containers):
+    one look-up of the child's reader by its tag (:data:`_READERS`)."""
     for child in container:
-        tag = child.tag
         if len(child) > MAX_CHILD_ROWS:  # before a row is built: memory stays bounded
-            check_rows(len(child), f"<{tag}> entries")
-        if tag in _CONTAINERS:
-            if tag == "Book":
-                fields["_in_book"] = True
-                _read(child, fields)
-                fields.pop("_in_book")
-            else:
-                _read(child, fields)
-        elif tag == "PMID":
-            if "pmid" not in fields:  # the record's own PMID comes first
-                fields["pmid"] = (text_of(child) or "").lstrip("0") or None
-                fields["pmid_version"] = _version(child.get("Version"))
-        elif tag in _RECORD_TEXT:
-            fields[_RECORD_TEXT[tag]] = text_of(child)
-        elif tag == "MedlineJournalInfo":
-            for part in child:
-                if part.tag == "MedlineTA":
-                    fields.setdefault("_medline_ta", text_of(part))
-                elif part.tag == "NlmUniqueID":
-                    fields["nlm_unique_id"] = text_of(part)
-                elif part.tag == "ISSNLinking" and (issn := text_of(part)):
-                    fields["journal_issn_linking"] = issn.upper()
-        elif tag == "ISSN":
-            if issn := text_of(child):
-                fields.setdefault("journal_issn", issn.upper())
-        elif tag == "PubDate":
-            fields.update(publication_fields(*partial_date(child)))
-        elif tag == "ArticleDate":
-            if child.get("DateType", "Electronic") == "Electronic":
-                fields.setdefault("electronic_date", partial_date(child)[0].iso())
-        elif tag == "Pagination":
-            pages = {p.tag: text_of(p) for p in child}
-            start, end = pages.get("StartPage"), pages.get("EndPage")
-            fields["pages"] = pages.get("MedlinePgn") or (
-                f"{start}-{end}" if start and end else start
-            )
-        elif tag == "ELocationID":
-            _add_identifier(fields, child, "EIdType", "elocation_id")
-        elif tag == "ArticleIdList":
-            for article_id in child:
-                _add_identifier(fields, article_id, "IdType", "article_id_list")
-        elif tag == "Abstract":
-            fields["abstract_sections"][:0] = abstract_sections(child, None)
-        elif tag == "OtherAbstract":
-            fields["abstract_sections"] += abstract_sections(child, child.get("Type") or "other")
-        elif tag == "AuthorList":
-            if child.get("Type") == "editors":
-                fields["editors"] = [contributor(a) for a in child if a.tag == "Author"]
-            else:  # a Book's authors are the record's when no chapter lists its own
-                key = "_book_authors" if fields.get("_in_book") else "authors"
-                fields[key] = [author(a) for a in child if a.tag == "Author"]
-                fields[f"{key}_complete"] = flag(child.get("CompleteYN"), True)
-        elif tag == "InvestigatorList":
-            fields["investigators"] = [contributor(i) for i in child if i.tag == "Investigator"]
-        elif tag == "Language":
-            if language := text_of(child):
-                fields["languages"].append(language)
-        elif tag == "PublicationType":
-            if name := text_of(child):
-                fields["publication_types"].append(name)
-                fields["publication_type_uis"].append(child.get("UI"))
-        elif tag == "DataBankList":
-            for bank in child:
-                name = bank.findtext("DataBankName")
-                for number in bank.iterfind("AccessionNumberList/AccessionNumber"):
-                    if name and (value := text_of(number)):
-                        fields["accessions"].append(
-                            {"databank": name.strip(), "accession_number": value}
-                        )
-        elif tag == "GrantList":
-            fields["grants"] += [g for element in child if (g := grant(element))]
-        elif tag == "ChemicalList":
-            fields["substances"] = chemicals(child)
-        elif tag == "MeshHeadingList":
-            fields["mesh_headings"] = mesh_headings(child)
-        elif tag == "KeywordList":
-            owner = child.get("Owner")
-            for keyword in child:
-                if term := text_of(keyword):
-                    item = {"term": term, "complete": True, "owner": owner}
-                    if (major := keyword.get("MajorTopicYN")) is not None:
-                        item["major_topic"] = major == "Y"
-                    fields["keywords"].append(item)
-        elif tag == "CommentsCorrectionsList":
-            comments_corrections(child, fields)
-        elif tag == "ReferenceList":
-            for element in child.iter("Reference"):
-                if reference := cited_reference(element):
-                    fields["references"].append(reference)
-        elif tag == "Isbn" and (isbn := text_of(child)):
-            fields["isbns"].append(isbn)
+            check_rows(len(child), f"<{child.tag}> entries")
+        read = _READERS.get(child.tag)
+        if read is not None:
+            read(child, fields)
+
+
+def _book(child: Any, fields: dict[str, Any]) -> None:
+    fields["_in_book"] = True
+    _read(child, fields)
+    fields.pop("_in_book")
+
+
+def _pmid(child: Any, fields: dict[str, Any]) -> None:
+    if "pmid" not in fields:  # the record's own PMID comes first
+        fields["pmid"] = (text_of(child) or "").lstrip("0") or None
+        fields["pmid_version"] = _version(child.get("Version"))
+
+
+def _text_reader(name: str) -> Callable[[Any, dict[str, Any]], None]:
+    def read(child: Any, fields: dict[str, Any]) -> None:
+        fields[name] = text_of(child)
+
+    return read
+
+
+def _journal_info(child: Any, fields: dict[str, Any]) -> None:
+    for part in child:
+        if part.tag == "MedlineTA":
+            fields.setdefault("_medline_ta", text_of(part))
+        elif part.tag == "NlmUniqueID":
+            fields["nlm_unique_id"] = text_of(part)
+        elif part.tag == "ISSNLinking" and (issn := text_of(part)):
+            fields["journal_issn_linking"] = issn.upper()
+
+
+def _issn(child: Any, fields: dict[str, Any]) -> None:
+    if issn := text_of(child):
+        fields.setdefault("journal_issn", issn.upper())
+
+
+def _pub_date(child: Any, fields: dict[str, Any]) -> None:
+    fields.update(publication_fields(*partial_date(child)))
+
+
+def _article_date(child: Any, fields: dict[str, Any]) -> None:
+    if child.get("DateType", "Electronic") == "Electronic":
+        fields.setdefault("electronic_date", partial_date(child)[0].iso())
+
+
+def _pagination(child: Any, fields: dict[str, Any]) -> None:
+    pages = {p.tag: text_of(p) for p in child}
+    start, end = pages.get("StartPage"), pages.get("EndPage")
+    fields["pages"] = pages.get("MedlinePgn") or (f"{start}-{end}" if start and end else start)
+
+
+def _elocation_id(child: Any, fields: dict[str, Any]) -> None:
+    _add_identifier(fields, child, "EIdType", "elocation_id")
+
+
+def _article_ids(child: Any, fields: dict[str, Any]) -> None:
+    for article_id in child:
+        _add_identifier(fields, article_id, "IdType", "article_id_list")
+
+
+def _abstract(child: Any, fields: dict[str, Any]) -> None:
+    fields["abstract_sections"][:0] = abstract_sections(child, None)
+
+
+def _other_abstract(child: Any, fields: dict[str, Any]) -> None:
+    fields["abstract_sections"] += abstract_sections(child, child.get("Type") or "other")
+
+
+def _author_list(child: Any, fields: dict[str, Any]) -> None:
+    if child.get("Type") == "editors":
+        fields["editors"] = [contributor(a) for a in child if a.tag == "Author"]
+    else:  # a Book's authors are the record's when no chapter lists its own
+        key = "_book_authors" if fields.get("_in_book") else "authors"
+        fields[key] = [author(a) for a in child if a.tag == "Author"]
+        fields[f"{key}_complete"] = flag(child.get("CompleteYN"), True)
+
+
+def _investigators(child: Any, fields: dict[str, Any]) -> None:
+    fields["investigators"] = [contributor(i) for i in child if i.tag == "Investigator"]
+
+
+def _language(child: Any, fields: dict[str, Any]) -> None:
+    if language := text_of(child):
+        fields["languages"].append(language)
+
+
+def _publication_type(child: Any, fields: dict[str, Any]) -> None:
+    if name := text_of(child):
+        fields["publication_types"].append(name)
+        fields["publication_type_uis"].append(child.get("UI"))
+
+
+def _data_banks(child: Any, fields: dict[str, Any]) -> None:
+    for bank in child:
+        name = bank.findtext("DataBankName")
+        for number in bank.iterfind("AccessionNumberList/AccessionNumber"):
+            if name and (value := text_of(number)):
+                fields["accessions"].append({"databank": name.strip(), "accession_number": value})
+
+
+def _grants(child: Any, fields: dict[str, Any]) -> None:
+    fields["grants"] += [g for element in child if (g := grant(element))]
+
+
+def _chemicals(child: Any, fields: dict[str, Any]) -> None:
+    fields["substances"] = chemicals(child)
+
+
+def _mesh_headings(child: Any, fields: dict[str, Any]) -> None:
+    fields["mesh_headings"] = mesh_headings(child)
+
+
+def _keywords(child: Any, fields: dict[str, Any]) -> None:
+    owner = child.get("Owner")
+    for keyword in child:
+        if term := text_of(keyword):
+            item = {"term": term, "complete": True, "owner": owner}
+            if (major := keyword.get("MajorTopicYN")) is not None:
+                item["major_topic"] = major == "Y"
+            fields["keywords"].append(item)
+
+
+def _references(child: Any, fields: dict[str, Any]) -> None:
+    for element in child.iter("Reference"):
+        if reference := cited_reference(element):
+            fields["references"].append(reference)
+
+
+def _isbn(child: Any, fields: dict[str, Any]) -> None:
+    if isbn := text_of(child):
+        fields["isbns"].append(isbn)
+
+
+# the reader of each child element a record's fields come from; other children are
+# passed over (DateCompleted, History, CitationSubset ...)
+_READERS: dict[str, Callable[[Any, dict[str, Any]], None]] = {
+    **dict.fromkeys(_CONTAINERS - {"Book"}, _read),
+    "Book": _book,
+    "PMID": _pmid,
+    **{tag: _text_reader(name) for tag, name in _RECORD_TEXT.items()},
+    "MedlineJournalInfo": _journal_info,
+    "ISSN": _issn,
+    "PubDate": _pub_date,
+    "ArticleDate": _article_date,
+    "Pagination": _pagination,
+    "ELocationID": _elocation_id,
+    "ArticleIdList": _article_ids,
+    "Abstract": _abstract,
+    "OtherAbstract": _other_abstract,
+    "AuthorList": _author_list,
+    "InvestigatorList": _investigators,
+    "Language": _language,
+    "PublicationType": _publication_type,
+    "DataBankList": _data_banks,
+    "GrantList": _grants,
+    "ChemicalList": _chemicals,
+    "MeshHeadingList": _mesh_headings,
+    "KeywordList": _keywords,
+    "CommentsCorrectionsList": comments_corrections,
+    "ReferenceList": _references,
+    "Isbn": _isbn,
+}
 
 
 def record_fields(record: Any) -> dict[str, Any]:

@@ -63,14 +63,6 @@ def text_of(element: Any) -> str | None:
     return " ".join(text.split()) or None
 
 
-def _leaf(element: Any, path: str) -> str | None:
-    """Text of a leaf element (no markup inside, e.g. ``LastName``), or None."""
-    text = element.findtext(path)
-    if text is None:
-        return None
-    return text.strip() or None
-
-
 def normalise_orcid(value: str | None) -> str | None:
     """An ORCID iD in any common spelling as ``0000-0002-1825-0097``, or None."""
     if not value:
@@ -90,17 +82,25 @@ def _month(value: str | None) -> int | None:
     return MONTHS.get(value.strip().lower())
 
 
+_DATE_PARTS = frozenset({"MedlineDate", "Year", "Month", "Day", "Season"})
+
+
 def partial_date(element: Any) -> tuple[PartialDate, str | None]:
     """A PubDate-like element as a partial date and its text as printed."""
     if element is None:
         return PartialDate(), None
-    medline = _leaf(element, "MedlineDate")
+    parts: dict[str, str] = {}  # the first child of each name, as findtext finds it
+    for child in element:
+        tag = child.tag
+        if tag in _DATE_PARTS and tag not in parts:
+            parts[tag] = child.text or ""
+    medline = parts.get("MedlineDate", "").strip()
     if medline:
         return parse_partial_date(medline), medline
-    year = _leaf(element, "Year")
-    month = _leaf(element, "Month")
-    day = _leaf(element, "Day")
-    season = _leaf(element, "Season")
+    year = parts.get("Year", "").strip() or None
+    month = parts.get("Month", "").strip() or None
+    day = parts.get("Day", "").strip() or None
+    season = parts.get("Season", "").strip() or None
     text = " ".join(p for p in (year, month or season, day) if p) or None
     year_number = parse_number(year)
     if year_number is None:
@@ -202,26 +202,31 @@ def mesh_headings(heading_list: Any) -> list[dict[str, Any]]:
         descriptor = None
         qualifiers = []
         for child in heading:
-            if child.tag == "DescriptorName":
+            tag = child.tag
+            if tag == "DescriptorName":
                 descriptor = child
-            elif child.tag == "QualifierName":
+            elif tag == "QualifierName":
                 qualifiers.append(child)
         if descriptor is None or not (name := text_of(descriptor)):
             continue
+        major = descriptor.get("MajorTopicYN")  # flag(), inlined: ~300,000 headings
         base = {
             "descriptor": name,
             "descriptor_ui": descriptor.get("UI"),
-            "descriptor_major_topic": flag(descriptor.get("MajorTopicYN")),
+            "descriptor_major_topic": None if major is None else major.strip().upper() == "Y",
         }
         if not qualifiers:
             mesh.append(base)
         for qualifier in qualifiers:
+            major = qualifier.get("MajorTopicYN")
             mesh.append(
                 {
                     **base,
                     "qualifier": text_of(qualifier),
                     "qualifier_ui": qualifier.get("UI"),
-                    "qualifier_major_topic": flag(qualifier.get("MajorTopicYN")),
+                    "qualifier_major_topic": None
+                    if major is None
+                    else major.strip().upper() == "Y",
                 }
             )
     return mesh

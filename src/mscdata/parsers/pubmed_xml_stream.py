@@ -27,7 +27,7 @@ from mscdata.parsers.pubmed_xml import record_fields
 from mscdata.parsers.pubmed_xml_parts import text_of
 from mscdata.parsers.records import Deletion, RecordFailure, make_article
 from mscdata.parsers.streams import DAMAGE, Prefixed, Utf8Transcoder
-from mscdata.parsers.workers import check_sendable
+from mscdata.parsers.workers import check_sendable, inherit
 from mscdata.parsers.xml_encoding import HEAD_BYTES, xml_codec
 from mscdata.parsers.xml_safety import (
     element_name,
@@ -405,4 +405,5 @@ def read_pubmed_xml(
             else:
                 yield payload[0]
         return
+    inherit("lxml.etree", "mscdata.models")  # what parse_chunk imports in each worker
     yield from pooled_events(chunks, parse_chunk, context, workers, source)

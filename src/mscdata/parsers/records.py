@@ -60,36 +60,29 @@ def join_abstract(sections: list[dict[str, Any]]) -> str | None:
     return "\n\n".join(texts) if texts else None
 
 
-def _positions(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Children numbered 1..n at every depth, for readers whose values are already clean."""
-    return [
-        {
-            "position": position,
-            **{
-                k: _positions(v) if isinstance(v, list) and v and isinstance(v[0], dict) else v
-                for k, v in item.items()
-            },
-        }
-        for position, item in enumerate(items, start=1)
-    ]
-
-
-def _checked_rows(items: list[dict[str, Any]], name: str, source: str) -> list[dict[str, Any]]:
-    """An article's list ``name`` numbered 1..n at every depth (:func:`_positions`), with
-    the lists in its rows checked as :func:`_check_rows` does, in the same pass."""
-    rows = []
+def _positions_in_place(items: list[dict[str, Any]]) -> None:
+    """Rows numbered 1..n at every depth, in place, for readers whose values are clean."""
     for position, item in enumerate(items, start=1):
-        row = {"position": position}
+        item["position"] = position
+        for value in item.values():
+            if type(value) is list and value and type(value[0]) is dict:
+                _positions_in_place(value)
+
+
+def _numbered_in_place(items: list[dict[str, Any]], name: str, source: str) -> list[dict[str, Any]]:
+    """An article's list ``name`` numbered 1..n at every depth, each row given its
+    ``position`` in place (the rows are the reader's own, fresh dicts), with the lists in
+    its rows checked as :func:`_check_rows` does, in the same pass."""
+    for position, item in enumerate(items, start=1):
+        item["position"] = position
         for key, value in item.items():
-            if isinstance(value, list) and value:
+            if type(value) is list and value:  # the reader's own lists: no subclass
                 if len(value) > MAX_CHILD_ROWS:
                     what = f"{key.replace('_', ' ')} of one of its {name.replace('_', ' ')}"
                     check_rows(len(value), what, source)
                 if isinstance(value[0], dict):
-                    value = _positions(value)
-            row[key] = value
-        rows.append(row)
-    return rows
+                    _positions_in_place(value)
+    return items
 
 
 def _check_rows(fields: dict[str, Any], source: str) -> None:
@@ -114,7 +107,8 @@ def article_data(
 ) -> dict[str, Any]:
     """A parser's findings as the data of an Article: children numbered, key derived.
 
-    ``clean=False`` is for readers that never give empty or padded strings. Raises
+    ``clean=False`` is for readers that never give empty or padded strings, and give
+    every row as a dict of its own: rows are numbered in place. Raises
     ParseError when no identifier is known, or when a list (or a list inside one of its
     rows) holds more rows than :data:`mscdata.parsers.limits.MAX_CHILD_ROWS`.
     """
@@ -129,7 +123,7 @@ def article_data(
                 if len(value) > MAX_CHILD_ROWS:
                     check_rows(len(value), name.replace("_", " "), source)
                 if value and isinstance(value[0], dict):
-                    value = _checked_rows(value, name, source)
+                    value = _numbered_in_place(value, name, source)
             if value is not None and name != "provenance":
                 data[name] = value
     if data.get("abstract_sections"):

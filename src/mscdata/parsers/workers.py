@@ -27,6 +27,17 @@ def worker_context() -> Any:
     return multiprocessing.get_context()
 
 
+def inherit(*modules: str) -> None:
+    """Import ``modules`` in this process before workers start, when they start by
+    ``fork``: each worker then inherits them instead of importing its own (about 0.2 s
+    of CPU each for the models). Other start methods import them in each worker anyway."""
+    if worker_context().get_start_method() == "fork":
+        import importlib
+
+        for module in modules:
+            importlib.import_module(module)
+
+
 def check_sendable(apply: Any) -> None:
     """Raise TypeError, in one line, when ``apply`` cannot be run in worker processes."""
     name = getattr(apply, "__qualname__", None) or type(apply).__name__

@@ -21,10 +21,11 @@ Then the ratios issue 12 names: peak RSS at the largest size over the smallest (
 <= 1.2x, and <= 500 MiB), and each size's records/s against their mean (target within
 +-20%; also per CPU second, the figure that moves least on a busy machine).
 
-The update (largest size only): the package is copied (``cp -a``, not timed), ``mscdata
-update COPY pubmed21n0100.xml.gz -q`` is timed against a rebuild from the same tiles and
-that update file (target: 5x faster), and the two packages must be byte identical
-(``datapackage.json`` and every file it lists; hidden files are not compared).
+The update (largest size only): the package is copied (``cp -a`` then ``sync``, not
+timed), ``mscdata update COPY pubmed21n0100.xml.gz -q`` is timed against a rebuild from
+the same tiles and that update file (target: 5x faster), and the two packages must be
+byte identical (``datapackage.json`` and every file it lists; hidden files are not
+compared).
 
 The peak RSS of a worker process is its own ``ru_maxrss``: for a worker forked from a
 large process it counts the pages it shares with that process.
@@ -274,6 +275,7 @@ def measure_update(args, tiles: list[Path], update: Path, largest: dict, runs: P
     copy = runs / f"{fmt}-updated"
     shutil.rmtree(copy, ignore_errors=True)
     subprocess.run(["cp", "-a", str(package), str(copy)], check=True)
+    os.sync()  # the copy's gigabytes written out now, not while the update is timed
     print(f"... {fmt} update of {largest['records']:,} records", file=sys.stderr)
     updated = run_child(cli("update", str(copy), str(update), "-q"))
     manifest = write_manifest(

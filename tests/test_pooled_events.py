@@ -197,3 +197,24 @@ def test_unpacking_leaves_the_collector_as_it_was():
     finally:
         gc.enable()
     assert unpack(message) and gc.isenabled()
+
+
+class FrozenKey(BaseModel):
+    """A hashable model (pickled by reference: defined at module level)."""
+
+    model_config = ConfigDict(frozen=True)
+    name: str
+
+
+def test_hashable_models_in_sets_and_dict_keys_come_back_whole():
+    """A frozen model is hashed by the set or dict that holds it while the message is
+    read: it travels whole, not as a shell filled later."""
+    sent = [
+        {FrozenKey(name="x"): 1},
+        {FrozenKey(name="a"), FrozenKey(name="b")},
+        frozenset({FrozenKey(name="c")}),
+    ]
+    back = unpack(pack(sent))
+    assert back == sent
+    assert FrozenKey(name="x") in back[0]
+    assert all(key.model_fields_set == {"name"} for key in back[1])

@@ -33,11 +33,17 @@ class OutOfCollectorSight:
 
     def __enter__(self) -> OutOfCollectorSight:
         if gc.isenabled() and _OWNER.acquire(blocking=False):
-            self._active = gc.get_freeze_count() == 0  # nothing frozen: a count of none
-            if self._active:
-                gc.disable()
-            else:
+            if gc.get_freeze_count() != 0:  # the program froze objects: left alone
                 _OWNER.release()
+                return self
+            try:
+                self._active = True
+                gc.disable()
+            except BaseException:  # an interrupt here: nothing left paused or held
+                self._active = False
+                gc.enable()
+                _OWNER.release()
+                raise
         return self
 
     def __exit__(
@@ -48,8 +54,8 @@ class OutOfCollectorSight:
     ) -> None:
         if not self._active:
             return
-        self._active = False
         try:
+            self._active = False
             if gc.get_freeze_count() == 0:  # no program froze objects meanwhile
                 gc.freeze()  # everything to the oldest generation, walking nothing
                 gc.unfreeze()

@@ -17,7 +17,10 @@ Python code runs per model in the reading process:
   validated them.
 
 A rebuilt model equals the original, ``model_fields_set`` included, and is of the same
-class, its nested models too. Models with extra or private values travel pydantic's way.
+class, its nested models too. Models with extra or private values, and hashable
+(frozen) models, which a set or a dict key would hash while the message is read,
+travel pydantic's way. An object whose own unpickling reads a model's fields (a custom
+``__reduce__`` or ``__setstate__``) would find it still empty.
 
 The collector is kept out of both sides: a worker's chunk and an unpickled message only
 create objects that are not cycles, and a chunk of 200 articles holds about 50,000 of
@@ -78,7 +81,9 @@ class _EventPickler(pickle.Pickler):
         kind = type(obj)
         shell = _shell_of.get(kind)
         if shell is None:  # a class not met yet (isinstance on a model class is slow)
-            model = isinstance(obj, _model_class)  # type: ignore[arg-type]
+            # a hashable (frozen) model may be hashed by a set or dict while the message
+            # is read, before the shells are filled: it travels whole, pydantic's way
+            model = isinstance(obj, _model_class) and kind.__hash__ is None  # type: ignore[arg-type]
             shell = _shell_of[kind] = (copyreg.__newobj__, (kind,)) if model else ()
         if shell and obj.__pydantic_extra__ is None and obj.__pydantic_private__ is None:
             self.shells.append(obj)

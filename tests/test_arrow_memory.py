@@ -58,3 +58,10 @@ def test_threads_share_one_switch():
         thread.join()
     assert pa.default_memory_pool().backend_name == before
     assert inside == ("jemalloc" if _has_jemalloc() else before)
+
+
+def test_a_pool_the_user_chose_is_left_alone(monkeypatch):
+    monkeypatch.setenv("ARROW_DEFAULT_MEMORY_POOL", "system")
+    before = pa.default_memory_pool().backend_name
+    with returning_pool():
+        assert pa.default_memory_pool().backend_name == before

@@ -104,11 +104,11 @@ def test_a_table_that_cannot_be_converted_fails_the_build_by_name(tmp_path, monk
     convert = parquet_tables.convert
     started = []
 
-    def refusing(csv_path, name, *rest):
+    def refusing(csv_path, name, *rest, **options):
         started.append(name)
         if name in failing:
             raise pa.ArrowInvalid("a cell pyarrow refuses")
-        return convert(csv_path, name, *rest)
+        return convert(csv_path, name, *rest, **options)
 
     monkeypatch.setattr(parquet_tables, "convert", refusing)
     names = "|".join(failing)
@@ -118,3 +118,46 @@ def test_a_table_that_cannot_be_converted_fails_the_build_by_name(tmp_path, monk
     assert not list(tmp_path.glob(".package.build-*"))
     tables = [name for name in before if name.endswith(".parquet")]
     assert len(started) < len(tables)  # the tables after the failure were left
+
+
+def test_a_failure_stops_the_other_conversion_at_its_next_row_group(tmp_path, monkeypatch):
+    """The table converting beside the one that fails leaves off at its next row group
+    (its CSV file stays, for the build to remove with its staging folder)."""
+    from mscdata.builder import table_files
+
+    big = _csv(tmp_path, [(f"id{n}", "text " * 20, str(n)) for n in range(20_000)])
+    big.rename(tmp_path / "big.csv")
+    (tmp_path / "bad.csv").write_text("id,text,count\nx,y,1\n")
+    monkeypatch.setattr(parquet_tables, "ROW_GROUP_BYTES", 2_000)  # about 1,000 groups
+    convert, groups = parquet_tables.convert, []
+
+    def failing_fast(csv_path, name, fields, out, part_rows=0, stop=None):
+        if name == "bad":
+            raise pa.ArrowInvalid("a cell pyarrow refuses")
+
+        def counted() -> bool:
+            groups.append(1)
+            return stop()
+
+        return convert(csv_path, name, fields, out, part_rows, stop=counted)
+
+    monkeypatch.setattr(parquet_tables, "convert", failing_fast)
+    fields = {"big": FIELDS, "bad": FIELDS}
+    with pytest.raises(mscdata.BuildError, match=r"bad\.csv: cannot be written as Parquet"):
+        table_files._converted(tmp_path, fields, ["big", "bad"], lambda count: None)
+    assert (tmp_path / "big.csv").exists()
+    assert 0 < len(groups) < 500
+
+
+def test_stop_is_asked_before_each_row_group(tmp_path, monkeypatch):
+    csv_path = _csv(tmp_path, [(f"id{n}", "text", str(n)) for n in range(100)])
+    monkeypatch.setattr(parquet_tables, "ROW_GROUP_BYTES", 100)
+    asked = []
+
+    def stop() -> bool:
+        asked.append(1)
+        return len(asked) > 3
+
+    with pytest.raises(parquet_tables.Stopped):
+        parquet_tables.convert(csv_path, "table", FIELDS, tmp_path, stop=stop)
+    assert len(asked) == 4

@@ -8,11 +8,14 @@ its jemalloc pool instead (when the pyarrow build has it; else nothing changes),
 the previous default comes back on leaving. Arrays keep the pool they came from, so
 what a caller is given stays valid either way. jemalloc is told to return freed pages
 at once (its decay time set to 0, for the process: pyarrow has no way to read the
-old value back), which took another 20-30 MiB off converting a large package.
+old value back), which took another 20-30 MiB off converting a large package. A
+pool chosen with ``ARROW_DEFAULT_MEMORY_POOL`` (e.g. ``system`` under a memory checker)
+is left as it is.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,6 +30,9 @@ def returning_pool() -> Iterator[None]:
     """Arrow's default memory pool is jemalloc inside the block (nested blocks and
     threads share one switch; the outermost puts the old pool back)."""
     global _depth, _previous
+    if os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):  # the user chose a pool: theirs
+        yield
+        return
     import pyarrow as pa
 
     try:

@@ -27,7 +27,7 @@ byte-identical files with the same pyarrow version (its ``created_by`` string na
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -85,12 +85,13 @@ def typed_column(cells: Any, spec: dict[str, Any]) -> Any:
 
 def _empty_as_null(text: Any) -> Any:
     """A string array with its empty cells made null: a validity bitmap laid over the
-    same text (the cells are not copied; a sliced array or one with nulls is)."""
+    same text (the cells are not copied; a sliced array, one with nulls or another
+    string type, e.g. 64-bit offsets, is)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     present = pc.not_equal(pc.binary_length(text), 0)
-    if text.offset or text.null_count or present.offset:
+    if text.type != pa.string() or text.offset or text.null_count or present.offset:
         return pc.if_else(present, text, pa.scalar(None, pa.string()))
     _, offsets, data = text.buffers()
     return pa.StringArray.from_buffers(len(text), offsets, data, present.buffers()[1])
@@ -192,13 +193,25 @@ def _group_end(table: Any) -> int:
     return max(1, int(over[0])) if len(over) else rows
 
 
+class Stopped(Exception):
+    """A conversion left off because ``stop`` said so (another table failed, or the
+    build was interrupted)."""
+
+
 def convert(
-    csv_path: Path, name: str, fields: Sequence[dict[str, Any]], out: Path, part_rows: int = 0
+    csv_path: Path,
+    name: str,
+    fields: Sequence[dict[str, Any]],
+    out: Path,
+    part_rows: int = 0,
+    stop: Callable[[], bool] | None = None,
 ) -> dict[str, Any]:
     """A table's CSV file, as the build wrote it, rewritten as Parquet in folder ``out``
     (one file, or parts of ``part_rows`` rows, default :data:`PART_ROWS`) a row group at
     a time: the same rows always give the same bytes. Returns the
-    resource properties that describe them."""
+    resource properties that describe them. ``stop`` is asked before each row group;
+    when it says so, :class:`Stopped` is raised (the files begun stay as partial
+    files in ``out``, which the build removes with its staging folder)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -208,6 +221,8 @@ def convert(
     writer, in_part = None, 0
     try:
         for group in _row_groups(csv_path, fields):
+            if stop is not None and stop():
+                raise Stopped(name)
             offset = 0
             while offset < group.num_rows:
                 if writer is None or in_part == part_rows:

@@ -126,20 +126,30 @@ def _converted(
 ) -> dict[str, dict[str, Any]]:
     """Each table's CSV file rewritten as Parquet, :data:`CONVERTERS` tables at a time
     (pyarrow lets go of the interpreter while it parses, encodes and compresses), the
-    largest first; each CSV file is removed once its Parquet files are written. The
-    first failure stops the conversions (those started end first) and is raised."""
+    largest first; each CSV file is removed once its Parquet files are written. A
+    failure, or an interrupt, stops every conversion at its next row group and starts
+    no other; the first failure is raised."""
+    import threading
     from concurrent.futures import ThreadPoolExecutor, as_completed
 
     import pyarrow as pa
 
-    from mscdata.builder.parquet_tables import convert
+    from mscdata.builder import parquet_tables
+
+    stopping = threading.Event()
 
     def one(name: str) -> dict[str, Any]:
+        if stopping.is_set():
+            raise parquet_tables.Stopped(name)
         csv_path = out / f"{name}.csv"
         try:
-            made = convert(csv_path, name, fields[name], out)
+            made = parquet_tables.convert(csv_path, name, fields[name], out, stop=stopping.is_set)
         except pa.ArrowException as error:  # a row the CSV writer wrote and pyarrow not
+            stopping.set()
             raise BuildError(f"{csv_path}: cannot be written as Parquet: {error}") from None
+        except BaseException:
+            stopping.set()
+            raise
         csv_path.unlink()
         return made
 
@@ -149,10 +159,16 @@ def _converted(
     try:
         futures = {pool.submit(one, name): name for name in largest_first}
         for future in as_completed(futures):
-            if future.exception() is not None:
-                raise future.exception()  # type: ignore[misc]
+            error = future.exception()
+            if isinstance(error, parquet_tables.Stopped):
+                continue  # left off for the failure that follows
+            if error is not None:
+                raise error
             done(1)
-    finally:  # the tables not yet started are left, the ones started end
+    except BaseException:
+        stopping.set()  # the running conversions end at their next row group
+        raise
+    finally:
         pool.shutdown(wait=True, cancel_futures=True)
     made = {name: future.result() for future, name in futures.items()}
     return {name: made[name] for name in names}

@@ -233,7 +233,10 @@ def check_built(folder: Path, progress: Progress, what: str = "the built package
     from mscdata.builder import publish
     from mscdata.validator.validation import validate as validate_package
 
-    checked = validate_package(folder, progress=progress)
+    beside = folder / STORE_PATH.parent  # the build's own disk, not a memory-backed /tmp
+    checked = validate_package(
+        folder, progress=progress, temp_dir=beside if beside.is_dir() else None
+    )
     if not checked.valid:
         first = checked.errors[0]
         raise BuildError(

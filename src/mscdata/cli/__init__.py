@@ -302,7 +302,13 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     else:
         progress = _progress(args)
         reports = (
-            validate(p, max_errors=args.max_errors, engine=args.engine, progress=progress)
+            validate(
+                p,
+                max_errors=args.max_errors,
+                engine=args.engine,
+                progress=progress,
+                temp_dir=args.temp_dir,
+            )
             for p in packages_to_validate(args.path)
         )
     valid = True

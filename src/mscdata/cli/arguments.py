@@ -263,6 +263,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="who checks the tables: mscdata's column-wise engine (default) or frictionless "
         "row by row (the standard's reference, much slower)",
     )
+    validate.add_argument(
+        "--temp-dir",
+        default=None,
+        metavar="DIR",
+        help="where key columns are set aside while tables are checked, and an archive or "
+        "download is unpacked (default: the system's temporary folder, TMPDIR)",
+    )
     describe = commands.add_parser(
         "describe",
         help="write the datapackage.json of a folder of mscdata tables (your own data)",

@@ -218,6 +218,7 @@ def validate(
     max_errors: int | None = None,
     engine: str = "fast",
     progress: Progress | bool | None = None,
+    temp_dir: str | os.PathLike | None = None,
 ) -> ValidationReport:
     """Validate a data package (default: the bundled package): a folder, a
     datapackage.json, a zip archive, or the URL of either.
@@ -229,7 +230,10 @@ def validate(
     malformed; every other problem is an entry of the returned report's ``errors``
     (the first ``max_errors`` of them, the rest counted in ``omitted``).
     ``progress`` (see :mod:`mscdata.progress`) is shown the download of a remote
-    package, then the resources checked and the step validation is at.
+    package, then the resources checked and the step validation is at. ``temp_dir``
+    is the folder for the key columns set aside while tables are checked, and for an
+    archive or download unpacked (default: the system's, ``TMPDIR``; a large package
+    wants a disk there, not a memory-backed ``/tmp``).
     """
     import tempfile
 
@@ -238,19 +242,22 @@ def validate(
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
     progress = as_progress(progress)
+    if temp_dir is not None and not Path(temp_dir).is_dir():
+        raise PackageError(f"{temp_dir}: the temporary folder given does not exist")
+    spill = Path(temp_dir) if temp_dir is not None else None
     with returning_pool():
         text = str(path) if path is not None else ""
         if is_remote(text) or (text.lower().endswith(".zip") and not Path(text).is_dir()):
-            with tempfile.TemporaryDirectory(prefix="mscdata-validate-") as folder:
+            with tempfile.TemporaryDirectory(prefix="mscdata-validate-", dir=spill) as folder:
                 local = (
                     fetch(text, Path(folder), progress)
                     if is_remote(text)
                     else unpack_zip(Path(text), Path(folder))
                 )
-                report = _validate_folder(local, max_errors, engine, progress)
+                report = _validate_folder(local, max_errors, engine, progress, spill)
                 report.path = text
                 return report
-        return _validate_folder(path, max_errors, engine, progress)
+        return _validate_folder(path, max_errors, engine, progress, spill)
 
 
 def _with_lines(issues: list[Issue], tables: dict[str, Any]) -> list[Issue]:
@@ -336,11 +343,12 @@ def _validate_folder(
     max_errors: int | None,
     engine: str,
     progress: Progress = SILENT,
+    spill: Path | None = None,
 ) -> ValidationReport:
     descriptor_path, descriptor = read_descriptor(path)
     count = len(descriptor["resources"])
     with progress.task("validating: descriptor", total=count, unit="resources") as task:
-        return _validate_package(descriptor_path, descriptor, max_errors, engine, task)
+        return _validate_package(descriptor_path, descriptor, max_errors, engine, task, spill)
 
 
 def _validate_package(
@@ -349,6 +357,7 @@ def _validate_package(
     max_errors: int | None,
     engine: str,
     task: Task,
+    spill: Path | None = None,
 ) -> ValidationReport:
     from mscdata.resources import table_schemas
     from mscdata.validator.package_files import guard_package
@@ -400,6 +409,7 @@ def _validate_package(
         files=[file for _, file in readable],
         # each resource counted as it is checked; by frictionless when it checks them
         done=(lambda name: task.update(1)) if engine == "fast" and task.shown else None,
+        folder=spill,
     )
     if engine == "frictionless":  # patterns matched with a time bound there too
         table_issues, notices = _frictionless_table_issues(

@@ -145,12 +145,24 @@ def test_a_pubmed_file_before_the_last_one_applied_is_refused(tmp_path, built, c
     assert folder_files(built) == before
 
 
+def _set_store_fact(package: Path, name: str, value: str) -> None:
+    """Overwrite one of the facts the package's record store keeps."""
+    with sqlite3.connect(package / STORE_PATH) as db:
+        db.execute("UPDATE facts SET value = ? WHERE name = ?", (value, name))
+
+
+def _refused_update(tmp_path: Path, package: Path, capsys) -> str:
+    """What ``mscdata update`` prints on stderr when it refuses (exit 2) an update file
+    onto ``package``."""
+    pubmed_file(tmp_path, "pubmed21n0003.xml", [Citation("13")])
+    assert main(["update", str(package), str(tmp_path / "pubmed21n0003.xml")]) == 2
+    return capsys.readouterr().err
+
+
 def test_a_package_without_its_store_says_how_to_get_one(tmp_path, built, capsys):
     shutil.rmtree(built / ".mscdata")
     before = folder_files(built)
-    pubmed_file(tmp_path, "pubmed21n0003.xml", [Citation("13")])
-    assert main(["update", str(built), str(tmp_path / "pubmed21n0003.xml")]) == 2
-    error = capsys.readouterr().err
+    error = _refused_update(tmp_path, built, capsys)
     assert "no record store (.mscdata/store.sqlite)" in error and "mscdata build" in error
     assert folder_files(built) == before
     assert main(["update", str(tmp_path / "nowhere"), str(tmp_path / "pubmed21n0003.xml")]) == 2
@@ -161,9 +173,7 @@ def test_a_package_without_its_store_says_how_to_get_one(tmp_path, built, capsys
 def test_a_damaged_store_is_one_located_error_and_changes_nothing(tmp_path, built, capsys, damage):
     (built / STORE_PATH).write_bytes(damage)
     before = folder_files(built)
-    pubmed_file(tmp_path, "pubmed21n0003.xml", [Citation("13")])
-    assert main(["update", str(built), str(tmp_path / "pubmed21n0003.xml")]) == 2
-    error = capsys.readouterr().err
+    error = _refused_update(tmp_path, built, capsys)
     assert error.startswith("mscdata update: error: ") and "Traceback" not in error
     assert f"{built / STORE_PATH}: the record store cannot be used" in error  # the user's file
     assert folder_files(built) == before
@@ -209,22 +219,16 @@ def test_an_update_deletes_across_files_and_keeps_the_latest_version(tmp_path, b
     [("stream", "[]"), ("sources", '{"a": 1}'), ("stream", '{"new": "x"}'), ("sources", "{")],
 )
 def test_damaged_facts_are_one_located_error(tmp_path, built, capsys, name, value):
-    with sqlite3.connect(built / STORE_PATH) as db:
-        db.execute("UPDATE facts SET value = ? WHERE name = ?", (value, name))
+    _set_store_fact(built, name, value)
     before = folder_files(built)
-    pubmed_file(tmp_path, "pubmed21n0003.xml", [Citation("13")])
-    assert main(["update", str(built), str(tmp_path / "pubmed21n0003.xml")]) == 2
-    error = capsys.readouterr().err
+    error = _refused_update(tmp_path, built, capsys)
     assert f"{built / STORE_PATH}: the record store's facts are damaged" in error
     assert "Traceback" not in error and folder_files(built) == before
 
 
 def test_a_store_written_for_other_tables_is_refused(tmp_path, built, capsys):
-    with sqlite3.connect(built / STORE_PATH) as db:
-        db.execute("UPDATE facts SET value = 'other' WHERE name = 'tables'")
-    pubmed_file(tmp_path, "pubmed21n0003.xml", [Citation("13")])
-    assert main(["update", str(built), str(tmp_path / "pubmed21n0003.xml")]) == 2
-    error = capsys.readouterr().err
+    _set_store_fact(built, "tables", "other")
+    error = _refused_update(tmp_path, built, capsys)
     assert f"{built / STORE_PATH}: a record store written for other tables (by mscdata " in error
     assert "rebuild the package" in error
 
@@ -236,11 +240,8 @@ def test_a_mistyped_source_file_is_named_as_not_found(tmp_path, built, capsys):
 
 
 def test_a_store_of_another_layout_is_refused(tmp_path, built, capsys):
-    with sqlite3.connect(built / STORE_PATH) as db:
-        db.execute("UPDATE facts SET value = '0' WHERE name = 'format'")
-    pubmed_file(tmp_path, "pubmed21n0003.xml", [Citation("13")])
-    assert main(["update", str(built), str(tmp_path / "pubmed21n0003.xml")]) == 2
-    error = capsys.readouterr().err
+    _set_store_fact(built, "format", "0")
+    error = _refused_update(tmp_path, built, capsys)
     assert f"{built / STORE_PATH}: a record store of another layout; rebuild the package" in error
 
 
@@ -270,9 +271,7 @@ def test_an_invalid_changed_article_stops_the_update_and_changes_nothing(
 
     monkeypatch.setattr(build_module, "write_rows", corrupting)
     before = folder_files(built)
-    pubmed_file(tmp_path, "pubmed21n0003.xml", [Citation("13")])
-    assert main(["update", str(built), str(tmp_path / "pubmed21n0003.xml")]) == 2
-    error = capsys.readouterr().err
+    error = _refused_update(tmp_path, built, capsys)
     assert "the package of the articles the update changed is invalid" in error
     assert folder_files(built) == before
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []

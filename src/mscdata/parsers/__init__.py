@@ -29,7 +29,7 @@ from mscdata.checksums import file_sha256
 from mscdata.errors import ParseError
 from mscdata.parsers import detect, formats
 from mscdata.parsers.records import Deletion, ReadResult, RecordFailure
-from mscdata.parsers.streams import DAMAGE, CheckedGzip, Counted
+from mscdata.parsers.streams import DAMAGE, Counted, gunzipped
 from mscdata.progress import RECORD_BATCH, SILENT_TASK, Progress, Task, as_progress
 from mscdata.wording import counted
 
@@ -66,7 +66,7 @@ class _Input:
         if task.shown:
             raw = Counted(raw, task)  # type: ignore[assignment]
         if head == b"\x1f\x8b":
-            return CheckedGzip(fileobj=raw)  # type: ignore[return-value]
+            return gunzipped(raw)
         return raw
 
 

@@ -1,7 +1,8 @@
 """Byte streams a parser reads: damage of any kind surfaces as an ``OSError``.
 
-gzip reports damage as ``zlib.error``, ``EOFError`` or ``gzip.BadGzipFile``, a codec as
-``UnicodeError``: :class:`CheckedGzip` and :class:`Utf8Transcoder` turn them into
+gzip reports damage as ``zlib.error`` (ISA-L's reader: ``isal_zlib.error``), ``EOFError``
+or ``gzip.BadGzipFile``, a codec as ``UnicodeError``: :func:`gunzipped` and
+:class:`Utf8Transcoder` turn them into
 :class:`ReadFailed` (an ``OSError``) with a plain reason, and a file reports its own
 trouble as ``OSError``, so the parsers catch ``OSError`` (:data:`DAMAGE`) and nothing else.
 """
@@ -9,6 +10,7 @@ trouble as ``OSError``, so the parsers catch ``OSError`` (:data:`DAMAGE`) and no
 from __future__ import annotations
 
 import codecs
+import functools
 import gzip
 import zlib
 from collections.abc import Callable
@@ -27,18 +29,20 @@ class ReadFailed(OSError):
     """The bytes of a source could not be read (damaged gzip data, unreadable file, bad text)."""
 
 
-class CheckedGzip(gzip.GzipFile):
+class _DamageChecked:
     """A GzipFile whose damaged or cut data raises :class:`ReadFailed`, whichever way it is
     read (``readinto``, ``readlines`` and iteration go through these methods). It owns
     ``fileobj``: closing it closes the file too."""
 
+    _damage: tuple[type[BaseException], ...] = _GZIP_DAMAGE
+
     def __init__(self, *, fileobj: IO[bytes]) -> None:
-        super().__init__(fileobj=fileobj)
+        super().__init__(fileobj=fileobj)  # type: ignore[call-arg]
         self._owned: IO[bytes] | None = fileobj
 
     def close(self) -> None:
         try:
-            super().close()
+            super().close()  # type: ignore[misc]
         finally:
             owned, self._owned = self._owned, None
             if owned is not None:
@@ -47,20 +51,46 @@ class CheckedGzip(gzip.GzipFile):
     def _checked(self, read: Callable[..., bytes], *args: int | None) -> bytes:
         try:
             return read(*args)
-        except _GZIP_DAMAGE as error:
+        except self._damage as error:
             raise ReadFailed(f"damaged gzip data: {error}") from None
 
     def read(self, size: int | None = -1) -> bytes:
-        return self._checked(super().read, size)
+        return self._checked(super().read, size)  # type: ignore[misc]
 
     def read1(self, size: int = -1) -> bytes:
-        return self._checked(super().read1, size)
+        return self._checked(super().read1, size)  # type: ignore[misc]
 
     def readline(self, size: int | None = -1) -> bytes:
-        return self._checked(super().readline, size)
+        return self._checked(super().readline, size)  # type: ignore[misc]
 
     def peek(self, n: int) -> bytes:
-        return self._checked(super().peek, n)
+        return self._checked(super().peek, n)  # type: ignore[misc]
+
+
+class CheckedGzip(_DamageChecked, gzip.GzipFile):
+    """Python's own gzip reader, damage checked (:class:`_DamageChecked`)."""
+
+
+def gunzipped(fileobj: IO[bytes]) -> IO[bytes]:
+    """The bytes of a gzip stream, damage checked: read by ISA-L (``isal``, about three
+    times faster than zlib: bulk PubMed files are gzip) when it is installed, else by
+    Python's own :class:`gzip.GzipFile`. Both give the same bytes and the same damage."""
+    return _fast_gzip_class()(fileobj=fileobj)  # type: ignore[return-value]
+
+
+@functools.cache
+def _fast_gzip_class() -> type[_DamageChecked]:
+    try:
+        from isal import igzip, isal_zlib
+    except ImportError:  # no wheel for this platform: Python's own reader
+        return CheckedGzip
+
+    class CheckedIsalGzip(_DamageChecked, igzip.GzipFile):
+        """ISA-L's gzip reader, damage checked (its inflate errors are not OSErrors)."""
+
+        _damage = (*_GZIP_DAMAGE, isal_zlib.error)
+
+    return CheckedIsalGzip
 
 
 def read_at_most(stream: IO[bytes], limit: int, source: str, what: str) -> bytes:

@@ -93,7 +93,8 @@ def pick_ids(candidates: Iterable[tuple[str | None, str | None]]) -> dict[str, s
     """
     picked: dict[str, str] = {}
     for kind, value in candidates:
-        name = _KINDS.get((kind or "").strip().lower())
+        # most kinds come as the table spells them (pubmed, doi, pmc): looked up as given first
+        name = _KINDS.get(kind) or _KINDS.get((kind or "").strip().lower())
         if name is None or name in picked or not value:
             continue
         if normal := _NORMAL[name](value):

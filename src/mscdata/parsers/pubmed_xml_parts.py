@@ -214,20 +214,23 @@ def mesh_headings(heading_list: Any) -> list[dict[str, Any]]:
     mesh = []
     add = mesh.append
     for heading in heading_list[:]:  # ~300,000 headings in 30,000 records
-        descriptor = None
-        qualifiers = []
+        descriptor = qualifiers = None  # most headings have no qualifier: no list
         for child in heading[:]:
             tag = child.tag
             if tag == "DescriptorName":
                 descriptor = child
             elif tag == "QualifierName":
-                qualifiers.append(child)
+                if qualifiers is None:
+                    qualifiers = [child]
+                else:
+                    qualifiers.append(child)
         if descriptor is None or not (name := text_of(descriptor)):
             continue
         ui = descriptor.get("UI")
         major = _major(descriptor)
-        if not qualifiers:
+        if qualifiers is None:
             add({"descriptor": name, "descriptor_ui": ui, "descriptor_major_topic": major})
+            continue
         for qualifier in qualifiers:
             add(
                 {

@@ -1,6 +1,6 @@
 """The fast paths of the PubMed XML readers agree with the plain rules they shortcut:
-leaf text against whitespace splitting and mixed_text, numbers against a regular
-expression, MajorTopicYN against flag(), and the list limit on each list reader."""
+leaf text against whitespace splitting and mixed_text, numbers and PMIDs against regular
+expressions, MajorTopicYN against flag(), and the list limit on each list reader."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from lxml import etree
 
 import mscdata
 from mscdata.dates import parse_number
+from mscdata.identifiers import pick_ids
 from mscdata.parsers import limits
 from mscdata.parsers.mixed_text import PUBMED_KINDS, mixed_text, normalise_space
 from mscdata.parsers.pubmed_xml_parts import _major, flag, text_of
@@ -92,3 +93,10 @@ def test_a_list_longer_than_the_limit_fails_its_record_before_rows_are_built(whe
     result = mscdata.read(xml.encode())
     [failure] = result.failures
     assert f"100,001 <{list_tag}> entries in one article" in failure.reason
+
+
+@given(st.text(st.sampled_from("0123456789 \n\u0663x"), max_size=12))
+def test_a_pmid_is_picked_when_the_schema_pattern_takes_it(value):
+    pmid = value.strip().lstrip("0")
+    expected = {"pmid": pmid} if re.fullmatch(r"[1-9][0-9]{0,8}", pmid) else {}
+    assert pick_ids([("pmid", value)]) == expected

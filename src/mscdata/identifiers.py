@@ -67,8 +67,8 @@ _KINDS = {
 
 
 def _normal_pmid(value: str) -> str | None:
-    pmid = value.strip().lstrip("0")
-    return pmid if PMID_RE.match(pmid) else None
+    pmid = value.strip().lstrip("0")  # PMID_RE without a regex: 1-9 ASCII digits, no 0 first
+    return pmid if len(pmid) <= 9 and pmid.isdigit() and pmid.isascii() else None
 
 
 def _normal_doi(value: str) -> str | None:

@@ -35,8 +35,9 @@ def _split_join(text: str | None) -> str | None:
     return " ".join(text.split()) or None if text else None
 
 
-@given(st.text(max_size=40))
-def test_normalise_space_is_whitespace_splitting_for_any_text(text):
+# any text but the separators \x1c-\x1f, which no XML has and HTML text keeps as found
+@given(st.text(st.characters(exclude_characters="\x1c\x1d\x1e\x1f"), max_size=40))
+def test_normalise_space_is_whitespace_splitting(text):
     assert normalise_space(text) == _split_join(text)
 
 

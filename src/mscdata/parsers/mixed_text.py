@@ -96,10 +96,18 @@ def normalise_space(text: str | None) -> str | None:
     """``text`` with every whitespace run one space, stripped; None when nothing is left."""
     if not text:
         return None
-    # the common case, several times faster: every whitespace character but the ASCII
-    # space is unprintable (control or separator), so a printable text without a double
-    # space has nothing to change but its ends
-    if text.isprintable() and "  " not in text:
+    if text.isascii():  # O(1): the common case, several times faster
+        plain = (
+            "  " not in text
+            and "\n" not in text
+            and "\t" not in text
+            and "\r" not in text
+            and "\x0b" not in text
+            and "\x0c" not in text
+        )
+    else:  # every whitespace character but the ASCII space is unprintable
+        plain = text.isprintable() and "  " not in text
+    if plain:  # nothing to change but its ends
         return text.strip() or None
     return " ".join(text.split()) or None
 

@@ -59,7 +59,11 @@ def text_of(element: Any) -> str | None:
     text = element.text  # a leaf: normalise_space inlined, for speed (1.3M calls/30k records)
     if not text:
         return None
-    if text.isprintable() and "  " not in text:  # its only whitespace: single spaces
+    if text.isascii():  # O(1); XML 1.0 has no \v, \f or \x1c-\x1f
+        plain = "  " not in text and "\n" not in text and "\t" not in text and "\r" not in text
+    else:  # every whitespace character but the space is unprintable
+        plain = text.isprintable() and "  " not in text
+    if plain:  # its only whitespace: single spaces
         return text.strip() or None
     return " ".join(text.split()) or None
 

@@ -32,7 +32,6 @@ _YEAR = r"(?P<year>1[0-9]{3}|2[0-9]{3})"
 _NAMED = re.compile(_YEAR + r"(?: (?P<month>[A-Za-z]{3,9})\.?(?: (?P<day>[0-9]{1,2}))?)?$")
 _NUMERIC = re.compile(_YEAR + r"(?:[-/](?P<month>[0-9]{1,2})(?:[-/](?P<day>[0-9]{1,2}))?)?$")
 _ANY_YEAR = re.compile(r"\b(1[0-9]{3}|2[0-9]{3})\b")
-_NUMBER = re.compile(r"[0-9]{1,9}")
 MAX_NUMBER_DIGITS = 9  # mscdata.parsers.limits publishes it; no date part comes near
 
 
@@ -44,8 +43,10 @@ def parse_number(text: str | None) -> int | None:
     """
     if not text:
         return None
-    text = text.strip()
-    return int(text) if len(text) <= MAX_NUMBER_DIGITS and _NUMBER.fullmatch(text) else None
+    text = text.strip()  # ASCII digits only: str.isdigit() alone takes any Unicode digit
+    if len(text) <= MAX_NUMBER_DIGITS and text.isdigit() and text.isascii():
+        return int(text)
+    return None
 
 
 class PartialDate(NamedTuple):

@@ -67,8 +67,8 @@ _KINDS = {
 
 
 def _normal_pmid(value: str) -> str | None:
-    pmid = value.strip().lstrip("0")
-    return pmid if PMID_RE.match(pmid) else None
+    pmid = value.strip().lstrip("0")  # PMID_RE without a regex: 1-9 ASCII digits, no 0 first
+    return pmid if len(pmid) <= 9 and pmid.isdigit() and pmid.isascii() else None
 
 
 def _normal_doi(value: str) -> str | None:
@@ -93,7 +93,8 @@ def pick_ids(candidates: Iterable[tuple[str | None, str | None]]) -> dict[str, s
     """
     picked: dict[str, str] = {}
     for kind, value in candidates:
-        name = _KINDS.get((kind or "").strip().lower())
+        # most kinds come as the table spells them (pubmed, doi, pmc): looked up as given first
+        name = _KINDS.get(kind) or _KINDS.get((kind or "").strip().lower())
         if name is None or name in picked or not value:
             continue
         if normal := _NORMAL[name](value):

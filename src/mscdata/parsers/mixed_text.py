@@ -96,16 +96,19 @@ def normalise_space(text: str | None) -> str | None:
     """``text`` with every whitespace run one space, stripped; None when nothing is left."""
     if not text:
         return None
-    if (
-        text.isascii()
-        and "  " not in text
-        and "\n" not in text
-        and "\t" not in text
-        and "\r" not in text
-        and "\x0b" not in text
-        and "\x0c" not in text
-    ):
-        return text.strip() or None  # the common case, several times faster
+    if text.isascii():  # O(1): the common case, several times faster
+        plain = (
+            "  " not in text
+            and "\n" not in text
+            and "\t" not in text
+            and "\r" not in text
+            and "\x0b" not in text
+            and "\x0c" not in text
+        )
+    else:  # every whitespace character but the ASCII space is unprintable
+        plain = text.isprintable() and "  " not in text
+    if plain:  # nothing to change but its ends
+        return text.strip() or None
     return " ".join(text.split()) or None
 
 

@@ -81,15 +81,42 @@ def _version(value: str | None) -> int | None:
     return int(value)
 
 
-def _read(container: Any, fields: dict[str, Any]) -> None:
+def _child(element: Any, tag: str) -> Any:
+    """``element.find(tag)`` for a plain tag: its first child of that tag, or None
+    (a loop costs a fraction of an ElementPath look-up)."""
+    for child in element[:]:
+        if child.tag == tag:
+            return child
+    return None
+
+
+def _check_entries(element: Any) -> None:
+    """ParseError when an element that holds a list (authors, MeSH headings ...) or a
+    container has more than MAX_CHILD_ROWS children: before a row is built, so memory
+    stays bounded."""
+    if len(element) > MAX_CHILD_ROWS:
+        check_rows(len(element), f"<{element.tag}> entries")
+
+
+def _entries(element: Any) -> list[Any]:
+    """The children of a list or container element, once :func:`_check_entries` passed."""
+    _check_entries(element)
+    return element[:]
+
+
+def _read_children(children: list[Any], fields: dict[str, Any]) -> None:
     """Fill ``fields`` from one container element's children (and nested containers):
     one look-up of the child's reader by its tag (:data:`_READERS`)."""
-    for child in container:
-        if len(child) > MAX_CHILD_ROWS:  # before a row is built: memory stays bounded
-            check_rows(len(child), f"<{child.tag}> entries")
-        read = _READERS.get(child.tag)
+    readers = _READERS
+    for child in children:
+        read = readers.get(child.tag)
         if read is not None:
             read(child, fields)
+
+
+def _read(container: Any, fields: dict[str, Any]) -> None:
+    """Read a container inside the record (MedlineCitation, Article, Journal ...)."""
+    _read_children(_entries(container), fields)
 
 
 def _book(child: Any, fields: dict[str, Any]) -> None:
@@ -112,12 +139,13 @@ def _text_reader(name: str) -> Callable[[Any, dict[str, Any]], None]:
 
 
 def _journal_info(child: Any, fields: dict[str, Any]) -> None:
-    for part in child:
-        if part.tag == "MedlineTA":
+    for part in child[:]:
+        tag = part.tag
+        if tag == "MedlineTA":
             fields.setdefault("_medline_ta", text_of(part))
-        elif part.tag == "NlmUniqueID":
+        elif tag == "NlmUniqueID":
             fields["nlm_unique_id"] = text_of(part)
-        elif part.tag == "ISSNLinking" and (issn := text_of(part)):
+        elif tag == "ISSNLinking" and (issn := text_of(part)):
             fields["journal_issn_linking"] = issn.upper()
 
 
@@ -136,7 +164,7 @@ def _article_date(child: Any, fields: dict[str, Any]) -> None:
 
 
 def _pagination(child: Any, fields: dict[str, Any]) -> None:
-    pages = {p.tag: text_of(p) for p in child}
+    pages = {p.tag: text_of(p) for p in child[:]}
     start, end = pages.get("StartPage"), pages.get("EndPage")
     fields["pages"] = pages.get("MedlinePgn") or (f"{start}-{end}" if start and end else start)
 
@@ -146,29 +174,34 @@ def _elocation_id(child: Any, fields: dict[str, Any]) -> None:
 
 
 def _article_ids(child: Any, fields: dict[str, Any]) -> None:
-    for article_id in child:
-        _add_identifier(fields, article_id, "IdType", "article_id_list")
+    identifiers = fields["identifiers"]
+    for article_id in _entries(child):  # _add_identifier, inlined: ~100,000 ids
+        if value := text_of(article_id):
+            id_type = article_id.get("IdType") or "unknown"
+            identifiers.append({"id_type": id_type, "value": value, "origin": "article_id_list"})
 
 
 def _abstract(child: Any, fields: dict[str, Any]) -> None:
-    fields["abstract_sections"][:0] = abstract_sections(child, None)
+    fields["abstract_sections"][:0] = abstract_sections(_entries(child), None)
 
 
 def _other_abstract(child: Any, fields: dict[str, Any]) -> None:
-    fields["abstract_sections"] += abstract_sections(child, child.get("Type") or "other")
+    abstract_type = child.get("Type") or "other"
+    fields["abstract_sections"] += abstract_sections(_entries(child), abstract_type)
 
 
 def _author_list(child: Any, fields: dict[str, Any]) -> None:
     if child.get("Type") == "editors":
-        fields["editors"] = [contributor(a) for a in child if a.tag == "Author"]
+        fields["editors"] = [contributor(a) for a in _entries(child) if a.tag == "Author"]
     else:  # a Book's authors are the record's when no chapter lists its own
         key = "_book_authors" if fields.get("_in_book") else "authors"
-        fields[key] = [author(a) for a in child if a.tag == "Author"]
+        fields[key] = [author(a) for a in _entries(child) if a.tag == "Author"]
         fields[f"{key}_complete"] = flag(child.get("CompleteYN"), True)
 
 
 def _investigators(child: Any, fields: dict[str, Any]) -> None:
-    fields["investigators"] = [contributor(i) for i in child if i.tag == "Investigator"]
+    entries = _entries(child)
+    fields["investigators"] = [contributor(i) for i in entries if i.tag == "Investigator"]
 
 
 def _language(child: Any, fields: dict[str, Any]) -> None:
@@ -183,7 +216,7 @@ def _publication_type(child: Any, fields: dict[str, Any]) -> None:
 
 
 def _data_banks(child: Any, fields: dict[str, Any]) -> None:
-    for bank in child:
+    for bank in _entries(child):
         name = bank.findtext("DataBankName")
         for number in bank.iterfind("AccessionNumberList/AccessionNumber"):
             if name and (value := text_of(number)):
@@ -191,20 +224,20 @@ def _data_banks(child: Any, fields: dict[str, Any]) -> None:
 
 
 def _grants(child: Any, fields: dict[str, Any]) -> None:
-    fields["grants"] += [g for element in child if (g := grant(element))]
+    fields["grants"] += [g for element in _entries(child) if (g := grant(element))]
 
 
 def _chemicals(child: Any, fields: dict[str, Any]) -> None:
-    fields["substances"] = chemicals(child)
+    fields["substances"] = chemicals(_entries(child))
 
 
 def _mesh_headings(child: Any, fields: dict[str, Any]) -> None:
-    fields["mesh_headings"] = mesh_headings(child)
+    fields["mesh_headings"] = mesh_headings(_entries(child))
 
 
 def _keywords(child: Any, fields: dict[str, Any]) -> None:
     owner = child.get("Owner")
-    for keyword in child:
+    for keyword in _entries(child):
         if term := text_of(keyword):
             item = {"term": term, "complete": True, "owner": owner}
             if (major := keyword.get("MajorTopicYN")) is not None:
@@ -213,9 +246,14 @@ def _keywords(child: Any, fields: dict[str, Any]) -> None:
 
 
 def _references(child: Any, fields: dict[str, Any]) -> None:
+    _check_entries(child)  # the references of nested lists are read too
     for element in child.iter("Reference"):
         if reference := cited_reference(element):
             fields["references"].append(reference)
+
+
+def _comments_corrections(child: Any, fields: dict[str, Any]) -> None:
+    comments_corrections(_entries(child), fields)
 
 
 def _isbn(child: Any, fields: dict[str, Any]) -> None:
@@ -248,7 +286,7 @@ _READERS: dict[str, Callable[[Any, dict[str, Any]], None]] = {
     "ChemicalList": _chemicals,
     "MeshHeadingList": _mesh_headings,
     "KeywordList": _keywords,
-    "CommentsCorrectionsList": comments_corrections,
+    "CommentsCorrectionsList": _comments_corrections,
     "ReferenceList": _references,
     "Isbn": _isbn,
 }
@@ -271,16 +309,16 @@ def record_fields(record: Any) -> dict[str, Any]:
         "record_complete": True,
     }
     if record.tag == "PubmedArticle":
-        citation = record.find("MedlineCitation")
-        if citation is None or citation.find("Article") is None:
+        citation = _child(record, "MedlineCitation")
+        if citation is None or _child(citation, "Article") is None:
             raise ValueError("PubmedArticle without MedlineCitation/Article")
         fields["record_type"] = "journal_article"
         fields["citation_status"] = citation.get("Status")
     else:
-        if record.find("BookDocument") is None:
+        if _child(record, "BookDocument") is None:
             raise ValueError("PubmedBookArticle without BookDocument")
     # the cited references come after the own ones in PubmedData: read it last
-    _read(record, fields)
+    _read_children(record[:], fields)
     book_authors = fields.pop("_book_authors", None)
     book_authors_complete = fields.pop("_book_authors_complete", None)
     if book_authors is not None and "authors" not in fields:  # a whole book

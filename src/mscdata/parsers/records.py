@@ -75,6 +75,11 @@ def _numbered_in_place(items: list[dict[str, Any]], name: str, source: str) -> l
     its rows checked as :func:`_check_rows` does, in the same pass."""
     for position, item in enumerate(items, start=1):
         item["position"] = position
+        for value in item.values():
+            if type(value) is list:  # the reader's own lists: no subclass
+                break
+        else:  # no list in the row: most rows (MeSH headings, identifiers ...)
+            continue
         for key, value in item.items():
             if type(value) is list and value:  # the reader's own lists: no subclass
                 if len(value) > MAX_CHILD_ROWS:

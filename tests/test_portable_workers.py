@@ -21,7 +21,7 @@ from mscdata.parsers.workers import check_sendable
 from conftest import DATA
 
 REAL_RECORD = DATA / "corpus" / "peers" / "pubmed-xml" / "36156117.xml"
-RECORDS = 320  # 12.6 kB each: about 4 MB, four chunks of CHUNK_BYTES
+RECORDS = 320  # 12.6 kB each: about 4 MB, several chunks of CHUNK_BYTES
 BROKEN = 150  # this record loses an end tag: a RecordFailure between chunks
 
 

@@ -50,7 +50,7 @@ _ROOT_START = root_start(ROOT)
 _ROOT_END = re.compile(rb"\s*</PubmedArticleSet\s*>\s*")
 _PMID = re.compile(rb"<PMID(?:\s[^<>]{0,200})?>\s{0,20}([0-9]{1,20})\s{0,20}</PMID>")
 BLOCK_SIZE = max(1 << 16, HEAD_BYTES)
-CHUNK_BYTES = 1 << 20
+CHUNK_BYTES = 1 << 19  # a chunk's tree and models fit in a core's cache (1 MiB: a tenth more CPU)
 PARALLEL_MIN_BYTES = 8 << 20  # below this, starting worker processes costs more than it saves
 
 

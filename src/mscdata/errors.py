@@ -22,6 +22,13 @@ class ParseError(MscdataError, ValueError):
             where = f"{where}:{line}"
         super().__init__(f"{where}: {reason}")
 
+    def __reduce__(self) -> tuple:
+        # pickled with its keywords: a ParseError from a worker process (a pool, a Dask
+        # task) names its source as it did there
+        if type(self).__init__ is not ParseError.__init__:  # a subclass made its own way
+            return super().__reduce__()
+        return (_remade, (type(self), (self.reason,), {"source": self.source, "line": self.line}))
+
 
 class PackageError(MscdataError):
     """A data package cannot be read at all (missing, unreadable or malformed descriptor)."""
@@ -40,6 +47,16 @@ class FetchError(MscdataError):
         self.ids = list(ids or [])
         shown = ", ".join(self.ids[:10]) + (" …" if len(self.ids) > 10 else "")
         super().__init__(f"{reason}" + (f" (ids: {shown})" if self.ids else ""))
+
+    def __reduce__(self) -> tuple:
+        if type(self).__init__ is not FetchError.__init__:  # a subclass made its own way
+            return super().__reduce__()
+        return (_remade, (type(self), (self.reason,), {"ids": self.ids}))
+
+
+def _remade(kind: type, args: tuple, keywords: dict) -> Exception:
+    """An error unpickled: made again with the keywords it was made with."""
+    return kind(*args, **keywords)
 
 
 class MissingPmidWarning(UserWarning):

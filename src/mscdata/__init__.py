@@ -41,6 +41,7 @@ __all__ = [
     "describe",
     "download",
     "fetch",
+    "file_records",
     "iter_events",
     "load",
     "load_topic",
@@ -61,6 +62,7 @@ _LAZY = {
     "build": ("mscdata.builder.build", "build"),
     "update": ("mscdata.builder.update", "update"),
     "BuildReport": ("mscdata.builder.source_rows", "BuildReport"),
+    "file_records": ("mscdata.builder.cluster", "file_records"),
     "validate": ("mscdata.validator.validation", "validate"),
     "ValidationReport": ("mscdata.validator.report", "ValidationReport"),
     "load": ("mscdata.dataset", "load"),
@@ -77,6 +79,7 @@ _LAZY = {
 
 if TYPE_CHECKING:
     from mscdata.builder.build import build
+    from mscdata.builder.cluster import file_records
     from mscdata.builder.describing import Description, describe
     from mscdata.builder.source_rows import BuildReport
     from mscdata.builder.update import update

@@ -8,9 +8,11 @@ sources always give byte-identical files (stable row order, no timestamps).
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import json
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +25,7 @@ from mscdata.schema_rules import TABLE_LICENSES
 from mscdata.wording import counted
 
 if TYPE_CHECKING:
-    from mscdata.builder.source_rows import BuildReport
+    from mscdata.builder.source_rows import BuildReport, FileEvents
     from mscdata.models import Article
 
 PACKAGE_NAME = "mscdata"
@@ -173,6 +175,8 @@ def build(
     wait: float = 0.0,
     progress: Progress | bool | None = None,
     table_format: str = "csv",
+    scheduler: str | None = None,
+    workers: int | None = None,
 ) -> Path:
     """Build the data package from ``sources`` into folder ``out`` and return its path.
 
@@ -193,6 +197,12 @@ def build(
 
     ``table_format`` is ``"csv"`` (default) or ``"parquet"``: every table written as
     Parquet with the same Table Schemas (see :mod:`mscdata.builder.parquet_tables`).
+
+    ``scheduler`` reads the source files on a Dask cluster (``pip install
+    'mscdata[dask]'``): ``"local"`` starts ``workers`` worker processes here (one per
+    core when None), an address (``"tcp://host:8786"``) joins a running scheduler whose
+    workers see the files at the same paths. The package is byte for byte the same
+    (see :mod:`mscdata.builder.cluster`).
     """
     from mscdata.builder import publish
     from mscdata.builder.source_rows import read_sources
@@ -203,12 +213,20 @@ def build(
             f"table_format must be one of {', '.join(TABLE_FORMATS)}, not {table_format!r}"
         )
 
+    if workers is not None and scheduler != "local":
+        raise BuildError("workers= is the size of a local Dask cluster: give scheduler='local'")
     entries = source_entries(sources)
-    with publish.publishing(out, wait=wait) as publication:
+    with publish.publishing(out, wait=wait) as publication, _engine(scheduler, workers) as reading:
         entries, notes = expand_fetched(entries, from_cache=from_cache, progress=progress)
         stored = publication.staging / STORE_PATH
         with store_errors(stored), RecordStore(stored, create=True) as store:
-            found = read_sources(entries, store, skip_failures=skip_failures, progress=progress)
+            found = read_sources(
+                entries,
+                store,
+                skip_failures=skip_failures,
+                progress=progress,
+                file_events=reading,
+            )
             found.notes += notes
             if report is not None:
                 report.__dict__.update(found.__dict__)
@@ -225,6 +243,19 @@ def build(
             check_built(publication.staging, progress)
         publication.commit()
     return Path(out)
+
+
+@contextlib.contextmanager
+def _engine(scheduler: str | None, workers: int | None) -> Iterator[FileEvents | None]:
+    """How the build reads its files: here (None), or on a Dask cluster kept open while
+    the build runs."""
+    if scheduler is None:
+        yield None
+        return
+    from mscdata.builder.cluster import cluster_file_events, dask_client
+
+    with dask_client(scheduler, workers) as client:
+        yield functools.partial(cluster_file_events, client=client)
 
 
 def check_built(folder: Path, progress: Progress, what: str = "the built package") -> None:

@@ -7,7 +7,7 @@ stream (later PubMed records of a PMID replacing earlier ones, deletions applied
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -19,6 +19,9 @@ from mscdata.builder.update_stream import StreamCounts, check_order, last_pubmed
 from mscdata.errors import BuildError, MscdataError
 from mscdata.progress import Progress, Task, as_progress
 from mscdata.wording import counted
+
+# how a build reads its files: each file with its events, in the files' order
+FileEvents = Callable[[list[SourceEntry], Task], Iterator[tuple[SourceEntry, Iterable[Any]]]]
 
 
 @dataclass
@@ -43,6 +46,7 @@ def read_sources(
     skip_failures: bool = False,
     progress: Progress | bool | None = None,
     after: str | None = None,
+    file_events: FileEvents | None = None,
 ) -> BuildReport:
     """Every source's articles applied to ``store``, then merged across formats.
 
@@ -54,7 +58,8 @@ def read_sources(
     DOI or PMCID) is then merged into one record (see :mod:`mscdata.builder.merge`).
     Failed records stop the build unless ``skip_failures``; they are counted either way.
     ``progress`` (see :mod:`mscdata.progress`) is shown the bytes read of all sources
-    with the records found.
+    with the records found. ``file_events`` reads the files (default: here, as they are
+    applied; :func:`mscdata.builder.cluster.cluster_file_events` on a Dask cluster).
     """
     progress = as_progress(progress)
     files = [entry for entry in entries if entry.path is not None]  # others name a source
@@ -62,7 +67,7 @@ def read_sources(
     size = sum(_size(entry.path) for entry in files)
     label = f"reading {files[0].path.name}" if len(files) == 1 else f"reading {len(files)} files"
     with progress.task(label, total=size, unit="B") as task:
-        report = _read_records(files, store, task)
+        report = _read_records(files, store, task, file_events or local_file_events)
     if report.failures and not skip_failures:
         first = report.failures[0]
         raise BuildError(
@@ -78,19 +83,31 @@ def read_sources(
     return report
 
 
-def _read_records(files: list[SourceEntry], store: RecordStore, task: Task) -> BuildReport:
+def local_file_events(
+    files: list[SourceEntry], task: Task
+) -> Iterator[tuple[SourceEntry, Iterable[Any]]]:
+    """Each file with its events, read in this process (and its worker processes, for
+    bulk files) as they are applied."""
+    from mscdata.parsers import open_source, source_events
+
+    for entry in files:
+        apply = stored_form if entry.topic is None else partial(stored_form, topic=_topic(entry))
+        events = source_events(
+            open_source(entry.path), url=entry.url, format=entry.format, apply=apply, task=task
+        )
+        yield entry, events
+
+
+def _read_records(
+    files: list[SourceEntry], store: RecordStore, task: Task, file_events: FileEvents
+) -> BuildReport:
     """The records of every file applied to the store in order, and a report of the
     stream's counts and the failures."""
-    from mscdata.parsers import open_source, source_events
     from mscdata.parsers.records import Deletion, RecordFailure
 
     report = BuildReport()
-    for entry in files:
-        apply = stored_form if entry.topic is None else partial(stored_form, topic=_topic(entry))
-        try:
-            events = source_events(
-                open_source(entry.path), url=entry.url, format=entry.format, apply=apply, task=task
-            )
+    try:
+        for _entry, events in file_events(files, task):
             for event in events:
                 if isinstance(event, RecordFailure):
                     report.failures.append(event)
@@ -98,8 +115,8 @@ def _read_records(files: list[SourceEntry], store: RecordStore, task: Task) -> B
                     store.delete(event.pmid)
                 elif event is not None:  # None: not on the entry's topic
                     store.add(event)
-        except MscdataError as error:
-            raise BuildError(str(error)) from None
+    except MscdataError as error:
+        raise BuildError(str(error)) from None
     report.deleted, report.stream = store.deleted, store.counts
     return report
 

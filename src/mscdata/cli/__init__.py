@@ -123,6 +123,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
         wait=args.wait,
         progress=_progress(args),
         table_format=args.table_format,
+        scheduler=args.scheduler,
+        workers=args.workers,
     )
     checked = "" if args.no_validate else " and validated"
     print(f"built{checked}: {out}/datapackage.json ({counted(report.articles, 'article')})")

@@ -74,6 +74,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="write the tables as CSV (default) or Parquet files, with the same Table Schemas",
     )
     build.add_argument(
+        "--scheduler",
+        metavar="local|ADDRESS",
+        help="read the source files on a Dask cluster (pip install 'mscdata[dask]'): local "
+        "(worker processes on this machine) or a scheduler's address (tcp://host:8786), "
+        "whose workers see the source files at the same paths; the package is the same",
+    )
+    build.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="with --scheduler local: how many worker processes (default: one per core)",
+    )
+    build.add_argument(
         "--no-validate",
         action="store_true",
         help="skip validating the new package before swapping it in",

@@ -1,0 +1,121 @@
+"""Benchmark: `mscdata build` on a local Dask cluster of 1 and 2 workers, against the
+build on one machine, on the same files.
+
+    python benchmarks/build_dask.py [--files 4] [--per-file 30000] [--work DIR]
+
+The sources are real PubMed XML tiled with fresh PMIDs (:mod:`benchmarks.tiled_sources`:
+``--per-file`` records of ../shared/corpus/peers/pubmed-xml/pubmed20n0014.xml.gz per
+file, ``pubmed21n0001.xml.gz`` ...). Each build runs in a child process of this one,
+one after the other, through the API as a user calls it:
+
+* ``one machine``: ``mscdata.build(MANIFEST, OUT)``;
+* ``dask N workers``: ``mscdata.build(MANIFEST, OUT, scheduler="local", workers=N)``, the
+  cluster's start and stop included.
+
+For each: seconds, records/s and CPU seconds (the child's and its workers'); then the
+ratio of 2 workers to 1 (issue 13's target: at least 1.7x on a 2-core machine), the
+reading cost of one file on a worker (``file_records`` of one tile, timed alone), and
+whether every package is byte identical to the one-machine build (``datapackage.json``
+and every file it lists).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+try:
+    from benchmarks import tiled_sources
+    from benchmarks.build_scale import differing_files, machine, run_child, write_manifest
+except ImportError:  # run as a script: benchmarks/ itself is on the path
+    import tiled_sources  # type: ignore[no-redef]
+    from build_scale import (  # type: ignore[no-redef]
+        differing_files,
+        machine,
+        run_child,
+        write_manifest,
+    )
+
+RATIO_TARGET = 1.7
+BUILD = "import mscdata; mscdata.build({sources!r}, {out!r}{options})"
+ONE_FILE = (
+    "import time; from mscdata.builder.cluster import file_records; "
+    "started = time.process_time(); records = file_records({path!r}); "
+    "print(len(records), time.process_time() - started)"
+)
+
+
+def build(manifest: Path, out: Path, workers: int | None) -> dict:
+    """One build in a child process: its seconds and CPU seconds (workers included)."""
+    options = "" if workers is None else f", scheduler='local', workers={workers}"
+    code = BUILD.format(sources=str(manifest), out=str(out), options=options)
+    return run_child([sys.executable, "-c", code])
+
+
+def one_file(path: Path) -> tuple[int, float]:
+    """Records and CPU seconds of reading one file as a Dask task does."""
+    done = run_child([sys.executable, "-c", ONE_FILE.format(path=str(path))])
+    records, cpu = done["output"].split()[-2:]
+    return int(records), float(cpu)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--files", type=int, default=4, help="tiles to build (default 4)")
+    parser.add_argument("--per-file", type=int, default=tiled_sources.PER_FILE)
+    parser.add_argument("--work", type=Path, default=None, help="tile cache (default: temp)")
+    args = parser.parse_args(argv)
+    if not tiled_sources.DEFAULT_SOURCE.exists():
+        print(f"{tiled_sources.DEFAULT_SOURCE}: not found", file=sys.stderr)
+        return 2
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        print("Dask is not installed: pip install 'mscdata[dask]'", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory(prefix="mscdata-dask-bench-") as temp:
+        work = args.work or Path(temp)
+        started = time.perf_counter()
+        tiles = tiled_sources.write_tiles(work, args.files, per_file=args.per_file)
+        print(machine())
+        print(
+            f"sources: {args.files} tiles of {args.per_file:,} records "
+            f"(ready in {time.perf_counter() - started:.0f} s)"
+        )
+        manifest = write_manifest(Path(temp) / "sources" / "manifest.yaml", tiles)
+        records = args.files * args.per_file
+        runs = {}
+        for name, workers in (("one machine", None), ("dask 1 worker", 1), ("dask 2 workers", 2)):
+            print(f"... {name}", flush=True)
+            out = Path(temp) / name.replace(" ", "-")
+            runs[name] = {**build(manifest, out, workers), "out": out}
+        per_file_records, per_file_cpu = one_file(tiles[0])
+        print(f"{'build':<16}{'seconds':>9}{'CPU s':>8}{'records/s':>11}{'identical':>11}")
+        reference = runs["one machine"]["out"]
+        for name, run in runs.items():
+            same = not differing_files(reference, run["out"])
+            rate = records / run["seconds"]
+            print(
+                f"{name:<16}{run['seconds']:>9.1f}{run['cpu_seconds']:>8.1f}{rate:>11,.0f}"
+                f"{'yes' if same else 'NO':>11}"
+            )
+        ratio = runs["dask 1 worker"]["seconds"] / runs["dask 2 workers"]["seconds"]
+        met = "met" if ratio >= RATIO_TARGET else "NOT met"
+        print(f"2 workers / 1 worker: {ratio:.2f}x records/s (target >= {RATIO_TARGET}x: {met})")
+        local = runs["one machine"]["seconds"] / runs["dask 2 workers"]["seconds"]
+        print(f"2 workers / one machine: {local:.2f}x records/s")
+        print(
+            f"one file on a worker: {per_file_records:,} records in {per_file_cpu:.1f} CPU s "
+            f"({per_file_records / per_file_cpu:,.0f} records per CPU s)"
+        )
+        cores = os.cpu_count() or 1
+        print(f"({cores} cores: the client applies and writes while the workers read)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

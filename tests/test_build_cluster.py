@@ -1,0 +1,325 @@
+"""Builds on a Dask cluster (``build(scheduler=...)``, ``mscdata build --scheduler``): the
+same package as a build on one machine, through a lost worker, with the same failures."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import shutil
+import signal
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from test_hostile_inputs import RECORD, pubmed_set
+
+import mscdata
+from mscdata.builder import cluster
+from mscdata.cli import main
+
+from conftest import ROOT, folder_files, shared_path
+
+distributed = pytest.importorskip(
+    "distributed", reason="Dask is not installed (pip install 'mscdata[dask]')"
+)
+
+BUNDLED = ROOT / "sources"
+
+
+@pytest.fixture(scope="module")
+def scheduler():
+    """The address of a local cluster of two worker processes, shared by the module."""
+    with (
+        distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=40,
+        ) as local,
+        distributed.Client(local) as client,
+    ):
+        yield local.scheduler_address, client
+
+
+def _record(pmid: int, title: str = "Title", version: int | None = None) -> bytes:
+    """A PubMed record whose PMID is ``pmid`` (and ``Version``), with ``title``."""
+    record = RECORD % pmid
+    if version is not None:
+        record = record.replace(b"<PMID>", b'<PMID Version="%d">' % version, 1)
+    return record.replace(b"<ArticleTitle>T<", b"<ArticleTitle>" + title.encode() + b"<", 1)
+
+
+def _stream_sources(folder: Path) -> Path:
+    """A baseline and two updates: replacements, a new version, a deletion and new PMIDs."""
+    folder.mkdir()
+    baseline = [_record(n) for n in range(1, 301)]
+    update1 = [_record(n, "Revised") for n in range(100, 150)] + [_record(400, version=2)]
+    deletion = b"<DeleteCitation><PMID>7</PMID><PMID>8</PMID></DeleteCitation>\n"
+    update2 = [*[_record(n) for n in range(500, 520)], deletion, _record(120, "Again")]
+    for name, records in (
+        ("pubmed21n0001.xml.gz", baseline),
+        ("pubmed21n0002.xml.gz", update1),
+        ("pubmed21n0003.xml", update2),
+    ):
+        data = pubmed_set(*records)
+        (folder / name).write_bytes(gzip.compress(data, mtime=0) if name.endswith("gz") else data)
+    return folder
+
+
+def _files(folder: Path) -> list[Path]:
+    """A folder's source files, in name order (PubMed files by number)."""
+    return sorted(folder.iterdir())
+
+
+def _built(sources, out: Path, **options) -> dict[str, bytes]:
+    """The files of the package ``build`` makes of ``sources`` (a folder's files when it
+    has no manifest)."""
+    if isinstance(sources, Path) and not (sources / "manifest.yaml").exists():
+        sources = _files(sources)
+    mscdata.build(sources, out, **options)
+    return folder_files(out)
+
+
+@pytest.mark.parametrize("table_format", ["csv", "parquet"])
+def test_a_cluster_build_is_the_local_build_byte_for_byte(scheduler, tmp_path, table_format):
+    address, _ = scheduler
+    sources = _stream_sources(tmp_path / "sources")
+    local = _built(sources, tmp_path / "local", table_format=table_format)
+    on_cluster = _built(sources, tmp_path / "dask", table_format=table_format, scheduler=address)
+    assert on_cluster == local
+    assert any(name.endswith(f".{table_format}") for name in local)
+
+
+def test_the_bundled_sources_build_the_same_on_a_cluster(scheduler, tmp_path):
+    address, _ = scheduler
+    local = _built(BUNDLED, tmp_path / "local")
+    assert _built(BUNDLED, tmp_path / "dask", scheduler=address) == local
+
+
+def test_real_baseline_update_and_tiled_files_build_the_same_on_a_cluster(scheduler, tmp_path):
+    from test_tiled_sources import tiled_sources
+
+    baseline = shared_path("corpus", "peers", "pubmed-xml", "pubmed20n0014.xml.gz")
+    update = shared_path("corpus", "bulk", "pubmed21n1298.xml.gz")
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    shutil.copy(baseline, sources / baseline.name)
+    tiled_sources.write_tile(baseline, 5_000, 1, sources / tiled_sources.tile_name(1))
+    shutil.copy(update, sources / update.name)
+    address, _ = scheduler
+    local = _built(sources, tmp_path / "local")
+    on_cluster = _built(sources, tmp_path / "dask", scheduler=address)
+    assert on_cluster == local
+    assert len(local["articles.csv"].splitlines()) > 50_000
+
+
+def test_a_killed_worker_is_replaced_and_the_package_is_unchanged(scheduler, tmp_path):
+    address, client = scheduler
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    for number in range(1, 5):  # big enough files that a worker is killed mid-file
+        records = [_record(n) for n in range(number * 100_000, number * 100_000 + 10_000)]
+        (sources / f"pubmed21n{number:04d}.xml").write_bytes(pubmed_set(*records))
+    local = _built(sources, tmp_path / "local")
+    pids = set(client.run(os.getpid).values())
+    killed: list[int] = []
+
+    def kill_one_reading_worker() -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not killed:
+            busy = [w for w, tasks in client.processing().items() if tasks]
+            if busy:
+                pid = client.run(os.getpid, workers=busy[:1]).popitem()[1]
+                os.kill(pid, signal.SIGKILL)
+                killed.append(pid)
+            time.sleep(0.05)
+
+    killer = threading.Thread(target=kill_one_reading_worker)
+    killer.start()
+    try:
+        on_cluster = _built(sources, tmp_path / "dask", scheduler=address)
+    finally:
+        killer.join()
+    assert killed and killed[0] in pids
+    assert on_cluster == local
+    client.wait_for_workers(2, timeout=60)  # the nanny started a new one
+
+
+def test_a_failed_record_is_reported_as_a_local_build_reports_it(scheduler, tmp_path):
+    address, _ = scheduler
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    broken = _record(2).replace(b"</ArticleTitle>", b"</ArticleTitel>", 1)  # malformed
+    (sources / "pubmed21n0001.xml").write_bytes(pubmed_set(_record(1), broken, _record(3)))
+    errors = []
+    for options in ({}, {"scheduler": address}):
+        with pytest.raises(mscdata.BuildError) as raised:
+            mscdata.build(_files(sources), tmp_path / f"out{len(errors)}", **options)
+        errors.append(str(raised.value).replace(str(tmp_path / f"out{len(errors)}"), "OUT"))
+    assert errors[0] == errors[1]
+    assert "pubmed21n0001.xml" in errors[0] and "record 2" in errors[0]
+    reports = []
+    for options in ({}, {"scheduler": address}):
+        report = mscdata.BuildReport()
+        out = tmp_path / f"skip{len(reports)}"
+        mscdata.build(_files(sources), out, skip_failures=True, report=report, **options)
+        reports.append([str(failure) for failure in report.failures])
+    assert reports[0] == reports[1] and len(reports[0]) == 1
+
+
+def test_an_unreadable_file_fails_as_it_does_locally(scheduler, tmp_path):
+    address, _ = scheduler
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    (sources / "pubmed21n0001.xml").write_bytes(b"\x1f\x8b\x08\x00 not gzip at all")
+    messages = []
+    for options in ({}, {"scheduler": address}):
+        with pytest.raises(mscdata.BuildError) as raised:
+            mscdata.build(_files(sources), tmp_path / "out", **options)
+        messages.append(str(raised.value))
+    assert messages[0] == messages[1]
+    assert "pubmed21n0001.xml" in messages[0]
+
+
+def test_an_interrupted_cluster_build_leaves_the_previous_package(scheduler, tmp_path, monkeypatch):
+    address, _ = scheduler
+    sources = _stream_sources(tmp_path / "sources")
+    out = tmp_path / "out"
+    before = _built(sources, out)
+    (sources / "pubmed21n0004.xml").write_bytes(pubmed_set(_record(900)))
+    applied = []
+    reading = cluster.cluster_file_events
+
+    def interrupted(files, task, client):
+        for entry, events in reading(files, task, client):
+            if applied:
+                raise KeyboardInterrupt
+            applied.append(entry)
+            yield entry, events
+
+    monkeypatch.setattr(cluster, "cluster_file_events", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        mscdata.build(_files(sources), out, scheduler=address)
+    assert folder_files(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "sources"]
+
+
+def test_the_command_line_builds_on_a_local_cluster_of_its_own(tmp_path, capsys):
+    local = _built(BUNDLED, tmp_path / "local")
+    code = main(
+        [
+            "build",
+            "--sources",
+            str(BUNDLED),
+            "--out",
+            str(tmp_path / "dask"),
+            "--scheduler",
+            "local",
+            "--workers",
+            "2",
+        ]
+    )
+    assert code == 0, capsys.readouterr().err
+    assert folder_files(tmp_path / "dask") == local
+
+
+def test_an_unreachable_scheduler_is_one_line_and_exit_2(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(cluster, "CONNECT_SECONDS", 1)
+    code = main(
+        [
+            "build",
+            "--sources",
+            str(BUNDLED),
+            "--out",
+            str(tmp_path / "out"),
+            "--scheduler",
+            "tcp://127.0.0.1:9",
+        ]
+    )
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in err
+    assert "Traceback" not in err and not (tmp_path / "out").exists()
+
+
+def test_workers_without_a_local_cluster_is_refused(tmp_path):
+    with pytest.raises(mscdata.BuildError, match="scheduler='local'"):
+        mscdata.build(BUNDLED, tmp_path / "out", workers=2)
+
+
+def test_without_dask_the_build_says_what_to_install(tmp_path, monkeypatch):
+    monkeypatch.setitem(__import__("sys").modules, "distributed", None)
+    with pytest.raises(mscdata.BuildError, match=r"pip install 'mscdata\[dask\]'"):
+        mscdata.build(BUNDLED, tmp_path / "out", scheduler="local")
+
+
+class _Future:
+    """A Dask future stand-in: its result, or the error it raises."""
+
+    def __init__(self, outcome):
+        self.outcome, self.released, self.cancelled = outcome, False, False
+
+    def result(self):
+        if isinstance(self.outcome, BaseException):
+            raise self.outcome
+        return self.outcome
+
+    def release(self):
+        self.released = True
+
+    def cancel(self):
+        self.cancelled = True
+
+
+class _Client:
+    """A Dask client stand-in whose tasks end as ``outcomes`` says, one per file."""
+
+    def __init__(self, outcomes):
+        self.outcomes, self.futures, self.keys = list(outcomes), [], []
+
+    def scheduler_info(self):
+        return {"workers": {"a": {}}}
+
+    def submit(self, function, path, **options):
+        self.keys.append(options["key"])
+        self.futures.append(_Future(self.outcomes.pop(0)))
+        return self.futures[-1]
+
+
+def test_a_file_whose_workers_keep_dying_fails_the_build_named_and_stops_the_rest(tmp_path):
+    from mscdata.builder.manifest import SourceEntry
+    from mscdata.progress import SILENT_TASK
+
+    files = [SourceEntry(path=tmp_path / f"pubmed21n000{n}.xml") for n in range(1, 6)]
+    client = _Client([[], distributed.KilledWorker("task", "worker", 3), [], [], []])
+    events = cluster.cluster_file_events(files, SILENT_TASK, client)
+    assert next(events) == (files[0], [])
+    with pytest.raises(mscdata.BuildError, match=r"pubmed21n0002\.xml: the Dask workers"):
+        next(events)
+    assert all(f.released for f in client.futures[:2])
+    assert all(f.cancelled for f in client.futures[2:])  # read ahead, never applied
+    assert len(set(client.keys)) == len(client.keys)
+
+
+def test_two_builds_never_share_task_keys(tmp_path):
+    from mscdata.builder.manifest import SourceEntry
+    from mscdata.progress import SILENT_TASK
+
+    files = [SourceEntry(path=tmp_path / "pubmed21n0001.xml")]
+    one, other = _Client([[]]), _Client([[]])
+    list(cluster.cluster_file_events(files, SILENT_TASK, one))
+    list(cluster.cluster_file_events(files, SILENT_TASK, other))
+    assert one.keys[0] != other.keys[0]
+
+
+def test_file_records_is_the_public_per_file_function(tmp_path):
+    path = tmp_path / "pubmed21n0001.xml"
+    deletion = b"<DeleteCitation><PMID>5</PMID></DeleteCitation>\n"
+    path.write_bytes(pubmed_set(_record(1), _record(2, "Other"), deletion))
+    records = mscdata.file_records(path)
+    assert [type(r).__name__ for r in records] == ["StoredRecord", "StoredRecord", "Deletion"]
+    assert [r.article_id for r in records[:2]] == ["pmid:1", "pmid:2"]
+    assert records[2].pmid == "5"
+    assert mscdata.file_records(path, topic="msc") == [records[2]]  # only the deletion

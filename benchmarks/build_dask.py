@@ -14,9 +14,11 @@ one after the other, through the API as a user calls it:
 
 For each: seconds, records/s and CPU seconds (the child's and its workers'); then the
 ratio of 2 workers to 1 (issue 13's target: at least 1.7x on a 2-core machine), the
-reading cost of one file on a worker (``file_records`` of one tile, timed alone), and
+reading cost of one file on a worker (``file_records`` of one tile, timed alone),
 whether every package is byte identical to the one-machine build (``datapackage.json``
-and every file it lists).
+and every file it lists), the client's share of the CPU per record, and what these
+figures project for the whole baseline on 8, 32 and 128 workers: the workers read the
+files in parallel, the client applies, writes and validates every record alone.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ except ImportError:  # run as a script: benchmarks/ itself is on the path
     )
 
 RATIO_TARGET = 1.7
+BASELINE_RECORDS = 36_000_000  # PubMed's yearly baseline, about 1,300 files
 BUILD = "import mscdata; mscdata.build({sources!r}, {out!r}{options})"
 ONE_FILE = (
     "import time; from mscdata.builder.cluster import file_records; "
@@ -112,6 +115,20 @@ def main(argv: list[str] | None = None) -> int:
             f"one file on a worker: {per_file_records:,} records in {per_file_cpu:.1f} CPU s "
             f"({per_file_records / per_file_cpu:,.0f} records per CPU s)"
         )
+        reading = per_file_cpu / per_file_records  # CPU s per record, on a worker
+        client = max(0.0, runs["dask 2 workers"]["cpu_seconds"] / records - reading)
+        print(
+            f"the client's share (apply, write, validate, and Dask): about {client * 1e3:.2f} "
+            f"CPU ms per record, the workers' {reading * 1e3:.2f}"
+        )
+        baseline = BASELINE_RECORDS
+        for workers in (8, 32, 128):
+            hours = max(baseline * reading / workers, baseline * client) / 3600
+            print(
+                f"projection, the whole baseline ({baseline / 1e6:.0f}M records) on {workers} "
+                f"workers: about {hours:.1f} h (bound by the "
+                f"{'workers' if reading / workers > client else 'client'})"
+            )
         cores = os.cpu_count() or 1
         print(f"({cores} cores: the client applies and writes while the workers read)")
     return 0

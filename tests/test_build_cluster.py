@@ -35,8 +35,8 @@ def scheduler():
             n_workers=2,
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
             silence_logs=40,
+            scheduler_kwargs={"dashboard": False, "dashboard_address": ":0"},
         ) as local,
         distributed.Client(local) as client,
     ):
@@ -142,9 +142,9 @@ def test_a_killed_worker_is_replaced_and_the_package_is_unchanged(scheduler, tmp
         on_cluster = _built(sources, tmp_path / "dask", scheduler=address)
     finally:
         killer.join()
+        client.wait_for_workers(2, timeout=60)  # the nanny started a new one
     assert killed and killed[0] in pids
     assert on_cluster == local
-    client.wait_for_workers(2, timeout=60)  # the nanny started a new one
 
 
 def test_a_failed_record_is_reported_as_a_local_build_reports_it(scheduler, tmp_path):
@@ -244,15 +244,58 @@ def test_an_unreachable_scheduler_is_one_line_and_exit_2(tmp_path, capsys, monke
     assert "Traceback" not in err and not (tmp_path / "out").exists()
 
 
-def test_workers_without_a_local_cluster_is_refused(tmp_path):
-    with pytest.raises(mscdata.BuildError, match="scheduler='local'"):
-        mscdata.build(BUNDLED, tmp_path / "out", workers=2)
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"workers": 2}, "size of a local Dask cluster"),
+        ({"scheduler": "tcp://127.0.0.1:9", "workers": 2}, "size of a local Dask cluster"),
+        ({"scheduler": "local", "workers": 0}, "at least 1, not 0"),
+        ({"scheduler": " "}, "'local' or a scheduler's address"),
+    ],
+)
+def test_a_build_that_cannot_run_as_asked_is_refused_before_anything_starts(
+    tmp_path, options, message
+):
+    with pytest.raises(mscdata.BuildError, match=message):
+        mscdata.build(BUNDLED, tmp_path / "out", **options)
+    assert list(tmp_path.iterdir()) == []  # no lock, no staging folder
 
 
 def test_without_dask_the_build_says_what_to_install(tmp_path, monkeypatch):
     monkeypatch.setitem(__import__("sys").modules, "distributed", None)
     with pytest.raises(mscdata.BuildError, match=r"pip install 'mscdata\[dask\]'"):
         mscdata.build(BUNDLED, tmp_path / "out", scheduler="local")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_scheduler_without_workers_is_one_error_not_a_hang(tmp_path, monkeypatch):
+    monkeypatch.setattr(cluster, "CONNECT_SECONDS", 1)
+    with (
+        distributed.LocalCluster(
+            n_workers=0,
+            processes=False,
+            silence_logs=40,
+            scheduler_kwargs={"dashboard": False, "dashboard_address": ":0"},
+        ) as empty,
+        pytest.raises(mscdata.BuildError, match="has no workers"),
+    ):
+        mscdata.build(BUNDLED, tmp_path / "out", scheduler=empty.scheduler_address)
+    assert not (tmp_path / "out").exists()
+
+
+def test_warnings_given_on_the_workers_are_given_on_the_client(scheduler, tmp_path):
+    from test_actionable_errors import NO_PMID_PAGE
+
+    address, _ = scheduler
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    shutil.copy(NO_PMID_PAGE, sources / NO_PMID_PAGE.name)  # a page that prints no PMID
+    seen = []
+    for options in ({}, {"scheduler": address}):
+        with pytest.warns(mscdata.MissingPmidWarning) as caught:
+            mscdata.build(_files(sources), tmp_path / f"out{len(seen)}", **options)
+        seen.append(sorted(str(w.message) for w in caught))
+    assert seen[0] == seen[1]
 
 
 class _Future:
@@ -279,8 +322,12 @@ class _Client:
     def __init__(self, outcomes):
         self.outcomes, self.futures, self.keys = list(outcomes), [], []
 
-    def scheduler_info(self):
-        return {"workers": {"a": {}}}
+    def nthreads(self):
+        return {"a": 1}
+
+    def cancel(self, futures):
+        for future in futures:
+            future.cancel()
 
     def submit(self, function, path, **options):
         self.keys.append(options["key"])
@@ -293,7 +340,8 @@ def test_a_file_whose_workers_keep_dying_fails_the_build_named_and_stops_the_res
     from mscdata.progress import SILENT_TASK
 
     files = [SourceEntry(path=tmp_path / f"pubmed21n000{n}.xml") for n in range(1, 6)]
-    client = _Client([[], distributed.KilledWorker("task", "worker", 3), [], [], []])
+    done = ([], 0, [])
+    client = _Client([done, distributed.KilledWorker("task", "worker", 3), done, done, done])
     events = cluster.cluster_file_events(files, SILENT_TASK, client)
     assert next(events) == (files[0], [])
     with pytest.raises(mscdata.BuildError, match=r"pubmed21n0002\.xml: the Dask workers"):
@@ -308,7 +356,7 @@ def test_two_builds_never_share_task_keys(tmp_path):
     from mscdata.progress import SILENT_TASK
 
     files = [SourceEntry(path=tmp_path / "pubmed21n0001.xml")]
-    one, other = _Client([[]]), _Client([[]])
+    one, other = _Client([([], 0, [])]), _Client([([], 0, [])])
     list(cluster.cluster_file_events(files, SILENT_TASK, one))
     list(cluster.cluster_file_events(files, SILENT_TASK, other))
     assert one.keys[0] != other.keys[0]
@@ -323,3 +371,13 @@ def test_file_records_is_the_public_per_file_function(tmp_path):
     assert [r.article_id for r in records[:2]] == ["pmid:1", "pmid:2"]
     assert records[2].pmid == "5"
     assert mscdata.file_records(path, topic="msc") == [records[2]]  # only the deletion
+
+
+def test_a_task_failing_for_the_cluster_s_own_reasons_is_a_build_error_naming_the_file(tmp_path):
+    from mscdata.builder.manifest import SourceEntry
+    from mscdata.progress import SILENT_TASK
+
+    files = [SourceEntry(path=tmp_path / "pubmed21n0001.xml")]
+    client = _Client([ModuleNotFoundError("No module named 'mscdata'")])
+    with pytest.raises(mscdata.BuildError, match=r"pubmed21n0001\.xml: its Dask task failed: "):
+        list(cluster.cluster_file_events(files, SILENT_TASK, client))

@@ -7,7 +7,7 @@ import pickle
 
 import pytest
 
-from mscdata.errors import BuildError, FetchError, ParseError, TopicError
+from mscdata.errors import BuildError, FetchError, MissingPmidWarning, ParseError, TopicError
 from mscdata.topics.selection import SelectionFailed
 
 
@@ -22,6 +22,7 @@ from mscdata.topics.selection import SelectionFailed
         FetchError("no answer"),
         BuildError("the built package is invalid"),
         TopicError("unknown topic 'x'"),
+        MissingPmidWarning("page.html", "doi:10.1000/x"),
     ],
 )
 def test_an_error_unpickled_is_the_same_error(error):

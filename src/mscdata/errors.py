@@ -67,6 +67,9 @@ class MissingPmidWarning(UserWarning):
         self.source, self.key = source, key
         super().__init__(self.advice("url='https://pubmed.ncbi.nlm.nih.gov/<PMID>/'"))
 
+    def __reduce__(self) -> tuple:
+        return (type(self), (self.source, self.key))  # from a worker (a Dask task)
+
     def advice(self, how: str) -> str:
         """The message, naming ``how`` the address is given (``url=``, ``--url``)."""
         return (

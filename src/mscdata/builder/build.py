@@ -213,8 +213,10 @@ def build(
             f"table_format must be one of {', '.join(TABLE_FORMATS)}, not {table_format!r}"
         )
 
-    if workers is not None and scheduler != "local":
-        raise BuildError("workers= is the size of a local Dask cluster: give scheduler='local'")
+    if scheduler is not None or workers is not None:  # before anything is started
+        from mscdata.builder.cluster import check_engine
+
+        check_engine(scheduler or "", workers)
     entries = source_entries(sources)
     with publish.publishing(out, wait=wait) as publication, _engine(scheduler, workers) as reading:
         entries, notes = expand_fetched(entries, from_cache=from_cache, progress=progress)

@@ -74,7 +74,9 @@ class CheckedGzip(_DamageChecked, gzip.GzipFile):
 def gunzipped(fileobj: IO[bytes]) -> IO[bytes]:
     """The bytes of a gzip stream, damage checked: read by ISA-L (``isal``, about three
     times faster than zlib: bulk PubMed files are gzip) when it is installed, else by
-    Python's own :class:`gzip.GzipFile`. Both give the same bytes and the same damage."""
+    Python's own :class:`gzip.GzipFile`. Both give the same bytes of sound data, and
+    :class:`ReadFailed` for damaged or cut data; ISA-L may stop a block earlier or later
+    than Python's reader, and words the damage its own way."""
     return _fast_gzip_class()(fileobj=fileobj)  # type: ignore[return-value]
 
 

@@ -98,6 +98,7 @@ def test_the_bundled_sources_build_the_same_on_a_cluster(scheduler, tmp_path):
     assert _built(BUNDLED, tmp_path / "dask", scheduler=address) == local
 
 
+@pytest.mark.slow
 def test_real_baseline_update_and_tiled_files_build_the_same_on_a_cluster(scheduler, tmp_path):
     from test_tiled_sources import tiled_sources
 

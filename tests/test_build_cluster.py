@@ -382,3 +382,18 @@ def test_a_task_failing_for_the_cluster_s_own_reasons_is_a_build_error_naming_th
     client = _Client([ModuleNotFoundError("No module named 'mscdata'")])
     with pytest.raises(mscdata.BuildError, match=r"pubmed21n0001\.xml: its Dask task failed: "):
         list(cluster.cluster_file_events(files, SILENT_TASK, client))
+
+
+def test_a_stored_record_gives_its_rows_of_any_table_as_the_package_holds_them(tmp_path):
+    import csv
+
+    path = tmp_path / "pubmed21n0001.xml"
+    path.write_bytes(pubmed_set(_record(1, 'A "quoted", title'), _record(2)))
+    records = mscdata.file_records(path)
+    mscdata.build([path], tmp_path / "package")
+    with (tmp_path / "package" / "articles.csv").open(encoding="utf-8", newline="") as handle:
+        built = list(csv.DictReader(handle))
+    assert [row for r in records for row in r.table_rows("articles")] == built
+    assert records[0].table_rows("authors") == []
+    with pytest.raises(ValueError, match="no table 'nope'"):
+        records[0].table_rows("nope")

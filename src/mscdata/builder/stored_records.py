@@ -30,6 +30,19 @@ class StoredRecord(NamedTuple):
     content: bytes  # digest of every table's rows but its provenance: equal content, equal digest
     rows: bytes  # each table's rows as CSV text, in the Table Schema document's order (packed)
 
+    def table_rows(self, table: str) -> list[dict[str, str]]:
+        """The article's rows of one of the package's tables (``articles``, ``authors``
+        …) as its CSV file holds them: each row a dict of column name to text ("" where
+        empty). ValueError for a table the package does not have."""
+        names = table_names()
+        if table not in names:
+            raise ValueError(f"no table {table!r}; the tables are: {', '.join(names)}")
+        text = unpack(self.rows)[names.index(table)].decode("utf-8")
+        return [
+            dict(zip(_columns(table), row, strict=True))
+            for row in csv.reader(io.StringIO(text, newline=""))
+        ]
+
 
 @functools.cache
 def table_names() -> tuple[str, ...]:
@@ -37,6 +50,15 @@ def table_names() -> tuple[str, ...]:
     from mscdata.resources import table_schemas
 
     return tuple(resource["name"] for resource in table_schemas()["resources"])
+
+
+@functools.cache
+def _columns(table: str) -> tuple[str, ...]:
+    """The column names of a table, from its Table Schema."""
+    from mscdata.resources import table_schemas
+
+    [schema] = [r["schema"] for r in table_schemas()["resources"] if r["name"] == table]
+    return tuple(field["name"] for field in schema["fields"])
 
 
 @functools.cache

@@ -397,3 +397,30 @@ def test_a_stored_record_gives_its_rows_of_any_table_as_the_package_holds_them(t
     assert records[0].table_rows("authors") == []
     with pytest.raises(ValueError, match="no table 'nope'"):
         records[0].table_rows("nope")
+
+
+def test_a_script_without_a_main_guard_gets_one_error_saying_so(tmp_path):
+    import subprocess
+    import sys
+
+    script = tmp_path / "build_on_dask.py"
+    out = tmp_path / "out"
+    body = (
+        "import mscdata\n"
+        f"mscdata.build({str(BUNDLED)!r}, {str(out)!r}, scheduler='local', workers=1)\n"
+    )
+    script.write_text(body, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=300, check=False
+    )
+    assert done.returncode != 0
+    assert "if __name__ == '__main__':" in done.stderr.splitlines()[-1]
+    script.write_text(
+        "if __name__ == '__main__':\n" + "".join(f"    {line}\n" for line in body.splitlines())
+    )
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=300, check=False
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert (out / "datapackage.json").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["build_on_dask.py", "out"]

@@ -109,13 +109,21 @@ def dask_client(scheduler: str, workers: int | None = None) -> Iterator[Any]:
 
     check_engine(scheduler, workers)
     if scheduler == "local":
-        cluster = LocalCluster(
-            n_workers=workers or _usable_cores(),
-            threads_per_worker=1,  # parsing holds the interpreter: a process per core
-            processes=True,
-            silence_logs=40,  # logging.ERROR: Dask's own chatter stays off stderr
-            scheduler_kwargs=LOCAL_SCHEDULER,
-        )
+        try:
+            cluster = LocalCluster(
+                n_workers=workers or _usable_cores(),
+                threads_per_worker=1,  # parsing holds the interpreter: a process per core
+                processes=True,
+                silence_logs=40,  # logging.ERROR: Dask's own chatter stays off stderr
+                scheduler_kwargs=LOCAL_SCHEDULER,
+            )
+        except (RuntimeError, OSError) as error:  # Dask: "Nanny failed to start."
+            raise BuildError(
+                f"the local Dask cluster's worker processes did not start ({error}). Dask "
+                "starts them afresh, importing the script that called the build again: in "
+                "a script, call mscdata.build(scheduler='local') under "
+                "if __name__ == '__main__':"
+            ) from None
         with cluster, Client(cluster, set_as_default=False) as client:
             yield client
         return

@@ -1,6 +1,6 @@
 """The fast paths of the PubMed XML readers agree with the plain rules they shortcut:
 leaf text against whitespace splitting and mixed_text, numbers and PMIDs against regular
-expressions, MajorTopicYN against flag(), and the list limit on each list reader."""
+expressions, flag()'s fast path against its rule, and the list limit on each list reader."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from mscdata.dates import parse_number
 from mscdata.identifiers import pick_ids
 from mscdata.parsers import limits
 from mscdata.parsers.mixed_text import PUBMED_KINDS, mixed_text, normalise_space
-from mscdata.parsers.pubmed_xml_parts import _major, flag, text_of
+from mscdata.parsers.pubmed_xml_parts import flag, text_of
 
 # characters XML 1.0 allows, with every kind of whitespace (and look-alikes) likely
 _XML_CHARS = st.characters(
@@ -66,11 +66,13 @@ def test_a_number_is_ascii_digits_only(text):
 
 
 @pytest.mark.parametrize("value", [None, "Y", "N", "y", " Y ", "n", "", "yes", "X"])
-def test_major_topic_is_read_as_flag_reads_it(value):
+def test_a_flag_s_fast_path_reads_as_its_rule(value):
     element = etree.Element("DescriptorName")
     if value is not None:
         element.set("MajorTopicYN", value)
-    assert _major(element) == flag(value)
+    rule = None if value is None else value.strip().upper() == "Y"
+    assert flag(element.get("MajorTopicYN")) == rule
+    assert flag(value, True) == (True if value is None else rule)
 
 
 _RECORD = """<PubmedArticleSet><PubmedArticle><MedlineCitation Status="MEDLINE">

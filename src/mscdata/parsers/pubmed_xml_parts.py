@@ -114,10 +114,16 @@ def partial_date(element: Any) -> tuple[PartialDate, str | None]:
     return checked_date(year_number, month_number, day_number), text
 
 
+_YES_NO = {"Y": True, "N": False}  # the spellings PubMed uses: no strip() nor upper()
+
+
 def flag(value: str | None, default: bool | None = None) -> bool | None:
+    """A ``...YN`` attribute: True for Y (any case, padded or not), False for anything
+    else, ``default`` when absent (~600,000 MeSH flags per 30,000 records)."""
     if value is None:
         return default
-    return value.strip().upper() == "Y"
+    answer = _YES_NO.get(value)
+    return answer if answer is not None else value.strip().upper() == "Y"
 
 
 _AUTHOR_TEXT = {
@@ -201,18 +207,6 @@ def cited_reference(element: Any) -> dict[str, Any] | None:
     return reference if reference.get("citation") else None
 
 
-_YES_NO = {"Y": True, "N": False}  # flag()'s answer for the spellings PubMed uses
-
-
-def _major(element: Any) -> bool | None:
-    """An element's ``MajorTopicYN`` as :func:`flag` reads it (None when absent)."""
-    value = element.get("MajorTopicYN")
-    answer = _YES_NO.get(value)
-    if answer is None and value is not None:
-        answer = value.strip().upper() == "Y"
-    return answer
-
-
 def mesh_headings(heading_list: Any) -> list[dict[str, Any]]:
     """One row per heading and qualifier (a heading without qualifiers: one row)."""
     mesh = []
@@ -231,7 +225,7 @@ def mesh_headings(heading_list: Any) -> list[dict[str, Any]]:
         if descriptor is None or not (name := text_of(descriptor)):
             continue
         ui = descriptor.get("UI")
-        major = _major(descriptor)
+        major = flag(descriptor.get("MajorTopicYN"))
         if qualifiers is None:
             add({"descriptor": name, "descriptor_ui": ui, "descriptor_major_topic": major})
             continue
@@ -243,7 +237,7 @@ def mesh_headings(heading_list: Any) -> list[dict[str, Any]]:
                     "descriptor_major_topic": major,
                     "qualifier": text_of(qualifier),
                     "qualifier_ui": qualifier.get("UI"),
-                    "qualifier_major_topic": _major(qualifier),
+                    "qualifier_major_topic": flag(qualifier.get("MajorTopicYN")),
                 }
             )
     return mesh

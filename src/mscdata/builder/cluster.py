@@ -27,11 +27,10 @@ import uuid
 import warnings
 from collections import deque
 from collections.abc import Iterable, Iterator
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mscdata.builder.stored_records import stored_form
+from mscdata.builder.source_rows import file_size, stored_events
 from mscdata.errors import BuildError, MscdataError
 
 if TYPE_CHECKING:
@@ -74,10 +73,7 @@ def _read_file(
     path: str | os.PathLike, *, format: str | None, url: str | None, topic: Any
 ) -> tuple[list[Any], int]:
     """:func:`file_records`, and how many records were read (those off the topic too)."""
-    from mscdata.parsers import open_source, source_events
-
-    apply = stored_form if topic is None else partial(stored_form, topic=topic)
-    events = list(source_events(open_source(path), url=url, format=format, apply=apply, workers=1))
+    events = list(stored_events(path, url=url, format=format, topic=topic, workers=1))
     return [event for event in events if event is not None], len(events)  # None: off topic
 
 
@@ -172,7 +168,7 @@ def cluster_file_events(
             future.release()
         for warning in caught:
             warnings.warn(warning, stacklevel=2)
-        task.update(_size(entry), records=read)
+        task.update(file_size(entry.path), records=read)
         return entry, events
 
     try:
@@ -224,10 +220,3 @@ def _usable_cores() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except (AttributeError, OSError):  # not on every platform
         return max(1, os.cpu_count() or 1)
-
-
-def _size(entry: SourceEntry) -> int:
-    try:
-        return entry.path.stat().st_size  # type: ignore[union-attr]
-    except OSError:
-        return 0

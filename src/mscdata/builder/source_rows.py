@@ -7,6 +7,7 @@ stream (later PubMed records of a PMID replacing earlier ones, deletions applied
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
@@ -17,7 +18,7 @@ from mscdata.builder.record_store import RecordStore
 from mscdata.builder.stored_records import stored_form
 from mscdata.builder.update_stream import StreamCounts, check_order, last_pubmed_file
 from mscdata.errors import BuildError, MscdataError
-from mscdata.progress import Progress, Task, as_progress
+from mscdata.progress import SILENT_TASK, Progress, Task, as_progress
 from mscdata.wording import counted
 
 # how a build reads its files: each file with its events, in the files' order
@@ -64,7 +65,7 @@ def read_sources(
     progress = as_progress(progress)
     files = [entry for entry in entries if entry.path is not None]  # others name a source
     check_order((entry.path for entry in files), after=after)
-    size = sum(_size(entry.path) for entry in files)
+    size = sum(file_size(entry.path) for entry in files)
     label = f"reading {files[0].path.name}" if len(files) == 1 else f"reading {len(files)} files"
     with progress.task(label, total=size, unit="B") as task:
         report = _read_records(files, store, task, file_events or local_file_events)
@@ -88,14 +89,32 @@ def local_file_events(
 ) -> Iterator[tuple[SourceEntry, Iterable[Any]]]:
     """Each file with its events, read in this process (and its worker processes, for
     bulk files) as they are applied."""
+    for entry in files:
+        topic = None if entry.topic is None else _topic(entry)
+        yield (
+            entry,
+            stored_events(entry.path, url=entry.url, format=entry.format, topic=topic, task=task),
+        )
+
+
+def stored_events(
+    path: str | os.PathLike,
+    *,
+    url: str | None = None,
+    format: str | None = None,
+    topic: Any = None,
+    workers: int | None = None,
+    task: Task = SILENT_TASK,
+) -> Iterator[Any]:
+    """The events of one source file with each article as the store keeps it
+    (:func:`~mscdata.builder.stored_records.stored_form`; None for one off ``topic``, a
+    topic name, file or :class:`~mscdata.Topic`), Deletions and RecordFailures."""
     from mscdata.parsers import open_source, source_events
 
-    for entry in files:
-        apply = stored_form if entry.topic is None else partial(stored_form, topic=_topic(entry))
-        events = source_events(
-            open_source(entry.path), url=entry.url, format=entry.format, apply=apply, task=task
-        )
-        yield entry, events
+    apply = stored_form if topic is None else partial(stored_form, topic=topic)
+    return source_events(
+        open_source(path), url=url, format=format, apply=apply, workers=workers, task=task
+    )
 
 
 def _read_records(
@@ -132,7 +151,7 @@ def _topic(entry: SourceEntry) -> str:
         raise BuildError(str(error)) from None
 
 
-def _size(path: Any) -> int:
+def file_size(path: Any) -> int:
     """A file's size, or 0 when it cannot be told (reading it then says why)."""
     try:
         return path.stat().st_size

@@ -100,10 +100,10 @@ def check_engine(scheduler: str, workers: int | None) -> None:
 def dask_client(scheduler: str, workers: int | None = None) -> Iterator[Any]:
     """A Dask client: of a new local cluster of ``workers`` processes (``"local"``; one
     per usable core when None), or of the scheduler at an address, with at least one
-    worker. BuildError when the scheduler cannot be reached or has no workers."""
+    worker, once :func:`check_engine` passed (the build checks before it starts).
+    BuildError when the scheduler cannot be reached or has no workers."""
     from distributed import Client, LocalCluster
 
-    check_engine(scheduler, workers)
     if scheduler == "local":
         try:
             cluster = LocalCluster(

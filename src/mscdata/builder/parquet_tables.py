@@ -107,22 +107,15 @@ def part_names(name: str, rows: int, part_rows: int) -> list[str]:
 
 def _csv_blocks(csv_path: Path) -> Iterator[bytes]:
     """The rows of a CSV file the build wrote (header left out), about
-    :data:`READ_BLOCK_BYTES` at a time, each block cut just after a row's end: a line
-    break with an even count of quote characters before it (the build quotes every cell
-    that holds a quote or a line break, and doubles its quotes)."""
-    from mscdata.validator.csv_batches import row_end
+    :data:`READ_BLOCK_BYTES` at a time, each block cut just after a row's end
+    (:func:`mscdata.validator.csv_batches.row_blocks`: the build quotes every cell that
+    holds a quote or a line break, and doubles its quotes)."""
+    from mscdata.validator.csv_batches import row_blocks
 
     with csv_path.open("rb") as handle:
         handle.readline()
-        buffer = b""
-        while chunk := handle.read(READ_BLOCK_BYTES):
-            buffer = buffer + chunk if buffer else chunk
-            cut = row_end(buffer, b'"')
-            if cut:  # else one row longer than the buffer: read on
-                yield buffer[:cut]
-                buffer = buffer[cut:]
-        if buffer:
-            yield buffer
+        for block, _ in row_blocks(handle, b'"', READ_BLOCK_BYTES):
+            yield block
 
 
 def _csv_batches(csv_path: Path, names: list[str]) -> Iterator[Any]:

@@ -302,7 +302,7 @@ def csv_source(name: str, resource: dict[str, Any], path: Path) -> CsvSource:
 def _streamed(
     handle: BinaryIO, dialect: dict[str, Any], width: int, lines: Lines, newlines: int
 ) -> Iterator[RawBatch]:
-    """The body parsed block by block (:func:`_blocks`); :class:`Restart` where pyarrow
+    """The body parsed block by block (:func:`row_blocks`); :class:`Restart` where pyarrow
     meets a row whose width is not the header's or that it cannot read, or where a
     block turns out to end inside a quoted cell."""
     import pyarrow as pa
@@ -312,7 +312,9 @@ def _streamed(
     quote = dialect.get("quoteChar", '"')
     first_row = 2
     try:
-        for block, last in _blocks(handle, quote.encode()):
+        for block, last in row_blocks(
+            handle, quote.encode(), BLOCK_BYTES, UNCUT_BLOCKS * BLOCK_BYTES
+        ):
             table = pa_csv.read_csv(
                 pa.py_buffer(block),
                 read_options=pa_csv.ReadOptions(column_names=names, block_size=len(block) + 1),
@@ -339,26 +341,30 @@ def _streamed(
     lines.rows = first_row - 2
 
 
-def _blocks(handle: BinaryIO, quote: bytes) -> Iterator[tuple[bytes, bool]]:
-    """(block, whether it is the last) of about :data:`BLOCK_BYTES` each, every block
-    but the last cut just after a line break with an even count of quote characters
-    before it in the block: the end of a row, unless a quote character stands inside
-    an unquoted cell (which :func:`_ends_quoted` then finds)."""
+def row_blocks(
+    handle: BinaryIO, quote: bytes, size: int, longest: int | None = None
+) -> Iterator[tuple[bytes, bool]]:
+    """(block, whether it is the last) of about ``size`` bytes each, every block but the
+    last cut just after a line break with an even count of quote characters before it
+    in the block: the end of a row, unless a quote character stands inside an unquoted
+    cell (which :func:`_ends_quoted` then finds). :class:`Restart` when ``longest``
+    bytes hold no such line break; without ``longest``, read on (a file whose cells
+    are all quoted as the build quotes them only lacks one in a row that long)."""
     buffer = b""
     while True:
-        chunk = handle.read(BLOCK_BYTES)
+        chunk = handle.read(size)
         buffer = buffer + chunk if buffer else chunk
         if not chunk:
             if buffer:
                 yield buffer, True
             return
-        if len(buffer) < BLOCK_BYTES:
+        if len(buffer) < size:
             continue
         cut = row_end(buffer, quote)
         if cut:  # else a cell longer than the buffer: read on
             yield buffer[:cut], False
             buffer = buffer[cut:]
-        elif len(buffer) >= UNCUT_BLOCKS * BLOCK_BYTES:
+        elif longest is not None and len(buffer) >= longest:
             # a quote inside an unquoted cell leaves every later line break inside
             # "quotes": rescanning a growing buffer would take quadratic time
             raise Restart

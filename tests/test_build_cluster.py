@@ -15,6 +15,7 @@ import pytest
 from test_hostile_inputs import RECORD, pubmed_set
 
 import mscdata
+from mscdata import dask_cluster
 from mscdata.builder import cluster
 from mscdata.cli import main
 
@@ -227,7 +228,7 @@ def test_the_command_line_builds_on_a_local_cluster_of_its_own(tmp_path, capsys)
 
 
 def test_an_unreachable_scheduler_is_one_line_and_exit_2(tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr(cluster, "CONNECT_SECONDS", 1)
+    monkeypatch.setattr(dask_cluster, "CONNECT_SECONDS", 1)
     code = main(
         [
             "build",
@@ -270,7 +271,7 @@ def test_without_dask_the_build_says_what_to_install(tmp_path, monkeypatch):
 
 
 def test_a_scheduler_without_workers_is_one_error_not_a_hang(tmp_path, monkeypatch):
-    monkeypatch.setattr(cluster, "CONNECT_SECONDS", 1)
+    monkeypatch.setattr(dask_cluster, "CONNECT_SECONDS", 1)
     with (
         distributed.LocalCluster(
             n_workers=0,
@@ -345,7 +346,7 @@ def test_a_file_whose_workers_keep_dying_fails_the_build_named_and_stops_the_res
     client = _Client([done, distributed.KilledWorker("task", "worker", 3), done, done, done])
     events = cluster.cluster_file_events(files, SILENT_TASK, client)
     assert next(events) == (files[0], [])
-    with pytest.raises(mscdata.BuildError, match=r"pubmed21n0002\.xml: the Dask workers"):
+    with pytest.raises(mscdata.ClusterError, match=r"pubmed21n0002\.xml: the Dask workers"):
         next(events)
     assert all(f.released for f in client.futures[:2])
     assert all(f.cancelled for f in client.futures[2:])  # read ahead, never applied
@@ -380,7 +381,7 @@ def test_a_task_failing_for_the_cluster_s_own_reasons_is_a_build_error_naming_th
 
     files = [SourceEntry(path=tmp_path / "pubmed21n0001.xml")]
     client = _Client([ModuleNotFoundError("No module named 'mscdata'")])
-    with pytest.raises(mscdata.BuildError, match=r"pubmed21n0001\.xml: its Dask task failed: "):
+    with pytest.raises(mscdata.ClusterError, match=r"pubmed21n0001\.xml: its Dask task failed: "):
         list(cluster.cluster_file_events(files, SILENT_TASK, client))
 
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from mscdata.errors import (
     BuildError,
+    ClusterError,
     FetchError,
     MissingPmidWarning,
     MscdataError,
@@ -22,6 +23,7 @@ from mscdata.version import __version__
 __all__ = [
     "BuildError",
     "BuildReport",
+    "ClusterError",
     "Dataset",
     "Deletion",
     "Description",

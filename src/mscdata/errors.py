@@ -38,6 +38,11 @@ class BuildError(MscdataError):
     """A data package could not be built; the previous package is left untouched."""
 
 
+class ClusterError(MscdataError):
+    """A Dask cluster cannot be used as asked: Dask not installed, a scheduler that cannot
+    be reached or has no workers, worker processes that do not start."""
+
+
 class FetchError(MscdataError):
     """Records could not be fetched: NCBI refused the request, or a batch still failed
     after every retry (``ids`` names what is missing)."""

@@ -152,13 +152,16 @@ def write_rows(
     progress: Progress = SILENT,
     table_format: str = "csv",
     stream: dict[str, int] | None = None,
+    *,
+    client: Any = None,
 ) -> None:
     """A package of ``total`` articles' rows (as a record store gives them) written into
-    folder ``out``: every table (CSV or Parquet) and ``datapackage.json``."""
+    folder ``out``: every table (CSV or Parquet) and ``datapackage.json``; with a Dask
+    ``client``, the Parquet files are written by its workers."""
     from mscdata.builder.table_files import write_tables
 
     document = table_schemas()
-    layouts = write_tables(rows, document, out, progress, table_format, total)
+    layouts = write_tables(rows, document, out, progress, table_format, total, client=client)
     described = descriptor(layouts, document, sources, stream=stream)
     text = json.dumps(described, indent=2, ensure_ascii=False) + "\n"
     (out / "datapackage.json").write_text(text, encoding="utf-8", newline="\n")
@@ -198,11 +201,12 @@ def build(
     ``table_format`` is ``"csv"`` (default) or ``"parquet"``: every table written as
     Parquet with the same Table Schemas (see :mod:`mscdata.builder.parquet_tables`).
 
-    ``scheduler`` reads the source files on a Dask cluster (``pip install
-    'mscdata[dask]'``): ``"local"`` starts ``workers`` worker processes here (one per
-    core when None), an address (``"tcp://host:8786"``) joins a running scheduler whose
-    workers see the files at the same paths. The package is byte for byte the same
-    (see :mod:`mscdata.builder.cluster`).
+    ``scheduler`` runs the build on a Dask cluster (``pip install 'mscdata[dask]'``):
+    ``"local"`` starts ``workers`` worker processes here (one per core when None), an
+    address (``"tcp://host:8786"``) joins a running scheduler whose workers see the
+    files and ``out`` at the same paths. The workers read the source files, write the
+    Parquet files and check the tables; the package is byte for byte the same (see
+    :mod:`mscdata.builder.cluster`).
     """
     from mscdata.builder import publish
     from mscdata.builder.source_rows import read_sources
@@ -212,63 +216,95 @@ def build(
         raise ValueError(
             f"table_format must be one of {', '.join(TABLE_FORMATS)}, not {table_format!r}"
         )
+    with _cluster_errors():
+        if scheduler is not None or workers is not None:  # before anything is started
+            from mscdata.dask_cluster import check_engine
 
-    if scheduler is not None or workers is not None:  # before anything is started
-        from mscdata.builder.cluster import check_engine
-
-        check_engine(scheduler or "", workers)
-    entries = source_entries(sources)
-    with publish.publishing(out, wait=wait) as publication, _engine(scheduler, workers) as reading:
-        entries, notes = expand_fetched(entries, from_cache=from_cache, progress=progress)
-        stored = publication.staging / STORE_PATH
-        with store_errors(stored), RecordStore(stored, create=True) as store:
-            found = read_sources(
-                entries,
-                store,
-                skip_failures=skip_failures,
-                progress=progress,
-                file_events=reading,
-            )
-            found.notes += notes
-            if report is not None:
-                report.__dict__.update(found.__dict__)
-            stream = found.stream.as_descriptor()
-            sources = described_sources(entries)
-            store.keep_package_facts(sources, stream, table_format)
-            store.commit()
-            rows = store.table_rows()
-            write_rows(
-                rows, found.articles, publication.staging, sources, progress, table_format, stream
-            )
-        publish.checkpoint("staged")
-        if validate:
-            check_built(publication.staging, progress)
-        publication.commit()
+            check_engine(scheduler or "", workers)
+        entries = source_entries(sources)
+        with (
+            publish.publishing(out, wait=wait) as publication,
+            _cluster(scheduler, workers) as client,
+        ):
+            entries, notes = expand_fetched(entries, from_cache=from_cache, progress=progress)
+            stored = publication.staging / STORE_PATH
+            with store_errors(stored), RecordStore(stored, create=True) as store:
+                found = read_sources(
+                    entries,
+                    store,
+                    skip_failures=skip_failures,
+                    progress=progress,
+                    file_events=_file_events(client),
+                )
+                found.notes += notes
+                if report is not None:
+                    report.__dict__.update(found.__dict__)
+                stream = found.stream.as_descriptor()
+                sources = described_sources(entries)
+                store.keep_package_facts(sources, stream, table_format)
+                store.commit()
+                rows = store.table_rows()
+                write_rows(
+                    rows,
+                    found.articles,
+                    publication.staging,
+                    sources,
+                    progress,
+                    table_format,
+                    stream,
+                    client=client,
+                )
+            publish.checkpoint("staged")
+            if validate:
+                check_built(publication.staging, progress, client=client)
+            publication.commit()
     return Path(out)
 
 
 @contextlib.contextmanager
-def _engine(scheduler: str | None, workers: int | None) -> Iterator[FileEvents | None]:
-    """How the build reads its files: here (None), or on a Dask cluster kept open while
-    the build runs."""
+def _cluster(scheduler: str | None, workers: int | None) -> Iterator[Any]:
+    """The Dask client the build runs on, kept open while it runs; None on one machine."""
     if scheduler is None:
         yield None
         return
-    from mscdata.builder.cluster import cluster_file_events, dask_client
+    from mscdata.dask_cluster import dask_client
 
     with dask_client(scheduler, workers) as client:
-        yield functools.partial(cluster_file_events, client=client)
+        yield client
 
 
-def check_built(folder: Path, progress: Progress, what: str = "the built package") -> None:
+def _file_events(client: Any) -> FileEvents | None:
+    """How the build reads its files: here (None), or a task per file on the cluster."""
+    if client is None:
+        return None
+    from mscdata.builder.cluster import cluster_file_events
+
+    return functools.partial(cluster_file_events, client=client)
+
+
+@contextlib.contextmanager
+def _cluster_errors() -> Iterator[None]:
+    """A cluster the build cannot use stops it as any build stops: with a BuildError."""
+    from mscdata.errors import ClusterError
+
+    try:
+        yield
+    except ClusterError as error:
+        raise BuildError(str(error)) from None
+
+
+def check_built(
+    folder: Path, progress: Progress, what: str = "the built package", *, client: Any = None
+) -> None:
     """Refuse a built package that :func:`mscdata.validate` finds invalid (``what``
-    names it in the error)."""
+    names it in the error); with a Dask ``client``, its tables are checked on the
+    cluster."""
     from mscdata.builder import publish
     from mscdata.validator.validation import validate as validate_package
 
     beside = folder / STORE_PATH.parent  # the build's own disk, not a memory-backed /tmp
     checked = validate_package(
-        folder, progress=progress, temp_dir=beside if beside.is_dir() else None
+        folder, progress=progress, temp_dir=beside if beside.is_dir() else None, client=client
     )
     if not checked.valid:
         first = checked.errors[0]

@@ -13,15 +13,12 @@ files there are.
 Workers must see the source files at the paths the build names (a shared folder) and
 have mscdata installed. Dask recovers from a lost worker by reading its files again on
 another; a file whose reading is lost with its worker again and again (on a local
-cluster, :data:`ALLOWED_FAILURES` times) fails the build, named. ``local`` starts a
-:class:`distributed.LocalCluster` of worker processes on this machine; an address
-(``tcp://host:8786``) joins a running scheduler (SLURM through dask-jobqueue,
-Kubernetes through dask-kubernetes, or any other).
+cluster, :data:`mscdata.dask_cluster.ALLOWED_FAILURES` times) fails the build, named.
+The cluster is :func:`mscdata.dask_cluster.dask_client`'s.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import uuid
 import warnings
@@ -31,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mscdata.builder.source_rows import file_size, stored_events
-from mscdata.errors import BuildError, MscdataError
+from mscdata.dask_cluster import task_result
 
 if TYPE_CHECKING:
     from mscdata.builder.manifest import SourceEntry
@@ -39,15 +36,6 @@ if TYPE_CHECKING:
     from mscdata.topics import Topic
 
 FILES_AHEAD = 2  # per worker: files read ahead of the one the build applies
-ALLOWED_FAILURES = 3  # workers lost while reading one file before the build fails
-CONNECT_SECONDS = 30  # to reach a scheduler given by address
-# a local cluster's scheduler: no dashboard, and its HTTP server (health checks) on a free
-# port rather than 8787, which another cluster of the user's may hold
-LOCAL_SCHEDULER = {
-    "allowed_failures": ALLOWED_FAILURES - 1,
-    "dashboard": False,
-    "dashboard_address": ":0",
-}
 
 
 def file_records(
@@ -77,95 +65,18 @@ def _read_file(
     return [event for event in events if event is not None], len(events)  # None: off topic
 
 
-def check_engine(scheduler: str, workers: int | None) -> None:
-    """BuildError, before a build starts, when it cannot run on Dask as asked: Dask not
-    installed, no scheduler named, ``workers`` below 1 or given for a cluster that is
-    not local."""
-    try:
-        import distributed  # noqa: F401
-    except ImportError:
-        raise BuildError("--scheduler needs Dask: pip install 'mscdata[dask]'") from None
-    if workers is not None and scheduler != "local":
-        raise BuildError(
-            "--workers (workers=) is the size of a local Dask cluster: use it with "
-            "--scheduler local; a running cluster has the workers it has"
-        )
-    if not scheduler.strip():
-        raise BuildError("--scheduler is 'local' or a scheduler's address (tcp://host:8786)")
-    if workers is not None and workers < 1:
-        raise BuildError(f"--workers (workers=) must be at least 1, not {workers}")
-
-
-@contextlib.contextmanager
-def dask_client(scheduler: str, workers: int | None = None) -> Iterator[Any]:
-    """A Dask client: of a new local cluster of ``workers`` processes (``"local"``; one
-    per usable core when None), or of the scheduler at an address, with at least one
-    worker, once :func:`check_engine` passed (the build checks before it starts).
-    BuildError when the scheduler cannot be reached or has no workers."""
-    from distributed import Client, LocalCluster
-
-    if scheduler == "local":
-        try:
-            cluster = LocalCluster(
-                n_workers=workers or _usable_cores(),
-                threads_per_worker=1,  # parsing holds the interpreter: a process per core
-                processes=True,
-                silence_logs=40,  # logging.ERROR: Dask's own chatter stays off stderr
-                scheduler_kwargs=LOCAL_SCHEDULER,
-            )
-        except (RuntimeError, OSError) as error:  # Dask: "Nanny failed to start."
-            raise BuildError(
-                f"the local Dask cluster's worker processes did not start ({error}). Dask "
-                "starts them afresh, importing the script that called the build again: in "
-                "a script, call mscdata.build(scheduler='local') under "
-                "if __name__ == '__main__':"
-            ) from None
-        with cluster, Client(cluster, set_as_default=False) as client:
-            yield client
-        return
-    try:
-        client = Client(scheduler, timeout=CONNECT_SECONDS, set_as_default=False)
-    except (OSError, TimeoutError, ValueError) as error:
-        raise BuildError(f"cannot reach the Dask scheduler at {scheduler}: {error}") from None
-    with client:
-        try:
-            client.wait_for_workers(1, timeout=CONNECT_SECONDS)
-        except (OSError, TimeoutError) as error:
-            raise BuildError(
-                f"the Dask scheduler at {scheduler} has no workers (waited "
-                f"{CONNECT_SECONDS} s): {error}"
-            ) from None
-        yield client
-
-
 def cluster_file_events(
     files: Iterable[SourceEntry], task: Task, client: Any
 ) -> Iterator[tuple[SourceEntry, list[Any]]]:
     """Each file with its records (:func:`file_records`), read on the cluster, given in
     the files' order; ``task`` counts the bytes and records of each file as it comes.
     Warnings a file gave on its worker are given again here."""
-    from distributed import KilledWorker
-
     build = uuid.uuid4().hex[:12]  # keys of this build's tasks, whoever else uses the cluster
     topics: dict[str, Topic] = {}
     pending: deque[tuple[SourceEntry, Any]] = deque()
 
     def finished(entry: SourceEntry, future: Any) -> tuple[SourceEntry, list[Any]]:
-        try:
-            events, read, caught = future.result()
-        except MscdataError:
-            raise
-        except KilledWorker:
-            raise BuildError(
-                f"{entry.path}: the Dask workers reading it were lost again and again (out "
-                "of memory, or killed); the build stops"
-            ) from None
-        except Exception as error:  # the cluster's own trouble: a lost scheduler, a worker
-            raise BuildError(  # without mscdata, a connection closed
-                f"{entry.path}: its Dask task failed: {type(error).__name__}: {error}"
-            ) from None
-        finally:
-            future.release()
+        events, read, caught = task_result(future, str(entry.path))
         for warning in caught:
             warnings.warn(warning, stacklevel=2)
         task.update(file_size(entry.path), records=read)
@@ -212,11 +123,3 @@ def _topic_of(entry: SourceEntry, loaded: dict[str, Topic]) -> Topic | None:
 
         loaded[entry.topic] = load_topic(entry.topic)
     return loaded[entry.topic]
-
-
-def _usable_cores() -> int:
-    """The cores this process may run on (its affinity), else the machine's."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except (AttributeError, OSError):  # not on every platform
-        return max(1, os.cpu_count() or 1)

@@ -106,9 +106,12 @@ def write_tables(
     progress: Progress,
     table_format: str,
     total: int,
+    *,
+    client: Any = None,
 ) -> dict[str, dict[str, Any]]:
     """The tables of ``rows`` written in ``table_format`` (``csv`` or ``parquet``); their
-    properties."""
+    properties. With a Dask ``client``, each table's Parquet files are written by a
+    task on its cluster (:func:`converted_on_cluster`)."""
     layouts = write_csv_tables(rows, document, out, progress, total)
     if table_format != "parquet":
         return layouts
@@ -117,8 +120,65 @@ def write_tables(
         returning_pool(),
         progress.task("writing Parquet", total=len(layouts), unit="tables") as task,
     ):
-        layouts.update(_converted(out, fields, list(layouts), task.update))
+        if client is None:
+            layouts.update(_converted(out, fields, list(layouts), task.update))
+        else:
+            layouts.update(converted_on_cluster(client, out, fields, list(layouts), task.update))
     return layouts
+
+
+def converted_on_cluster(
+    client: Any, out: Path, fields: dict[str, Any], names: list[str], done: Callable[[int], None]
+) -> dict[str, dict[str, Any]]:
+    """Each table's CSV file rewritten as Parquet by a task on the Dask cluster of
+    ``client``, the largest first: the workers read the CSV file from ``out`` and write
+    the Parquet files there (a folder they share), the same bytes as
+    :func:`_converted` writes. Each CSV file is removed once its Parquet files are
+    written; the first failure cancels the tasks not yet done and is raised."""
+    import uuid
+
+    from distributed import as_completed
+
+    from mscdata.dask_cluster import task_result
+
+    build = uuid.uuid4().hex[:12]
+    out = out.absolute()
+    largest_first = sorted(names, key=lambda name: -(out / f"{name}.csv").stat().st_size)
+    futures = {
+        client.submit(
+            _convert_task,
+            out / f"{name}.csv",
+            name,
+            fields[name],
+            out,
+            key=f"mscdata-parquet-{build}-{name}",
+            pure=False,
+        ): name
+        for name in largest_first
+    }
+    made: dict[str, dict[str, Any]] = {}
+    try:
+        for future in as_completed(list(futures)):
+            name = futures[future]
+            made[name] = task_result(future, f"{out / name}.csv: writing it as Parquet")
+            (out / f"{name}.csv").unlink()
+            done(1)
+    finally:
+        client.cancel([future for future in futures if not future.done()])
+    return {name: made[name] for name in names}
+
+
+def _convert_task(csv_path: Path, name: str, fields: Any, out: Path) -> dict[str, Any]:
+    """What a Dask task runs: one table's Parquet files written (a row the CSV writer wrote
+    and pyarrow not: a BuildError naming the file)."""
+    import pyarrow as pa
+
+    from mscdata.builder import parquet_tables
+
+    try:
+        return parquet_tables.convert(csv_path, name, fields, out)
+    except pa.ArrowException as error:
+        raise BuildError(f"{csv_path}: cannot be written as Parquet: {error}") from None
 
 
 def _converted(

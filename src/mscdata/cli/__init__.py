@@ -7,16 +7,18 @@ one line, without a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from mscdata.cli.arguments import SCHEMA_FILES, build_parser
 from mscdata.errors import (
     BuildError,
+    ClusterError,
     FetchError,
     MscdataError,
     PackageError,
@@ -297,27 +299,52 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     from mscdata.validator.validation import validate
 
     if args.records:
-        reports = (
-            validate_records(f, class_name=args.record_class, max_errors=args.max_errors)
-            for f in args.records
+        return _print_reports(
+            (
+                validate_records(f, class_name=args.record_class, max_errors=args.max_errors)
+                for f in args.records
+            ),
+            args.output_format,
         )
-    else:
+    with _validation_cluster(args) as client:
         progress = _progress(args)
-        reports = (
-            validate(
-                p,
-                max_errors=args.max_errors,
-                engine=args.engine,
-                progress=progress,
-                temp_dir=args.temp_dir,
-            )
-            for p in packages_to_validate(args.path)
+        return _print_reports(
+            (
+                validate(
+                    p,
+                    max_errors=args.max_errors,
+                    engine=args.engine,
+                    progress=progress,
+                    temp_dir=args.temp_dir,
+                    client=client,
+                )
+                for p in packages_to_validate(args.path)
+            ),
+            args.output_format,
         )
+
+
+@contextlib.contextmanager
+def _validation_cluster(args: argparse.Namespace) -> Iterator[Any]:
+    """The Dask client ``--scheduler`` asks for, one for every package validated; None
+    without it."""
+    if args.scheduler is None and args.workers is None:
+        yield None
+        return
+    from mscdata.dask_cluster import check_engine, dask_client
+
+    check_engine(args.scheduler or "", args.workers)
+    with dask_client(args.scheduler or "", args.workers) as client:
+        yield client
+
+
+def _print_reports(reports: Iterable[Any], output_format: str) -> int:
+    """Each validation report printed in ``output_format``; exit 0 when all are valid."""
     valid = True
     for report in reports:
         valid = valid and report.valid
         rendered = {"json": report.to_json, "github": report.to_github, "text": report.to_text}
-        print(rendered[args.output_format]())
+        print(rendered[output_format]())
     return EXIT_OK if valid else EXIT_INVALID
 
 
@@ -371,7 +398,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     shown_before, warnings.showwarning = warnings.showwarning, _show_warning(args.command)
     try:
         return commands[args.command](args)
-    except (ParseError, PackageError, BuildError, FetchError, TopicError) as error:
+    except (ParseError, PackageError, BuildError, ClusterError, FetchError, TopicError) as error:
         print(f"mscdata {args.command}: error: {error}", file=sys.stderr)
         return getattr(error, "exit_status", EXIT_USAGE)  # a damaged cache entry: 1
     except MscdataError as error:  # pragma: no cover - every error has its class above

@@ -283,6 +283,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="where key columns are set aside while tables are checked, and an archive or "
         "download is unpacked (default: the system's temporary folder, TMPDIR)",
     )
+    validate.add_argument(
+        "--scheduler",
+        metavar="local|ADDRESS",
+        help="check the tables on a Dask cluster (pip install 'mscdata[dask]'): local "
+        "(worker processes on this machine) or a scheduler's address (tcp://host:8786), "
+        "whose workers see the package and --temp-dir at the same paths; the report is the "
+        "same",
+    )
+    validate.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="with --scheduler local: how many worker processes (default: one per core)",
+    )
     describe = commands.add_parser(
         "describe",
         help="write the datapackage.json of a folder of mscdata tables (your own data)",

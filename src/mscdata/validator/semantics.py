@@ -50,17 +50,30 @@ def semantic_issues(
     issues: list[Issue] = []
     for resource in expected["resources"]:
         table = tables.get(resource["name"])
-        if table is None:
-            continue
-        if resource["path"]:
-            issues += _stored_position_issues(table, resource["schema"]["primaryKey"])
-        else:
-            issues += _stored_date_issues(table)
-    articles = tables.get(root)
-    for name, flag in COMPLETENESS_FLAGS.items():
-        if articles is not None and name in tables:
-            issues += _stored_completeness_issues(tables[name], articles, flag)
+        if table is not None:
+            issues += table_semantic_issues(table, resource)
+    for name in COMPLETENESS_FLAGS:
+        issues += completeness_issues(tables, name, root)
     return issues
+
+
+def table_semantic_issues(table: StoredTable, resource: dict[str, Any]) -> list[Issue]:
+    """One table's position issues (a list of items) or date issues (the root table);
+    ``resource`` is its resource in the mscdata Table Schema document."""
+    if resource["path"]:
+        return _stored_position_issues(table, resource["schema"]["primaryKey"])
+    return _stored_date_issues(table)
+
+
+def completeness_issues(
+    tables: dict[str, StoredTable], name: str, root: str = "articles"
+) -> list[Issue]:
+    """The items of table ``name`` marked cut short whose article's flag
+    (:data:`COMPLETENESS_FLAGS`) says the list is complete."""
+    articles = tables.get(root)
+    if articles is None or name not in tables or name not in COMPLETENESS_FLAGS:
+        return []
+    return _stored_completeness_issues(tables[name], articles, COMPLETENESS_FLAGS[name])
 
 
 def _stored_position_issues(table: StoredTable, primary_key: list[str]) -> list[Issue]:

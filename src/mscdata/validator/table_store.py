@@ -53,6 +53,7 @@ class StoredTable:
     types: dict[str, Any] = field(default_factory=dict)  # column name -> pyarrow type
     _writer: Any = field(default=None, repr=False)
     _sorted: dict[tuple, Any] = field(default_factory=dict, repr=False)
+    _cleanup: Any = field(default=None, repr=False, compare=False)
 
     @property
     def columns(self) -> dict[str, Any]:
@@ -75,7 +76,21 @@ class StoredTable:
         self._writer.write_batch(batch)
 
     def __post_init__(self) -> None:
-        weakref.finalize(self, _remove, self.path)
+        self._cleanup = weakref.finalize(self, _remove, self.path)
+
+    def __getstate__(self) -> dict[str, Any]:
+        # sent to another process (a Dask worker, or back from one) closed, without its
+        # cached scans, and not owning its file: the process that made the table removes
+        # it, or whoever gave the folder (see :meth:`keep_file`)
+        state = dict(self.__dict__)
+        state.update(_writer=None, _sorted={}, _cleanup=None)
+        return state
+
+    def keep_file(self) -> None:
+        """Leave the key file in place when this object goes (another process reads it,
+        and the folder is removed by whoever made it)."""
+        if self._cleanup is not None:
+            self._cleanup.detach()
 
     def close(self) -> None:
         if self._writer is not None:

@@ -266,12 +266,18 @@ def check_tables(
     for table in tables.values():
         issues += key_issues(table)
         issues += foreign_key_issues(table, tables)
+    return tables, sort_issues(issues, descriptor)
+
+
+def sort_issues(issues: list[Issue], descriptor: dict[str, Any]) -> list[Issue]:
+    """Table issues in the order they are reported: by resource as the descriptor lists
+    them, then by row (a resource's own issues first, its hash and byte count last)."""
     order = {r["name"]: n for n, r in enumerate(descriptor["resources"])}
     last = float("inf")
-    issues.sort(
+    return sorted(
+        issues,
         key=lambda i: (
             order.get(i.resource, -1),
             i.row if i.row is not None else last if i.type in _INTEGRITY else 0,
-        )
+        ),
     )
-    return tables, issues

@@ -219,6 +219,9 @@ def validate(
     engine: str = "fast",
     progress: Progress | bool | None = None,
     temp_dir: str | os.PathLike | None = None,
+    scheduler: str | None = None,
+    workers: int | None = None,
+    client: Any = None,
 ) -> ValidationReport:
     """Validate a data package (default: the bundled package): a folder, a
     datapackage.json, a zip archive, or the URL of either.
@@ -234,14 +237,44 @@ def validate(
     is the folder for the key columns set aside while tables are checked, and for an
     archive or download unpacked (default: the system's, ``TMPDIR``; a large package
     wants a disk there, not a memory-backed ``/tmp``).
+
+    ``scheduler`` checks the tables on a Dask cluster (``pip install 'mscdata[dask]'``),
+    with the same report: ``"local"`` starts ``workers`` worker processes here, an
+    address (``"tcp://host:8786"``) joins a running scheduler, whose workers must see
+    the package and ``temp_dir`` at the same paths; ``client``: a Dask client already
+    open, used instead (see :mod:`mscdata.validator.cluster_checks`).
     """
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
+    if scheduler is not None or workers is not None:
+        from mscdata.dask_cluster import check_engine, dask_client
+
+        check_engine(scheduler or "", workers)
+        with dask_client(scheduler or "", workers) as opened:
+            return validate(
+                path,
+                max_errors=max_errors,
+                engine=engine,
+                progress=progress,
+                temp_dir=temp_dir,
+                client=opened,
+            )
+    return _validate(path, max_errors, engine, as_progress(progress), temp_dir, client)
+
+
+def _validate(
+    path: str | os.PathLike | None,
+    max_errors: int | None,
+    engine: str,
+    progress: Progress,
+    temp_dir: str | os.PathLike | None,
+    client: Any,
+) -> ValidationReport:
+    """:func:`validate`, on the cluster of ``client`` when it is not None."""
     import tempfile
 
     from mscdata.validator.fetch_package import fetch, is_remote, unpack_zip
 
-    if engine not in ENGINES:
-        raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
-    progress = as_progress(progress)
     if temp_dir is not None and not Path(temp_dir).is_dir():
         raise PackageError(f"{temp_dir}: the temporary folder given does not exist")
     spill = Path(temp_dir) if temp_dir is not None else None
@@ -254,10 +287,10 @@ def validate(
                     if is_remote(text)
                     else unpack_zip(Path(text), Path(folder))
                 )
-                report = _validate_folder(local, max_errors, engine, progress, spill)
+                report = _validate_folder(local, max_errors, engine, progress, spill, client)
                 report.path = text
                 return report
-        return _validate_folder(path, max_errors, engine, progress, spill)
+        return _validate_folder(path, max_errors, engine, progress, spill, client)
 
 
 def _with_lines(issues: list[Issue], tables: dict[str, Any]) -> list[Issue]:
@@ -344,11 +377,14 @@ def _validate_folder(
     engine: str,
     progress: Progress = SILENT,
     spill: Path | None = None,
+    client: Any = None,
 ) -> ValidationReport:
     descriptor_path, descriptor = read_descriptor(path)
     count = len(descriptor["resources"])
     with progress.task("validating: descriptor", total=count, unit="resources") as task:
-        return _validate_package(descriptor_path, descriptor, max_errors, engine, task, spill)
+        return _validate_package(
+            descriptor_path, descriptor, max_errors, engine, task, spill, client
+        )
 
 
 def _validate_package(
@@ -358,6 +394,7 @@ def _validate_package(
     engine: str,
     task: Task,
     spill: Path | None = None,
+    client: Any = None,
 ) -> ValidationReport:
     from mscdata.resources import table_schemas
     from mscdata.validator.package_files import guard_package
@@ -402,15 +439,20 @@ def _validate_package(
             if unsupported(r) is not None
         ]
     task.describe(f"validating: {len(readable)} tables")
-    tables, table_issues = check_tables(
-        base,
-        {**descriptor, "resources": [resource for resource, _ in readable]},
-        keep=FIELDS_USED,
-        files=[file for _, file in readable],
-        # each resource counted as it is checked; by frictionless when it checks them
-        done=(lambda name: task.update(1)) if engine == "fast" and task.shown else None,
-        folder=spill,
-    )
+    checked = {**descriptor, "resources": [resource for resource, _ in readable]}
+    # each resource counted as it is checked; by frictionless when it checks them
+    done = (lambda name: task.update(1)) if engine == "fast" and task.shown else None
+    files = [file for _, file in readable]
+    if client is None:
+        tables, table_issues = check_tables(
+            base, checked, keep=FIELDS_USED, files=files, done=done, folder=spill
+        )
+    else:
+        from mscdata.validator.cluster_checks import check_on_cluster
+
+        tables, table_issues, on_cluster = check_on_cluster(
+            client, base, checked, expected, keep=FIELDS_USED, files=files, done=done, folder=spill
+        )
     if engine == "frictionless":  # patterns matched with a time bound there too
         table_issues, notices = _frictionless_table_issues(
             descriptor_path, descriptor, guarded.files, table_issues, task
@@ -420,7 +462,7 @@ def _validate_package(
     report.errors += _with_lines(table_issues, tables)
     # a row with a table error may break a semantic check only through that error
     seen = {(i.resource, i.row) for i in table_issues}
-    semantic = semantic_issues(tables, expected)
+    semantic = semantic_issues(tables, expected) if client is None else on_cluster
     semantic = [i for i in semantic if (i.resource, i.row) not in seen]
     report.errors += _with_lines(semantic, tables)
     report.rows = {name: table.rows for name, table in tables.items()}

@@ -296,8 +296,8 @@ def test_leftovers_of_dead_builds_are_removed(tmp_path, packages):
 
 
 def _corrupting_writer(original):
-    def write(rows, total, folder, *rest):
-        original(rows, total, folder, *rest)
+    def write(rows, total, folder, *rest, **options):
+        original(rows, total, folder, *rest, **options)
         with open(folder / "articles.csv", "a", encoding="utf-8") as file:
             file.write("an extra row that matches no hash\n")
 
@@ -319,7 +319,7 @@ def test_a_write_error_is_one_line_and_changes_nothing(tmp_path, packages, monke
     out = tmp_path / "datapackage"
     shutil.copytree(packages["old"], out)
 
-    def disk_full(rows, total, folder, *rest):
+    def disk_full(rows, total, folder, *rest, **options):
         raise OSError(28, "No space left on device", str(folder / "articles.csv"))
 
     monkeypatch.setattr(package, "write_rows", disk_full)

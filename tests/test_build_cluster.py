@@ -12,6 +12,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from test_hostile_inputs import RECORD, pubmed_set
 
 import mscdata
@@ -76,11 +78,25 @@ def _files(folder: Path) -> list[Path]:
 
 def _built(sources, out: Path, **options) -> dict[str, bytes]:
     """The files of the package ``build`` makes of ``sources`` (a folder's files when it
-    has no manifest)."""
+    has no manifest), and the rows of its record store (a SQL dump: a store written in
+    another order holds the same rows in other pages)."""
     if isinstance(sources, Path) and not (sources / "manifest.yaml").exists():
         sources = _files(sources)
     mscdata.build(sources, out, **options)
-    return folder_files(out)
+    return _package(out)
+
+
+def _package(out: Path) -> dict[str, bytes]:
+    """A package's files, and the dump of its record store, alone in ``.mscdata``."""
+    import sqlite3
+
+    assert [p.name for p in (out / ".mscdata").iterdir()] == ["store.sqlite"]
+    store = sqlite3.connect(out / ".mscdata" / "store.sqlite")
+    try:
+        dump = "\n".join(store.iterdump()).encode("utf-8")
+    finally:
+        store.close()
+    return {**folder_files(out, hidden=False), ".mscdata/store.sql": dump}
 
 
 @pytest.mark.parametrize("table_format", ["csv", "parquet"])
@@ -91,6 +107,22 @@ def test_a_cluster_build_is_the_local_build_byte_for_byte(scheduler, tmp_path, t
     on_cluster = _built(sources, tmp_path / "dask", table_format=table_format, scheduler=address)
     assert on_cluster == local
     assert any(name.endswith(f".{table_format}") for name in local)
+
+
+def test_an_update_of_a_cluster_build_is_the_update_of_the_local_build(scheduler, tmp_path):
+    address, _ = scheduler
+    sources = _stream_sources(tmp_path / "sources")
+    later = tmp_path / "pubmed21n0004.xml"
+    deletion = b"<DeleteCitation><PMID>9</PMID><PMID>120</PMID></DeleteCitation>\n"
+    later.write_bytes(pubmed_set(_record(130, "Updated"), deletion, _record(600)))
+    updated = []
+    for options in ({}, {"scheduler": address}):
+        out = tmp_path / f"out{len(updated)}"
+        _built(sources, out, **options)
+        mscdata.update(out, [later])
+        updated.append(_package(out))
+    assert updated[0] == updated[1]
+    assert b"pmid:600" in updated[0]["articles.csv"]
 
 
 def test_the_bundled_sources_build_the_same_on_a_cluster(scheduler, tmp_path):
@@ -191,20 +223,19 @@ def test_an_interrupted_cluster_build_leaves_the_previous_package(scheduler, tmp
     out = tmp_path / "out"
     before = _built(sources, out)
     (sources / "pubmed21n0004.xml").write_bytes(pubmed_set(_record(900)))
-    applied = []
-    reading = cluster.cluster_file_events
+    results = []
+    result = cluster.task_result
 
-    def interrupted(files, task, client):
-        for entry, events in reading(files, task, client):
-            if applied:
-                raise KeyboardInterrupt
-            applied.append(entry)
-            yield entry, events
+    def interrupted(future, what):
+        if results:  # the second file's result: the build is stopped on the client
+            raise KeyboardInterrupt
+        results.append(result(future, what))
+        return results[-1]
 
-    monkeypatch.setattr(cluster, "cluster_file_events", interrupted)
+    monkeypatch.setattr(cluster, "task_result", interrupted)
     with pytest.raises(KeyboardInterrupt):
         mscdata.build(_files(sources), out, scheduler=address)
-    assert folder_files(out) == before
+    assert _package(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "sources"]
 
 
@@ -224,7 +255,7 @@ def test_the_command_line_builds_on_a_local_cluster_of_its_own(tmp_path, capsys)
         ]
     )
     assert code == 0, capsys.readouterr().err
-    assert folder_files(tmp_path / "dask") == local
+    assert _package(tmp_path / "dask") == local
 
 
 def test_an_unreachable_scheduler_is_one_line_and_exit_2(tmp_path, capsys, monkeypatch):
@@ -314,6 +345,9 @@ class _Future:
     def release(self):
         self.released = True
 
+    def done(self):
+        return self.released
+
     def cancel(self):
         self.cancelled = True
 
@@ -331,37 +365,70 @@ class _Client:
         for future in futures:
             future.cancel()
 
-    def submit(self, function, path, **options):
+    def submit(self, function, *args, **options):
         self.keys.append(options["key"])
         self.futures.append(_Future(self.outcomes.pop(0)))
         return self.futures[-1]
 
 
+def _read_on(client, files, folder: Path):
+    """:func:`cluster.read_on_cluster` of ``files`` into a new store in ``folder``."""
+    from mscdata.builder.record_store import RecordStore
+    from mscdata.progress import SILENT_TASK
+
+    with RecordStore(folder / "store.sqlite", create=True) as store:
+        return cluster.read_on_cluster(files, store, SILENT_TASK, client)
+
+
 def test_a_file_whose_workers_keep_dying_fails_the_build_named_and_stops_the_rest(tmp_path):
     from mscdata.builder.manifest import SourceEntry
-    from mscdata.progress import SILENT_TASK
 
     files = [SourceEntry(path=tmp_path / f"pubmed21n000{n}.xml") for n in range(1, 6)]
     done = ([], 0, [])
     client = _Client([done, distributed.KilledWorker("task", "worker", 3), done, done, done])
-    events = cluster.cluster_file_events(files, SILENT_TASK, client)
-    assert next(events) == (files[0], [])
     with pytest.raises(mscdata.ClusterError, match=r"pubmed21n0002\.xml: the Dask workers"):
-        next(events)
+        _read_on(client, files, tmp_path)
     assert all(f.released for f in client.futures[:2])
-    assert all(f.cancelled for f in client.futures[2:])  # read ahead, never applied
+    assert all(f.cancelled for f in client.futures[2:])  # still reading: stopped
     assert len(set(client.keys)) == len(client.keys)
+    assert [p.name for p in tmp_path.iterdir()] == ["store.sqlite"]  # no shard files left
 
 
 def test_two_builds_never_share_task_keys(tmp_path):
     from mscdata.builder.manifest import SourceEntry
-    from mscdata.progress import SILENT_TASK
 
     files = [SourceEntry(path=tmp_path / "pubmed21n0001.xml")]
-    one, other = _Client([([], 0, [])]), _Client([([], 0, [])])
-    list(cluster.cluster_file_events(files, SILENT_TASK, one))
-    list(cluster.cluster_file_events(files, SILENT_TASK, other))
+    stop = distributed.KilledWorker("task", "worker", 3)
+    one, other = _Client([stop]), _Client([stop])
+    for client in (one, other):
+        with pytest.raises(mscdata.ClusterError):
+            _read_on(client, files, tmp_path)
     assert one.keys[0] != other.keys[0]
+
+
+def test_a_task_failing_for_the_cluster_s_own_reasons_is_a_cluster_error_naming_the_file(
+    tmp_path,
+):
+    from mscdata.builder.manifest import SourceEntry
+
+    files = [SourceEntry(path=tmp_path / "pubmed21n0001.xml")]
+    client = _Client([ModuleNotFoundError("No module named 'mscdata'")])
+    with pytest.raises(mscdata.ClusterError, match=r"pubmed21n0001\.xml: its Dask task failed: "):
+        _read_on(client, files, tmp_path)
+
+
+@given(
+    pmid=st.integers(1, 10**9).map(str),
+    shards=st.integers(1, 64),
+)
+def test_every_record_and_deletion_of_a_pmid_is_in_one_shard(pmid, shards):
+    from mscdata.parsers.records import Deletion
+
+    # a stand-in with the attributes of a StoredRecord that shard_of reads
+    record = type("Record", (), {"pmid": pmid, "article_id": f"pmid:{pmid}"})()
+    shard = cluster.shard_of(record, shards)
+    assert 0 <= shard < shards
+    assert cluster.shard_of(Deletion(pmid, "pubmed21n0002.xml"), shards) == shard
 
 
 def test_file_records_is_the_public_per_file_function(tmp_path):
@@ -373,16 +440,6 @@ def test_file_records_is_the_public_per_file_function(tmp_path):
     assert [r.article_id for r in records[:2]] == ["pmid:1", "pmid:2"]
     assert records[2].pmid == "5"
     assert mscdata.file_records(path, topic="msc") == [records[2]]  # only the deletion
-
-
-def test_a_task_failing_for_the_cluster_s_own_reasons_is_a_build_error_naming_the_file(tmp_path):
-    from mscdata.builder.manifest import SourceEntry
-    from mscdata.progress import SILENT_TASK
-
-    files = [SourceEntry(path=tmp_path / "pubmed21n0001.xml")]
-    client = _Client([ModuleNotFoundError("No module named 'mscdata'")])
-    with pytest.raises(mscdata.ClusterError, match=r"pubmed21n0001\.xml: its Dask task failed: "):
-        list(cluster.cluster_file_events(files, SILENT_TASK, client))
 
 
 def test_a_stored_record_gives_its_rows_of_any_table_as_the_package_holds_them(tmp_path):

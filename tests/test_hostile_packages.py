@@ -1033,7 +1033,7 @@ def test_the_bounded_matcher_agrees_with_re_and_gives_up_after_a_few_slow_cells(
 def test_frictionless_is_not_given_a_package_the_fast_engine_found_full_of_errors(watched):
     # frictionless builds every error again for each foreign key reading the table:
     # 200,000 broken rows in articles took it many minutes (found by the fuzz harness)
-    from mscdata.validator.validation import FRICTIONLESS_MAX_ERRORS
+    from mscdata.validator.frictionless_handoff import FRICTIONLESS_MAX_ERRORS
 
     articles = watched / "articles.csv"
     articles.write_bytes(articles.read_bytes() + b",\n" * (FRICTIONLESS_MAX_ERRORS + 1))

@@ -191,8 +191,8 @@ def test_an_invalid_parquet_build_leaves_the_old_package_untouched(tmp_path, mon
     before = folder_files(out)
     original = package.write_rows
 
-    def truncating(rows, total, folder, *rest):
-        original(rows, total, folder, *rest)
+    def truncating(rows, total, folder, *rest, **options):
+        original(rows, total, folder, *rest, **options)
         file = folder / "articles.parquet"
         file.write_bytes(file.read_bytes()[:-50])
 

@@ -25,7 +25,7 @@ from mscdata.schema_rules import TABLE_LICENSES
 from mscdata.wording import counted
 
 if TYPE_CHECKING:
-    from mscdata.builder.source_rows import BuildReport, FileEvents
+    from mscdata.builder.source_rows import BuildReport, Reader
     from mscdata.models import Article
 
 PACKAGE_NAME = "mscdata"
@@ -234,7 +234,7 @@ def build(
                     store,
                     skip_failures=skip_failures,
                     progress=progress,
-                    file_events=_file_events(client),
+                    reader=_reader(client),
                 )
                 found.notes += notes
                 if report is not None:
@@ -273,13 +273,13 @@ def _cluster(scheduler: str | None, workers: int | None) -> Iterator[Any]:
         yield client
 
 
-def _file_events(client: Any) -> FileEvents | None:
-    """How the build reads its files: here (None), or a task per file on the cluster."""
+def _reader(client: Any) -> Reader | None:
+    """How the build reads and applies its files: here (None), or on the cluster."""
     if client is None:
         return None
-    from mscdata.builder.cluster import cluster_file_events
+    from mscdata.builder.cluster import read_on_cluster
 
-    return functools.partial(cluster_file_events, client=client)
+    return functools.partial(read_on_cluster, client=client)
 
 
 @contextlib.contextmanager

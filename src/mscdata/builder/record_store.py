@@ -30,6 +30,15 @@ STORE_PATH = PurePath(".mscdata", "store.sqlite")  # inside a package folder
 # the layout of the tables below and of a record's rows: change it with either (a store
 # of another layout, or written for other Table Schemas, is refused: rebuild the package)
 STORE_FORMAT = "3"
+FILE_SHIFT = 32  # a record's slot: its file's number in the high bits, its place in the low
+
+
+def slot_of(file: int, position: int) -> int:
+    """The slot of the record at ``position`` (counted from 0 among the file's events)
+    of the ``file``-th file the store has been given: slots follow reading order,
+    whichever process applies the record."""
+    return (file << FILE_SHIFT) | position
+
 
 _LAYOUT = """
 CREATE TABLE records (
@@ -151,10 +160,11 @@ class RecordStore:
 
     # --- applying records ----------------------------------------------------------
 
-    def add(self, record: StoredRecord) -> Change | None:
-        """Apply one record; its change when it is a stream record."""
+    def add(self, record: StoredRecord, slot: int | None = None) -> Change | None:
+        """Apply one record (``slot``: its place in reading order, see :func:`slot_of`;
+        default: after every record held); its change when it is a stream record."""
         if record.stream_pmid is None:
-            self._insert(record)
+            self._insert(record, slot)
             return None
         held = self._db.execute(
             "SELECT slot, version, content FROM records WHERE stream_pmid = ?",
@@ -166,7 +176,7 @@ class RecordStore:
             change = arrival_over(held[1], record.version, held[2] == record.content)
         self.counts.add(change)
         if change is Change.NEW:
-            self._insert(record)
+            self._insert(record, slot)
         elif change is Change.REPLACED:
             self._db.execute("DELETE FROM record_keys WHERE slot = ?", (held[0],))
             self._insert(record, slot=held[0])
@@ -204,6 +214,31 @@ class RecordStore:
         self._db.executemany(
             "INSERT OR IGNORE INTO record_keys VALUES (?, ?)", ((key, slot) for key in record.keys)
         )
+
+    def first_file(self) -> int:
+        """The number the first file applied now has in :func:`slot_of`: after every file
+        whose records the store holds."""
+        held = self._db.execute("SELECT max(slot) FROM records").fetchone()[0]
+        return 0 if held is None else (held >> FILE_SHIFT) + 1
+
+    def absorb(self, paths: Iterable[Path]) -> None:
+        """Take in the records of other stores (a Dask build's shards, each holding the
+        records of its PMIDs, applied with :func:`slot_of` slots that no two share), as
+        if they had been applied here."""
+        self._db.execute("COMMIT")  # SQLite attaches a file outside a transaction only
+        try:
+            for path in paths:
+                self._db.execute("ATTACH DATABASE ? AS shard", (str(path),))
+                try:
+                    self._db.execute("BEGIN")
+                    self._db.execute("INSERT INTO records SELECT * FROM shard.records")
+                    self._db.execute("INSERT INTO record_keys SELECT * FROM shard.record_keys")
+                    self._db.execute("INSERT OR IGNORE INTO touched SELECT slot FROM shard.records")
+                    self._db.execute("COMMIT")
+                finally:
+                    self._db.execute("DETACH DATABASE shard")
+        finally:
+            self._db.execute("BEGIN")
 
     # --- merging formats and reading out -------------------------------------------
 

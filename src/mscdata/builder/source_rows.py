@@ -21,8 +21,9 @@ from mscdata.errors import BuildError, MscdataError
 from mscdata.progress import SILENT_TASK, Progress, Task, as_progress
 from mscdata.wording import counted
 
-# how a build reads its files: each file with its events, in the files' order
-FileEvents = Callable[[list[SourceEntry], Task], Iterator[tuple[SourceEntry, Iterable[Any]]]]
+# how a build reads its files and applies their records to its store: here
+# (read_here), or on a Dask cluster (mscdata.builder.cluster.read_on_cluster)
+Reader = Callable[[list[SourceEntry], RecordStore, Task], "BuildReport"]
 
 
 @dataclass
@@ -47,7 +48,7 @@ def read_sources(
     skip_failures: bool = False,
     progress: Progress | bool | None = None,
     after: str | None = None,
-    file_events: FileEvents | None = None,
+    reader: Reader | None = None,
 ) -> BuildReport:
     """Every source's articles applied to ``store``, then merged across formats.
 
@@ -59,8 +60,9 @@ def read_sources(
     DOI or PMCID) is then merged into one record (see :mod:`mscdata.builder.merge`).
     Failed records stop the build unless ``skip_failures``; they are counted either way.
     ``progress`` (see :mod:`mscdata.progress`) is shown the bytes read of all sources
-    with the records found. ``file_events`` reads the files (default: here, as they are
-    applied; :func:`mscdata.builder.cluster.cluster_file_events` on a Dask cluster).
+    with the records found. ``reader`` reads the files and applies them (default:
+    :func:`read_here`; :func:`mscdata.builder.cluster.read_on_cluster` on a Dask
+    cluster).
     """
     progress = as_progress(progress)
     files = [entry for entry in entries if entry.path is not None]  # others name a source
@@ -68,7 +70,7 @@ def read_sources(
     size = sum(file_size(entry.path) for entry in files)
     label = f"reading {files[0].path.name}" if len(files) == 1 else f"reading {len(files)} files"
     with progress.task(label, total=size, unit="B") as task:
-        report = _read_records(files, store, task, file_events or local_file_events)
+        report = (reader or read_here)(files, store, task)
     if report.failures and not skip_failures:
         first = report.failures[0]
         raise BuildError(
@@ -82,19 +84,6 @@ def read_sources(
     if last is not None:
         store.set_fact("last_pubmed_file", last)
     return report
-
-
-def local_file_events(
-    files: list[SourceEntry], task: Task
-) -> Iterator[tuple[SourceEntry, Iterable[Any]]]:
-    """Each file with its events, read in this process (and its worker processes, for
-    bulk files) as they are applied."""
-    for entry in files:
-        topic = None if entry.topic is None else _topic(entry)
-        yield (
-            entry,
-            stored_events(entry.path, url=entry.url, format=entry.format, topic=topic, task=task),
-        )
 
 
 def stored_events(
@@ -117,30 +106,39 @@ def stored_events(
     )
 
 
-def _read_records(
-    files: list[SourceEntry], store: RecordStore, task: Task, file_events: FileEvents
-) -> BuildReport:
-    """The records of every file applied to the store in order, and a report of the
-    stream's counts and the failures."""
+def read_here(files: list[SourceEntry], store: RecordStore, task: Task) -> BuildReport:
+    """The records of every file read in this process (and its worker processes, for
+    bulk files) and applied to the store in order, each at its slot
+    (:func:`~mscdata.builder.record_store.slot_of`); a report of the stream's counts and
+    the failures."""
+    from mscdata.builder.record_store import slot_of
     from mscdata.parsers.records import Deletion, RecordFailure
 
     report = BuildReport()
+    first = store.first_file()
     try:
-        for _entry, events in file_events(files, task):
-            for event in events:
+        for number, entry in enumerate(files):
+            topic = None if entry.topic is None else topic_file(entry)
+            events = stored_events(
+                entry.path, url=entry.url, format=entry.format, topic=topic, task=task
+            )
+            # a record's position: among the file's events on the topic, as file_records
+            # gives them (None: an article off the entry's topic)
+            kept = (event for event in events if event is not None)
+            for position, event in enumerate(kept):
                 if isinstance(event, RecordFailure):
                     report.failures.append(event)
                 elif isinstance(event, Deletion):
                     store.delete(event.pmid)
-                elif event is not None:  # None: not on the entry's topic
-                    store.add(event)
+                else:
+                    store.add(event, slot_of(first + number, position))
     except MscdataError as error:
         raise BuildError(str(error)) from None
     report.deleted, report.stream = store.deleted, store.counts
     return report
 
 
-def _topic(entry: SourceEntry) -> str:
+def topic_file(entry: SourceEntry) -> str:
     """The topic file of a manifest entry (checked here, read again by each worker)."""
     from mscdata.topics import load_topic, topic_path
 

@@ -32,8 +32,8 @@ from typing import Any
 from mscdata.arrow_memory import returning_pool
 from mscdata.errors import PackageError
 from mscdata.progress import SILENT, Progress, Task, as_progress
-from mscdata.validator.frictionless_checks import frictionless_issues, profile_issues
-from mscdata.validator.package_files import MAX_FIELDS
+from mscdata.validator.frictionless_checks import profile_issues
+from mscdata.validator.frictionless_handoff import frictionless_table_issues, too_wide
 from mscdata.validator.report import Issue, ValidationReport
 from mscdata.validator.table_subsets import subset_issues, subset_notice, without_absent_references
 
@@ -42,8 +42,6 @@ NEWER_MSCDATA = (
     "install a newer mscdata (from its repository or a release wheel; no package index "
     "serves it yet)"
 )
-# table errors the fast engine may find before frictionless is still run on a package
-FRICTIONLESS_MAX_ERRORS = 10_000
 
 
 def _descriptor_path(path: str | os.PathLike | None) -> Path:
@@ -306,71 +304,6 @@ def _with_lines(issues: list[Issue], tables: dict[str, Any]) -> list[Issue]:
     return located
 
 
-def _too_wide(
-    descriptor: dict[str, Any], files: dict[int, list[Any]], *, rows: bool = False
-) -> list[Issue]:
-    """Files whose header (or, with ``rows``, any row) holds more than
-    :data:`~mscdata.validator.package_files.MAX_FIELDS` cells, found before an engine reads them
-    (``files``: each resource's paths as the path guard resolved them)."""
-    from mscdata.validator.csv_checks import wide_header_issue, wide_row_issue
-    from mscdata.validator.package_files import resource_label
-    from mscdata.validator.parquet_files import is_parquet
-
-    check = wide_row_issue if rows else wide_header_issue
-    issues = []
-    for index, resource in enumerate(descriptor["resources"]):
-        if isinstance(resource, dict) and is_parquet(resource):
-            continue  # no text lines: its columns are counted from its footer
-        for file in files.get(index, []):
-            if isinstance(file, Path):
-                issue = check(resource_label(resource, index), file, resource)
-                issues += [issue] if issue is not None else []
-    return issues
-
-
-def _frictionless_table_issues(
-    descriptor_path: Path,
-    descriptor: dict[str, Any],
-    files: dict[int, list[Any]],
-    fast_issues: list[Issue],
-    task: Task,
-) -> tuple[list[Issue], list[str]]:
-    """frictionless's table errors and notices, where it can finish in time: not given
-    a package whose tables the fast engine found to hold over
-    :data:`FRICTIONLESS_MAX_ERRORS` errors (it builds an object for every error, again
-    for every foreign key that reads the table), nor one with a row of over
-    :data:`~mscdata.validator.package_files.MAX_FIELDS` cells (quadratic in the row's width); the
-    fast engine's errors stand instead, and the wide rows of the resources only
-    frictionless reads are reported."""
-    from mscdata.validator.frictionless_parquet import (
-        combined_issues,
-        for_frictionless,
-        has_parquet,
-    )
-    from mscdata.validator.tablecheck import unsupported
-
-    unchecked = [r.get("name") for r in descriptor["resources"] if unsupported(r) is not None]
-    not_checked = f"; not checked: {', '.join(map(str, unchecked))}" if unchecked else ""
-    if len(fast_issues) > FRICTIONLESS_MAX_ERRORS:
-        count = f"{len(fast_issues):,}"
-        note = f"the fast engine found {count} table errors, more than the "
-        note += f"{FRICTIONLESS_MAX_ERRORS:,} frictionless is given"
-        return fast_issues, [f"frictionless was not run: {note}{not_checked}"]
-    wide = _too_wide(descriptor, files, rows=True)
-    if wide:
-        where = f"row {wide[0].row} of {wide[0].resource}"
-        note = f"{where} has more than {MAX_FIELDS:,} cells{not_checked}"
-        only_frictionless = {str(name) for name in unchecked}
-        wide = [issue for issue in wide if issue.resource in only_frictionless]
-        return fast_issues + wide, [f"frictionless was not run: {note}"]
-    task.describe("validating: tables (frictionless)")
-    if not has_parquet(descriptor):
-        return frictionless_issues(descriptor_path, descriptor, task), []
-    handed, left_out = for_frictionless(descriptor)  # what frictionless reads of Parquet
-    found = frictionless_issues(descriptor_path, handed, task)
-    return combined_issues(descriptor, left_out, found, fast_issues)
-
-
 def _validate_folder(
     path: str | os.PathLike | None,
     max_errors: int | None,
@@ -421,7 +354,7 @@ def _validate_package(
         report.errors += schema_issues(descriptor) or profile_issues(descriptor)
         descriptor = without_absent_references(descriptor)
     if not report.errors[len(descriptor_issues) :]:
-        report.errors += _too_wide(descriptor, guarded.files)
+        report.errors += too_wide(descriptor, guarded.files)
     if unsafe or len(report.errors) > len(descriptor_issues):
         # resources cannot be trusted to name safe, readable files and sound schemas
         report.limit(max_errors)
@@ -454,7 +387,7 @@ def _validate_package(
             client, base, checked, expected, keep=FIELDS_USED, files=files, done=done, folder=spill
         )
     if engine == "frictionless":  # patterns matched with a time bound there too
-        table_issues, notices = _frictionless_table_issues(
+        table_issues, notices = frictionless_table_issues(
             descriptor_path, descriptor, guarded.files, table_issues, task
         )
         report.notices += notices

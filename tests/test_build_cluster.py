@@ -41,7 +41,8 @@ def scheduler():
             silence_logs=40,
             scheduler_kwargs={"dashboard": False, "dashboard_address": ":0"},
         ) as local,
-        distributed.Client(local) as client,
+        # not the default client: the build must use the client it is given, only
+        distributed.Client(local, set_as_default=False) as client,
     ):
         yield local.scheduler_address, client
 

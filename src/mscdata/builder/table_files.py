@@ -137,8 +137,6 @@ def converted_on_cluster(
     written; the first failure cancels the tasks not yet done and is raised."""
     import uuid
 
-    from distributed import as_completed
-
     from mscdata.dask_cluster import task_result
 
     build = uuid.uuid4().hex[:12]
@@ -158,8 +156,7 @@ def converted_on_cluster(
     }
     made: dict[str, dict[str, Any]] = {}
     try:
-        for future in as_completed(list(futures)):
-            name = futures[future]
+        for future, name in futures.items():  # the largest, first submitted, first
             made[name] = task_result(future, f"{out / name}.csv: writing it as Parquet")
             (out / f"{name}.csv").unlink()
             done(1)

@@ -329,6 +329,33 @@ def test_a_write_error_is_one_line_and_changes_nothing(tmp_path, packages, monke
     assert sorted(p.name for p in tmp_path.iterdir()) == ["datapackage"]
 
 
+def test_a_staging_folder_still_written_to_does_not_hide_why_the_build_stopped(
+    tmp_path, packages, monkeypatch
+):
+    # a task of a remote Dask cluster still running when the build stopped writes into
+    # the staging folder while it is removed: the build's own error is the one raised,
+    # and what is left is removed by the next build
+    out = tmp_path / "datapackage"
+    shutil.copytree(packages["old"], out)
+
+    def disk_full(rows, total, folder, *rest, **options):
+        raise OSError(28, "No space left on device", str(folder / "articles.csv"))
+
+    def busy(path, *, checkpoints=True):
+        raise OSError(39, "Directory not empty", str(path))
+
+    monkeypatch.setattr(package, "write_rows", disk_full)
+    monkeypatch.setattr(publish, "_remove_tree", busy)
+    monkeypatch.setattr(publish.time, "sleep", lambda seconds: None)
+    with pytest.raises(mscdata.BuildError, match=r"articles\.csv: No space left on device"):
+        mscdata.build(packages["new_sources"], out)
+    monkeypatch.undo()
+    assert snapshot(out) == snapshot(packages["old"])
+    assert len(list(tmp_path.iterdir())) > 1  # the staging folder, left behind
+    mscdata.build(packages["new_sources"], out)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["datapackage"]
+
+
 def test_only_a_package_folder_is_replaced(tmp_path, packages):
     notes = tmp_path / "notes"
     notes.mkdir()

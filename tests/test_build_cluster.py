@@ -418,6 +418,41 @@ def test_a_task_failing_for_the_cluster_s_own_reasons_is_a_cluster_error_naming_
         _read_on(client, files, tmp_path)
 
 
+def test_a_cluster_build_applies_its_files_to_a_new_store_only(tmp_path):
+    from mscdata.builder.manifest import SourceEntry
+    from mscdata.builder.record_store import RecordStore, slot_of
+    from mscdata.progress import SILENT_TASK
+
+    path = tmp_path / "pubmed21n0001.xml"
+    path.write_bytes(pubmed_set(_record(1)))
+    with RecordStore(tmp_path / "store.sqlite", create=True) as store:
+        store.add(mscdata.file_records(path)[0], slot_of(0, 0))
+        with pytest.raises(mscdata.BuildError, match="to a new record store only"):
+            cluster.read_on_cluster([SourceEntry(path=path)], store, SILENT_TASK, _Client([]))
+
+
+def test_a_shard_that_cannot_be_absorbed_leaves_the_store_as_it_was(tmp_path):
+    import sqlite3
+
+    from mscdata.builder.record_store import RecordStore, slot_of
+
+    path = tmp_path / "pubmed21n0001.xml"
+    path.write_bytes(pubmed_set(_record(1), _record(2)))
+    first, second = mscdata.file_records(path)
+    with RecordStore(tmp_path / "shard.sqlite", create=True) as shard:
+        shard.add(second, slot_of(0, 1))
+        shard.add(first, slot_of(0, 0))
+        shard.commit()
+    with RecordStore(tmp_path / "store.sqlite", create=True) as store:
+        store.add(first, slot_of(0, 0))  # PMID 1 held already: the shard's copy clashes
+        with pytest.raises(sqlite3.IntegrityError):
+            store.absorb([tmp_path / "shard.sqlite"])
+        assert store.articles() == 1  # nothing of the shard was kept
+        store.add(second, slot_of(0, 1))  # and the store is in use as before
+        store.commit()
+        assert store.articles() == 2
+
+
 @given(
     pmid=st.integers(1, 10**9).map(str),
     shards=st.integers(1, 64),

@@ -181,3 +181,29 @@ def test_a_scheduler_that_cannot_be_reached_is_one_line_and_exit_2(built_package
 def test_a_validation_that_cannot_run_as_asked_is_refused(built_package, options, message):
     with pytest.raises(mscdata.ClusterError, match=message):
         mscdata.validate(built_package, **options)
+
+
+def test_records_files_are_not_sent_to_a_cluster(tmp_path, capsys):
+    records = tmp_path / "records.jsonl"
+    records.write_text("{}\n", encoding="utf-8")
+    code = main(["validate", "--records", str(records), "--scheduler", "local"])
+    err = capsys.readouterr().err
+    assert code == 2 and "--records files are checked here" in err
+
+
+def test_a_client_and_a_scheduler_are_not_both_given(built_package, client):
+    with pytest.raises(ValueError, match="not both"):
+        mscdata.validate(built_package, scheduler="local", client=client)
+
+
+def test_workers_that_cannot_see_the_folders_are_named(tmp_path):
+    from mscdata.validator import cluster_checks
+
+    class Blind:
+        def run(self, function, *args):
+            return {"tcp://10.0.0.7:4000": False, "tcp://10.0.0.8:4000": True}
+
+    with pytest.raises(
+        mscdata.ClusterError, match=r"not seen by the Dask workers tcp://10\.0\.0\.7"
+    ):
+        cluster_checks._check_seen(Blind(), tmp_path / "keys", tmp_path)

@@ -204,9 +204,9 @@ def build(
     ``scheduler`` runs the build on a Dask cluster (``pip install 'mscdata[dask]'``):
     ``"local"`` starts ``workers`` worker processes here (one per core when None), an
     address (``"tcp://host:8786"``) joins a running scheduler whose workers see the
-    files and ``out`` at the same paths. The workers read the source files, write the
-    Parquet files and check the tables; the package is byte for byte the same (see
-    :mod:`mscdata.builder.cluster`).
+    files and the folder ``out`` is in at the same paths. The workers read the source
+    files, apply PubMed's update stream, write the Parquet files and check the tables;
+    the package is byte for byte the same (see :mod:`mscdata.builder.cluster`).
     """
     from mscdata.builder import publish
     from mscdata.builder.source_rows import read_sources

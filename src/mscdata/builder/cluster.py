@@ -20,10 +20,11 @@ and writes the tables in article order; the workers write the Parquet files and 
 the tables (:mod:`mscdata.validator.cluster_checks`). The package is byte for byte the
 one a build on one machine makes, and its record store holds the same rows.
 
-Workers must see the source files and the output folder at the paths the build names
-(a shared folder) and have mscdata installed. Dask recovers from a lost worker by
-running its tasks again on another (a task writes its files whole, or not at all); a
-task lost with its worker again and again (on a local cluster,
+Workers must see the source files and the output folder's parent (where the build
+stages the package) at the paths the build names (a shared folder) and have mscdata
+installed. Dask recovers from a lost worker by running its tasks again on another (a
+reading task writes each of its files whole or not at all, a shard's task makes its
+store anew); a task lost with its worker again and again (on a local cluster,
 :data:`mscdata.dask_cluster.ALLOWED_FAILURES` times) fails the build, named. The
 cluster is :func:`mscdata.dask_cluster.dask_client`'s.
 """
@@ -50,7 +51,8 @@ if TYPE_CHECKING:
     from mscdata.progress import Task
     from mscdata.topics import Topic
 
-SHARDS_PER_WORKER = 2  # shards the records are applied in, per worker
+SHARDS_PER_WORKER = 2  # shards the records are applied in, per worker at the start
+MIN_SHARDS = 8  # at least: a cluster that grows as the build runs still spreads them
 
 
 def file_records(
@@ -91,6 +93,10 @@ def read_on_cluster(
     file gave on its worker are given again here, in the files' order."""
     from mscdata.builder.source_rows import BuildReport
 
+    if store.first_file():
+        raise BuildError(  # an update applies its files to records held: on one machine
+            f"{store.named}: a Dask build applies its files to a new record store only"
+        )
     job = uuid.uuid4().hex[:12]  # keys of this build's tasks, whoever else uses the cluster
     folder = (store.path.parent / f"shards-{job}").absolute()
     folder.mkdir()
@@ -143,9 +149,10 @@ def read_on_cluster(
 
 
 def shard_count(workers: int) -> int:
-    """How many shards a build on ``workers`` workers applies its records in: a few per
-    worker, so that a slow one holds up little (the package does not depend on it)."""
-    return max(1, SHARDS_PER_WORKER * workers)
+    """How many shards a build on ``workers`` workers (when it starts) applies its
+    records in: a few per worker, so that a slow one holds up little, and at least
+    :data:`MIN_SHARDS` (the package does not depend on it)."""
+    return max(MIN_SHARDS, SHARDS_PER_WORKER * workers)
 
 
 def shard_of(event: Any, shards: int) -> int:
@@ -202,6 +209,8 @@ def _shard_task(folder: Path, shard: int, numbers: list[int]) -> tuple[Any, list
     from mscdata.builder.record_store import RecordStore
     from mscdata.parsers.records import Deletion
 
+    if not folder.is_dir():  # the build stopped, and removed it: nothing to make again
+        raise BuildError(f"{folder}: gone; the build this task belongs to has stopped")
     path = folder / _store_name(shard)
     removed: list[tuple[int, str]] = []
     with RecordStore(path, create=True) as store:
@@ -222,17 +231,19 @@ def _shard_task(folder: Path, shard: int, numbers: list[int]) -> tuple[Any, list
 
 
 def _bucket_name(number: int, shard: int) -> str:
+    """The file of one shard's records of file ``number``."""
     return f"file-{number:06d}-shard-{shard:04d}.pickle"
 
 
 def _store_name(shard: int) -> str:
+    """The record store of one shard."""
     return f"shard-{shard:04d}.sqlite"
 
 
 def _write_whole(path: Path, data: bytes) -> None:
     """A file written whole or not at all (a task run again after its worker was lost
     rewrites it)."""
-    partial = path.with_name(path.name + f".{os.getpid()}.partial")
+    partial = path.with_name(path.name + f".{uuid.uuid4().hex[:8]}.partial")
     partial.write_bytes(data)
     partial.replace(path)
 

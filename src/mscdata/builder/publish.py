@@ -54,6 +54,8 @@ from pathlib import Path
 
 from mscdata.errors import BuildError
 
+DISCARD_ATTEMPTS = 5  # tries to remove a failed build's staging folder
+
 PHASES = (
     "locked",  # the lock is held and leftovers are cleaned
     "staged",  # the staging folder is written (called by the build)
@@ -127,7 +129,7 @@ def publishing(out: str | os.PathLike, *, wait: float = 0.0) -> Iterator[Publica
                 yield publication
             finally:
                 if os.path.lexists(publication.staging):
-                    _remove_tree(publication.staging, checkpoints=False)
+                    _discard(publication.staging)
     except OSError as error:
         where = error.filename or out
         raise BuildError(f"{where}: {error.strerror or error}") from None
@@ -394,6 +396,24 @@ def _sync_dir(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _discard(staging: Path) -> None:
+    """Remove a build's staging folder when the build did not publish it. A file written
+    into it while it is removed (by a task of a remote Dask cluster that was still
+    running when the build stopped) is waited out a little; a folder that still cannot
+    be removed is left for the next build, which removes leftovers, rather than hiding
+    why this build stopped."""
+    for attempt in range(DISCARD_ATTEMPTS):
+        try:
+            _remove_tree(staging, checkpoints=False)
+            return
+        except FileNotFoundError:
+            return
+        except OSError:
+            if attempt + 1 == DISCARD_ATTEMPTS:
+                return
+            time.sleep(0.5)
 
 
 def _remove_tree(path: Path, *, checkpoints: bool = True) -> None:

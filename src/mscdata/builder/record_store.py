@@ -162,7 +162,8 @@ class RecordStore:
 
     def add(self, record: StoredRecord, slot: int | None = None) -> Change | None:
         """Apply one record (``slot``: its place in reading order, see :func:`slot_of`;
-        default: after every record held); its change when it is a stream record."""
+        default: after every record held, for a store given no slots at all); its change
+        when it is a stream record."""
         if record.stream_pmid is None:
             self._insert(record, slot)
             return None
@@ -224,7 +225,7 @@ class RecordStore:
     def absorb(self, paths: Iterable[Path]) -> None:
         """Take in the records of other stores (a Dask build's shards, each holding the
         records of its PMIDs, applied with :func:`slot_of` slots that no two share), as
-        if they had been applied here."""
+        if they had been applied here, into a store that held none of their PMIDs."""
         self._db.execute("COMMIT")  # SQLite attaches a file outside a transaction only
         try:
             for path in paths:
@@ -236,9 +237,12 @@ class RecordStore:
                     self._db.execute("INSERT OR IGNORE INTO touched SELECT slot FROM shard.records")
                     self._db.execute("COMMIT")
                 finally:
+                    if self._db.in_transaction:  # a failed copy: nothing of it is kept
+                        self._db.execute("ROLLBACK")
                     self._db.execute("DETACH DATABASE shard")
         finally:
-            self._db.execute("BEGIN")
+            if not self._db.in_transaction:
+                self._db.execute("BEGIN")
 
     # --- merging formats and reading out -------------------------------------------
 

@@ -299,6 +299,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     from mscdata.validator.validation import validate
 
     if args.records:
+        if args.scheduler is not None or args.workers is not None:
+            raise ClusterError("--scheduler checks packages; --records files are checked here")
         return _print_reports(
             (
                 validate_records(f, class_name=args.record_class, max_errors=args.max_errors)

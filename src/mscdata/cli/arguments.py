@@ -76,9 +76,10 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--scheduler",
         metavar="local|ADDRESS",
-        help="read the source files on a Dask cluster (pip install 'mscdata[dask]'): local "
-        "(worker processes on this machine) or a scheduler's address (tcp://host:8786), "
-        "whose workers see the source files at the same paths; the package is the same",
+        help="build on a Dask cluster (pip install 'mscdata[dask]'): local (worker "
+        "processes on this machine) or a scheduler's address (tcp://host:8786), whose "
+        "workers see the source files and the folder --out is in at the same paths; the "
+        "package is the same",
     )
     build.add_argument(
         "--workers",

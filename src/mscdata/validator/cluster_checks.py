@@ -18,6 +18,7 @@ this validation inside ``folder`` and removed with it.
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 import uuid
@@ -54,7 +55,10 @@ def check_on_cluster(
     resources = descriptor["resources"]
     files = files or [None] * len(resources)
     spill = Path(tempfile.mkdtemp(prefix="mscdata-keys-", dir=folder)).absolute()
+    checking: list[Any] = []
+    keyed: dict[str, Any] = {}
     try:
+        _check_seen(client, spill, base)
         checking = [
             client.submit(
                 _check_task,
@@ -95,11 +99,27 @@ def check_on_cluster(
             keys, semantic[name], complete[name] = task_result(future, f"checking keys of {name}")
             issues += keys
     finally:
+        client.cancel([f for f in [*checking, *keyed.values()] if not f.done()])
         shutil.rmtree(spill, ignore_errors=True)
     order = [r["name"] for r in expected["resources"] if r["name"] in semantic]
     found_semantic = [issue for name in order for issue in semantic[name]]
     found_semantic += [issue for name in _completeness_order() for issue in complete.get(name, [])]
     return tables, sort_issues(issues, descriptor), found_semantic
+
+
+def _check_seen(client: Any, spill: Path, base: Path) -> None:
+    """ClusterError unless every worker sees the package and the folder of key files:
+    a remote cluster's workers must share them (``temp_dir``)."""
+    from mscdata.errors import ClusterError
+
+    for folder, what in ((base, "the package"), (spill, "the temporary folder (temp_dir)")):
+        seen = client.run(os.path.isdir, str(folder))
+        blind = sorted(worker for worker, found in seen.items() if not found)
+        if blind:
+            raise ClusterError(
+                f"{folder}: {what} is not seen by the Dask workers {', '.join(blind)}: "
+                "validate on a folder they share (--temp-dir on a shared filesystem)"
+            )
 
 
 def _absolute(file: Any) -> Any:
@@ -111,6 +131,7 @@ def _absolute(file: Any) -> Any:
 
 
 def _completeness_order() -> list[str]:
+    """The tables of completeness issues, in the order one machine reports them."""
     from mscdata.validator.semantics import COMPLETENESS_FLAGS
 
     return list(COMPLETENESS_FLAGS)

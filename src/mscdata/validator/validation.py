@@ -247,6 +247,8 @@ def validate(
     if scheduler is not None or workers is not None:
         from mscdata.dask_cluster import check_engine, dask_client
 
+        if client is not None:
+            raise ValueError("give a Dask client or a scheduler to start one, not both")
         check_engine(scheduler or "", workers)
         with dask_client(scheduler or "", workers) as opened:
             return validate(

@@ -132,6 +132,30 @@ def test_the_bundled_sources_build_the_same_on_a_cluster(scheduler, tmp_path):
     assert _built(BUNDLED, tmp_path / "dask", scheduler=address) == local
 
 
+@pytest.mark.parametrize("table_format", ["csv", "parquet"])
+def test_tables_written_in_many_pieces_are_the_same_bytes(
+    scheduler, tmp_path, monkeypatch, table_format
+):
+    # pieces of 7 articles: the bundled sources' 115 articles written by 17 tasks and
+    # joined in id order
+    from mscdata.builder import cluster_tables
+    from mscdata.builder.record_store import RecordStore
+
+    address, _ = scheduler
+    local = _built(BUNDLED, tmp_path / "local", table_format=table_format)
+    monkeypatch.setattr(cluster_tables, "PIECE_ARTICLES", 7)
+    bounds = []
+    id_bounds = RecordStore.id_bounds
+
+    def seen(store, size):
+        bounds.extend(id_bounds(store, size))
+        return bounds
+
+    monkeypatch.setattr(RecordStore, "id_bounds", seen)
+    assert _built(BUNDLED, tmp_path / "dask", table_format=table_format, scheduler=address) == local
+    assert len(bounds) == 16 and bounds == sorted(bounds)  # 17 pieces
+
+
 @pytest.mark.slow
 def test_real_baseline_update_and_tiled_files_build_the_same_on_a_cluster(scheduler, tmp_path):
     from test_tiled_sources import tiled_sources

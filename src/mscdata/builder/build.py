@@ -154,14 +154,17 @@ def write_rows(
     stream: dict[str, int] | None = None,
     *,
     client: Any = None,
+    store: RecordStore | None = None,
 ) -> None:
     """A package of ``total`` articles' rows (as a record store gives them) written into
     folder ``out``: every table (CSV or Parquet) and ``datapackage.json``; with a Dask
-    ``client``, the Parquet files are written by its workers."""
+    ``client``, its workers write the tables from the record ``store`` instead."""
     from mscdata.builder.table_files import write_tables
 
     document = table_schemas()
-    layouts = write_tables(rows, document, out, progress, table_format, total, client=client)
+    layouts = write_tables(
+        rows, document, out, progress, table_format, total, client=client, store=store
+    )
     described = descriptor(layouts, document, sources, stream=stream)
     text = json.dumps(described, indent=2, ensure_ascii=False) + "\n"
     (out / "datapackage.json").write_text(text, encoding="utf-8", newline="\n")
@@ -243,7 +246,8 @@ def build(
                 sources = described_sources(entries)
                 store.keep_package_facts(sources, stream, table_format)
                 store.commit()
-                rows = store.table_rows()
+                # on a cluster, tasks read the rows from the store (cluster_tables)
+                rows = store.table_rows() if client is None else iter(())
                 write_rows(
                     rows,
                     found.articles,
@@ -253,6 +257,7 @@ def build(
                     table_format,
                     stream,
                     client=client,
+                    store=store,
                 )
             publish.checkpoint("staged")
             if validate:

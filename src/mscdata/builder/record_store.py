@@ -300,6 +300,17 @@ class RecordStore:
         build in memory keeps them by id)."""
         return _one_per_id(self._db.execute(f"{_OUTPUT} ORDER BY article_id, slot"))
 
+    def id_bounds(self, per_piece: int) -> list[str]:
+        """Article ids that cut the package's articles (in id order) into pieces of about
+        ``per_piece`` records each: the first id of every piece but the first (see
+        :func:`rows_between`)."""
+        query = (
+            "SELECT article_id FROM (SELECT article_id, row_number() OVER (ORDER BY article_id)"
+            " AS n FROM records) WHERE n % ? = 1 AND n > 1"
+        )
+        found = [row[0] for row in self._db.execute(query, (per_piece,))]
+        return sorted(set(found))
+
     def changed_rows(self) -> Iterator[list[bytes]]:
         """The rows, as :meth:`table_rows` gives them, of the articles whose rows changed
         since the store was opened: records applied since, records a merge no longer
@@ -347,6 +358,27 @@ def _tables_digest() -> str:
 
     document = json.dumps(table_schemas(), sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(document.encode("utf-8")).hexdigest()
+
+
+def rows_between(path: Path, first: str | None, end: str | None) -> Iterator[list[bytes]]:
+    """The rows, as :meth:`RecordStore.table_rows` gives them, of the articles whose id is
+    from ``first`` (None: the lowest) up to, not including, ``end`` (None: the highest),
+    read from the store at ``path`` opened read only (by a Dask task, while the build
+    that wrote it waits)."""
+    bounds, values = [], []
+    if first is not None:
+        bounds.append("article_id >= ?")
+        values.append(first)
+    if end is not None:
+        bounds.append("article_id < ?")
+        values.append(end)
+    where = f" WHERE {' AND '.join(bounds)}" if bounds else ""
+    query = f"SELECT * FROM ({_OUTPUT}){where} ORDER BY article_id, slot"
+    db = sqlite3.connect(f"{Path(path).absolute().as_uri()}?mode=ro", uri=True)
+    try:
+        yield from _one_per_id(db.execute(query, values))
+    finally:
+        db.close()
 
 
 def _one_per_id(rows: Iterable[tuple[str, int, bytes]]) -> Iterator[list[bytes]]:

@@ -25,7 +25,7 @@ WRITE_ARTICLES = 1_000  # articles whose rows go to the files at once
 CONVERTERS = 2  # tables converted to Parquet at once (at most one per core)
 
 
-class _TableFile:
+class TableFile:
     """One table's CSV file being written, and its digest."""
 
     def __init__(self, path: Path, header: str) -> None:
@@ -56,6 +56,14 @@ class _TableFile:
         }
 
 
+def csv_headers(document: dict[str, Any]) -> dict[str, str]:
+    """Each table's header row as CSV text, by name."""
+    return {
+        resource["name"]: csv_text([[f["name"] for f in resource["schema"]["fields"]]])
+        for resource in document["resources"]
+    }
+
+
 def write_csv_tables(
     rows: Iterable[list[bytes]],
     document: dict[str, Any],
@@ -67,24 +75,22 @@ def write_csv_tables(
     ``rows`` gives them (:meth:`RecordStore.table_rows`: in article id order); the file
     properties of each, by name."""
     out.mkdir(parents=True, exist_ok=True)
-    headers = {
-        resource["name"]: csv_text([[f["name"] for f in resource["schema"]["fields"]]])
-        for resource in document["resources"]
-    }
+    headers = csv_headers(document)
     names = table_names()
-    tables: list[_TableFile] = []
+    tables: list[TableFile] = []
     try:
         for name in names:
-            tables.append(_TableFile(out / f"{name}.csv", headers[name]))
+            tables.append(TableFile(out / f"{name}.csv", headers[name]))
+        writers = [table.add for table in tables]
         with progress.task("writing tables", total=total, unit="articles") as task:
             articles: list[list[bytes]] = []
             for texts in rows:
                 articles.append(texts)
                 if len(articles) == WRITE_ARTICLES:
-                    _add(tables, articles)
+                    add_articles(writers, articles)
                     task.update(len(articles))
                     articles = []
-            _add(tables, articles)
+            add_articles(writers, articles)
             task.update(len(articles))
         return {name: table.close() for name, table in zip(names, tables, strict=True)}
     finally:
@@ -92,11 +98,14 @@ def write_csv_tables(
             table.file.close()
 
 
-def _add(tables: list[_TableFile], articles: list[list[bytes]]) -> None:
-    """Several articles' rows appended to each table's file, one write per table."""
+def add_articles(writers: list[Callable[[bytes], Any]], articles: list[list[bytes]]) -> None:
+    """Several articles' rows appended to each table (a writer per table, in the Table
+    Schema document's order), one write per table."""
     if articles:
-        for table, texts in zip(tables, zip(*articles, strict=True), strict=True):
-            table.add(b"".join(texts))
+        for write, texts in zip(writers, zip(*articles, strict=True), strict=True):
+            data = b"".join(texts)
+            if data:
+                write(data)
 
 
 def write_tables(
@@ -108,11 +117,17 @@ def write_tables(
     total: int,
     *,
     client: Any = None,
+    store: Any = None,
 ) -> dict[str, dict[str, Any]]:
     """The tables of ``rows`` written in ``table_format`` (``csv`` or ``parquet``); their
-    properties. With a Dask ``client``, each table's Parquet files are written by a
-    task on its cluster (:func:`converted_on_cluster`)."""
-    layouts = write_csv_tables(rows, document, out, progress, total)
+    properties. With a Dask ``client``, tasks on its cluster write them from the
+    record ``store`` instead (:mod:`mscdata.builder.cluster_tables`)."""
+    if client is None:
+        layouts = write_csv_tables(rows, document, out, progress, total)
+    else:
+        from mscdata.builder.cluster_tables import write_csv_on_cluster
+
+        layouts = write_csv_on_cluster(client, store, document, out, progress, total)
     if table_format != "parquet":
         return layouts
     fields = {r["name"]: r["schema"]["fields"] for r in document["resources"]}
@@ -123,59 +138,10 @@ def write_tables(
         if client is None:
             layouts.update(_converted(out, fields, list(layouts), task.update))
         else:
+            from mscdata.builder.cluster_tables import converted_on_cluster
+
             layouts.update(converted_on_cluster(client, out, fields, list(layouts), task.update))
     return layouts
-
-
-def converted_on_cluster(
-    client: Any, out: Path, fields: dict[str, Any], names: list[str], done: Callable[[int], None]
-) -> dict[str, dict[str, Any]]:
-    """Each table's CSV file rewritten as Parquet by a task on the Dask cluster of
-    ``client``, the largest first: the workers read the CSV file from ``out`` and write
-    the Parquet files there (a folder they share), the same bytes as
-    :func:`_converted` writes. Each CSV file is removed once its Parquet files are
-    written; the first failure cancels the tasks not yet done and is raised."""
-    import uuid
-
-    from mscdata.dask_cluster import task_result
-
-    build = uuid.uuid4().hex[:12]
-    out = out.absolute()
-    largest_first = sorted(names, key=lambda name: -(out / f"{name}.csv").stat().st_size)
-    futures = {
-        client.submit(
-            _convert_task,
-            out / f"{name}.csv",
-            name,
-            fields[name],
-            out,
-            key=f"mscdata-parquet-{build}-{name}",
-            pure=False,
-        ): name
-        for name in largest_first
-    }
-    made: dict[str, dict[str, Any]] = {}
-    try:
-        for future, name in futures.items():  # the largest, first submitted, first
-            made[name] = task_result(future, f"{out / name}.csv: writing it as Parquet")
-            (out / f"{name}.csv").unlink()
-            done(1)
-    finally:
-        client.cancel([future for future in futures if not future.done()])
-    return {name: made[name] for name in names}
-
-
-def _convert_task(csv_path: Path, name: str, fields: Any, out: Path) -> dict[str, Any]:
-    """What a Dask task runs: one table's Parquet files written (a row the CSV writer wrote
-    and pyarrow not: a BuildError naming the file)."""
-    import pyarrow as pa
-
-    from mscdata.builder import parquet_tables
-
-    try:
-        return parquet_tables.convert(csv_path, name, fields, out)
-    except pa.ArrowException as error:
-        raise BuildError(f"{csv_path}: cannot be written as Parquet: {error}") from None
 
 
 def _converted(

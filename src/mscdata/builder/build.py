@@ -159,12 +159,17 @@ def write_rows(
     """A package of ``total`` articles' rows (as a record store gives them) written into
     folder ``out``: every table (CSV or Parquet) and ``datapackage.json``; with a Dask
     ``client``, its workers write the tables from the record ``store`` instead."""
-    from mscdata.builder.table_files import write_tables
-
     document = table_schemas()
-    layouts = write_tables(
-        rows, document, out, progress, table_format, total, client=client, store=store
-    )
+    if client is None:
+        from mscdata.builder.table_files import write_tables
+
+        layouts = write_tables(rows, document, out, progress, table_format, total)
+    else:
+        from mscdata.builder.cluster_tables import write_tables_on_cluster
+
+        layouts = write_tables_on_cluster(
+            client, store, document, out, progress, table_format, total
+        )
     described = descriptor(layouts, document, sources, stream=stream)
     text = json.dumps(described, indent=2, ensure_ascii=False) + "\n"
     (out / "datapackage.json").write_text(text, encoding="utf-8", newline="\n")

@@ -28,6 +28,32 @@ from mscdata.progress import Progress
 PIECE_ARTICLES = 100_000  # articles per task writing CSV text
 
 
+def write_tables_on_cluster(
+    client: Any,
+    store: RecordStore,
+    document: dict[str, Any],
+    out: Path,
+    progress: Progress,
+    table_format: str,
+    total: int,
+) -> dict[str, dict[str, Any]]:
+    """The tables of ``store`` written in ``table_format`` (``csv`` or ``parquet``) by
+    tasks on the cluster of ``client``, as
+    :func:`~mscdata.builder.table_files.write_tables` writes them; their properties."""
+    from mscdata.arrow_memory import returning_pool
+
+    layouts = write_csv_on_cluster(client, store, document, out, progress, total)
+    if table_format != "parquet":
+        return layouts
+    fields = {r["name"]: r["schema"]["fields"] for r in document["resources"]}
+    with (
+        returning_pool(),
+        progress.task("writing Parquet", total=len(layouts), unit="tables") as task,
+    ):
+        layouts.update(converted_on_cluster(client, out, fields, list(layouts), task.update))
+    return layouts
+
+
 def write_csv_on_cluster(
     client: Any,
     store: RecordStore,

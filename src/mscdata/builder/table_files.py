@@ -115,19 +115,10 @@ def write_tables(
     progress: Progress,
     table_format: str,
     total: int,
-    *,
-    client: Any = None,
-    store: Any = None,
 ) -> dict[str, dict[str, Any]]:
     """The tables of ``rows`` written in ``table_format`` (``csv`` or ``parquet``); their
-    properties. With a Dask ``client``, tasks on its cluster write them from the
-    record ``store`` instead (:mod:`mscdata.builder.cluster_tables`)."""
-    if client is None:
-        layouts = write_csv_tables(rows, document, out, progress, total)
-    else:
-        from mscdata.builder.cluster_tables import write_csv_on_cluster
-
-        layouts = write_csv_on_cluster(client, store, document, out, progress, total)
+    properties. (On a Dask cluster: :mod:`mscdata.builder.cluster_tables`.)"""
+    layouts = write_csv_tables(rows, document, out, progress, total)
     if table_format != "parquet":
         return layouts
     fields = {r["name"]: r["schema"]["fields"] for r in document["resources"]}
@@ -135,12 +126,7 @@ def write_tables(
         returning_pool(),
         progress.task("writing Parquet", total=len(layouts), unit="tables") as task,
     ):
-        if client is None:
-            layouts.update(_converted(out, fields, list(layouts), task.update))
-        else:
-            from mscdata.builder.cluster_tables import converted_on_cluster
-
-            layouts.update(converted_on_cluster(client, out, fields, list(layouts), task.update))
+        layouts.update(_converted(out, fields, list(layouts), task.update))
     return layouts
 
 

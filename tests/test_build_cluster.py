@@ -136,14 +136,14 @@ def test_the_bundled_sources_build_the_same_on_a_cluster(scheduler, tmp_path):
 def test_tables_written_in_many_pieces_are_the_same_bytes(
     scheduler, tmp_path, monkeypatch, table_format
 ):
-    # pieces of 7 articles: the bundled sources' 115 articles written by 17 tasks and
+    # pieces of 7 records: the bundled sources' 115 articles written by 17 tasks and
     # joined in id order
     from mscdata.builder import cluster_tables
     from mscdata.builder.record_store import RecordStore
 
     address, _ = scheduler
     local = _built(BUNDLED, tmp_path / "local", table_format=table_format)
-    monkeypatch.setattr(cluster_tables, "PIECE_ARTICLES", 7)
+    monkeypatch.setattr(cluster_tables, "PIECE_RECORDS", 7)
     bounds = []
     id_bounds = RecordStore.id_bounds
 

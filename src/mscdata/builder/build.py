@@ -213,7 +213,7 @@ def build(
     ``"local"`` starts ``workers`` worker processes here (one per core when None), an
     address (``"tcp://host:8786"``) joins a running scheduler whose workers see the
     files and the folder ``out`` is in at the same paths. The workers read the source
-    files, apply PubMed's update stream, write the Parquet files and check the tables;
+    files, apply PubMed's update stream, write the tables and check them;
     the package is byte for byte the same (see :mod:`mscdata.builder.cluster`).
     """
     from mscdata.builder import publish

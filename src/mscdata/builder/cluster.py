@@ -15,16 +15,17 @@ of tasks, with the build's staging folder (which the workers must share) between
 
 The build then takes the shards' stores into its own
 (:meth:`~mscdata.builder.record_store.RecordStore.absorb`: SQLite copying rows, no
-record read in Python), merges the records that are one article from several formats,
-and writes the tables in article order; the workers write the Parquet files and check
-the tables (:mod:`mscdata.validator.cluster_checks`). The package is byte for byte the
+record read in Python) and merges the records that are one article from several
+formats; tasks then write the tables (:mod:`mscdata.builder.cluster_tables`) and check
+them (:mod:`mscdata.validator.cluster_checks`). The package is byte for byte the
 one a build on one machine makes, and its record store holds the same rows.
 
 Workers must see the source files and the output folder's parent (where the build
 stages the package) at the paths the build names (a shared folder) and have mscdata
-installed. Dask recovers from a lost worker by running its tasks again on another (a
-reading task writes each of its files whole or not at all, a shard's task makes its
-store anew); a task lost with its worker again and again (on a local cluster,
+installed. Dask recovers from a lost worker by running its tasks again on another: a
+reading task writes each of its files whole (written under another name, then
+renamed), and the other tasks write files of their own run, so a task run twice never
+writes into the other run's files; a task lost with its worker again and again (on a local cluster,
 :data:`mscdata.dask_cluster.ALLOWED_FAILURES` times) fails the build, named. The
 cluster is :func:`mscdata.dask_cluster.dask_client`'s.
 """
@@ -135,11 +136,13 @@ def read_on_cluster(
             for shard in range(shards)
         ]
         deleted: list[tuple[int, str]] = []
+        applied: list[Path] = []
         for shard, future in enumerate(futures):
-            counts, removed = _result(future, f"applying the records of shard {shard}")
+            counts, removed, path = _result(future, f"applying the records of shard {shard}")
             store.counts += counts
             deleted += removed
-        store.absorb(folder / _store_name(shard) for shard in range(shards))
+            applied.append(path)
+        store.absorb(applied)
         store.deleted += [pmid for _, pmid in sorted(deleted)]  # in reading order
     finally:
         client.cancel([future for future in futures if not future.done()])
@@ -202,16 +205,18 @@ def _file_task(
     return failures, read, [warning.message for warning in caught]  # type: ignore[misc]
 
 
-def _shard_task(folder: Path, shard: int, numbers: list[int]) -> tuple[Any, list[tuple[int, str]]]:
+def _shard_task(
+    folder: Path, shard: int, numbers: list[int]
+) -> tuple[Any, list[tuple[int, str]], Path]:
     """What a task of round 2 runs: the records and deletions of one shard applied, file
-    by file, to a store of its own in ``folder``; returns the stream's counts and the
-    (slot, PMID) of each deletion that removed records."""
+    by file, to a store of its own in ``folder``; returns the stream's counts, the
+    (slot, PMID) of each deletion that removed records, and the store."""
     from mscdata.builder.record_store import RecordStore
     from mscdata.parsers.records import Deletion
 
     if not folder.is_dir():  # the build stopped, and removed it: nothing to make again
         raise BuildError(f"{folder}: gone; the build this task belongs to has stopped")
-    path = folder / _store_name(shard)
+    path = folder / _store_name(shard, uuid.uuid4().hex[:8])  # a store of this run's own
     removed: list[tuple[int, str]] = []
     with RecordStore(path, create=True) as store:
         for number in numbers:
@@ -226,8 +231,8 @@ def _shard_task(folder: Path, shard: int, numbers: list[int]) -> tuple[Any, list
                         removed.append((slot, event.pmid))
                 else:
                     store.add(event, slot)
-        store.commit()
-        return store.counts, removed
+        store.flush()  # on disk for the client, whichever host it is on
+        return store.counts, removed, path
 
 
 def _bucket_name(number: int, shard: int) -> str:
@@ -235,9 +240,9 @@ def _bucket_name(number: int, shard: int) -> str:
     return f"file-{number:06d}-shard-{shard:04d}.pickle"
 
 
-def _store_name(shard: int) -> str:
-    """The record store of one shard."""
-    return f"shard-{shard:04d}.sqlite"
+def _store_name(shard: int, run: str) -> str:
+    """The record store of one shard, made by one run of its task."""
+    return f"shard-{shard:04d}-{run}.sqlite"
 
 
 def _write_whole(path: Path, data: bytes) -> None:

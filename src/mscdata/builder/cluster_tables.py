@@ -1,7 +1,8 @@
 """A package's tables written by tasks on a Dask cluster, the same bytes as on one machine.
 
-CSV: the package's articles, in id order, are cut into pieces of
-:data:`PIECE_ARTICLES` (:meth:`~mscdata.builder.record_store.RecordStore.id_bounds`);
+CSV: the package's articles, in id order, are cut into pieces of about
+:data:`PIECE_RECORDS` records of the store
+(:meth:`~mscdata.builder.record_store.RecordStore.id_bounds`);
 a task per piece reads its articles from the build's record store, opened read only
 (:func:`~mscdata.builder.record_store.rows_between`), and writes one file per table of
 their rows; the client writes each table's header and joins its pieces in order,
@@ -25,7 +26,7 @@ from mscdata.dask_cluster import task_result
 from mscdata.errors import BuildError
 from mscdata.progress import Progress
 
-PIECE_ARTICLES = 100_000  # articles per task writing CSV text
+PIECE_RECORDS = 100_000  # records of the store per task writing CSV text
 
 
 def write_tables_on_cluster(
@@ -71,57 +72,67 @@ def write_csv_on_cluster(
     job = uuid.uuid4().hex[:12]
     pieces = store.path.parent.absolute() / f"pieces-{job}"
     pieces.mkdir()
-    bounds: list[str | None] = [None, *store.id_bounds(PIECE_ARTICLES), None]
+    bounds: list[str | None] = [None, *store.id_bounds(PIECE_RECORDS), None]
+    store.flush()  # what the tasks read, on disk for every host
     names = table_names()
     headers = csv_headers(document)
     futures: list[Any] = []
+    tables: list[TableFile] = []
     try:
-        futures = [
-            client.submit(
-                _piece_task,
-                store.path.absolute(),
-                first,
-                end,
-                pieces / f"piece-{number:05d}",
-                key=f"mscdata-csv-{job}-{number}",
-                pure=False,
+        for number, (first, end) in enumerate(itertools.pairwise(bounds)):
+            futures.append(
+                client.submit(
+                    _piece_task,
+                    store.path.absolute(),
+                    first,
+                    end,
+                    pieces,
+                    key=f"mscdata-csv-{job}-{number}",
+                    pure=False,
+                )
             )
-            for number, (first, end) in enumerate(itertools.pairwise(bounds))
-        ]
-        tables = [TableFile(out / f"{name}.csv", headers[name]) for name in names]
-        try:
-            with progress.task("writing tables", total=total, unit="articles") as task:
-                for number, future in enumerate(futures):
-                    articles = task_result(future, f"writing the CSV text of piece {number}")
-                    for name, table in zip(names, tables, strict=True):
-                        _append(table, pieces / f"piece-{number:05d}" / f"{name}.csv")
-                    task.update(articles)
-            return {name: table.close() for name, table in zip(names, tables, strict=True)}
-        finally:
-            for table in tables:
-                table.file.close()
+        for name in names:
+            tables.append(TableFile(out / f"{name}.csv", headers[name]))
+        with progress.task("writing tables", total=total, unit="articles") as task:
+            for number, future in enumerate(futures):
+                articles, piece = task_result(future, f"writing the CSV text of piece {number}")
+                for name, table in zip(names, tables, strict=True):
+                    _append(table, piece / f"{name}.csv")
+                shutil.rmtree(piece)  # joined: the staging folder holds each row once
+                task.update(articles)
+        return {name: table.close() for name, table in zip(names, tables, strict=True)}
     finally:
+        for table in tables:
+            table.file.close()
         client.cancel([future for future in futures if not future.done()])
         shutil.rmtree(pieces, ignore_errors=True)
 
 
 def _append(table: TableFile, piece: Path) -> None:
     """A piece's rows appended to its table's file."""
-    with piece.open("rb") as file:
-        while chunk := file.read(1 << 20):
-            table.add(chunk)
+    try:
+        with piece.open("rb") as file:
+            while chunk := file.read(1 << 20):
+                table.add(chunk)
+    except FileNotFoundError:
+        raise BuildError(f"{piece}: the piece a Dask task wrote is gone") from None
 
 
-def _piece_task(store: Path, first: str | None, end: str | None, folder: Path) -> int:
+def _piece_task(store: Path, first: str | None, end: str | None, pieces: Path) -> tuple[int, Path]:
     """What a task writing CSV text runs: the rows of the articles from id ``first`` up
-    to ``end`` written into ``folder``, a file per table; returns how many articles."""
+    to ``end`` written into a folder of its own in ``pieces`` (a run of its own: a task
+    run twice never writes into the other run's files), a file per table; returns how
+    many articles, and the folder."""
     from mscdata.builder.record_store import rows_between
 
     names = table_names()
-    folder.mkdir(exist_ok=True)  # a task run again rewrites its files; never the parents
-    files = [(folder / f"{name}.csv").open("wb", buffering=1 << 20) for name in names]
+    folder = pieces / f"piece-{uuid.uuid4().hex}"
+    folder.mkdir()  # never its parents: a build that stopped has removed them
+    files: list[Any] = []
     count = 0
     try:
+        for name in names:
+            files.append((folder / f"{name}.csv").open("wb", buffering=1 << 20))
         writers = [file.write for file in files]
         articles: list[list[bytes]] = []
         for texts in rows_between(store, first, end):
@@ -135,7 +146,7 @@ def _piece_task(store: Path, first: str | None, end: str | None, folder: Path) -
     finally:
         for file in files:
             file.close()
-    return count
+    return count, folder
 
 
 def converted_on_cluster(

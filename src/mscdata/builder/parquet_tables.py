@@ -27,6 +27,7 @@ byte-identical files with the same pyarrow version (its ``created_by`` string na
 from __future__ import annotations
 
 import hashlib
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -209,6 +210,7 @@ def convert(
     import pyarrow.parquet as pq
 
     part_rows = part_rows or PART_ROWS
+    run = uuid.uuid4().hex[:8]  # two runs at once (a Dask task run again) share no file
     schema = pa.schema([pa.field(spec["name"], arrow_type(spec)) for spec in fields])
     written: list[Path] = []
     writer, in_part = None, 0
@@ -221,7 +223,7 @@ def convert(
                 if writer is None or in_part == part_rows:
                     if writer is not None:
                         writer.close()
-                    written.append(out / f".{name}-{len(written) + 1:05d}.parquet.partial")
+                    written.append(out / f".{name}-{len(written) + 1:05d}.{run}.partial")
                     writer = pq.ParquetWriter(written[-1], schema, **WRITER_OPTIONS)
                     in_part = 0
                 piece = group.slice(offset, min(group.num_rows - offset, part_rows - in_part))
@@ -234,7 +236,7 @@ def convert(
                 del piece, columns
             del group  # before the next is read: one row group in memory at a time
         if writer is None:  # no rows: one empty file
-            written.append(out / f".{name}-00001.parquet.partial")
+            written.append(out / f".{name}-00001.{run}.partial")
             writer = pq.ParquetWriter(written[-1], schema, **WRITER_OPTIONS)
             writer.write_table(schema.empty_table(), row_group_size=ROW_GROUP_ROWS)
         writer.close()

@@ -61,6 +61,12 @@ CREATE TABLE facts (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
 
+# merged articles by id: a Dask build's tasks each read a range of them
+_MERGED_BY_ARTICLE = (
+    "CREATE INDEX IF NOT EXISTS merged_by_article ON merged (article_id, first_slot)"
+)
+
+
 class RecordStore:
     """The records of a package, applied in order (see the module's docstring)."""
 
@@ -100,6 +106,7 @@ class RecordStore:
             from mscdata.version import __version__
 
             self._db.executescript(_LAYOUT)
+            self._db.execute(_MERGED_BY_ARTICLE)
             self.set_fact("format", STORE_FORMAT)
             self.set_fact("tables", _tables_digest())
             self.set_fact("written_by", f"mscdata {__version__}")
@@ -110,6 +117,8 @@ class RecordStore:
                 f"{self.named}: a record store written for other tables (by "
                 f"{self.fact('written_by') or 'another mscdata'}); rebuild the package"
             )
+        else:  # a store of this layout written before the index was
+            self._db.execute(_MERGED_BY_ARTICLE)
 
     # --- facts about the package ---------------------------------------------------
 
@@ -327,6 +336,15 @@ class RecordStore:
         """Make what was applied permanent."""
         self._db.execute("COMMIT")
         self._db.execute("BEGIN")
+
+    def flush(self) -> None:
+        """Commit, and put the file on disk (the store writes without syncing): for
+        readers on other hosts of a shared filesystem (a Dask build's tasks)."""
+        import os
+
+        self.commit()
+        with self.path.open("rb") as file:
+            os.fsync(file.fileno())
 
     def close(self) -> None:
         """Close the file. Without a journal, what was applied since the last commit is in

@@ -54,6 +54,27 @@ def built_package(_package_built_once: Path, tmp_path: Path) -> Path:
     return Path(shutil.copytree(_package_built_once, tmp_path / "datapackage"))
 
 
+@pytest.fixture(scope="module")
+def dask_cluster():
+    """(scheduler address, client) of a local Dask cluster of two worker processes,
+    shared by a module. The client is not the default one: mscdata must use the client
+    it is given, and nothing else."""
+    distributed = pytest.importorskip(
+        "distributed", reason="Dask is not installed (pip install 'mscdata[dask]')"
+    )
+    with (
+        distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            silence_logs=40,
+            scheduler_kwargs={"dashboard": False, "dashboard_address": ":0"},
+        ) as local,
+        distributed.Client(local, set_as_default=False) as client,
+    ):
+        yield local.scheduler_address, client
+
+
 @pytest.fixture
 def file_server(tmp_path: Path):
     """A local HTTP server (127.0.0.1) over a folder; yields (folder, base URL)."""

@@ -31,20 +31,9 @@ BUNDLED = ROOT / "sources"
 
 
 @pytest.fixture(scope="module")
-def scheduler():
-    """The address of a local cluster of two worker processes, shared by the module."""
-    with (
-        distributed.LocalCluster(
-            n_workers=2,
-            threads_per_worker=1,
-            processes=True,
-            silence_logs=40,
-            scheduler_kwargs={"dashboard": False, "dashboard_address": ":0"},
-        ) as local,
-        # not the default client: the build must use the client it is given, only
-        distributed.Client(local, set_as_default=False) as client,
-    ):
-        yield local.scheduler_address, client
+def scheduler(dask_cluster):
+    """(address, client) of a local cluster of two worker processes (conftest)."""
+    return dask_cluster
 
 
 def _record(pmid: int, title: str = "Title", version: int | None = None) -> bytes:

@@ -26,19 +26,9 @@ distributed = pytest.importorskip(
 
 
 @pytest.fixture(scope="module")
-def client():
-    """A client of a local cluster of two worker processes, shared by the module."""
-    with (
-        distributed.LocalCluster(
-            n_workers=2,
-            threads_per_worker=1,
-            processes=True,
-            silence_logs=40,
-            scheduler_kwargs={"dashboard": False, "dashboard_address": ":0"},
-        ) as local,
-        distributed.Client(local, set_as_default=False) as opened,
-    ):
-        yield opened
+def client(dask_cluster):
+    """A client of a local cluster of two worker processes (conftest)."""
+    return dask_cluster[1]
 
 
 @pytest.fixture(scope="module")

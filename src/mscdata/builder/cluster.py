@@ -102,7 +102,6 @@ def read_on_cluster(
     folder = (store.path.parent / f"shards-{job}").absolute()
     folder.mkdir()
     shards = shard_count(len(client.nthreads()))
-    first = store.first_file()
     topics: dict[str, Topic] = {}
     futures: list[Any] = []
     report = BuildReport()
@@ -113,7 +112,7 @@ def read_on_cluster(
                     _file_task,
                     Path(entry.path).absolute(),  # type: ignore[arg-type]
                     folder,
-                    first + number,
+                    number,  # the store holds no file before: numbered from 0
                     shards,
                     format=entry.format,
                     url=entry.url,
@@ -128,7 +127,7 @@ def read_on_cluster(
                 warnings.warn(warning, stacklevel=2)
             report.failures += failures
             task.update(file_size(entry.path), records=read)
-        numbers = [first + number for number in range(len(files))]
+        numbers = list(range(len(files)))
         futures = [
             client.submit(
                 _shard_task, folder, shard, numbers, key=f"mscdata-apply-{job}-{shard}", pure=False

@@ -12,6 +12,7 @@ hashing as it copies. Parquet: a task per table rewrites its CSV file as Parquet
 
 from __future__ import annotations
 
+import functools
 import itertools
 import shutil
 import uuid
@@ -21,7 +22,13 @@ from typing import Any
 
 from mscdata.builder.record_store import RecordStore
 from mscdata.builder.stored_records import table_names
-from mscdata.builder.table_files import WRITE_ARTICLES, TableFile, add_articles, csv_headers
+from mscdata.builder.table_files import (
+    WRITE_ARTICLES,
+    TableFile,
+    add_articles,
+    csv_headers,
+    with_parquet,
+)
 from mscdata.dask_cluster import task_result
 from mscdata.errors import BuildError
 from mscdata.progress import Progress
@@ -41,18 +48,11 @@ def write_tables_on_cluster(
     """The tables of ``store`` written in ``table_format`` (``csv`` or ``parquet``) by
     tasks on the cluster of ``client``, as
     :func:`~mscdata.builder.table_files.write_tables` writes them; their properties."""
-    from mscdata.arrow_memory import returning_pool
-
     layouts = write_csv_on_cluster(client, store, document, out, progress, total)
     if table_format != "parquet":
         return layouts
-    fields = {r["name"]: r["schema"]["fields"] for r in document["resources"]}
-    with (
-        returning_pool(),
-        progress.task("writing Parquet", total=len(layouts), unit="tables") as task,
-    ):
-        layouts.update(converted_on_cluster(client, out, fields, list(layouts), task.update))
-    return layouts
+    convert = functools.partial(converted_on_cluster, client)
+    return with_parquet(layouts, document, out, progress, convert)
 
 
 def write_csv_on_cluster(

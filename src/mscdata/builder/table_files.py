@@ -121,12 +121,29 @@ def write_tables(
     layouts = write_csv_tables(rows, document, out, progress, total)
     if table_format != "parquet":
         return layouts
+    return with_parquet(layouts, document, out, progress, _converted)
+
+
+# rewrites the named tables' CSV files in a folder as Parquet (calling ``done`` with each
+# table written); their properties: here (_converted) or on a Dask cluster
+Converter = Callable[[Path, dict[str, Any], list[str], Callable[[int], None]], dict[str, Any]]
+
+
+def with_parquet(
+    layouts: dict[str, dict[str, Any]],
+    document: dict[str, Any],
+    out: Path,
+    progress: Progress,
+    convert: Converter,
+) -> dict[str, dict[str, Any]]:
+    """The CSV tables of ``layouts`` in ``out`` rewritten as Parquet by ``convert``; the
+    properties of every table."""
     fields = {r["name"]: r["schema"]["fields"] for r in document["resources"]}
     with (
         returning_pool(),
         progress.task("writing Parquet", total=len(layouts), unit="tables") as task,
     ):
-        layouts.update(_converted(out, fields, list(layouts), task.update))
+        layouts.update(convert(out, fields, list(layouts), task.update))
     return layouts
 
 

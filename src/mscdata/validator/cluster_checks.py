@@ -47,6 +47,7 @@ def check_on_cluster(
     the cluster of ``client``. The tables returned describe what was read (rows, line
     numbers); their key files are gone."""
     from mscdata.dask_cluster import task_result
+    from mscdata.validator.semantics import COMPLETENESS_FLAGS
     from mscdata.validator.table_keys import key_fields
     from mscdata.validator.tablecheck import sort_issues
 
@@ -103,7 +104,7 @@ def check_on_cluster(
         shutil.rmtree(spill, ignore_errors=True)
     order = [r["name"] for r in expected["resources"] if r["name"] in semantic]
     found_semantic = [issue for name in order for issue in semantic[name]]
-    found_semantic += [issue for name in _completeness_order() for issue in complete.get(name, [])]
+    found_semantic += [issue for name in COMPLETENESS_FLAGS for issue in complete.get(name, [])]
     return tables, sort_issues(issues, descriptor), found_semantic
 
 
@@ -128,13 +129,6 @@ def _absolute(file: Any) -> Any:
     if isinstance(file, list):
         return [Path(part).absolute() for part in file]
     return None if file is None else Path(file).absolute()
-
-
-def _completeness_order() -> list[str]:
-    """The tables of completeness issues, in the order one machine reports them."""
-    from mscdata.validator.semantics import COMPLETENESS_FLAGS
-
-    return list(COMPLETENESS_FLAGS)
 
 
 def _check_task(

@@ -37,6 +37,7 @@ __all__ = [
     "RecordFailure",
     "Topic",
     "TopicError",
+    "UploadReport",
     "ValidationReport",
     "__version__",
     "build",
@@ -51,6 +52,7 @@ __all__ = [
     "read",
     "select",
     "update",
+    "upload",
     "validate",
 ]
 
@@ -63,6 +65,8 @@ _LAZY = {
     "RecordFailure": ("mscdata.parsers.records", "RecordFailure"),
     "build": ("mscdata.builder.build", "build"),
     "update": ("mscdata.builder.update", "update"),
+    "upload": ("mscdata.builder.upload", "upload"),
+    "UploadReport": ("mscdata.builder.upload", "UploadReport"),
     "BuildReport": ("mscdata.builder.source_rows", "BuildReport"),
     "file_records": ("mscdata.builder.cluster", "file_records"),
     "validate": ("mscdata.validator.validation", "validate"),
@@ -85,6 +89,7 @@ if TYPE_CHECKING:
     from mscdata.builder.describing import Description, describe
     from mscdata.builder.source_rows import BuildReport
     from mscdata.builder.update import update
+    from mscdata.builder.upload import UploadReport, upload
     from mscdata.dataset import Dataset, load
     from mscdata.parsers import iter_events, parse, read
     from mscdata.parsers.records import Deletion, ReadResult, RecordFailure

@@ -154,8 +154,9 @@ def _located(issue: Any) -> str:
 def load(path: str | os.PathLike | None = None, *, sha256: str | None = None) -> Dataset:
     """Load a data package (default: the package bundled with mscdata): a folder, a
     descriptor, a release zip URL (downloaded, checked against the SHA-256 mscdata
-    ships or ``sha256``, and cached; see :func:`mscdata.download`) or a
-    ``datapackage.json`` URL.
+    ships or ``sha256``, and cached; see :func:`mscdata.download`), a
+    ``datapackage.json`` URL, or a storage URL (``s3://bucket/mscdata``, as
+    :func:`mscdata.upload` publishes; the file system's own configuration applies).
 
     Every file is reached through :mod:`mscdata.validator.package_files` (no URL, nothing
     outside the package, no special file); the descriptor and its Table Schemas pass
@@ -165,13 +166,14 @@ def load(path: str | os.PathLike | None = None, *, sha256: str | None = None) ->
     reason, when the package cannot be read.
     """
     from mscdata.resources import table_schemas
+    from mscdata.storage_urls import is_storage_url
     from mscdata.validator.csv_tables import read_table
     from mscdata.validator.package_files import guard_package, resource_label
     from mscdata.validator.schema_checks import schema_issues
     from mscdata.validator.validation import _check_descriptor, read_descriptor
 
-    if isinstance(path, str) and path.startswith(("http://", "https://")):
-        if path.split("?", 1)[0].lower().endswith(".zip"):
+    if isinstance(path, str) and (path.startswith(("http://", "https://")) or is_storage_url(path)):
+        if path.split("?", 1)[0].lower().endswith(".zip") and not is_storage_url(path):
             from mscdata.remote.downloads import download
 
             return load(download(url=path, sha256=sha256))

@@ -17,12 +17,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mscdata.builder.manifest import SourceEntry, expand_fetched, source_entries
+from mscdata.builder.package_check import check_built
 from mscdata.builder.record_store import STORE_PATH, RecordStore, store_errors
 from mscdata.errors import BuildError
 from mscdata.progress import SILENT, Progress, as_progress
 from mscdata.resources import DATA_PACKAGE_PROFILE, table_schemas
 from mscdata.schema_rules import TABLE_LICENSES
-from mscdata.wording import counted
+from mscdata.storage_urls import filesystem, is_storage_url, local_path
 
 if TYPE_CHECKING:
     from mscdata.builder.source_rows import BuildReport, Reader
@@ -188,7 +189,9 @@ def build(
     table_format: str = "csv",
     scheduler: str | None = None,
     workers: int | None = None,
-) -> Path:
+    work: str | os.PathLike | None = None,
+    storage_options: dict[str, Any] | None = None,
+) -> Path | str:
     """Build the data package from ``sources`` into folder ``out`` and return its path.
 
     ``sources`` is a folder holding ``manifest.yaml`` (or the manifest itself), or
@@ -215,6 +218,14 @@ def build(
     files and the folder ``out`` is in at the same paths. The workers read the source
     files, apply PubMed's update stream, write the tables and check them;
     the package is byte for byte the same (see :mod:`mscdata.builder.cluster`).
+
+    ``out`` may be a storage URL (``s3://bucket/mscdata``; ``pip install
+    'mscdata[cloud]'`` and the file system's package, such as s3fs): the package is
+    built and validated in the folder ``work`` (by default one in mscdata's cache,
+    named after the URL; on a remote cluster, a folder the workers share), then
+    uploaded there as a new version with the descriptor last (see
+    :mod:`mscdata.builder.upload`; ``storage_options`` go to the file system), and the
+    URL is returned.
     """
     from mscdata.builder import publish
     from mscdata.builder.source_rows import read_sources
@@ -230,8 +241,12 @@ def build(
 
             check_engine(scheduler or "", workers)
         entries = source_entries(sources)
+        url = str(out) if is_storage_url(str(out)) else None
+        if url is not None:
+            filesystem(url, storage_options, error=BuildError)  # installed, before the build
+            out = work if work is not None else work_folder(url)
         with (
-            publish.publishing(out, wait=wait) as publication,
+            publish.publishing(local_path(out), wait=wait) as publication,
             _cluster(scheduler, workers) as client,
         ):
             entries, notes = expand_fetched(entries, from_cache=from_cache, progress=progress)
@@ -268,7 +283,41 @@ def build(
             if validate:
                 check_built(publication.staging, progress, client=client)
             publication.commit()
-    return Path(out)
+            if url is not None:
+                _uploaded(publication.out, url, storage_options, progress, client)
+                return url
+    return Path(local_path(out))
+
+
+def work_folder(url: str) -> Path:
+    """Where a build for the storage ``url`` is made when no ``work`` folder is given:
+    in mscdata's cache, a folder named after the URL."""
+    import hashlib
+    import re
+
+    from mscdata.remote.cache import cache_dir
+
+    readable = re.sub(r"[^A-Za-z0-9._-]+", "-", url).strip("-")[:60]
+    digest = hashlib.sha256(url.encode("utf-8")).hexdigest()[:12]
+    return cache_dir() / "built" / f"{readable}-{digest}"
+
+
+def _uploaded(
+    folder: Path, url: str, options: dict[str, Any] | None, progress: Progress, client: Any
+) -> None:
+    """The package built in ``folder`` uploaded to ``url`` (already validated); a
+    failure says the package is kept in ``folder`` and how to upload it again."""
+    from mscdata.builder.upload import upload
+
+    try:
+        upload(
+            folder, url, storage_options=options, validate=False, progress=progress, client=client
+        )
+    except BuildError as error:
+        raise BuildError(
+            f"{error} (the package is built in {folder}; `mscdata upload {folder} {url}` "
+            "uploads it again)"
+        ) from None
 
 
 @contextlib.contextmanager
@@ -301,24 +350,3 @@ def _cluster_errors() -> Iterator[None]:
         yield
     except ClusterError as error:
         raise BuildError(str(error)) from None
-
-
-def check_built(
-    folder: Path, progress: Progress, what: str = "the built package", *, client: Any = None
-) -> None:
-    """Refuse a built package that :func:`mscdata.validate` finds invalid (``what``
-    names it in the error); with a Dask ``client``, its tables are checked on the
-    cluster."""
-    from mscdata.builder import publish
-    from mscdata.validator.validation import validate as validate_package
-
-    beside = folder / STORE_PATH.parent  # the build's own disk, not a memory-backed /tmp
-    checked = validate_package(
-        folder, progress=progress, temp_dir=beside if beside.is_dir() else None, client=client
-    )
-    if not checked.valid:
-        first = checked.errors[0]
-        raise BuildError(
-            f"{what} is invalid ({counted(len(checked.errors), 'error')}); first: {first}"
-        )
-    publish.checkpoint("validated")

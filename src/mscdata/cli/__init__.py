@@ -16,6 +16,16 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from mscdata.cli.arguments import SCHEMA_FILES, build_parser
+from mscdata.cli.building import cmd_build, cmd_update, cmd_upload
+from mscdata.cli.common import (
+    EXIT_INTERNAL,
+    EXIT_INVALID,
+    EXIT_OK,
+    EXIT_USAGE,
+    MAX_SHOWN,
+    print_skipped,
+)
+from mscdata.cli.common import progress_of as _progress
 from mscdata.errors import (
     BuildError,
     ClusterError,
@@ -30,9 +40,6 @@ from mscdata.wording import counted
 
 if TYPE_CHECKING:
     from mscdata.progress import Progress
-
-EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
-MAX_SHOWN = 20  # failures listed one per line before the count
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
@@ -87,13 +94,6 @@ def _cmd_parse(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _progress(args: argparse.Namespace) -> Progress:
-    """Progress on stderr when it is a terminal and ``--quiet`` is not given."""
-    from mscdata.progress import terminal_progress
-
-    return terminal_progress(quiet=args.quiet)
-
-
 def _write_articles(articles: Sequence[Any], progress: Progress) -> None:
     """The articles as a JSON array on stdout, the bytes ``json.dump(indent=2)`` writes,
     written one article at a time (their count shown to ``progress``)."""
@@ -108,83 +108,6 @@ def _write_articles(articles: Sequence[Any], progress: Progress) -> None:
                 task.update(RECORD_BATCH)
         task.update(len(articles) % RECORD_BATCH)
     write("\n]\n" if articles else "[]\n")
-
-
-def _cmd_build(args: argparse.Namespace) -> int:
-    from mscdata.builder.build import build
-    from mscdata.builder.source_rows import BuildReport
-
-    report = BuildReport()
-    out = build(
-        args.sources[0] if len(args.sources) == 1 else args.sources,
-        args.out,
-        validate=not args.no_validate,
-        skip_failures=args.skip_failures,
-        from_cache=args.from_cache,
-        report=report,
-        wait=args.wait,
-        progress=_progress(args),
-        table_format=args.table_format,
-        scheduler=args.scheduler,
-        workers=args.workers,
-    )
-    checked = "" if args.no_validate else " and validated"
-    print(f"built{checked}: {out}/datapackage.json ({counted(report.articles, 'article')})")
-    return _print_report(report, args.command)
-
-
-def _cmd_update(args: argparse.Namespace) -> int:
-    from mscdata.builder.source_rows import BuildReport
-    from mscdata.builder.update import update
-
-    report = BuildReport()
-    out = update(
-        args.package,
-        args.sources[0] if len(args.sources) == 1 else args.sources,
-        validate=not args.no_validate,
-        validate_all=args.validate_all,
-        skip_failures=args.skip_failures,
-        from_cache=args.from_cache,
-        report=report,
-        wait=args.wait,
-        progress=_progress(args),
-    )
-    changed = f"{report.changed or 0} changed"
-    checked = "" if args.no_validate else f", {'all' if args.validate_all else 'those'} validated"
-    print(
-        f"updated: {out}/datapackage.json ({counted(report.articles, 'article')}; "
-        f"{changed}{checked})"
-    )
-    return _print_report(report, args.command)
-
-
-def _print_report(report: Any, command: str) -> int:
-    """What a build or an update read, merged, applied and skipped."""
-    if report.merged:
-        print(f"merged {counted(report.merged, 'article')} read from more than one source")
-    for note in report.notes:
-        print(f"note: {note}")
-    if report.stream.records or report.stream.deletions:
-        print(f"PubMed records applied in order: {report.stream}")
-    for conflict in report.conflicts[:MAX_SHOWN]:
-        print(f"mscdata {command}: conflict: {conflict}", file=sys.stderr)
-    if len(report.conflicts) > MAX_SHOWN:
-        conflicts = counted(len(report.conflicts), "conflict")
-        print(f"mscdata {command}: {conflicts} in all", file=sys.stderr)
-    _print_skipped(report.failures, command)
-    return EXIT_OK
-
-
-def _print_skipped(failures: list[Any], command: str) -> None:
-    """The records a command skipped (``--skip-failures``), and how many, on stderr."""
-    for failure in failures[:MAX_SHOWN]:
-        print(f"mscdata {command}: skipped: {failure}", file=sys.stderr)
-    if failures:
-        print(
-            f"mscdata {command}: {counted(len(failures), 'record')} failed and "
-            f"{'was' if len(failures) == 1 else 'were'} skipped",
-            file=sys.stderr,
-        )
 
 
 def _cmd_fetch(args: argparse.Namespace) -> int:
@@ -362,7 +285,7 @@ def _cmd_select(args: argparse.Namespace) -> int:
         progress=_progress(args),
     )
     print(selection.summary())
-    _print_skipped(selection.failures, "select")
+    print_skipped(selection.failures, "select")
     return EXIT_OK
 
 
@@ -383,8 +306,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     commands = {
         "parse": _cmd_parse,
-        "build": _cmd_build,
-        "update": _cmd_update,
+        "build": cmd_build,
+        "update": cmd_update,
+        "upload": cmd_upload,
         "validate": _cmd_validate,
         "schema": _cmd_schema,
         "fetch": _cmd_fetch,

@@ -1,8 +1,9 @@
 """Bring a remote or zipped data package to a local folder for validation.
 
 Zip archives are unpacked safely: no absolute paths, no ``..``, no links, and a size
-limit. A ``datapackage.json`` URL is downloaded with the resource files it names by
-relative path; nothing else is fetched.
+limit. A ``datapackage.json`` URL, on the web or in storage (``s3://…``, through fsspec:
+:mod:`mscdata.storage_urls`), is downloaded with the resource files it names by relative
+path; nothing else is fetched.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 
 from mscdata.errors import PackageError
 from mscdata.progress import SILENT, Progress
+from mscdata.storage_urls import filesystem, is_storage_url
 
 MAX_BYTES = 2 << 30  # 2 GiB downloaded, or unpacked from one archive
 MAX_RATIO = 100  # a member larger than RATIO_FLOOR may unpack to at most 100x its size
@@ -26,7 +28,8 @@ _CHUNK = 1 << 20
 
 
 def is_remote(path: str) -> bool:
-    return path.startswith(("http://", "https://"))
+    """Whether ``path`` is a web address or a storage URL (``s3://…``): a package to fetch."""
+    return path.startswith(("http://", "https://")) or is_storage_url(path)
 
 
 def _member_name(archive: Path, info: zipfile.ZipInfo) -> PurePosixPath | None:
@@ -158,9 +161,37 @@ def download_file(
 def _download(url: str, target: Path, limit: int, progress: Progress = SILENT) -> int:
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
+        if is_storage_url(url):
+            return copy_object(url, target, limit, progress)
         return download_file(url, target, limit, progress)
     except OSError as error:  # URLError, HTTPError and TimeoutError included
         raise PackageError(f"{url}: cannot download: {error}") from None
+
+
+def copy_object(url: str, target: Path, limit: int, progress: Progress = SILENT) -> int:
+    """Stream the object at storage ``url`` into ``target`` (the file system's own
+    configuration: credentials, endpoint); its size. PackageError when larger than
+    ``limit``."""
+    fs, path = filesystem(url)
+    try:
+        total = fs.size(path)
+    except FileNotFoundError:
+        raise FileNotFoundError(f"no such object: {path}") from None
+    if total is not None and total > limit:
+        raise PackageError(f"{url}: more than {limit} bytes")
+    size = 0
+    with (
+        fs.open(path, "rb") as source,
+        target.open("wb") as handle,
+        progress.task(f"downloading {PurePosixPath(path).name}", total=total, unit="B") as task,
+    ):
+        for block in iter(lambda: source.read(_CHUNK), b""):
+            size += len(block)
+            if size > limit:
+                raise PackageError(f"{url}: more than {limit} bytes")
+            handle.write(block)
+            task.update(len(block))
+    return size
 
 
 def _local_paths(resource: Any) -> list[str]:
@@ -176,12 +207,15 @@ def _local_paths(resource: Any) -> list[str]:
 
 def fetch(url: str, folder: Path, progress: Progress = SILENT) -> Path:
     """Download a ``datapackage.json`` URL (with the files it names by relative path)
-    or a zip URL into ``folder``; return the local package folder. Every path is
+    or a zip URL into ``folder``; return the local package folder. A storage URL
+    (``s3://bucket/mscdata``) may also name the package's folder. Every path is
     checked by :func:`mscdata.validator.package_files.check_path` before anything is fetched,
     and the whole download is limited to :data:`MAX_BYTES`; ``progress`` is shown
     each file's download."""
     from mscdata.validator.package_files import check_path, parse_json
 
+    if is_storage_url(url) and not url.lower().endswith((".json", ".zip")):
+        url = url.rstrip("/") + "/datapackage.json"  # a package's folder
     target = folder / "download"
     budget = MAX_BYTES - _download(url, target, MAX_BYTES, progress)
     if zipfile.is_zipfile(target):

@@ -222,7 +222,9 @@ def validate(
     client: Any = None,
 ) -> ValidationReport:
     """Validate a data package (default: the bundled package): a folder, a
-    datapackage.json, a zip archive, or the URL of either.
+    datapackage.json, a zip archive, the URL of either, or a storage URL
+    (``s3://bucket/mscdata``, read through fsspec with the file system's own
+    configuration).
 
     ``engine="fast"`` (default) checks the tables column by column;
     ``engine="frictionless"`` lets frictionless check them row by row (the

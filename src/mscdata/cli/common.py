@@ -1,0 +1,34 @@
+"""What every ``mscdata`` command shares: exit codes, progress, the records skipped."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING, Any
+
+from mscdata.wording import counted
+
+if TYPE_CHECKING:
+    from mscdata.progress import Progress
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+MAX_SHOWN = 20  # failures listed one per line before the count
+
+
+def progress_of(args: argparse.Namespace) -> Progress:
+    """Progress on stderr when it is a terminal and ``--quiet`` is not given."""
+    from mscdata.progress import terminal_progress
+
+    return terminal_progress(quiet=args.quiet)
+
+
+def print_skipped(failures: list[Any], command: str) -> None:
+    """The records a command skipped (``--skip-failures``), and how many, on stderr."""
+    for failure in failures[:MAX_SHOWN]:
+        print(f"mscdata {command}: skipped: {failure}", file=sys.stderr)
+    if failures:
+        print(
+            f"mscdata {command}: {counted(len(failures), 'record')} failed and "
+            f"{'was' if len(failures) == 1 else 'were'} skipped",
+            file=sys.stderr,
+        )

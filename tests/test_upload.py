@@ -307,3 +307,16 @@ def test_storage_options_and_urls_are_read_as_given():
     assert not any(
         map(is_storage_url, ["https://x/datapackage.json", "file:///tmp/p", "C:\\pkg", "pkg", None])
     )
+
+
+def test_any_fsspec_file_system_takes_a_package(tmp_path):
+    """fsspec's in-memory file system, which keeps folders: the same steps, the same
+    package read back."""
+    fsspec = pytest.importorskip("fsspec")
+    url = f"memory://mscdata-{uuid.uuid4().hex[:8]}/pkg"
+    try:
+        mscdata.build(seed_only_sources(tmp_path / "s"), url, work=tmp_path / "w")
+        assert [a.pmid for a in mscdata.load(url)] == ["26237144"]
+        assert mscdata.upload(tmp_path / "w", url).unchanged
+    finally:
+        fsspec.filesystem("memory").rm(url.removeprefix("memory://").split("/")[0], recursive=True)

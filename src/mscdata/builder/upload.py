@@ -77,13 +77,13 @@ def upload(
     progress = as_progress(progress)
     if not is_storage_url(url):
         raise BuildError(f"{url}: not a storage URL (such as s3://bucket/folder)")
+    fs, root = filesystem(url, storage_options, error=BuildError)  # installed, first
     folder = Path(package)
     text, files = _package_files(folder)
     if validate:
         from mscdata.builder.package_check import check_built
 
         check_built(folder, progress, str(folder))
-    fs, root = filesystem(url, storage_options, error=BuildError)
     root = root.rstrip("/")
     version = f"{VERSIONS}/{hashlib.sha256(text).hexdigest()[:ID_DIGITS]}"
     pointer = _pointer(text, version)
@@ -238,7 +238,11 @@ def _upload_task(url: str, storage_options: dict[str, Any] | None, local: Path, 
 def put_file(fs: Any, local: Path, remote: str) -> int:
     """``local`` written at ``remote`` of ``fs``, its stored size checked; the size."""
     try:
-        fs.put_file(str(local), remote)
+        try:
+            fs.put_file(str(local), remote)
+        except FileNotFoundError:  # a file system with real folders (sftp, smb…)
+            fs.makedirs(remote.rsplit("/", 1)[0], exist_ok=True)
+            fs.put_file(str(local), remote)
         stored = fs.size(remote)
     except MscdataError:
         raise
@@ -251,7 +255,8 @@ def put_file(fs: Any, local: Path, remote: str) -> int:
 
 
 def _remove_versions(fs: Any, root: str, keep: set[str | None]) -> list[str]:
-    """Every version under the URL but those in ``keep`` removed; their names."""
+    """Every version under the URL but those in ``keep`` removed; the names of those
+    removed (one that cannot be removed now is left for the next upload)."""
     try:
         found = fs.ls(f"{root}/{VERSIONS}", detail=False)
     except FileNotFoundError:
@@ -259,9 +264,13 @@ def _remove_versions(fs: Any, root: str, keep: set[str | None]) -> list[str]:
     removed = []
     for path in sorted(found):
         name = f"{VERSIONS}/{PurePosixPath(path).name}"
-        if name not in keep:
+        if name in keep:
+            continue
+        try:
             fs.rm(path, recursive=True)
-            removed.append(name)
+        except OSError:  # the package is published: what is left, the next upload removes
+            continue
+        removed.append(name)
     return removed
 
 

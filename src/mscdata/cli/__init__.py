@@ -26,6 +26,7 @@ from mscdata.cli.common import (
     print_skipped,
 )
 from mscdata.cli.common import progress_of as _progress
+from mscdata.cli.summary_command import cmd_summary
 from mscdata.errors import (
     BuildError,
     ClusterError,
@@ -317,6 +318,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "describe": _cmd_describe,
         "select": _cmd_select,
         "topic": _cmd_topic,
+        "summary": cmd_summary,
     }
     if args.command is None:
         parser.print_help()

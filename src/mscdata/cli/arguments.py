@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 
 from mscdata.cli.building_arguments import add_build_commands
+from mscdata.cli.summary_command import add_summary_command
 from mscdata.version import __version__
 
 # the classes of mscdata's model (mscdata.models), for validate --records --class
@@ -208,6 +209,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     select = _topic_commands(commands)
+    add_summary_command(commands)
 
     quiet = (parse, build, update, upload, release, download, fetch, validate, select)
     for command in quiet:

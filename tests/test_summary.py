@@ -254,3 +254,13 @@ def test_chromium_shows_the_charts(corpus, tmp_path):
     assert pixels[colour(charts.BAR)] > 20_000
     # the stacked charts: a second value in the next colour, in the bars and the legends
     assert pixels[colour(charts.PALETTE[1])] > 5_000
+
+
+def test_a_package_at_a_url_is_summarised_as_its_folder(corpus, file_server):
+    root, base = file_server
+    shutil.copytree(corpus, root / "pkg", ignore=shutil.ignore_patterns(".mscdata"))
+    here = summarize(corpus).as_json()
+    there = summarize(f"{base}/pkg/datapackage.json").as_json()
+    assert there.pop("package") == f"{base}/pkg/datapackage.json"
+    here.pop("package")
+    assert there == here

@@ -70,11 +70,22 @@ class CorpusSummary:
 
 
 def summarize(path: str | os.PathLike | None = None) -> CorpusSummary:
-    """The summary of the package at ``path`` (a folder or its descriptor; default: the
-    package bundled with mscdata). PackageError naming the resource and the column when a
-    table it needs cannot be read."""
+    """The summary of the package at ``path`` (a folder or its descriptor, the URL of a
+    descriptor or a storage URL such as ``s3://bucket/mscdata``; default: the package
+    bundled with mscdata). PackageError naming the resource and the column when a table
+    it needs cannot be read."""
+    from mscdata.validator.fetch_package import is_remote
     from mscdata.validator.validation import read_descriptor
 
+    if isinstance(path, str) and is_remote(path):
+        import tempfile
+
+        from mscdata.validator.fetch_package import fetch
+
+        with tempfile.TemporaryDirectory(prefix="mscdata-summary-") as folder:
+            summary = summarize(fetch(path, Path(folder)))
+        summary.package = path
+        return summary
     descriptor_path, descriptor = read_descriptor(path)
     resources = {
         resource.get("name"): resource

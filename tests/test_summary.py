@@ -80,7 +80,8 @@ def test_each_article_counts_once_per_value_and_year(corpus):
     summary = summarize(corpus)
     assert summary.articles == 115 and summary.with_facts == 3
     assert summary.facets["cell_sources"] == Counter(bone_marrow=2, adipose_tissue=1)
-    assert summary.facets["msc_topic"] == Counter(primary=2, mentioned=1)
+    # msc_topic "none" is stated by no fact: the articles without one
+    assert summary.facets["msc_topic"] == Counter(primary=2, mentioned=1, none=112)
     assert summary.over_time["cell_sources"] == {
         2015: Counter(bone_marrow=1),
         2019: Counter(bone_marrow=1, adipose_tissue=1),

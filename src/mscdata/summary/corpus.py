@@ -131,6 +131,10 @@ def _count_facts(
             over_time[facet][year][value] += 1
         if facet == "trial_registrations":
             trials[value].add(pmids.get(article) or article)
+    # "none" is no fact (a fact needs evidence): the articles without an msc_topic fact
+    topical = {article for article, facet, _ in seen if facet == "msc_topic"}
+    if summary.articles > len(topical):
+        facets["msc_topic"]["none"] = summary.articles - len(topical)
     summary.facets = dict(sorted(facets.items()))
     summary.over_time = {name: dict(sorted(years_.items())) for name, years_ in over_time.items()}
     summary.trials = [

@@ -265,3 +265,52 @@ def test_a_package_at_a_url_is_summarised_as_its_folder(corpus, file_server):
     assert there.pop("package") == f"{base}/pkg/datapackage.json"
     here.pop("package")
     assert there == here
+
+
+def test_rows_of_no_article_and_empty_cells_count_for_nothing(corpus):
+    rows = csv_rows(corpus / "msc_facts.csv")
+    rows += [["pmid:999", "1", "cell_sources", "bone_marrow"], [rows[1][0], "99", "", ""]]
+    write_csv_rows(corpus / "msc_facts.csv", rows)
+    summary = summarize(corpus)
+    assert summary.with_facts == 3
+    assert summary.facets["cell_sources"]["bone_marrow"] == 2
+
+
+def test_years_beyond_the_schemas_bounds_are_no_years(corpus):
+    rows = csv_rows(corpus / "articles.csv")
+    year = rows[0].index("publication_year")
+    rows[1][year], rows[2][year], rows[3][year] = "999999999", "0", "20x1"
+    write_csv_rows(corpus / "articles.csv", rows)
+    summary = summarize(corpus)
+    assert sum(summary.by_year.values()) == 112 and max(summary.by_year) < 3000
+    assert len(summary_page(summary)) < 200_000  # no bar for every year up to 999999999
+
+
+def test_values_spanning_lines_are_read_as_one_cell(corpus):
+    rows = csv_rows(corpus / "articles.csv")
+    title = rows[0].index("title")
+    for row in rows[1:]:
+        row[title] = "A title\nover lines, with, commas\n" * 800  # 3 MB: reading in blocks
+    write_csv_rows(corpus / "articles.csv", rows)
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    assert summarize(corpus).articles == 115
+    with pytest.raises(pa.ArrowInvalid):  # pyarrow's default reading would cut the rows
+        pacsv.read_csv(corpus / "articles.csv")
+
+
+def test_the_terminal_is_sent_no_control_character(corpus):
+    rows = csv_rows(corpus / "msc_facts.csv")
+    rows.append([rows[1][0], "98", "conditions", "\x1b[2J\x1b[31mRED"])
+    write_csv_rows(corpus / "msc_facts.csv", rows)
+    text = summary_text(summarize(corpus))
+    assert "\x1b" not in text and "\ufffd[2J" in text
+
+
+def test_a_vocabulary_value_named_other_is_not_the_rest(corpus):
+    rows = csv_rows(corpus / "msc_facts.csv")
+    rows.append([rows[1][0], "97", "study_design", "other"])
+    write_csv_rows(corpus / "msc_facts.csv", rows)
+    page = summary_page(summarize(corpus))
+    assert ">other</text>" in page and f">{charts.OTHERS}</text>" not in page

@@ -293,13 +293,14 @@ def test_the_published_descriptor_names_one_version_and_reads_back_as_it(paths):
 
 
 def test_storage_options_and_urls_are_read_as_given():
-    assert parse_options(
-        ["anon=true", "port=9000", "ratio=0.5", "endpoint_url=http://h:1/x=y"]
-    ) == {
+    options = ["anon=true", "port=9000", "pin=0012", "ratio=0.5", "secret=nan", "u=http://h:1/x=y"]
+    assert parse_options(options) == {
         "anon": True,
         "port": 9000,
-        "ratio": 0.5,
-        "endpoint_url": "http://h:1/x=y",
+        "pin": "0012",  # passwords and tokens are passed as written
+        "ratio": "0.5",
+        "secret": "nan",
+        "u": "http://h:1/x=y",
     }
     with pytest.raises(ValueError, match="not KEY=VALUE"):
         parse_options(["=x"])
@@ -307,6 +308,93 @@ def test_storage_options_and_urls_are_read_as_given():
     assert not any(
         map(is_storage_url, ["https://x/datapackage.json", "file:///tmp/p", "C:\\pkg", "pkg", None])
     )
+
+
+def _own_package(folder: Path, title: str) -> Path:
+    """A package of one table described by hand: no hashes, its schema in a file."""
+    (folder / "schemas").mkdir(parents=True)
+    (folder / "notes.csv").write_text(f"id,title\n1,{title}\n", encoding="utf-8")
+    schema = {"fields": [{"name": "id", "type": "integer"}, {"name": "title", "type": "string"}]}
+    (folder / "schemas" / "notes.json").write_text(json.dumps(schema), encoding="utf-8")
+    descriptor = {
+        "name": "notes",
+        "resources": [{"name": "notes", "path": "notes.csv", "schema": "schemas/notes.json"}],
+    }
+    (folder / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    return folder
+
+
+def test_other_bytes_never_go_where_readers_read_even_without_hashes(bucket, tmp_path):
+    """A package whose descriptor holds no hashes: a change of content of the same size is a
+    new version, and the files of the one readers are reading are never written again; a
+    schema given by path goes with it."""
+    url, options, fs = bucket
+    package = _own_package(tmp_path / "pkg", "alpha")
+    first = mscdata.upload(package, url, storage_options=options, validate=False)
+    before = _objects(fs, url)
+    (package / "notes.csv").write_text("id,title\n1,omega\n", encoding="utf-8")  # same size
+    second = mscdata.upload(package, url, storage_options=options, validate=False)
+    assert not second.unchanged and second.version != first.version
+    after = _objects(fs, url)
+    assert {k: v for k, v in after.items() if k.startswith(first.version)} == {
+        k: v for k, v in before.items() if k.startswith(first.version)
+    }
+    pointer = _pointer(fs, url)["resources"][0]
+    assert pointer["schema"] == f"{second.version}/schemas/notes.json"
+    assert after[pointer["path"]] == b"id,title\n1,omega\n"
+    from mscdata.validator.fetch_package import fetch
+
+    fetched = fetch(url, tmp_path / "fetched")  # as validate and load read it back
+    assert (fetched / pointer["schema"]).read_bytes() == after[pointer["schema"]]
+
+
+def test_an_unreachable_store_is_one_error_before_anything_is_built(tmp_path, capsys):
+    url = "s3://bucket/pkg"
+    options = ["--storage-option=endpoint_url=http://127.0.0.1:9", "--storage-option=key=k"]
+    sources = str(seed_only_sources(tmp_path / "s"))
+    work = tmp_path / "w"
+    given = ["build", "-q", "--sources", sources, "--out", url, "--work", str(work), *options]
+    assert main([*given, "--storage-option=secret=s"]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("mscdata build: error: s3://bucket/pkg: ") and "internal" not in error
+    assert not work.exists()
+    assert main(["validate", "s3://bucket/pkg"]) in (1, 2)  # no endpoint, no credentials here
+    assert "internal error" not in capsys.readouterr().err
+
+
+def test_a_clean_up_that_fails_leaves_the_package_published(bucket, tmp_path, monkeypatch):
+    import fsspec
+
+    url, options, fs = bucket
+    package = _own_package(tmp_path / "pkg", "alpha")
+    mscdata.upload(package, url, storage_options=options, validate=False)
+    used = fsspec.filesystem("s3", **options)
+    listing = used.ls
+
+    def refused(path, *args, **kwargs):
+        if path.endswith("/versions"):
+            raise PermissionError("Access Denied")
+        return listing(path, *args, **kwargs)
+
+    monkeypatch.setattr(used, "ls", refused)
+    (package / "notes.csv").write_text("id,title\n1,beta\n", encoding="utf-8")
+    done = mscdata.upload(package, url, storage_options=options, validate=False)
+    assert done.removed == [] and _pointer(fs, url)["resources"][0]["path"].startswith(done.version)
+
+
+def test_an_upload_waits_for_no_update_of_its_folder(bucket, tmp_path):
+    from mscdata.builder.publish import holding_lock
+
+    url, options, _ = bucket
+    package = _own_package(tmp_path / "pkg", "alpha")
+    with holding_lock(package), pytest.raises(mscdata.BuildError, match="another build"):
+        mscdata.upload(package, url, storage_options=options, validate=False)
+
+
+def test_file_urls_are_folders_everywhere(built_package):
+    url = built_package.as_uri()
+    assert mscdata.validate(url).valid
+    assert len(mscdata.load(url)) == 115
 
 
 def test_any_fsspec_file_system_takes_a_package(tmp_path):

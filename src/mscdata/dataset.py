@@ -166,12 +166,13 @@ def load(path: str | os.PathLike | None = None, *, sha256: str | None = None) ->
     reason, when the package cannot be read.
     """
     from mscdata.resources import table_schemas
-    from mscdata.storage_urls import is_storage_url
+    from mscdata.storage_urls import is_storage_url, local_path
     from mscdata.validator.csv_tables import read_table
     from mscdata.validator.package_files import guard_package, resource_label
     from mscdata.validator.schema_checks import schema_issues
     from mscdata.validator.validation import _check_descriptor, read_descriptor
 
+    path = local_path(path)  # file:// addresses are folders
     if isinstance(path, str) and (path.startswith(("http://", "https://")) or is_storage_url(path)):
         if path.split("?", 1)[0].lower().endswith(".zip") and not is_storage_url(path):
             from mscdata.remote.downloads import download

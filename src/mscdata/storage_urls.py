@@ -42,8 +42,9 @@ def local_path(path: Any) -> Any:
 
 
 def parse_options(pairs: Iterable[str]) -> dict[str, Any]:
-    """``KEY=VALUE`` texts as storage options; values ``true``/``false``, integers and
-    numbers become those types. ValueError names a text without ``=``."""
+    """``KEY=VALUE`` texts as storage options; ``true`` and ``false`` become booleans and
+    plain integers (``9000``, not ``0012``) integers, everything else stays text (a
+    password or token is passed as written). ValueError names a text without ``=``."""
     options: dict[str, Any] = {}
     for pair in pairs:
         key, equals, value = pair.partition("=")
@@ -56,11 +57,8 @@ def parse_options(pairs: Iterable[str]) -> dict[str, Any]:
 def _typed(value: str) -> Any:
     if value.lower() in {"true", "false"}:
         return value.lower() == "true"
-    for kind in (int, float):
-        try:
-            return kind(value)
-        except ValueError:
-            pass
+    if re.fullmatch(r"-?(0|[1-9][0-9]{0,17})", value):
+        return int(value)
     return value
 
 

@@ -12,6 +12,7 @@ import contextlib
 import functools
 import json
 import os
+import shlex
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,7 +24,7 @@ from mscdata.errors import BuildError
 from mscdata.progress import SILENT, Progress, as_progress
 from mscdata.resources import DATA_PACKAGE_PROFILE, table_schemas
 from mscdata.schema_rules import TABLE_LICENSES
-from mscdata.storage_urls import filesystem, is_storage_url, local_path
+from mscdata.storage_urls import is_storage_url, local_path
 
 if TYPE_CHECKING:
     from mscdata.builder.source_rows import BuildReport, Reader
@@ -243,7 +244,10 @@ def build(
         entries = source_entries(sources)
         url = str(out) if is_storage_url(str(out)) else None
         if url is not None:
-            filesystem(url, storage_options, error=BuildError)  # installed, before the build
+            from mscdata.builder.upload import published_at, storage_url
+
+            url = storage_url(url)
+            published_at(url, storage_options)  # reachable, a package or empty: first
             out = work if work is not None else work_folder(url)
         with (
             publish.publishing(local_path(out), wait=wait) as publication,
@@ -307,16 +311,14 @@ def _uploaded(
 ) -> None:
     """The package built in ``folder`` uploaded to ``url`` (already validated); a
     failure says the package is kept in ``folder`` and how to upload it again."""
-    from mscdata.builder.upload import upload
+    from mscdata.builder.upload import upload_held
 
-    try:
-        upload(
-            folder, url, storage_options=options, validate=False, progress=progress, client=client
-        )
+    try:  # the lock of the work folder is held by the build
+        upload_held(folder, url, options, validate=False, progress=progress, client=client)
     except BuildError as error:
+        again = f"mscdata upload {shlex.quote(str(folder))} {shlex.quote(url)}"
         raise BuildError(
-            f"{error} (the package is built in {folder}; `mscdata upload {folder} {url}` "
-            "uploads it again)"
+            f"{error} (the package is built in {folder}; `{again}` uploads it again)"
         ) from None
 
 

@@ -154,6 +154,18 @@ def _check_replaceable(out: Path) -> None:
 
 
 @contextlib.contextmanager
+def holding_lock(out: str | os.PathLike, *, wait: float = 0.0) -> Iterator[None]:
+    """Hold the lock builds and updates of ``out`` take, without building: a reader of
+    the whole folder (an upload) sees no update swap it midway."""
+    out = Path(os.path.abspath(out))
+    try:
+        with _locked(out.with_name(f".{out.name}.lock"), out, wait):
+            yield
+    except OSError as error:
+        raise BuildError(f"{error.filename or out}: {error.strerror or error}") from None
+
+
+@contextlib.contextmanager
 def _locked(path: Path, out: Path, wait: float) -> Iterator[None]:
     deadline = time.monotonic() + (wait if wait > 0 else 0.0)  # NaN and below 0: no wait
     while True:

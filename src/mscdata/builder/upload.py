@@ -30,6 +30,7 @@ import contextlib
 import hashlib
 import json
 import os
+import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -44,6 +45,7 @@ DESCRIPTOR = "datapackage.json"
 VERSIONS = "versions"  # the folder of every uploaded package, under the URL
 ID_DIGITS = 16  # hex digits of the descriptor's SHA-256 naming a version
 UPLOAD_THREADS = 8  # files uploaded at once without a cluster
+LINKED = ("schema", "dialect")  # resource properties that may name a file of the package
 
 
 @dataclass
@@ -73,26 +75,39 @@ def upload(
     steps); with ``validate`` (the default) it must pass :func:`mscdata.validate` first.
     ``storage_options`` go to the URL's fsspec file system (endpoint, credentials…);
     with a Dask ``client``, its workers upload the files, which they must see at the
-    same paths. BuildError, naming the file or object, when anything fails."""
+    same paths. The folder's lock is held meanwhile (an update waits). BuildError,
+    naming the file or object, when anything fails."""
+    from mscdata.builder.publish import holding_lock
+
+    with holding_lock(package):
+        return upload_held(package, url, storage_options, validate, progress, client)
+
+
+def upload_held(
+    package: str | os.PathLike,
+    url: str,
+    storage_options: dict[str, Any] | None = None,
+    validate: bool = True,
+    progress: Progress | bool | None = None,
+    client: Any = None,
+) -> UploadReport:
+    """:func:`upload`, by a caller holding the folder's lock (a build)."""
     progress = as_progress(progress)
-    if not is_storage_url(url):
-        raise BuildError(f"{url}: not a storage URL (such as s3://bucket/folder)")
-    fs, root = filesystem(url, storage_options, error=BuildError)  # installed, first
+    url = storage_url(url)
+    fs, root = published_at(url, storage_options)
     folder = Path(package)
     text, files = _package_files(folder)
     if validate:
         from mscdata.builder.package_check import check_built
 
         check_built(folder, progress, str(folder))
-    root = root.rstrip("/")
-    version = f"{VERSIONS}/{hashlib.sha256(text).hexdigest()[:ID_DIGITS]}"
+    version = f"{VERSIONS}/{_content_id(folder, text, files)}"
     pointer = _pointer(text, version)
     report = UploadReport(url=url, version=version)
     with _storage_errors(url):
-        fs.invalidate_cache(root)  # listings another writer may have changed since
         previous, current = _published(fs, root, url)
         if current == pointer and _complete(fs, root, version, files, folder):
-            report.unchanged = True
+            report.unchanged = True  # the same id: the same bytes (_content_id)
             return report
         sent = [(folder / name, f"{root}/{version}/{name}") for name in files]
         sent.append((folder / DESCRIPTOR, f"{root}/{version}/{DESCRIPTOR}"))
@@ -101,9 +116,52 @@ def upload(
             # the version's own descriptor last: a version folder holding it is whole
             report.bytes = sum(send(sent[:-1], task.update)) + sum(send(sent[-1:], task.update))
         report.files = len(sent)
-        fs.pipe_file(f"{root}/{DESCRIPTOR}", pointer)
-        report.removed = _remove_versions(fs, root, keep={version, previous})
+        _write_whole(fs, f"{root}/{DESCRIPTOR}", pointer)
+    report.removed = _remove_versions(fs, root, keep={version, previous})
     return report
+
+
+def storage_url(url: str) -> str:
+    """``url`` checked to be a storage URL, without a trailing slash."""
+    if not is_storage_url(url):
+        raise BuildError(f"{url}: not a storage URL (such as s3://bucket/folder)")
+    return url.rstrip("/")
+
+
+def published_at(url: str, storage_options: dict[str, Any] | None) -> tuple[Any, str]:
+    """The file system and root of ``url``, once it is known to answer and to hold a
+    package or nothing (credentials, endpoint and bucket checked before anything is
+    built or validated); BuildError otherwise."""
+    fs, root = filesystem(url, storage_options, error=BuildError)
+    root = root.rstrip("/")
+    with _storage_errors(url):
+        fs.invalidate_cache(root)  # listings another writer may have changed since
+        _published(fs, root, url)
+    return fs, root
+
+
+def _content_id(folder: Path, text: bytes, files: list[str]) -> str:
+    """The version's name: the SHA-256 of the descriptor and of every file it names, so
+    that other bytes never go where readers may be reading (a package's descriptor need
+    not hold its files' hashes)."""
+    from mscdata.checksums import file_sha256
+
+    digest = hashlib.sha256(text)
+    for name in files:
+        digest.update(f"\0{name}\0{file_sha256(folder / name)}".encode())
+    return digest.hexdigest()[:ID_DIGITS]
+
+
+def _write_whole(fs: Any, path: str, data: bytes) -> None:
+    """``data`` written at ``path`` in one step: under another name first, then moved
+    (an object store copies it whole; a file system with folders renames it)."""
+    partial = f"{path}.partial-{uuid.uuid4().hex[:12]}"
+    fs.pipe_file(partial, data)
+    try:
+        fs.mv(partial, path)
+    finally:
+        if fs.exists(partial):
+            fs.rm(partial)
 
 
 def _package_files(folder: Path) -> tuple[bytes, list[str]]:
@@ -120,10 +178,7 @@ def _package_files(folder: Path) -> tuple[bytes, list[str]]:
         raise BuildError(f"{folder / DESCRIPTOR}: not JSON ({error})") from None
     names: list[str] = []
     for resource in descriptor.get("resources", []) if isinstance(descriptor, dict) else []:
-        paths = resource.get("path") if isinstance(resource, dict) else None
-        for path in paths if isinstance(paths, list) else [paths]:
-            if not isinstance(path, str):
-                continue
+        for path in _named(resource):
             try:
                 check_path(folder, path)
             except MscdataError as error:
@@ -135,6 +190,16 @@ def _package_files(folder: Path) -> tuple[bytes, list[str]]:
     return text, names
 
 
+def _named(resource: Any) -> list[str]:
+    """The files a resource names: its data, and its schema and dialect given by path."""
+    if not isinstance(resource, dict):
+        return []
+    paths = resource.get("path")
+    named = list(paths) if isinstance(paths, list) else [paths]
+    named += [resource.get(key) for key in LINKED]
+    return [path for path in named if isinstance(path, str)]
+
+
 def _pointer(text: bytes, version: str) -> bytes:
     """The descriptor published at the URL: the package's, its paths under ``version``."""
     descriptor = json.loads(text)
@@ -144,6 +209,9 @@ def _pointer(text: bytes, version: str) -> bytes:
             resource["path"] = [f"{version}/{item}" for item in path]
         elif isinstance(path, str):
             resource["path"] = f"{version}/{path}"
+        for key in LINKED:
+            if isinstance(resource.get(key), str):
+                resource[key] = f"{version}/{resource[key]}"
     return (json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
@@ -198,12 +266,15 @@ def _here(fs: Any) -> Sender:
     """Files uploaded by threads of this process; their sizes as stored."""
 
     def send(pairs: list[tuple[Path, str]], done: Callable[[int], None]) -> list[int]:
-        with ThreadPoolExecutor(UPLOAD_THREADS, thread_name_prefix="mscdata-upload") as pool:
+        pool = ThreadPoolExecutor(UPLOAD_THREADS, thread_name_prefix="mscdata-upload")
+        try:
             sizes = []
             for size in pool.map(lambda pair: put_file(fs, *pair), pairs):
                 sizes.append(size)
                 done(1)
             return sizes
+        finally:  # after a failure, the files not yet started are not sent
+            pool.shutdown(wait=True, cancel_futures=True)
 
     return send
 
@@ -259,7 +330,7 @@ def _remove_versions(fs: Any, root: str, keep: set[str | None]) -> list[str]:
     removed (one that cannot be removed now is left for the next upload)."""
     try:
         found = fs.ls(f"{root}/{VERSIONS}", detail=False)
-    except FileNotFoundError:
+    except Exception:
         return []
     removed = []
     for path in sorted(found):
@@ -268,7 +339,7 @@ def _remove_versions(fs: Any, root: str, keep: set[str | None]) -> list[str]:
             continue
         try:
             fs.rm(path, recursive=True)
-        except OSError:  # the package is published: what is left, the next upload removes
+        except Exception:
             continue
         removed.append(name)
     return removed
@@ -276,8 +347,13 @@ def _remove_versions(fs: Any, root: str, keep: set[str | None]) -> list[str]:
 
 @contextlib.contextmanager
 def _storage_errors(url: str) -> Iterator[None]:
-    """The storage's OS errors as one-line BuildErrors naming the URL."""
+    """The storage's errors (an OSError, or a file system's own: no credentials, no
+    endpoint, a bad bucket name) as one-line BuildErrors naming the URL."""
     try:
         yield
+    except MscdataError:
+        raise
     except OSError as error:
         raise BuildError(f"{url}: {error.strerror or error}") from None
+    except Exception as error:  # each file system has errors of its own (botocore's…)
+        raise BuildError(f"{url}: {type(error).__name__}: {error}") from None

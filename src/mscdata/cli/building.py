@@ -32,6 +32,10 @@ def cmd_build(args: argparse.Namespace) -> int:
     )
     checked = "" if args.no_validate else " and validated"
     print(f"built{checked}: {out}/datapackage.json ({counted(report.articles, 'article')})")
+    if isinstance(out, str) and args.work is None:  # a storage URL: where update finds it
+        from mscdata.builder.build import work_folder
+
+        print(f"kept with its record store in {work_folder(out)} (for mscdata update, upload)")
     return print_report(report, args.command)
 
 

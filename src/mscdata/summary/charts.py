@@ -17,6 +17,7 @@ PALETTE = (
     "#000000", "#999999", "#666666",
 )  # fmt: skip
 OTHER = "#BBBBBB"
+OTHERS = "all others"  # the values without a colour of their own (a vocabulary has "other")
 BAR = PALETTE[0]
 STACKED = 8  # values with a colour of their own in a stacked chart; the rest are "other"
 FONT = 12
@@ -94,7 +95,7 @@ def ranked_chart(counts: Counter, label: str, *, shown: int = 12, width: int = 6
 
 def stacked_chart(by_year: dict[int, Counter], label: str, *, width: int = 640) -> str:
     """Bars per year, each split by value: the :data:`STACKED` most frequent values in
-    colour, the rest together as "other"; a legend below."""
+    colour, the rest together as :data:`OTHERS`; a legend below."""
     if not by_year:
         return _empty(label, width)
     totals: Counter = Counter()
@@ -114,7 +115,7 @@ def stacked_chart(by_year: dict[int, Counter], label: str, *, width: int = 640) 
         parts = [(v, counts[v], colours[v]) for v in coloured if counts[v]]
         rest = sum(n for v, n in counts.items() if v not in colours)
         if rest:
-            parts.append(("other", rest, OTHER))
+            parts.append((OTHERS, rest, OTHER))
         base = plot - bottom
         for value, n, colour in parts:
             bar = (plot - bottom - top) * n / top_value
@@ -127,7 +128,7 @@ def stacked_chart(by_year: dict[int, Counter], label: str, *, width: int = 640) 
     body += _year_labels(years, left, step, plot - bottom + 16)
     entries = [(v, colours[v]) for v in coloured]
     if len(totals) > len(coloured):
-        entries.append(("other", OTHER))
+        entries.append((OTHERS, OTHER))
     for index, (value, colour) in enumerate(entries):
         x = left + (index % 3) * ((width - left) / 3)
         y = plot + 4 + (index // 3) * 18

@@ -21,6 +21,7 @@ from mscdata.errors import PackageError
 FACTS = "msc_facts"
 ARTICLE_COLUMNS = ("id", "pmid", "publication_year")
 FACT_COLUMNS = ("article_id", "facet", "value")
+YEARS = (1000, 2999)  # publication_year's bounds in the schema: any other is no year
 # facets shown year by year (stacked bars), and as ranked lists
 OVER_TIME = ("cell_sources", "study_design")
 RANKED = ("conditions", "routes", "species", "cell_products", "donor_relation")
@@ -74,9 +75,11 @@ def summarize(path: str | os.PathLike | None = None) -> CorpusSummary:
     descriptor or a storage URL such as ``s3://bucket/mscdata``; default: the package
     bundled with mscdata). PackageError naming the resource and the column when a table
     it needs cannot be read."""
+    from mscdata.storage_urls import local_path
     from mscdata.validator.fetch_package import is_remote
     from mscdata.validator.validation import read_descriptor
 
+    path = local_path(path)  # file:// addresses are folders
     if isinstance(path, str) and is_remote(path):
         import tempfile
 
@@ -116,15 +119,19 @@ def _count_facts(
     pmids: dict[str, str | None],
 ) -> None:
     """Each (article, facet, value) once into the summary's counts."""
-    seen = set(zip(facts["article_id"], facts["facet"], facts["value"], strict=True))
+    seen = {
+        (article, facet, value)
+        for article, facet, value in zip(
+            facts["article_id"], facts["facet"], facts["value"], strict=True
+        )
+        if article in years and facet and value  # a row of no article, or empty: none
+    }
     summary.has_facts = True
     summary.with_facts = len({article for article, _, _ in seen})
     facets: dict[str, Counter] = defaultdict(Counter)
     over_time: dict[str, dict[int, Counter]] = {name: defaultdict(Counter) for name in OVER_TIME}
     trials: dict[str, set[str]] = defaultdict(set)
     for article, facet, value in seen:
-        if facet is None or value is None:
-            continue
         facets[facet][value] += 1
         year = years.get(article)
         if facet in over_time and year is not None:
@@ -221,20 +228,23 @@ def _csv(files: list[str], names: tuple[str, ...]) -> dict[str, list[Any]]:
             strings_can_be_null=True,
             null_values=[""],
         )
-        part = pacsv.read_csv(file, read_options=read, convert_options=convert)
+        parse = pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False)
+        part = pacsv.read_csv(file, read_options=read, parse_options=parse, convert_options=convert)
         for name in names:
             columns[name].extend(_typed(name, part.column(name).to_pylist()))
     return columns
 
 
 def _typed(name: str, values: list[Any]) -> list[Any]:
-    """Years as integers (a cell that is not one counts as no year); the rest as text."""
+    """Years as integers within the schema's bounds (any other cell counts as no year);
+    the rest as text."""
     if name != "publication_year":
         return [None if v is None else str(v) for v in values]
     typed: list[Any] = []
     for value in values:
         try:
-            typed.append(None if value is None else int(value))
-        except ValueError:
-            typed.append(None)
+            year = None if value is None else int(value)
+        except (ValueError, OverflowError):  # text, or a float that is no number
+            year = None
+        typed.append(year if year is not None and YEARS[0] <= year <= YEARS[1] else None)
     return typed

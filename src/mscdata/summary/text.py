@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from mscdata.summary.corpus import OVER_TIME, RANKED, CorpusSummary
 from mscdata.wording import counted
 
 SHOWN = 10  # values listed per facet, the most frequent first
+_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")  # all but the line ends
 
 TITLES = {
     "msc_topic": "MSC topic",
@@ -35,7 +37,13 @@ def shown(counts: Counter, facet: str) -> Counter:
 
 
 def summary_text(summary: CorpusSummary) -> str:
-    """The summary in a few lines per part: years, then each facet's leading values."""
+    """The summary in a few lines per part: years, then each facet's leading values
+    (control characters of a package's values shown as U+FFFD, never sent to the
+    terminal)."""
+    return _CONTROL.sub("\ufffd", _text(summary))
+
+
+def _text(summary: CorpusSummary) -> str:
     lines = [_heading(summary)]
     if summary.by_year:
         years = list(summary.by_year.items())

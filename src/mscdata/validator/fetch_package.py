@@ -19,7 +19,7 @@ from mscdata.errors import PackageError
 from mscdata.progress import SILENT, Progress
 from mscdata.storage_urls import filesystem, is_storage_url
 
-MAX_BYTES = 2 << 30  # 2 GiB downloaded, or unpacked from one archive
+MAX_BYTES = 2 << 30  # 2 GiB downloaded, or unpacked from one archive (or storage URL)
 MAX_RATIO = 100  # a member larger than RATIO_FLOOR may unpack to at most 100x its size
 RATIO_FLOOR = 1 << 20  # 1 MiB: smaller members are never refused for their ratio
 MAX_MEMBERS = 10_000  # entries of one archive (a package has a few dozen)
@@ -164,8 +164,12 @@ def _download(url: str, target: Path, limit: int, progress: Progress = SILENT) -
         if is_storage_url(url):
             return copy_object(url, target, limit, progress)
         return download_file(url, target, limit, progress)
+    except PackageError:
+        raise
     except OSError as error:  # URLError, HTTPError and TimeoutError included
         raise PackageError(f"{url}: cannot download: {error}") from None
+    except Exception as error:  # a storage file system's own (no credentials, endpoint…)
+        raise PackageError(f"{url}: cannot download: {type(error).__name__}: {error}") from None
 
 
 def copy_object(url: str, target: Path, limit: int, progress: Progress = SILENT) -> int:

@@ -275,11 +275,13 @@ def _validate(
     """:func:`validate`, on the cluster of ``client`` when it is not None."""
     import tempfile
 
+    from mscdata.storage_urls import local_path
     from mscdata.validator.fetch_package import fetch, is_remote, unpack_zip
 
     if temp_dir is not None and not Path(temp_dir).is_dir():
         raise PackageError(f"{temp_dir}: the temporary folder given does not exist")
     spill = Path(temp_dir) if temp_dir is not None else None
+    path = local_path(path)  # file:// addresses are folders
     with returning_pool():
         text = str(path) if path is not None else ""
         if is_remote(text) or (text.lower().endswith(".zip") and not Path(text).is_dir()):

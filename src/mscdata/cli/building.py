@@ -11,6 +11,7 @@ from mscdata.wording import counted
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    """``mscdata build``: the package built (and uploaded to a storage URL), what it read."""
     from mscdata.builder.build import build
     from mscdata.builder.source_rows import BuildReport
 
@@ -40,6 +41,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_upload(args: argparse.Namespace) -> int:
+    """``mscdata upload``: the package published at a storage URL, or unchanged there."""
     from mscdata.builder.upload import upload
 
     done = upload(
@@ -71,6 +73,7 @@ def storage_options(args: argparse.Namespace) -> dict[str, Any] | None:
 
 
 def cmd_update(args: argparse.Namespace) -> int:
+    """``mscdata update``: the package brought up to date, what the update changed."""
     from mscdata.builder.source_rows import BuildReport
     from mscdata.builder.update import update
 

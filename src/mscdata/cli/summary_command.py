@@ -31,6 +31,7 @@ def add_summary_command(commands: Any) -> argparse.ArgumentParser:
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
+    """``mscdata summary``: the counts printed (text or JSON), the page written."""
     from mscdata.summary import summarize, summary_text, write_page
 
     summary = summarize(args.package)

@@ -646,6 +646,7 @@ class Article(ConfiguredBaseModel):
     identifiers: Optional[list[ArticleIdentifier]] = Field(default_factory=list, description="""Every identifier of the article the source gives.""")
     accessions: Optional[list[Accession]] = Field(default_factory=list, description="""Data bank and registry accession numbers linked to the article.""")
     provenance: Optional[list[Provenance]] = Field(default_factory=list, description="""The sources this record was read from.""")
+    msc_facts: Optional[list[MscFact]] = Field(default_factory=list, description="""What the article states about the mesenchymal stromal/stem cells it studies (tissue sources, species, donors, study design, products, routes, conditions, trial registrations, ISCT criteria), each fact with its evidence; read from the record by mscdata.facts.extract when a package is built, and read again after a merge.""")
 
     
 

@@ -61,6 +61,7 @@ MERGE_GROUPS: dict[str, str] = {
     "identifiers": "identity",
     "accessions": "bibliographic",
     "provenance": "identity",
+    "msc_facts": "identity",
 }
 
 # Article list slot -> the *_complete flag that covers it (covers)
@@ -95,6 +96,7 @@ TABLE_LICENSES: dict[str, str] = {
     "identifiers": "NLM-PubMed-terms",
     "accessions": "NLM-PubMed-terms",
     "provenance": "CC0-1.0",
+    "msc_facts": "CC0-1.0",
 }
 
 # slot -> its pattern (as the JSON Schema, Table Schemas and models have it)

@@ -177,11 +177,20 @@ def merge_records(records: list[dict[str, Any]]) -> tuple[dict[str, Any], list[C
 
     merged["abstract"] = join_abstract(merged.get("abstract_sections") or [])
     merged["id"] = article_key(merged.get("pmid"), merged.get("doi"), merged.get("pmcid"))
+    merged["msc_facts"] = _facts_of(merged)
     conflicts = [
         Conflict(merged["id"], c.field, c.kept, c.kept_from, c.other, c.other_from)
         for c in conflicts
     ]
     return merged, conflicts
+
+
+def _facts_of(merged: dict[str, Any]) -> list[dict[str, Any]]:
+    """The MSC facts of a merged article, read again from all it now holds."""
+    from mscdata.builder.article_facts import with_facts
+    from mscdata.models import Article
+
+    return with_facts(Article.model_validate(merged))["msc_facts"]
 
 
 def merge(articles: list[Any]) -> tuple[list[Any], list[Conflict]]:

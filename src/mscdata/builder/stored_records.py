@@ -96,6 +96,7 @@ def table_texts(tables: dict[str, list[list[str]]], names: tuple[str, ...]) -> l
 def stored_form(article: Any, topic: str | None = None) -> StoredRecord | None:
     """An Article model as the store keeps it; None when ``topic`` (a topic name or file)
     is given and the article is not on it."""
+    from mscdata.builder.article_facts import with_facts
     from mscdata.builder.merge import keys_of
     from mscdata.builder.update_stream import stream_pmid, version_of
 
@@ -104,7 +105,7 @@ def stored_form(article: Any, topic: str | None = None) -> StoredRecord | None:
 
         if not load_topic(topic).matches(article):
             return None
-    data = article.model_dump()
+    data = with_facts(article)
     return stored_data(data, stream_pmid(data), version_of(data), tuple(keys_of(data)))
 
 

@@ -24,8 +24,10 @@ from mscdata.cli.common import (
     EXIT_USAGE,
     MAX_SHOWN,
     print_skipped,
+    read_source,
 )
 from mscdata.cli.common import progress_of as _progress
+from mscdata.cli.facts_command import cmd_facts
 from mscdata.cli.summary_command import cmd_summary
 from mscdata.errors import (
     BuildError,
@@ -63,23 +65,8 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 
 
 def _cmd_parse(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
-    from mscdata.errors import MissingPmidWarning
-    from mscdata.parsers import read
-
-    # a Path is always read as a file: "no such file" or "is a directory", never as text
-    source = sys.stdin.buffer.read() if args.file == "-" else Path(args.file)
     progress = _progress(args)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", UserWarning)  # mscdata's own; not ResourceWarning
-        result = read(source, url=args.url, format=args.source_format, progress=progress)
-    for warning in caught:
-        if isinstance(warning.message, MissingPmidWarning):
-            advice = warning.message.advice("--url https://pubmed.ncbi.nlm.nih.gov/<PMID>/")
-            print(f"mscdata parse: note: {advice}", file=sys.stderr)
-        else:
-            print(f"mscdata parse: warning: {_one_line(warning.message)}", file=sys.stderr)
+    result = read_source(args, progress)
     _write_articles(result.articles, progress)
     if result.deletions:
         pmids = " ".join(d.pmid for d in result.deletions[:20])
@@ -319,6 +306,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "select": _cmd_select,
         "topic": _cmd_topic,
         "summary": cmd_summary,
+        "facts": cmd_facts,
     }
     if args.command is None:
         parser.print_help()

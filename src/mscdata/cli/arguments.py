@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 
 from mscdata.cli.building_arguments import add_build_commands
+from mscdata.cli.facts_command import add_facts_command
 from mscdata.cli.summary_command import add_summary_command
 from mscdata.version import __version__
 
@@ -209,9 +210,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     select = _topic_commands(commands)
+    facts = add_facts_command(commands, formats)
     add_summary_command(commands)
 
-    quiet = (parse, build, update, upload, release, download, fetch, validate, select)
+    quiet = (parse, build, update, upload, release, download, fetch, validate, select, facts)
     for command in quiet:
         command.add_argument(
             "-q",

@@ -32,3 +32,28 @@ def print_skipped(failures: list[Any], command: str) -> None:
             f"{'was' if len(failures) == 1 else 'were'} skipped",
             file=sys.stderr,
         )
+
+
+def read_source(args: argparse.Namespace, progress: Progress) -> Any:
+    """``mscdata.read`` of the command's FILE (``-``: standard input; ``--url``,
+    ``--format``), its warnings on stderr as one line each (a page without PMID: how to
+    give its address)."""
+    import warnings
+    from pathlib import Path
+
+    from mscdata.errors import MissingPmidWarning
+    from mscdata.parsers import read
+
+    # a Path is always read as a file: "no such file" or "is a directory", never as text
+    source = sys.stdin.buffer.read() if args.file == "-" else Path(args.file)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UserWarning)  # mscdata's own; not ResourceWarning
+        result = read(source, url=args.url, format=args.source_format, progress=progress)
+    for warning in caught:
+        if isinstance(warning.message, MissingPmidWarning):
+            advice = warning.message.advice("--url https://pubmed.ncbi.nlm.nih.gov/<PMID>/")
+            print(f"mscdata {args.command}: note: {advice}", file=sys.stderr)
+        else:
+            text = " ".join(str(warning.message).split())
+            print(f"mscdata {args.command}: warning: {text}", file=sys.stderr)
+    return result

@@ -1,0 +1,81 @@
+"""The MSC facts in a built package: an ``msc_facts`` table read by the extractor from
+every article of every source, validated like every table, loaded back per article, and
+printed by ``mscdata facts FILE``."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import mscdata
+from mscdata.cli import main
+from mscdata.facts import extract
+from mscdata.facts.parts import part_texts
+
+from conftest import ROOT, SEED, SEED_URL, csv_rows, write_csv_rows
+
+
+@pytest.fixture(scope="module")
+def dataset(tmp_path_factory):
+    """The bundled sources built and loaded back."""
+    return mscdata.load(mscdata.build(ROOT / "sources", tmp_path_factory.mktemp("b") / "pkg"))
+
+
+def test_every_article_holds_the_facts_its_text_states(dataset):
+    """Read again from the loaded article, the facts are the ones the build stored: the
+    table is the extractor's output for every article, merged ones included."""
+    with_facts = 0
+    for article in dataset:
+        assert [f.model_dump() for f in extract(article)] == [
+            f.model_dump() for f in article.msc_facts
+        ], article.id
+        with_facts += bool(article.msc_facts)
+    assert with_facts > len(dataset) // 2  # the bundled sources are MSC articles
+
+
+def test_every_fact_points_at_its_evidence(dataset):
+    for article in dataset:
+        texts = part_texts(article)
+        for position, fact in enumerate(article.msc_facts, start=1):
+            assert fact.position == position
+            assert texts[fact.part][fact.start : fact.end] == fact.text, (article.id, fact)
+
+
+def test_the_table_is_in_the_package_and_in_pandas(dataset):
+    pytest.importorskip("pandas")
+    frame = dataset.to_pandas("msc_facts")
+    assert list(frame.columns)[:4] == ["article_id", "position", "facet", "value"]
+    assert len(frame) == sum(len(a.msc_facts) for a in dataset)
+    descriptor = json.loads((dataset.path.parent / "datapackage.json").read_text())
+    [resource] = [r for r in descriptor["resources"] if r["name"] == "msc_facts"]
+    assert resource["licenses"][0]["name"] == "CC0-1.0"
+    assert resource["schema"]["foreignKeys"][0]["reference"]["resource"] == "articles"
+
+
+def test_a_fact_outside_the_vocabulary_is_reported(built_package):
+    rows = csv_rows(built_package / "msc_facts.csv")
+    facet = rows[0].index("facet")
+    rows[1][facet] = "favourite_colour"
+    write_csv_rows(built_package / "msc_facts.csv", rows)
+    report = mscdata.validate(built_package)
+    assert not report.valid
+    assert any("favourite_colour" in str(issue) for issue in report.errors)
+
+
+def test_the_command_line_prints_a_sources_facts(capsys, tmp_path):
+    assert main(["facts", str(SEED), "--url", SEED_URL, "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    [article] = mscdata.parse(SEED, url=SEED_URL)
+    assert printed == [
+        {"article_id": article.id, "pmid": article.pmid, **f.model_dump(mode="json")}
+        for f in extract(article)
+    ]
+    assert main(["facts", str(SEED), "--url", SEED_URL, "--table"]) == 0
+    table = capsys.readouterr().out.splitlines()
+    assert table[0].split() == ["article", "facet", "value", "part", "span", "text"]
+    assert len(table) == len(printed) + 1 if printed else table == ["no MSC facts"]
+    broken = tmp_path / "broken.xml"
+    broken.write_text("<PubmedArticleSet><PubmedArticle><MedlineCitation>", encoding="utf-8")
+    assert main(["facts", str(broken)]) in (1, 2)
+    assert "mscdata facts:" in capsys.readouterr().err

@@ -36,6 +36,8 @@ _COMMENTS = {
     "DERIVED_FROM": "slot -> the slot its value is computed from (derived_from)",
     "TABLE_LICENSES": "table -> the name of its licence (table_license of its class)",
     "PATTERNS": "slot -> its pattern (as the JSON Schema, Table Schemas and models have it)",
+    "FACETS": "MSC fact facet -> the enum of its vocabulary, '' for an open one (vocabulary)",
+    "FACT_TERMS": "'facet:value' of every vocabulary -> the value's ontology term, '' for none",
 }
 
 
@@ -91,13 +93,34 @@ def rules(schema_path: str | Path) -> dict[str, dict[str, str]]:
                 continue
             if patterns.setdefault(slot.name, slot.pattern) != slot.pattern:
                 raise ValueError(f"slot {slot.name} has two patterns (see class {class_name})")
+    facets, terms = _vocabularies(view)
     return {
         "MERGE_GROUPS": groups,
         "COMPLETENESS_FLAGS": flags,
         "DERIVED_FROM": dict(sorted(derived.items())),
         "TABLE_LICENSES": licenses,
         "PATTERNS": dict(sorted(patterns.items())),
+        "FACETS": facets,
+        "FACT_TERMS": terms,
     }
+
+
+def _vocabularies(view: Any) -> tuple[dict[str, str], dict[str, str]]:
+    """The facets of the MSC facts (the Facet enum's values, in order) with the enum each
+    names as its vocabulary, and every vocabulary value's meaning (its ontology CURIE)."""
+    enums = view.all_enums()
+    if "Facet" not in enums:
+        return {}, {}
+    facets, terms = {}, {}
+    for facet, value in enums["Facet"].permissible_values.items():
+        vocabulary = annotation(value, "vocabulary") or ""
+        if vocabulary and vocabulary not in enums:
+            raise ValueError(f"facet {facet}: vocabulary {vocabulary} is no enum")
+        facets[facet] = vocabulary
+        if vocabulary:
+            for name, term in enums[vocabulary].permissible_values.items():
+                terms[f"{facet}:{name}"] = term.meaning or ""
+    return facets, terms
 
 
 def _literal(text: str) -> str:

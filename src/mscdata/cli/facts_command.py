@@ -40,6 +40,7 @@ def add_facts_command(commands: Any, formats: list[str]) -> argparse.ArgumentPar
 
 
 def cmd_facts(args: argparse.Namespace) -> int:
+    """``mscdata facts``: a source's articles read, their facts printed."""
     from mscdata.facts import extract
 
     result = read_source(args, progress_of(args))

@@ -53,14 +53,24 @@ def test_the_table_is_in_the_package_and_in_pandas(dataset):
     assert resource["schema"]["foreignKeys"][0]["reference"]["resource"] == "articles"
 
 
-def test_a_fact_outside_the_vocabulary_is_reported(built_package):
+def test_facts_outside_their_vocabulary_or_span_are_reported(built_package):
     rows = csv_rows(built_package / "msc_facts.csv")
-    facet = rows[0].index("facet")
-    rows[1][facet] = "favourite_colour"
+    column = {name: rows[0].index(name) for name in rows[0]}
+    first, second, third, fourth = rows[1:5]
+    first[column["facet"]] = "favourite_colour"  # the Table Schema's enum
+    second[column["facet"]], second[column["value"]] = "cell_sources", "moon_rock"
+    second[column["curie"]] = ""
+    third[column["facet"]], third[column["value"]] = "cell_sources", "bone_marrow"
+    third[column["curie"]] = "UBERON:0000000"
+    fourth[column["end"]] = str(int(fourth[column["end"]]) + 3)
     write_csv_rows(built_package / "msc_facts.csv", rows)
     report = mscdata.validate(built_package)
+    found = {(issue.type, issue.row, issue.field) for issue in report.errors}
+    assert ("constraint-error", 2, "facet") in found
+    assert ("fact-vocabulary", 3, "value") in found
+    assert ("fact-term", 4, "curie") in found
+    assert ("fact-span", 5, "end") in found
     assert not report.valid
-    assert any("favourite_colour" in str(issue) for issue in report.errors)
 
 
 def test_the_command_line_prints_a_sources_facts(capsys, tmp_path):

@@ -164,7 +164,7 @@ def report_json_schema() -> dict[str, Any]:
             "missing-cell, blank-row, *-label, hash-count, byte-count, encoding-error, "
             "scheme-error…) or mscdata's own (descriptor, schema-version, missing-resource, "
             "schema-mismatch, model-error, position-gap, partial-date, date-invalid, "
-            "completeness)."
+            "completeness, fact-vocabulary, fact-term, fact-span)."
         )
         message: str = Field(description="What was expected and what was found.")
         resource: str | None = Field(description="Resource (table) name, if any.")

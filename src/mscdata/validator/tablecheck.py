@@ -35,6 +35,8 @@ from mscdata.errors import PackageError
 from mscdata.validator.column_checks import check_column
 from mscdata.validator.csv_batches import RawBatch, Restart, csv_source, whole_source
 from mscdata.validator.csv_checks import MAX_FIELDS, resource_format, width_issues
+from mscdata.validator.fact_checks import FACTS, fact_issues
+from mscdata.validator.fact_checks import FIELDS as FACT_FIELDS
 from mscdata.validator.package_files import check_path, read_regular
 from mscdata.validator.parquet_batches import parquet_source, whole_parquet_source
 from mscdata.validator.parquet_files import is_parquet
@@ -200,6 +202,7 @@ def _check_batch(
 
     missing_values = schema.get("missingValues", [""])
     columns: dict[str, Any] = {}
+    facts: dict[str, Any] = {}  # the columns the MSC facts' own checks read
     errors: list[tuple[int, str, str, str, str]] = []  # (index, type, note, cell, field)
     blank = np.ones(batch.rows, dtype=bool)
     for spec, raw in zip(expected, batch.columns, strict=True):
@@ -211,6 +214,8 @@ def _check_batch(
         wanted = retain is None or spec["name"] in retain
         if wanted and spec["name"] not in columns:  # a duplicated label keeps its first
             columns[spec["name"]] = column.typed
+        if name == FACTS and spec["name"] in FACT_FIELDS:
+            facts.setdefault(spec["name"], column.typed)
         errors += [(i, kind, note, cell, spec["name"]) for i, kind, note, cell in column.errors]
     first = batch.first_row
     blank_rows = set((np.flatnonzero(blank) + first).tolist()) if blank.any() else set()
@@ -223,6 +228,9 @@ def _check_batch(
         if row not in blank_rows:
             issues.append(Issue(kind, note, name, row, field_name, cell))
     issues += [Issue("blank-row", "the row is empty", name, row) for row in sorted(blank_rows)]
+    if facts:
+        found = fact_issues(name, facts, first)
+        issues += [issue for issue in found if issue.row not in blank_rows]
     return columns, issues
 
 

@@ -1,0 +1,74 @@
+"""The rules of the MSC facts a Table Schema cannot state, checked batch by batch in
+``msc_facts``: each value is one of its facet's vocabulary (``schema_rules.FACETS``) with
+that value's ontology term (``schema_rules.FACT_TERMS``), ``isct_criteria`` is stated as
+``true``, and each evidence span holds as many characters as its matched text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mscdata.schema_rules import FACETS, FACT_TERMS
+from mscdata.validator.report import Issue
+
+FACTS = "msc_facts"
+FIELDS = ("facet", "value", "curie", "start", "end", "text")
+
+
+def fact_issues(name: str, columns: dict[str, Any], first: int) -> list[Issue]:
+    """The issues of one batch of the facts table (``columns``: its typed columns by name,
+    those of :data:`FIELDS` it has; ``first``: the row number of its first row)."""
+    if not all(field in columns for field in FIELDS):
+        return []  # a column missing is reported by the header's checks
+    rows = zip(*(_values(columns[field]) for field in FIELDS), strict=True)
+    issues = []
+    for index, (facet, value, curie, start, end, text) in enumerate(rows):
+        row = first + index
+        vocabulary = FACETS.get(facet or "")
+        if vocabulary and value is not None:
+            key = f"{facet}:{value}"
+            if key not in FACT_TERMS:
+                issues.append(
+                    Issue(
+                        "fact-vocabulary",
+                        f"{value!r} is not a value of {facet} (the schema's {vocabulary})",
+                        name,
+                        row,
+                        "value",
+                        value,
+                    )
+                )
+            elif (curie or "") != FACT_TERMS[key]:
+                wanted = FACT_TERMS[key] or "none"
+                issues.append(
+                    Issue(
+                        "fact-term",
+                        f"the ontology term of {facet} {value} is {wanted}, not {curie}",
+                        name,
+                        row,
+                        "curie",
+                        curie,
+                    )
+                )
+        if facet == "isct_criteria" and value is not None and value != "true":
+            issues.append(
+                Issue(
+                    "fact-vocabulary", "isct_criteria is stated as true", name, row, "value", value
+                )
+            )
+        if None not in (start, end, text) and end - start != len(text):
+            issues.append(
+                Issue(
+                    "fact-span",
+                    f"the span {start}-{end} holds {end - start} characters, its text {len(text)}",
+                    name,
+                    row,
+                    "end",
+                    str(end),
+                )
+            )
+    return issues
+
+
+def _values(column: Any) -> list[Any]:
+    """A typed column's values as Python objects."""
+    return column.to_pylist() if hasattr(column, "to_pylist") else list(column)

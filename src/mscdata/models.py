@@ -252,6 +252,344 @@ class LinkRelation(str, Enum):
     """
 
 
+class Facet(str, Enum):
+    """
+    The facets of the MSC facts, named as the annotation guide names its fields.
+    """
+    msc_topic = "msc_topic"
+    """
+    Whether MSCs are a main subject of the article (one value, MscTopic).
+    """
+    cell_sources = "cell_sources"
+    """
+    The tissues the MSCs come from (CellSource).
+    """
+    species = "species"
+    """
+    Organisms the MSCs come from and organisms studied in vivo (Species).
+    """
+    donor_relation = "donor_relation"
+    """
+    Autologous, allogeneic or xenogeneic use, when stated (DonorRelation).
+    """
+    study_design = "study_design"
+    """
+    What the article did (StudyDesign).
+    """
+    cell_products = "cell_products"
+    """
+    What was made from or with the MSCs and studied or given (CellProduct).
+    """
+    routes = "routes"
+    """
+    How MSC products were given to an organism (Route).
+    """
+    conditions = "conditions"
+    """
+    Diseases or injuries the MSC products target, as MeSH descriptor names.
+    """
+    trial_registrations = "trial_registrations"
+    """
+    Trial registry ids the record states, normalised.
+    """
+    isct_criteria = "isct_criteria"
+    """
+    The article refers to the ISCT minimal criteria or characterises the cells by the ISCT marker panel; a boolean facet, stated by a fact of value true (no fact: false), so that every fact has its evidence.
+    """
+
+
+class RecordPart(str, Enum):
+    """
+    The parts of a record facts are read from. A part made of a list (keywords, MeSH headings…) is read as its items' text, one item per line (mscdata.facts.part_texts).
+    """
+    title = "title"
+    """
+    The article's title.
+    """
+    abstract = "abstract"
+    """
+    The whole abstract, sections separated by a blank line (the abstract slot).
+    """
+    keyword = "keyword"
+    """
+    The keywords' terms, one per line.
+    """
+    mesh = "mesh"
+    """
+    The distinct MeSH descriptor names of the headings, one per line, in order.
+    """
+    substance = "substance"
+    """
+    The substances' names, one per line.
+    """
+    accession = "accession"
+    """
+    The data bank accessions, one per line as "databank accession_number".
+    """
+    publication_type = "publication_type"
+    """
+    The publication types, one per line.
+    """
+    figure_caption = "figure_caption"
+    """
+    The figure captions of a full-text (JATS) source, each as "label caption" (the label left out when there is none), separated by a blank line: the full text the Article model holds.
+    """
+
+
+class MscTopic(str, Enum):
+    """
+    Whether MSCs are a subject of the article. No ontology has terms for these judgements, so the values have no meaning; the MSCs themselves are CL:0000134.
+    """
+    primary = "primary"
+    """
+    MSCs or their products are a main subject (no ontology term).
+    """
+    mentioned = "mentioned"
+    """
+    MSCs are named but the article is about something else (no ontology term).
+    """
+    none = "none"
+    """
+    MSCs are not named (no ontology term; never a fact, the absence of one).
+    """
+
+
+class CellSource(str, Enum):
+    """
+    Tissues MSCs come from, as UBERON terms. MSCs made from pluripotent cells and tissues outside the list have no tissue term.
+    """
+    bone_marrow = "bone_marrow"
+    """
+    Bone marrow.
+    """
+    adipose_tissue = "adipose_tissue"
+    """
+    Adipose tissue (fat, lipoaspirate).
+    """
+    umbilical_cord = "umbilical_cord"
+    """
+    Umbilical cord, incl. Wharton's jelly.
+    """
+    cord_blood = "cord_blood"
+    """
+    Umbilical cord blood.
+    """
+    placenta = "placenta"
+    """
+    Placenta, incl. chorion and decidua.
+    """
+    amnion = "amnion"
+    """
+    Amnion, membrane or amniotic fluid.
+    """
+    dental = "dental"
+    """
+    Dental tissues: pulp, periodontal ligament, exfoliated deciduous teeth, apical papilla, gingiva (the term is tooth, the nearest to all of them).
+    """
+    synovium = "synovium"
+    """
+    Synovial membrane or synovial fluid.
+    """
+    endometrium = "endometrium"
+    """
+    Endometrium, incl. menstrual blood.
+    """
+    peripheral_blood = "peripheral_blood"
+    """
+    Peripheral blood (the term is blood).
+    """
+    skin = "skin"
+    """
+    Skin, dermis.
+    """
+    muscle = "muscle"
+    """
+    Muscle tissue.
+    """
+    ipsc_derived = "ipsc_derived"
+    """
+    Derived from induced pluripotent stem cells; a cell line, no tissue term.
+    """
+    esc_derived = "esc_derived"
+    """
+    Derived from embryonic stem cells; a cell line, no tissue term.
+    """
+    other_tissue = "other_tissue"
+    """
+    Any other tissue named (tonsil, olfactory mucosa, breast milk, …); no one term.
+    """
+
+
+class Species(str, Enum):
+    """
+    Organisms, as NCBITaxon terms. sheep_goat names the subfamily Caprinae; non_human_primate names Primates (no taxon leaves out humans); other has no term.
+    """
+    human = "human"
+    """
+    Homo sapiens (patients, women, volunteers count).
+    """
+    mouse = "mouse"
+    """
+    Mus musculus (murine, unless rat is named).
+    """
+    rat = "rat"
+    """
+    Rattus norvegicus.
+    """
+    rabbit = "rabbit"
+    """
+    Oryctolagus cuniculus.
+    """
+    pig = "pig"
+    """
+    Sus scrofa (pig, swine, minipig, porcine).
+    """
+    dog = "dog"
+    """
+    Canis lupus familiaris (canine).
+    """
+    horse = "horse"
+    """
+    Equus caballus (equine).
+    """
+    sheep_goat = "sheep_goat"
+    """
+    Sheep or goat (Caprinae).
+    """
+    non_human_primate = "non_human_primate"
+    """
+    Monkeys and apes (the term is Primates).
+    """
+    other = "other"
+    """
+    Any other organism (no one term).
+    """
+
+
+class DonorRelation(str, Enum):
+    """
+    How the MSCs' donor relates to the recipient, as MeSH transplantation descriptors.
+    """
+    autologous = "autologous"
+    """
+    From the recipient's own tissue (Transplantation, Autologous).
+    """
+    allogeneic = "allogeneic"
+    """
+    From another individual of the species (Transplantation, Homologous).
+    """
+    xenogeneic = "xenogeneic"
+    """
+    From another species (Transplantation, Heterologous).
+    """
+
+
+class StudyDesign(str, Enum):
+    """
+    What an article did, as MeSH descriptors and publication types; protocol_or_method and other have no one term.
+    """
+    in_vitro = "in_vitro"
+    """
+    Cell culture experiments (In Vitro Techniques).
+    """
+    animal_in_vivo = "animal_in_vivo"
+    """
+    Animal models (Models, Animal).
+    """
+    clinical_interventional = "clinical_interventional"
+    """
+    Patients treated in a trial of any phase, incl. single-arm (Clinical Trial).
+    """
+    clinical_observational = "clinical_observational"
+    """
+    Case reports, case series, cohorts (Observational Study).
+    """
+    review = "review"
+    """
+    Narrative review (Review).
+    """
+    systematic_review_meta_analysis = "systematic_review_meta_analysis"
+    """
+    Systematic review or meta-analysis (Systematic Review).
+    """
+    protocol_or_method = "protocol_or_method"
+    """
+    A trial protocol or a technical method (no one term).
+    """
+    other = "other"
+    """
+    Anything else (no term).
+    """
+
+
+class CellProduct(str, Enum):
+    """
+    What was made from or with the MSCs and studied or given.
+    """
+    cells = "cells"
+    """
+    The cells themselves, primed or preconditioned included (mesenchymal stem cell).
+    """
+    extracellular_vesicles = "extracellular_vesicles"
+    """
+    Exosomes, microvesicles, EVs (extracellular vesicle).
+    """
+    conditioned_medium = "conditioned_medium"
+    """
+    Conditioned medium, secretome (Culture Media, Conditioned).
+    """
+    genetically_modified_cells = "genetically_modified_cells"
+    """
+    Cells modified genetically (transfection, knockdown, overexpression, immortalisation); no ontology term names modified cells in general.
+    """
+
+
+class Route(str, Enum):
+    """
+    How MSC products were given, as NCIt route of administration terms; a value that groups routes names its most common member's term (said in its description).
+    """
+    intravenous = "intravenous"
+    """
+    Intravenous (Intravenous Route).
+    """
+    intra_articular = "intra_articular"
+    """
+    Into a joint (Intraarticular Route).
+    """
+    intramuscular = "intramuscular"
+    """
+    Into a muscle (Intramuscular Route).
+    """
+    cardiac = "cardiac"
+    """
+    Intramyocardial, intracoronary, transendocardial (the term is Intracardiac Route).
+    """
+    cns = "cns"
+    """
+    Intrathecal, intracerebral, intracerebroventricular, intraspinal, into the brain (the term is Intrathecal Route).
+    """
+    subcutaneous_intradermal = "subcutaneous_intradermal"
+    """
+    Subcutaneous or intradermal (the term is Subcutaneous Route).
+    """
+    intraperitoneal = "intraperitoneal"
+    """
+    Intraperitoneal (Intraperitoneal Route).
+    """
+    airway = "airway"
+    """
+    Intratracheal, intranasal, inhaled (the term is Respiratory (Inhalation) Route).
+    """
+    local_implant = "local_implant"
+    """
+    Into a lesion, with a scaffold, topical, intradiscal, intrauterine, periurethral, locally (the term is Intralesional Route).
+    """
+    other = "other"
+    """
+    Any other route stated (no one term).
+    """
+
+
 
 class Article(ConfiguredBaseModel):
     """
@@ -516,6 +854,21 @@ class Provenance(ConfiguredBaseModel):
     
 
 
+class MscFact(ConfiguredBaseModel):
+    """
+    One fact an article states about the mesenchymal stromal/stem cells (MSCs) it studies, as defined by the annotation guide (docs/msc-facts.md of the shared corpus): a facet, its vocabulary value and ontology term, and the evidence: the part of the record it was read from, the character span there, the matched text and the lexicon entry or rule that fired (read by mscdata.facts.extract). The article it belongs to is the article that holds it (as a table: its article_id).
+    """
+    position: int = Field(default=..., description="""1-based position of the item in its list, in the order of the source.""", strict=True, ge=1)
+    facet: Facet = Field(default=..., description="""Which facet of the MSC facts a fact states.""")
+    value: str = Field(default=..., description="""The fact's value: a permissible value of the facet's enum (MscTopic, CellSource, Species, DonorRelation, StudyDesign, CellProduct, Route), a MeSH descriptor name for conditions, a registry id normalised as the guide prints it for trial_registrations, or true for isct_criteria.""")
+    curie: Optional[str] = Field(default=None, description="""The value's ontology term as a CURIE (UBERON, NCBITaxon, CL, GO, NCIT, MeSH), from the enum's meaning or, for a condition, its MeSH descriptor id; empty when none fits.""")
+    part: RecordPart = Field(default=..., description="""The part of the record a fact was read from.""")
+    start: int = Field(default=..., description="""Offset of the evidence's first character in the part's text (mscdata.facts.part_texts gives each part's text; Python str offsets, counting code points from 0).""", strict=True, ge=0)
+    end: int = Field(default=..., description="""Offset just after the evidence's last character in the part's text (exclusive).""", strict=True, ge=0)
+    text: str = Field(default=..., description="""The matched text, exactly as the part's text holds it between start and end.""")
+    rule: str = Field(default=..., description="""The lexicon entry or rule that fired, as lexicon:entry (e.g. routes:intravenous) or rule:name (e.g. rule:abbreviation).""")
+
+
 # Model rebuild
 # see https://pydantic-docs.helpmanual.io/usage/models/#rebuilding-a-model
 Article.model_rebuild()
@@ -533,3 +886,4 @@ LinkedArticle.model_rebuild()
 ArticleIdentifier.model_rebuild()
 Accession.model_rebuild()
 Provenance.model_rebuild()
+MscFact.model_rebuild()

@@ -11,9 +11,9 @@ from mscdata.facts.lexicon import Entry, compile_lexicons
 from mscdata.facts.matching import Match
 from mscdata.facts.reading import PROSE_PARTS, Reading, sentence_of, words_re
 
-_DISEASE_MODEL = re.compile(
-    r"\b(?:induced|knockout|transgenic|lesioned)\b[^.;]{0,40}?\bmodels?\b", re.IGNORECASE
-)
+_MODEL = re.compile(r"models?\b")
+# before "model": what makes it an animal's ("the HOCl-induced SSc model")
+_MADE_MODEL = re.compile(r"\b(?:induced|knockout|transgenic|lesioned)\b[^.;]{0,40}$")
 _TITLE_ABOUT_CELLS = words_re(
     "stem cell*|stromal cell*|cell therapy|cell-based|cell-free|exosome*|extracellular vesicle*|"
     "secretome|conditioned medi*|vesicle*"
@@ -25,8 +25,8 @@ _MODEL_AFTER = re.compile(
 _GLOSSARY = re.compile(r"[A-Za-z0-9\-]{2,12}, ")
 _AIM = words_re(
     "we present|we describe|we propose|we report|we developed|we develop|we established|"
-    "we establish|we introduce|here|herein|aim|aimed|aims|objective|purpose|this study|"
-    "the present study"
+    "we introduce|we review*|we summari*|we discuss*|we compare*|here|herein|aim|aimed|aims|"
+    "objective|purpose|this|the present|the current"
 )
 
 
@@ -61,6 +61,8 @@ def species(reading: Reading) -> None:
     """Organisms the text names as studied, and those the MSCs come from."""
     murine: list[Match] = []
     for match in reading.of("species"):
+        if ("species", match.value) in reading.facts:
+            continue  # its first evidence is kept
         kind = match.entry.get("kind")
         if match.part.name in ("mesh", "keyword") and (kind == "noun" or _whole_line(match)):
             reading.add(match)
@@ -120,11 +122,14 @@ def designs(reading: Reading) -> None:
         if m.value != "human" and (_is_noun(m) or _MODEL_AFTER.match(m.part.text, m.end))
     ]
     for match in reading.of("study_design"):
+        if match.value in found:
+            continue  # its first evidence is kept
         parts = match.entry.get("parts")
         if parts and match.part.name not in parts:
             continue
         if match.part.name in PROSE_PARTS and (
-            reading.cued(match, "needed") or reading.cued(match, "field", within=100)
+            reading.cued(match, "needed", "prospect", "background", stats=False)
+            or reading.cued(match, "field", within=100)
         ):
             continue
         kind = match.entry.get("kind")
@@ -138,14 +143,14 @@ def designs(reading: Reading) -> None:
     for part in reading.parts:
         if part.name not in PROSE_PARTS or "model" not in part.low:
             continue
-        model = _DISEASE_MODEL.search(part.text)
-        if model and "in vitro" not in model.group().lower():
+        model = _disease_model(part.low)
+        if model and "in vitro" not in part.low[model[0] : model[1]]:
             entry = fact_entry(
                 "study_design", "animal_in_vivo", _curie("study_design", "animal_in_vivo")
             )
             found.setdefault(
                 "animal_in_vivo",
-                Match(part, model.start(), model.end(), entry, "rule:disease_model"),
+                Match(part, model[0], model[1], entry, "rule:disease_model"),
             )
     for animal in animals:
         if (animal.entry.facet, animal.value) in reading.facts or animal.part.name == "mesh":
@@ -163,11 +168,23 @@ def designs(reading: Reading) -> None:
         keep = {"review"}
     else:
         keep = set(found)
+    observed = found.get("clinical_observational")
+    if observed is not None and "case" in observed.text.lower():
+        keep.add("clinical_observational")  # a case report with a review of the literature
     protocol = found.get("protocol_or_method")
     if protocol is not None and protocol.part.name == "publication_type":
         keep.add("protocol_or_method")
     for value in sorted(keep, key=list(found).index):
         reading.add(found[value], rule=found[value].rule)
+
+
+def _disease_model(low: str) -> tuple[int, int] | None:
+    """The span of a disease or genetic model ("HOCl-induced SSc model") in a lowered text."""
+    for model in _MODEL.finditer(low):
+        made = _MADE_MODEL.search(low, max(0, model.start() - 60), model.start())
+        if made:
+            return made.start(), model.end()
+    return None
 
 
 def _is_noun(match: Match) -> bool:

@@ -275,8 +275,9 @@ def routes(reading: Reading) -> None:
             continue
         if not (reading.mentions_in(route.part, start, end) or _CELLS_SAID.search(sentence)):
             continue
-        if route.entry.get("kind") == "delivery" and not _DELIVERY.search(sentence):
-            continue
+        near = route.part.text[max(start, route.start - 40) : min(end, route.end + 40)]
+        if route.entry.get("kind") == "delivery" and not _DELIVERY.search(near):
+            continue  # "intrahepatic cholangiocarcinoma" is no route
         reading.add(route)
 
 

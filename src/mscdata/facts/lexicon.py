@@ -33,14 +33,21 @@ _DASHES = "\\-\u2010\u2011\u2012\u2013\u2014"
 _SEPARATOR = f"[\\s{_DASHES}]+"
 _HYPHEN = f"[\\s{_DASHES}]?"
 _WORD = re.compile(r"[a-z0-9]+(?:\([a-z]+\))?\*?")
-# words too common in abstracts to trigger a term (a term's longest other word does)
-_COMMON_WORDS = """
+# words too common in abstracts to trigger a term: a term's longest other word does,
+# or, when all its words are common, its last word that is no function word
+_FUNCTION_WORDS = """
     the in a an of to for and or with from by at on into this that these our their its we were
-    was is are be here herein new novel first type over single multiple large acute chronic
-    primary term older self case study clinical cell cells stem non induced human patients
-    patient disease model models method methods s h i c v p m 6 use used
+    was is are be been here herein has have had it can could may might would should will each
+    per well
     """
-COMMON = frozenset(_COMMON_WORDS.split())
+_COMMON_WORDS = """
+    new novel first type over single multiple large acute chronic primary term older self case
+    study studies clinical cell cells stem non induced human patients patient disease model
+    models method methods s h i c v p m 6 use used improved potential present current control
+    medical further known
+    """
+FUNCTION_WORDS = frozenset(_FUNCTION_WORDS.split())
+COMMON = frozenset(_COMMON_WORDS.split()) | FUNCTION_WORDS
 # facets read only in articles that name MSCs
 CELL_FACETS = frozenset(
     ("tissue", "cell_products", "routes", "donor_relation", "conditions", "isct_criteria")
@@ -60,8 +67,12 @@ class Entry:
     def rule(self) -> str:
         return f"{self.facet}:{self.value}"
 
+    @functools.cached_property
+    def _keys(self) -> dict[str, Any]:
+        return dict(self.extra)
+
     def get(self, key: str, default: Any = None) -> Any:
-        return dict(self.extra).get(key, default)
+        return self._keys.get(key, default)
 
 
 @dataclass
@@ -146,10 +157,15 @@ def term_regex(term: str) -> tuple[str, list[str], bool, int]:
             parts.append(re.escape(char))
             i += 1
     words = list(_WORD.finditer(lowered))
+
+    def bare(word: re.Match[str]) -> str:
+        return word.group().rstrip("*").split("(")[0]
+
     chosen = words[0]
-    uncommon = [w for w in words if w.group().rstrip("*").split("(")[0] not in COMMON]
-    if words[0].group().rstrip("*").split("(")[0] in COMMON:
-        chosen = max(uncommon or words, key=lambda w: len(w.group()))
+    if bare(chosen) in COMMON:
+        uncommon = [w for w in words if bare(w) not in COMMON]
+        content = [w for w in words if bare(w) not in FUNCTION_WORDS] or words
+        chosen = max(uncommon, key=lambda w: len(w.group())) if uncommon else content[-1]
     trigger = chosen.group()
     stem, _, optional = trigger.rstrip("*").partition("(")
     star = "*" if trigger.endswith("*") else ""

@@ -38,36 +38,41 @@ def lexicon_matches(parts: list[Part], scanner: Scanner) -> dict[str, list[Match
     """Every facet's matches in ``parts`` (scanned as one text), in order, none inside a
     longer match of its facet."""
     found: dict[str, list[Match]] = {}
-    offsets = []
+    ends = []  # where each part ends in the text scanned
     at = 0
     for part in parts:
-        offsets.append(at)
         at += len(part.text) + 1
-    low = "\n".join(part.low for part in parts)
-    index = 0
-    for hit in scanner.scan.finditer(low):
-        while index + 1 < len(offsets) and offsets[index + 1] <= hit.start():
+        ends.append(at)
+    terms_at = scanner.terms_at
+    index, base = 0, 0
+    part = parts[0] if parts else None
+    for hit in scanner.scan.finditer("\n".join(part.low for part in parts)):
+        position = hit.start()
+        while position >= ends[index]:
+            base = ends[index]
             index += 1
-        part = parts[index]
-        text = part.text
-        start = hit.start() - offsets[index]
+            part = parts[index]
+        start = position - base
         best: dict[str, Match] = {}
-        for term in scanner.terms_at(hit.group()):
+        for term in terms_at(hit.group()):
             if term.parts is not None and part.name not in term.parts:
                 continue
             if term.reach:  # the trigger is not the term's first word: look back
-                matched = _around(term.pattern, text, start, term.reach)
+                matched = _around(term.pattern, part.text, start, term.reach)
             else:
-                matched = term.pattern.match(text, start)
+                matched = term.pattern.match(part.text, start)
             if matched is None:
                 continue
-            facet = term.entry.facet
-            held = best.get(facet)
-            if held is None or (matched.end() - matched.start()) > (held.end - held.start):
-                best[facet] = Match(part, matched.start(), matched.end(), term.entry)
+            held = best.get(term.entry.facet)
+            if held is None or matched.end() - matched.start() > held.end - held.start:
+                best[term.entry.facet] = Match(part, matched.start(), matched.end(), term.entry)
         for facet, match in best.items():
-            matches = found.setdefault(facet, [])
-            if matches and matches[-1].part is part and matches[-1].end >= match.end:
+            matches = found.get(facet)
+            if matches is None:
+                found[facet] = [match]
+                continue
+            last = matches[-1]
+            if last.part is part and last.end >= match.end:
                 continue  # inside the previous, longer match
             while matches and matches[-1].part is part and matches[-1].start >= match.start:
                 matches.pop()
@@ -78,7 +83,7 @@ def lexicon_matches(parts: list[Part], scanner: Scanner) -> dict[str, list[Match
 def _around(pattern: re.Pattern[str], text: str, start: int, reach: int) -> re.Match[str] | None:
     """The match of ``pattern`` starting at most ``reach`` before ``start`` and covering it,
     searched in a window only (a search to the text's end would cost the whole text)."""
-    low, window = max(0, start - reach), start + 300
+    low, window = max(0, start - reach), start + 120
     while True:
         found = pattern.search(text, low, window)
         if found is None or found.start() > start:

@@ -32,37 +32,41 @@ def _get(item: Any, name: str) -> Any:
     return item.get(name) if isinstance(item, dict) else getattr(item, name, None)
 
 
-def _lines(values: list[Any]) -> str:
+def _lines(items: Any, name: str | None = None) -> str:
+    if not items:
+        return ""
+    values = items if name is None else [_get(item, name) for item in items]
     return "\n".join(" ".join(str(v).split()) for v in values if v)
 
 
 def part_texts(article: Any) -> dict[str, str]:
     """Each non-empty part's text, in :data:`PART_ORDER`."""
-    abstract = _get(article, "abstract")
-    if abstract is None and _get(article, "abstract_sections"):
-        abstract = "\n\n".join(_get(s, "text") or "" for s in _get(article, "abstract_sections"))
-    mesh = list(dict.fromkeys(_get(h, "descriptor") for h in _get(article, "mesh_headings") or ()))
-    captions = []
-    for figure in _get(article, "figures") or ():
-        label, caption = _get(figure, "label"), _get(figure, "caption")
-        if caption:
-            captions.append(f"{label} {caption}" if label else caption)
-    texts = {
-        "title": _get(article, "title") or "",
-        "abstract": abstract or "",
-        "keyword": _lines([_get(k, "term") for k in _get(article, "keywords") or ()]),
-        "mesh": _lines(mesh),
-        "substance": _lines([_get(s, "name") for s in _get(article, "substances") or ()]),
-        "accession": _lines(
-            [
-                f"{_get(a, 'databank')} {_get(a, 'accession_number')}"
-                for a in _get(article, "accessions") or ()
-            ]
-        ),
-        "publication_type": _lines(list(_get(article, "publication_types") or ())),
-        "figure_caption": "\n\n".join(captions),
-    }
-    return {name: text for name, text in texts.items() if text}
+    get = article.get if isinstance(article, dict) else lambda name: getattr(article, name, None)
+    texts = {"title": get("title") or ""}
+    abstract = get("abstract")
+    if abstract is None and get("abstract_sections"):
+        abstract = "\n\n".join(_get(s, "text") or "" for s in get("abstract_sections"))
+    texts["abstract"] = abstract or ""
+    texts["keyword"] = _lines(get("keywords"), "term")
+    headings = get("mesh_headings")
+    if headings:
+        texts["mesh"] = _lines(list(dict.fromkeys(_get(h, "descriptor") for h in headings)))
+    texts["substance"] = _lines(get("substances"), "name")
+    accessions = get("accessions")
+    if accessions:
+        texts["accession"] = _lines(
+            [f"{_get(a, 'databank')} {_get(a, 'accession_number')}" for a in accessions]
+        )
+    texts["publication_type"] = _lines(get("publication_types"))
+    figures = get("figures")
+    if figures:
+        captions = []
+        for figure in figures:
+            label, caption = _get(figure, "label"), _get(figure, "caption")
+            if caption:
+                captions.append(f"{label} {caption}" if label else caption)
+        texts["figure_caption"] = "\n\n".join(captions)
+    return {name: texts[name] for name in PART_ORDER if texts.get(name)}
 
 
 def lowered(text: str) -> str:

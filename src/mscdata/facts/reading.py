@@ -66,11 +66,14 @@ class Reading:
     def of(self, facet: str) -> list[Match]:
         return self.matches.get(facet, [])
 
-    def cued(self, match: Match, *kinds: str, within: int | None = None) -> bool:
+    def cued(
+        self, match: Match, *kinds: str, within: int | None = None, stats: bool = True
+    ) -> bool:
         """Whether ``match``'s sentence holds a cue of one of ``kinds`` (lexicons/cues.yaml;
-        "%" counts as background), ``within`` characters of it when given."""
+        "%" counts as background unless not ``stats``), ``within`` characters of it when
+        given."""
         start, end = sentence_of(match)
-        if "background" in kinds and "%" in match.part.text[start:end]:
+        if stats and "background" in kinds and "%" in match.part.text[start:end]:
             return True
         if within is not None:
             start, end = max(start, match.start - within), min(end, match.end + within)

@@ -15,7 +15,7 @@ def facts(title: str = "", abstract: str = "", **more) -> dict:
     found = extract(article)
     texts = part_texts(article)
     for fact in found:  # every fact is read where it says
-        assert texts[fact.part.value][fact.start : fact.end] == fact.text
+        assert texts[fact.part][fact.start : fact.end] == fact.text
     return summary(found)
 
 
@@ -245,8 +245,8 @@ def test_a_condition_from_the_mesh_headings_has_the_record_descriptor_id():
         "title": "Mesenchymal stem cells in disease",
         "mesh_headings": [{"descriptor": "Osteoarthritis", "descriptor_ui": "D010003"}],
     }
-    [fact] = [f for f in extract(article) if f.facet.value == "conditions"]
-    assert (fact.value, fact.curie, fact.part.value) == ("Osteoarthritis", "MESH:D010003", "mesh")
+    [fact] = [f for f in extract(article) if f.facet == "conditions"]
+    assert (fact.value, fact.curie, fact.part) == ("Osteoarthritis", "MESH:D010003", "mesh")
 
 
 @pytest.mark.parametrize(
@@ -277,7 +277,7 @@ def test_trial_registrations_from_the_accessions():
         "accessions": [{"databank": "ClinicalTrials.gov", "accession_number": "NCT00000042"}],
     }
     [fact] = extract(article)
-    assert (fact.facet.value, fact.value, fact.part.value) == (
+    assert (fact.facet, fact.value, fact.part) == (
         "trial_registrations",
         "NCT00000042",
         "accession",
@@ -313,4 +313,6 @@ def test_facts_are_numbered_and_validate_as_msc_facts():
     )
     assert [f.position for f in found] == list(range(1, len(found) + 1))
     for fact in found:
-        assert MscFact.model_validate(fact.model_dump()) == fact
+        validated = MscFact.model_validate(fact.model_dump())
+        assert validated == fact and validated.model_dump() == fact.model_dump()
+        assert type(fact.facet) is str and type(fact.part) is str  # as validated models hold them

@@ -70,7 +70,7 @@ def _check(article) -> list:
     texts = part_texts(article)
     for position, fact in enumerate(found, 1):
         assert fact.position == position
-        assert texts[fact.part.value][fact.start : fact.end] == fact.text
+        assert texts[fact.part][fact.start : fact.end] == fact.text
         assert fact.text and fact.start < fact.end
     assert [f.model_dump() for f in extract(article)] == [f.model_dump() for f in found]
     summary(found)

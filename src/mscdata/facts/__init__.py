@@ -56,7 +56,7 @@ def summary(facts: list[Any]) -> dict[str, Any]:
     for fact in facts:
         facet = fact["facet"] if isinstance(fact, dict) else fact.facet
         value = fact["value"] if isinstance(fact, dict) else fact.value
-        facet = getattr(facet, "value", facet)
+        facet = getattr(facet, "value", facet)  # a Facet member or its string
         if value not in values[facet]:
             values[facet].append(value)
     result: dict[str, Any] = {facet: sorted(found) for facet, found in values.items()}

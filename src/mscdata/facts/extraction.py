@@ -50,7 +50,7 @@ def evidence(article: Any) -> list[Evidence]:
 def extract(article: Any) -> list[Any]:
     """The MSC facts of ``article`` as :class:`mscdata.models.MscFact` rows, numbered
     from 1: one per facet and value, with its first evidence in reading order."""
-    from mscdata.models import Facet, MscFact, RecordPart
+    from mscdata.models import MscFact
 
     facts = []
     for position, found in enumerate(evidence(article), 1):
@@ -58,10 +58,10 @@ def extract(article: Any) -> list[Any]:
         facts.append(
             MscFact.model_construct(
                 position=position,
-                facet=Facet(found.facet),
+                facet=found.facet,  # plain strings, as validated models hold their enums
                 value=found.value,
                 curie=found.curie or None,
-                part=RecordPart(match.part.name),
+                part=match.part.name,
                 start=match.start,
                 end=match.end,
                 text=match.text,

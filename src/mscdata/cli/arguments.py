@@ -14,7 +14,7 @@ from mscdata.version import __version__
 RECORD_CLASSES = (
     "Article", "Author", "Contributor", "Affiliation", "AbstractSection", "Keyword", "Figure",
     "Reference", "MeshHeading", "Substance", "Grant", "LinkedArticle", "ArticleIdentifier",
-    "Accession", "Provenance",
+    "Accession", "Provenance", "MscFact",
 )  # fmt: skip
 
 

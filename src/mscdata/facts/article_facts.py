@@ -1,0 +1,232 @@
+"""The facts about the article as a whole: whether MSCs are its topic, the organisms it
+names, what it did, and the trials it registers."""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from mscdata.facts.cell_facts import fact_entry
+from mscdata.facts.lexicon import Entry, compile_lexicons
+from mscdata.facts.matching import Match
+from mscdata.facts.reading import PROSE_PARTS, Reading, sentence_of, words_re
+
+_MODEL = re.compile(r"models?\b")
+# before "model": what makes it an animal's ("the HOCl-induced SSc model")
+_MADE_MODEL = re.compile(r"\b(?:induced|knockout|transgenic|lesioned)\b[^.;]{0,40}$")
+_TITLE_ABOUT_CELLS = words_re(
+    "stem cell*|stromal cell*|cell therapy|cell-based|cell-free|exosome*|extracellular vesicle*|"
+    "secretome|conditioned medi*|vesicle*"
+)
+_MODEL_AFTER = re.compile(
+    r"[\s\-\u2010]+(?:(?!based|cell|culture)[A-Za-z0-9\-]+[\s\-\u2010]+)?models?\b", re.IGNORECASE
+)
+# a keyword that only spells out an abbreviation ("MSCs, mesenchymal stem cells")
+_GLOSSARY = re.compile(r"[A-Za-z0-9\-]{2,12}, ")
+_AIM = words_re(
+    "we present|we describe|we propose|we report|we developed|we develop|we established|"
+    "we introduce|we review*|we summari*|we discuss*|we compare*|here|herein|aim|aimed|aims|"
+    "objective|purpose|this|the present|the current"
+)
+
+
+def topic(reading: Reading) -> tuple[str, Match | None]:
+    """primary (MSCs in the title, keywords or MeSH, or in two sentences of the
+    abstract or captions), mentioned (named), or none; with the deciding mention."""
+    if not reading.mentions:
+        return "none", None
+    for name in ("title", "keyword", "mesh"):
+        for mention in reading.mentions:
+            if mention.match.part.name == name and not _glossary(mention.match):
+                return "primary", mention.match
+    sentences = {
+        (m.match.part.name, m.match.part.sentence_index(m.match.start))
+        for m in reading.mentions
+        if m.match.part.name not in ("keyword", "mesh")
+    }
+    title = next((p.text for p in reading.parts if p.name == "title"), "")
+    needed = 2 if _TITLE_ABOUT_CELLS.search(title) else 3
+    first = reading.mentions[0].match
+    return ("primary" if len(sentences) >= needed else "mentioned"), first
+
+
+def _glossary(match: Match) -> bool:
+    if match.part.name != "keyword":
+        return False
+    line_start = match.part.text.rfind("\n", 0, match.start) + 1
+    return bool(_GLOSSARY.match(match.part.text, line_start))
+
+
+def species(reading: Reading) -> None:
+    """Organisms the text names as studied, and those the MSCs come from."""
+    murine: list[Match] = []
+    for match in reading.of("species"):
+        if ("species", match.value) in reading.facts:
+            continue  # its first evidence is kept
+        kind = match.entry.get("kind")
+        if match.part.name in ("mesh", "keyword") and (kind == "noun" or _whole_line(match)):
+            reading.add(match)
+        elif kind == "noun":
+            if not reading.cued(match, "background", "needed", "prospect", "field"):
+                reading.add(match)
+        elif _names_cells_or_model(reading, match):
+            if kind == "murine":
+                murine.append(match)
+            else:
+                reading.add(match)
+    for mention in reading.mentions:
+        if mention.species:
+            entry = fact_entry("species", mention.species, _curie("species", mention.species))
+            reading.add(
+                Match(mention.match.part, mention.match.start, mention.match.end, entry),
+                rule="rule:msc_name_species",
+            )
+    if not reading.has("species", "rat"):
+        for match in murine:
+            reading.add(match)
+
+
+def _whole_line(match: Match) -> bool:
+    text = match.part.text
+    return (match.start == 0 or text[match.start - 1] == "\n") and (
+        match.end == len(text) or text[match.end] == "\n"
+    )
+
+
+def _names_cells_or_model(reading: Reading, match: Match) -> bool:
+    if _MODEL_AFTER.match(match.part.text, match.end):
+        return True
+    end = sentence_of(match)[1]
+    for mention in reading.mentions_in(match.part, match.end, end):
+        gap = match.part.text[match.end : mention.match.start]
+        if len(gap) <= 50 and not any(c in gap for c in ".;") and len(gap.split()) <= 6:
+            return True
+    return False
+
+
+@functools.cache
+def _curie(facet: str, value: str) -> str:
+    for entry in compile_lexicons().entries.get(facet, ()):
+        if entry.value == value and entry.curie:
+            return entry.curie
+    return ""
+
+
+def designs(reading: Reading) -> None:
+    """What the article did (see lexicons/design.yaml for the rules)."""
+    found: dict[str, Match] = {}
+    people = [m for m in reading.of("species") if m.value == "human" and _is_noun(m)]
+    animals = [
+        m
+        for m in reading.of("species")
+        if m.value != "human" and (_is_noun(m) or _MODEL_AFTER.match(m.part.text, m.end))
+    ]
+    for match in reading.of("study_design"):
+        if match.value in found:
+            continue  # its first evidence is kept
+        parts = match.entry.get("parts")
+        if parts and match.part.name not in parts:
+            continue
+        if match.part.name in PROSE_PARTS and (
+            reading.cued(match, "needed", "prospect", "background", stats=False)
+            or reading.cued(match, "field", within=100)
+        ):
+            continue
+        kind = match.entry.get("kind")
+        if kind == "clinical" and not _people_there(match, people, animals):
+            continue
+        if kind == "aim" and match.part.name != "title":
+            start, end = sentence_of(match)
+            if not _AIM.search(match.part.text, start, end):
+                continue
+        found.setdefault(match.value, match)
+    for part in reading.parts:
+        if part.name not in PROSE_PARTS or "model" not in part.low:
+            continue
+        model = _disease_model(part.low)
+        if model and "in vitro" not in part.low[model[0] : model[1]]:
+            entry = fact_entry(
+                "study_design", "animal_in_vivo", _curie("study_design", "animal_in_vivo")
+            )
+            found.setdefault(
+                "animal_in_vivo",
+                Match(part, model[0], model[1], entry, "rule:disease_model"),
+            )
+    for animal in animals:
+        if (animal.entry.facet, animal.value) in reading.facts or animal.part.name == "mesh":
+            entry = fact_entry(
+                "study_design", "animal_in_vivo", _curie("study_design", "animal_in_vivo")
+            )
+            found.setdefault(
+                "animal_in_vivo",
+                Match(animal.part, animal.start, animal.end, entry, "rule:animals_studied"),
+            )
+            break
+    if "systematic_review_meta_analysis" in found:
+        keep = {"systematic_review_meta_analysis"}
+    elif "review" in found:
+        keep = {"review"}
+    else:
+        keep = set(found)
+    observed = found.get("clinical_observational")
+    if observed is not None and "case" in observed.text.lower():
+        keep.add("clinical_observational")  # a case report with a review of the literature
+    protocol = found.get("protocol_or_method")
+    if protocol is not None and protocol.part.name == "publication_type":
+        keep.add("protocol_or_method")
+    for value in sorted(keep, key=list(found).index):
+        reading.add(found[value], rule=found[value].rule)
+
+
+def _disease_model(low: str) -> tuple[int, int] | None:
+    """The span of a disease or genetic model ("HOCl-induced SSc model") in a lowered text."""
+    for model in _MODEL.finditer(low):
+        made = _MADE_MODEL.search(low, max(0, model.start() - 60), model.start())
+        if made:
+            return made.start(), model.end()
+    return None
+
+
+def _is_noun(match: Match) -> bool:
+    return match.entry.get("kind") == "noun" or match.part.name in ("mesh", "keyword")
+
+
+def _people_there(match: Match, people: list[Match], animals: list[Match]) -> bool:
+    start, end = sentence_of(match)
+    if any(p.part is match.part and start <= p.start < end for p in people):
+        return True
+    return bool(people) and not animals
+
+
+@functools.lru_cache(maxsize=1)
+def _registries() -> tuple[tuple[str, re.Pattern[str], str, Entry], ...]:
+    found = []
+    for entry in compile_lexicons().entries["trial_registrations"]:
+        found.append((entry.get("gate"), re.compile(entry.get("pattern")), entry.get("id"), entry))
+    return tuple(found)
+
+
+@functools.lru_cache(maxsize=1)
+def _gates() -> re.Pattern[str]:
+    return re.compile("|".join(sorted({re.escape(r[0]) for r in _registries()}, reverse=True)))
+
+
+def trials(reading: Reading) -> None:
+    """Every trial registration the record states, its id normalised."""
+    if not any(c.value == "registry" for c in reading.of("cue")):
+        return
+    for part in reading.parts:
+        if part.name in ("mesh", "substance", "publication_type"):
+            continue
+        gates = set(_gates().findall(part.text))
+        if not gates:
+            continue
+        for gate, pattern, template, entry in _registries():
+            if gate not in gates:
+                continue
+            for hit in pattern.finditer(part.text):
+                value = template.format(**hit.groupdict())
+                match = Match(
+                    part, hit.start(), hit.end(), fact_entry("trial_registrations", value)
+                )
+                reading.add(match, rule=f"registry:{entry.value}")

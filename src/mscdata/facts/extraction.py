@@ -1,0 +1,81 @@
+"""``extract``: an article's MSC facts, each with its evidence, in a fixed order."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mscdata.facts import FACETS, article_facts, cell_facts
+from mscdata.facts.abbreviations import follow_abbreviations
+from mscdata.facts.cell_facts import fact_entry
+from mscdata.facts.lexicon import compile_lexicons
+from mscdata.facts.matching import Match
+from mscdata.facts.parts import PART_ORDER, part_texts
+from mscdata.facts.reading import Evidence, read_article
+
+
+def evidence(article: Any) -> list[Evidence]:
+    """The facts of ``article`` (an Article or its ``model_dump()`` dict) as evidence
+    records, ordered by facet (:data:`FACETS`), then part, then place."""
+    compiled = compile_lexicons()
+    reading = read_article(part_texts(article), compiled)
+    if reading.mentions:
+        generic = next(e for e in compiled.entries["msc_mention"] if e.value == "generic")
+        follow_abbreviations(reading, generic)
+    topic, deciding = article_facts.topic(reading)
+    if deciding is not None:
+        entry = fact_entry("msc_topic", topic)
+        reading.add(
+            Match(deciding.part, deciding.start, deciding.end, entry),
+            rule=f"rule:msc_topic_{topic}",
+        )
+        curies = {e.value: e.curie for e in compiled.entries["tissue"]}
+        cell_facts.cell_sources(reading, curies)
+        cell_facts.products(reading, topic)
+        cell_facts.routes(reading)
+        cell_facts.donors(reading)
+        cell_facts.isct(reading)
+        if topic == "primary":
+            cell_facts.conditions(reading, _mesh_ids(article))
+        else:
+            cell_facts.mentioned_conditions(reading)
+    article_facts.species(reading)
+    article_facts.designs(reading)
+    article_facts.trials(reading)
+    return sorted(
+        reading.facts.values(),
+        key=lambda e: (FACETS.index(e.facet), PART_ORDER.index(e.match.part.name), e.match.start),
+    )
+
+
+def extract(article: Any) -> list[Any]:
+    """The MSC facts of ``article`` as :class:`mscdata.models.MscFact` rows, numbered
+    from 1: one per facet and value, with its first evidence in reading order."""
+    from mscdata.models import MscFact
+
+    facts = []
+    for position, found in enumerate(evidence(article), 1):
+        match = found.match
+        facts.append(
+            MscFact.model_construct(
+                position=position,
+                facet=found.facet,  # plain strings, as validated models hold their enums
+                value=found.value,
+                curie=found.curie or None,
+                part=match.part.name,
+                start=match.start,
+                end=match.end,
+                text=match.text,
+                rule=found.rule,
+            )
+        )
+    return facts
+
+
+def _mesh_ids(article: Any) -> dict[str, str]:
+    headings = article.get("mesh_headings") if isinstance(article, dict) else article.mesh_headings
+    ids = {}
+    for heading in headings or ():
+        get = heading.get if isinstance(heading, dict) else lambda k, h=heading: getattr(h, k)
+        if get("descriptor_ui"):
+            ids.setdefault(get("descriptor"), get("descriptor_ui"))
+    return ids

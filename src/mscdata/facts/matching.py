@@ -1,0 +1,183 @@
+"""Lexicon matches in a part's text: one trigger scan, each term tried where its trigger
+stands, the longest match of a facet kept where two overlap; and the MSC abbreviations
+(hMSC, BM-MSCs, hUCMSC…), found by their letters rather than listed one by one."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from mscdata.facts.lexicon import Entry, Scanner
+from mscdata.facts.parts import Part
+
+
+@dataclass(slots=True)
+class Match:
+    """A lexicon entry (or a rule) matched at ``start:end`` of a part's text."""
+
+    part: Part
+    start: int
+    end: int
+    entry: Entry
+    rule: str = ""
+
+    @property
+    def text(self) -> str:
+        return self.part.text[self.start : self.end]
+
+    @property
+    def facet(self) -> str:
+        return self.entry.facet
+
+    @property
+    def value(self) -> str:
+        return self.entry.value
+
+
+def lexicon_matches(parts: list[Part], scanner: Scanner) -> dict[str, list[Match]]:
+    """Every facet's matches in ``parts`` (scanned as one text), in order, none inside a
+    longer match of its facet."""
+    found: dict[str, list[Match]] = {}
+    ends = []  # where each part ends in the text scanned
+    at = 0
+    for part in parts:
+        at += len(part.text) + 1
+        ends.append(at)
+    terms_at = scanner.terms_at
+    index, base = 0, 0
+    part = parts[0] if parts else None
+    for hit in scanner.scan.finditer("\n".join(part.low for part in parts)):
+        position = hit.start()
+        while position >= ends[index]:
+            base = ends[index]
+            index += 1
+            part = parts[index]
+        start = position - base
+        best: dict[str, Match] = {}
+        for term in terms_at(hit.group()):
+            if term.parts is not None and part.name not in term.parts:
+                continue
+            if term.reach:  # the trigger is not the term's first word: look back
+                matched = _around(term.pattern, part.text, start, term.reach)
+            else:
+                matched = term.pattern.match(part.text, start)
+            if matched is None:
+                continue
+            held = best.get(term.entry.facet)
+            if held is None or matched.end() - matched.start() > held.end - held.start:
+                best[term.entry.facet] = Match(part, matched.start(), matched.end(), term.entry)
+        for facet, match in best.items():
+            matches = found.get(facet)
+            if matches is None:
+                found[facet] = [match]
+                continue
+            last = matches[-1]
+            if last.part is part and last.end >= match.end:
+                continue  # inside the previous, longer match
+            while matches and matches[-1].part is part and matches[-1].start >= match.start:
+                matches.pop()
+            matches.append(match)
+    return found
+
+
+def _around(pattern: re.Pattern[str], text: str, start: int, reach: int) -> re.Match[str] | None:
+    """The match of ``pattern`` starting at most ``reach`` before ``start`` and covering it,
+    searched in a window only (a search to the text's end would cost the whole text)."""
+    low, window = max(0, start - reach), start + 120
+    while True:
+        found = pattern.search(text, low, window)
+        if found is None or found.start() > start:
+            return None
+        whole = pattern.match(text, found.start())  # the window may have cut it short
+        if whole is not None and whole.end() > start:
+            return whole
+        low = found.start() + 1
+
+
+# -------------------------------------------------------------- MSC abbreviations
+
+# letters before MSC (with or without a hyphen) that name a tissue, after any one-letter
+# species prefix (h human, r rat, m mouse) is taken off; others leave the tissue unsaid
+TISSUE_CODES = {
+    "BM": "bone_marrow",
+    "B": "bone_marrow",
+    "AD": "adipose_tissue",
+    "Ad": "adipose_tissue",
+    "AT": "adipose_tissue",
+    "UC": "umbilical_cord",
+    "WJ": "umbilical_cord",
+    "UCB": "cord_blood",
+    "CB": "cord_blood",
+    "P": "placenta",
+    "PL": "placenta",
+    "DP": "dental",
+    "G": "dental",
+    "PDL": "dental",
+    "S": "synovium",
+    "SM": "synovium",
+    "Men": "endometrium",
+    "ESC": "esc_derived",
+    "iPSC": "ipsc_derived",
+    "iPS": "ipsc_derived",
+}
+SPECIES_CODES = {"h": "human", "r": "rat", "m": "mouse"}
+_MSC_TOKEN = re.compile(
+    r"(?<![A-Za-z0-9])(?:([A-Za-z]{1,5})[-\u2010]?)??MSCs?(?![A-Za-z0-9])(?![-\u2010]AS\d)"
+)
+
+
+@dataclass
+class Abbreviation:
+    """An MSC abbreviation found by its letters: its tissue and species, when they say."""
+
+    match: Match
+    letters: str
+    tissue: str | None
+    species: str | None
+
+
+def msc_abbreviations(part: Part, generic: Entry) -> list[Abbreviation]:
+    """Every MSC abbreviation of ``part`` (hMSCs, BM-MSC, hUCMSC, TMSCs…)."""
+    if "MSC" not in part.text:
+        return []
+    found = []
+    for hit in _MSC_TOKEN.finditer(part.text):
+        letters = hit.group(1) or ""
+        species = None
+        code = letters
+        if code[:1] in SPECIES_CODES and (code[1:] in TISSUE_CODES or not code[1:]):
+            species, code = SPECIES_CODES[code[0]], code[1:]
+        tissue = TISSUE_CODES.get(code)
+        match = Match(part, hit.start(), hit.end(), generic, "rule:msc_abbreviation")
+        found.append(Abbreviation(match, letters, tissue, species))
+    return found
+
+
+# ------------------------------------------------------- abbreviations defined in text
+
+_DEFINITION = re.compile(r"\s*[(,]\s*([A-Za-z][A-Za-z0-9\-]{0,11}?)(s?)\s*\)")
+_WORDS_BEFORE = re.compile(r"[A-Za-z0-9]+")
+
+
+def defined_abbreviation(match: Match) -> str | None:
+    """The abbreviation defined right after ``match`` ("adipose-derived stem cells
+    (ASCs)" defines ASC), when its first letter starts a word of the long form."""
+    text = match.part.text
+    found = _DEFINITION.match(text, match.end)
+    if not found:
+        return None
+    letters = found.group(1)
+    if not any(c.isupper() for c in letters) or letters.isdigit() or len(letters) < 2:
+        return None
+    sentence_start, _ = match.part.sentence(match.start)
+    before = _WORDS_BEFORE.findall(text, max(sentence_start, match.start - 60), match.end)
+    first = letters.lstrip("h")[:1].lower() or letters[:1].lower()
+    if not any(word[:1].lower() in (first, letters[:1].lower()) for word in before[-8:]):
+        return None
+    return letters
+
+
+def abbreviation_pattern(letters: list[str]) -> re.Pattern[str]:
+    """One case-sensitive pattern for every defined abbreviation, plural or not."""
+    alternatives = "|".join(re.escape(a) for a in sorted(letters, key=len, reverse=True))
+    return re.compile(rf"(?<![A-Za-z0-9])(?:{alternatives})s?(?![A-Za-z0-9])")

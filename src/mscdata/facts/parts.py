@@ -1,0 +1,113 @@
+"""The parts of a record facts are read from, each as one text, and its sentences.
+
+:func:`part_texts` defines the text a fact's ``start`` and ``end`` count in: the title;
+the abstract as the Article's ``abstract`` (sections separated by a blank line); and the
+list parts with one item per line: keywords, the distinct MeSH descriptors in order,
+substances, accessions as "databank accession_number", publication types; figure
+captions of a full-text source as "label caption", separated by a blank line. An
+article is an :class:`mscdata.models.Article` or the dict ``Article.model_dump()`` gives.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from typing import Any
+
+PART_ORDER = (
+    "title",
+    "abstract",
+    "keyword",
+    "mesh",
+    "substance",
+    "accession",
+    "publication_type",
+    "figure_caption",
+)
+# a sentence ends at . ! ? followed by space and a capital, digit or bracket, or at a line end
+_SENTENCE_END = re.compile(r"[.!?]\s+(?=[A-Z0-9(\[\"'])")  # and every line end
+
+
+def _get(item: Any, name: str) -> Any:
+    return item.get(name) if isinstance(item, dict) else getattr(item, name, None)
+
+
+def _lines(items: Any, name: str | None = None) -> str:
+    if not items:
+        return ""
+    values = items if name is None else [_get(item, name) for item in items]
+    return "\n".join(" ".join(str(v).split()) for v in values if v)
+
+
+def part_texts(article: Any) -> dict[str, str]:
+    """Each non-empty part's text, in :data:`PART_ORDER`."""
+    get = article.get if isinstance(article, dict) else lambda name: getattr(article, name, None)
+    texts = {"title": get("title") or ""}
+    abstract = get("abstract")
+    if abstract is None and get("abstract_sections"):
+        abstract = "\n\n".join(_get(s, "text") or "" for s in get("abstract_sections"))
+    texts["abstract"] = abstract or ""
+    texts["keyword"] = _lines(get("keywords"), "term")
+    headings = get("mesh_headings")
+    if headings:
+        texts["mesh"] = _lines(list(dict.fromkeys(_get(h, "descriptor") for h in headings)))
+    texts["substance"] = _lines(get("substances"), "name")
+    accessions = get("accessions")
+    if accessions:
+        texts["accession"] = _lines(
+            [f"{_get(a, 'databank')} {_get(a, 'accession_number')}" for a in accessions]
+        )
+    texts["publication_type"] = _lines(get("publication_types"))
+    figures = get("figures")
+    if figures:
+        captions = []
+        for figure in figures:
+            label, caption = _get(figure, "label"), _get(figure, "caption")
+            if caption:
+                captions.append(f"{label} {caption}" if label else caption)
+        texts["figure_caption"] = "\n\n".join(captions)
+    return {name: texts[name] for name in PART_ORDER if texts.get(name)}
+
+
+def lowered(text: str) -> str:
+    """``text`` in lower case with every character where it was (a character whose
+    lower case is longer, such as İ, is kept as it is)."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
+class Part:
+    """One part's text, its lower case, and its sentences found when first asked."""
+
+    __slots__ = ("_starts", "low", "name", "text")
+
+    def __init__(self, name: str, text: str):
+        self.name = name
+        self.text = text
+        self.low = lowered(text)
+        self._starts: list[int] | None = None
+
+    def _sentence_starts(self) -> list[int]:
+        if self._starts is None:
+            text = self.text
+            starts = [0] + [m.end() for m in _SENTENCE_END.finditer(text)]
+            line = text.find("\n")
+            if line >= 0:
+                while line >= 0:
+                    starts.append(line + 1)
+                    line = text.find("\n", line + 1)
+                starts = sorted(set(starts))
+            self._starts = starts
+        return self._starts
+
+    def sentence(self, position: int) -> tuple[int, int]:
+        """The (start, end) of the sentence holding ``position``."""
+        starts = self._sentence_starts()
+        index = bisect.bisect_right(starts, position) - 1
+        end = starts[index + 1] if index + 1 < len(starts) else len(self.text)
+        return starts[index], end
+
+    def sentence_index(self, position: int) -> int:
+        return bisect.bisect_right(self._sentence_starts(), position) - 1

@@ -1,0 +1,128 @@
+"""One article's reading: its parts, the lexicons' matches in them, the MSCs it names,
+and the facts found so far (the first evidence of each facet and value)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from mscdata.facts.lexicon import Compiled
+from mscdata.facts.matching import Match, lexicon_matches, msc_abbreviations
+from mscdata.facts.parts import PART_ORDER, Part
+
+# parts where cells are named in words (the others are lists of indexing terms)
+PROSE_PARTS = ("title", "abstract", "keyword", "figure_caption")
+# facets whose matches may define an abbreviation followed later ("conditioned medium (CM)")
+DEFINING_FACETS = ("msc_mention", "cell_products", "conditions", "tissue")
+
+
+@dataclass
+class Mention:
+    """MSCs named: where, and the tissue and species the name itself says."""
+
+    match: Match
+    tissue: str | None = None
+    species: str | None = None
+
+
+@dataclass
+class Evidence:
+    """A fact found: its facet, value, ontology term, and where it was read."""
+
+    facet: str
+    value: str
+    curie: str
+    match: Match
+    rule: str
+
+
+@dataclass
+class Reading:
+    """What extraction knows of one article as it goes."""
+
+    parts: list[Part]
+    matches: dict[str, list[Match]]
+    mentions: list[Mention]
+    facts: dict[tuple[str, str], Evidence] = field(default_factory=dict)
+
+    def add(self, match: Match, value: str | None = None, *, rule: str = "", curie=None) -> None:
+        """Record a fact (the first evidence of a facet and value is kept)."""
+        value = match.entry.value if value is None else value
+        key = (match.entry.facet, value)
+        if key not in self.facts:
+            self.facts[key] = Evidence(
+                match.entry.facet,
+                value,
+                match.entry.curie if curie is None else curie,
+                match,
+                rule or match.rule or match.entry.rule,
+            )
+
+    def has(self, facet: str, value: str | None = None) -> bool:
+        if value is not None:
+            return (facet, value) in self.facts
+        return any(key[0] == facet for key in self.facts)
+
+    def of(self, facet: str) -> list[Match]:
+        return self.matches.get(facet, [])
+
+    def cued(
+        self, match: Match, *kinds: str, within: int | None = None, stats: bool = True
+    ) -> bool:
+        """Whether ``match``'s sentence holds a cue of one of ``kinds`` (lexicons/cues.yaml;
+        "%" counts as background unless not ``stats``), ``within`` characters of it when
+        given."""
+        start, end = sentence_of(match)
+        if stats and "background" in kinds and "%" in match.part.text[start:end]:
+            return True
+        if within is not None:
+            start, end = max(start, match.start - within), min(end, match.end + within)
+        return any(
+            c.part is match.part and start <= c.start < end and c.value in kinds
+            for c in self.matches.get("cue", ())
+        )
+
+    def mentions_in(self, part: Part, start: int, end: int) -> list[Mention]:
+        return [m for m in self.mentions if m.match.part is part and start <= m.match.start < end]
+
+
+def read_article(texts: dict[str, str], compiled: Compiled) -> Reading:
+    """Every part's lexicon matches and MSC mentions (the MSCs' facets only in an
+    article naming them)."""
+    parts = [Part(name, texts[name]) for name in PART_ORDER if name in texts]
+    matches = lexicon_matches(parts, compiled.article)
+    generic = next(e for e in compiled.entries["msc_mention"] if e.value == "generic")
+    mentions = [
+        Mention(m, None if m.entry.value == "generic" else m.entry.value, m.entry.get("species"))
+        for m in matches.get("msc_mention", [])
+        if m.part.name in PROSE_PARTS or m.part.name == "mesh"
+    ]
+    for part in parts:
+        if part.name in PROSE_PARTS:
+            for found in msc_abbreviations(part, generic):
+                mentions.append(Mention(found.match, found.tissue, found.species))
+    reading = Reading(parts, matches, mentions)
+    if mentions:  # the MSCs' facets only where MSCs are named
+        matches.update(lexicon_matches(parts, compiled.cells))
+    return reading
+
+
+def sentence_of(match: Match) -> tuple[int, int]:
+    return match.part.sentence(match.start)
+
+
+def sentence_text(match: Match) -> str:
+    start, end = sentence_of(match)
+    return match.part.text[start:end]
+
+
+def words_re(words: str) -> re.Pattern[str]:
+    """A case-insensitive pattern for any of ``words`` (``|`` between them) as whole
+    words; ``*`` ends a word that may go on."""
+    alternatives = "|".join(re.escape(w).replace(r"\*", r"\w*") for w in words.split("|"))
+    return re.compile(rf"(?<![A-Za-z0-9])(?:{alternatives})(?![A-Za-z0-9])", re.IGNORECASE)
+
+
+def word_set(words: str) -> frozenset[str]:
+    """The words of a text, as a set."""
+    return frozenset(words.split())

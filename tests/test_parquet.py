@@ -22,6 +22,8 @@ from mscdata.resources import table_schemas
 from conftest import ROOT, folder_files, seed_only_sources
 from strategies import article_sets
 
+TABLES = len(table_schemas()["resources"])  # the package's tables
+
 
 def _build(out: Path, table_format: str = "parquet", **options) -> Path:
     """A build of the seed page alone (one article, small tables)."""
@@ -141,7 +143,7 @@ def test_frictionless_checks_what_it_reads_and_says_what_it_cannot(parted_packag
     assert report.valid, report.to_text()
     notices = " ".join(report.notices)
     assert "frictionless counts no bytes or hash of a Parquet file" in notices
-    assert "checked them (16 resources)" in notices
+    assert f"checked them ({TABLES} resources)" in notices
     assert "only the first part of a multi-part Parquet resource" in notices
 
 

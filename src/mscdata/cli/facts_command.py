@@ -31,7 +31,7 @@ def add_facts_command(commands: Any, formats: list[str]) -> argparse.ArgumentPar
         dest="source_format",
         choices=formats,
         metavar="FORMAT",
-        help="the source's format, instead of telling it from the content (as for parse)",
+        help=f"the format, instead of telling it from the content: {', '.join(formats)}",
     )
     shown = facts.add_mutually_exclusive_group()
     shown.add_argument("--json", action="store_true", help="print JSON (default off a terminal)")

@@ -153,6 +153,23 @@ def msc_abbreviations(part: Part, generic: Entry) -> list[Abbreviation]:
     return found
 
 
+_CELLS_BEFORE = re.compile(r"mesenchym|strom|stem|progenitor|precursor|MSC", re.IGNORECASE)
+
+
+def defined_otherwise(found: list[Abbreviation]) -> set[str]:
+    """The MSC-like abbreviations the text defines as something else: "nonmelanoma skin
+    cancer (NMSC)", "methanolic extract (MSC)" (no cells named before the brackets)."""
+    other = set()
+    for abbreviation in found:
+        match = abbreviation.match
+        text = match.part.text
+        if text[match.start - 1 : match.start] == "(" and text[match.end : match.end + 1] == ")":
+            before = text[max(0, match.start - 70) : match.start - 1]
+            if not _CELLS_BEFORE.search(before):
+                other.add(match.text.rstrip("s"))
+    return other
+
+
 # ------------------------------------------------------- abbreviations defined in text
 
 _DEFINITION = re.compile(r"\s*[(,]\s*([A-Za-z][A-Za-z0-9\-]{0,11}?)(s?)\s*\)")

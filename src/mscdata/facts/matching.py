@@ -46,15 +46,15 @@ def lexicon_matches(parts: list[Part], scanner: Scanner) -> dict[str, list[Match
     terms_at = scanner.terms_at
     index, base = 0, 0
     part = parts[0] if parts else None
-    for hit in scanner.scan.finditer("\n".join(part.low for part in parts)):
-        position = hit.start()
+    for hit in scanner.scan.finditer("\n" + "\n".join(part.low for part in parts)):
+        position = hit.start()  # of the word in the text without the "\n" put before it
         while position >= ends[index]:
             base = ends[index]
             index += 1
             part = parts[index]
         start = position - base
         best: dict[str, Match] = {}
-        for term in terms_at(hit.group()):
+        for term in terms_at(hit.group()[1:]):
             if term.parts is not None and part.name not in term.parts:
                 continue
             if term.reach:  # the trigger is not the term's first word: look back

@@ -74,7 +74,7 @@ def _line(name: str, count: int, timed: Timed, baseline: float | None) -> str:
     others = f"{timed.others:8.1f}" if timed.others is not None else f"{'n/a':>8}"
     return (
         f"{name:<18}{count:>8}{timed.cpu:>8.2f}{timed.wall:>8.2f}"
-        f"{per_cpu:>12,.0f}{count / timed.wall:>12,.0f}{ratio}{others}"
+        f"{per_cpu:>14,.0f}{count / timed.wall:>14,.0f}{ratio}{others}"
     )
 
 
@@ -102,8 +102,8 @@ def main() -> int:
     parse_rate = n / parse_time.cpu
     print(f"{args.file.name}: {n} articles, {facts} facts")
     print(
-        f"{'':<18}{'articles':>8}{'CPU s':>8}{'wall s':>8}{'art/s (CPU)':>12}"
-        f"{'art/s (wall)':>12}{'vs parse':>9}{'others':>8}"
+        f"{'':<18}{'articles':>8}{'CPU s':>8}{'wall s':>8}{'art/s (CPU)':>14}"
+        f"{'art/s (wall)':>14}{'vs parse':>9}{'others':>8}"
     )
     print(_line("parse", n, parse_time, None))
     print(_line("extract", n, best, parse_rate))

@@ -91,6 +91,20 @@ def test_an_abbreviation_defined_in_the_text_is_followed():
     assert undefined["msc_topic"] == "none"
 
 
+def test_an_msc_like_abbreviation_defined_as_another_thing_is_no_msc():
+    found = facts(
+        "Surgery of skin cancer",
+        "Nonmelanoma skin cancer (NMSC) is common. NMSC was excised in 80 patients.",
+    )
+    assert found["msc_topic"] == "none"
+    assert facts("SCAP overexpression in smooth muscle")["msc_topic"] == "none"
+    defined = facts(
+        "Dental stem cells",
+        "Stem cells from the apical papilla (SCAP) were cultured. SCAP formed nodules.",
+    )
+    assert defined["msc_topic"] == "primary" and defined["cell_sources"] == ["dental"]
+
+
 def test_cm_is_conditioned_medium_only_where_the_text_says_so():
     defined = facts(
         "MSC secretome in stroke",

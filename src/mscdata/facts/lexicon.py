@@ -264,5 +264,7 @@ def _scanner(terms: list[tuple[str, Term]]) -> Scanner:
         target = prefixes if word.endswith("*") else exact
         target.setdefault(word.rstrip("*"), []).append(term)
     triggers = sorted({word for word, _ in terms})
-    scan = re.compile(r"(?<![a-z0-9])(?:" + _trie_regex(triggers) + r")(?![a-z0-9])")
+    # the character before a trigger is matched, not looked behind at: the regular
+    # expression engine then skips quickly to the places where a word may start
+    scan = re.compile(r"[^a-z0-9](?:" + _trie_regex(triggers) + r")(?![a-z0-9])")
     return Scanner(scan, exact, prefixes)

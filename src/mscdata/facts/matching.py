@@ -46,15 +46,15 @@ def lexicon_matches(parts: list[Part], scanner: Scanner) -> dict[str, list[Match
     terms_at = scanner.terms_at
     index, base = 0, 0
     part = parts[0] if parts else None
-    for hit in scanner.scan.finditer("\n".join(part.low for part in parts)):
-        position = hit.start()
+    for hit in scanner.scan.finditer("\n" + "\n".join(part.low for part in parts)):
+        position = hit.start()  # of the word in the text without the "\n" put before it
         while position >= ends[index]:
             base = ends[index]
             index += 1
             part = parts[index]
         start = position - base
         best: dict[str, Match] = {}
-        for term in terms_at(hit.group()):
+        for term in terms_at(hit.group()[1:]):
             if term.parts is not None and part.name not in term.parts:
                 continue
             if term.reach:  # the trigger is not the term's first word: look back
@@ -151,6 +151,23 @@ def msc_abbreviations(part: Part, generic: Entry) -> list[Abbreviation]:
         match = Match(part, hit.start(), hit.end(), generic, "rule:msc_abbreviation")
         found.append(Abbreviation(match, letters, tissue, species))
     return found
+
+
+_CELLS_BEFORE = re.compile(r"mesenchym|strom|stem|progenitor|precursor|MSC", re.IGNORECASE)
+
+
+def defined_otherwise(found: list[Abbreviation]) -> set[str]:
+    """The MSC-like abbreviations the text defines as something else: "nonmelanoma skin
+    cancer (NMSC)", "methanolic extract (MSC)" (no cells named before the brackets)."""
+    other = set()
+    for abbreviation in found:
+        match = abbreviation.match
+        text = match.part.text
+        if text[match.start - 1 : match.start] == "(" and text[match.end : match.end + 1] == ")":
+            before = text[max(0, match.start - 70) : match.start - 1]
+            if not _CELLS_BEFORE.search(before):
+                other.add(match.text.rstrip("s"))
+    return other
 
 
 # ------------------------------------------------------- abbreviations defined in text

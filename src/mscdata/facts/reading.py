@@ -7,7 +7,12 @@ import re
 from dataclasses import dataclass, field
 
 from mscdata.facts.lexicon import Compiled
-from mscdata.facts.matching import Match, lexicon_matches, msc_abbreviations
+from mscdata.facts.matching import (
+    Match,
+    defined_otherwise,
+    lexicon_matches,
+    msc_abbreviations,
+)
 from mscdata.facts.parts import PART_ORDER, Part
 
 # parts where cells are named in words (the others are lists of indexing terms)
@@ -97,10 +102,16 @@ def read_article(texts: dict[str, str], compiled: Compiled) -> Reading:
         for m in matches.get("msc_mention", [])
         if m.part.name in PROSE_PARTS or m.part.name == "mesh"
     ]
-    for part in parts:
-        if part.name in PROSE_PARTS:
-            for found in msc_abbreviations(part, generic):
-                mentions.append(Mention(found.match, found.tissue, found.species))
+    abbreviations = [
+        found
+        for part in parts
+        if part.name in PROSE_PARTS
+        for found in msc_abbreviations(part, generic)
+    ]
+    other = defined_otherwise(abbreviations) if abbreviations else set()
+    for found in abbreviations:
+        if found.match.text.rstrip("s") not in other:
+            mentions.append(Mention(found.match, found.tissue, found.species))
     reading = Reading(parts, matches, mentions)
     if mentions:  # the MSCs' facets only where MSCs are named
         matches.update(lexicon_matches(parts, compiled.cells))

@@ -4,7 +4,8 @@ Every field of every class in :mod:`mscdata.models` is generated from its type a
 constraints there (pattern, bounds, enum, nested class, list), and a field's Table Schema
 ``format`` (a URI); :data:`FIELDS` holds the strategy of each. Overrides are only where a
 rule reaches beyond one field: the article key and the derived slots
-(``schema_rules.DERIVED_FROM``) are computed, positions run 1..n, date parts fit
+(``schema_rules.DERIVED_FROM``) and the MSC facts (``mscdata.facts.extract``) are
+computed, positions run 1..n, date parts fit
 together and name days that exist, and a list flagged complete
 (``schema_rules.COMPLETENESS_FLAGS``) holds no item marked cut short.
 """
@@ -21,6 +22,7 @@ from pydantic import BaseModel
 
 from mscdata import models, schema_rules
 from mscdata.builder.build import table_schemas
+from mscdata.facts import extract
 from mscdata.identifiers import article_key
 from mscdata.parsers.records import join_abstract
 
@@ -51,6 +53,13 @@ _FORMAT_STRATEGIES = {
         st.text("abcdefghijklmnopqrstuvwxyz0123456789-._~/", max_size=20),
     )
 }
+# titles that state MSC facts (tissue, species, route, condition, design, trial)
+MSC_TITLES = (
+    "Bone marrow mesenchymal stem cells given intravenously to rats with collagen-induced "
+    "arthritis",
+    "Umbilical cord MSCs for knee osteoarthritis: a randomized controlled trial (NCT01234567)",
+    "Exosomes of adipose-derived stem cells (ADSCs) in mice with liver fibrosis",
+)
 # the functions that compute each derived slot from its source (drawn as models; the
 # records layer takes article data, their dumps)
 _DERIVE = {"abstract": lambda sections: join_abstract([s.model_dump() for s in sections])}
@@ -166,7 +175,13 @@ def articles(draw) -> models.Article:
             values[flag] = False
     for name, source in schema_rules.DERIVED_FROM.items():
         values[name] = _DERIVE[name](values[source])
-    return models.Article(id=article_key(values["pmid"], values["doi"], values["pmcid"]), **values)
+    if draw(st.booleans()):  # about MSCs, so that the facts' every field is drawn too
+        values["title"] = f"{draw(st.sampled_from(MSC_TITLES))} {values['title'] or ''}".strip()
+    article = models.Article(
+        id=article_key(values["pmid"], values["doi"], values["pmcid"]), **values
+    )
+    article.msc_facts = extract(article)  # read from the article, as every build reads them
+    return article
 
 
 @st.composite

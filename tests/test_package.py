@@ -18,7 +18,7 @@ EXPECTED_RESOURCES = [
     "articles", "authors", "affiliations", "investigators", "editors", "abstract_sections",
     "keywords", "figures",
     "references", "mesh_headings", "substances", "grants", "linked_articles", "identifiers",
-    "accessions", "provenance",
+    "accessions", "provenance", "msc_facts",
 ]  # fmt: skip
 
 
@@ -148,9 +148,13 @@ def test_bundled_package_validates_and_loads():
 
 
 def test_load_gives_the_parsed_models_back(built_package, seed_article):
+    from mscdata.facts import extract
+
     dataset = mscdata.load(built_package)
     article = dataset.by_pmid(26237144)
-    assert article == seed_article
+    # the package holds the article parsed, and the facts a build reads from it
+    assert article.msc_facts and article.msc_facts == extract(seed_article)
+    assert article == seed_article.model_copy(update={"msc_facts": article.msc_facts})
     assert dataset.get("pmid:26237144") is article
     assert dataset["pmid:26237144"] is article
     assert dataset.by_pmid(26237144) is article

@@ -69,7 +69,7 @@ def test_the_merge_reads_the_groups_and_flags_of_the_schema():
         expected = {"content": merge.CONTENT, "full_text": merge.FULL_TEXT}
         assert merge.precedence(slot) is expected.get(group, merge.BIBLIOGRAPHIC), slot
     identity = {s for s, g in schema_rules.MERGE_GROUPS.items() if g == "identity"}
-    assert identity == {"id", "identifiers", "provenance"}
+    assert identity == {"id", "identifiers", "provenance", "msc_facts"}
     assert identity | {"abstract", *schema_rules.COMPLETENESS_FLAGS.values()} == merge._SKIP
 
 

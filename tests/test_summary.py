@@ -105,7 +105,18 @@ def test_the_text_and_json_say_the_same(corpus, capsys):
     assert data["articlesWithFacts"] == 3 and data["overTime"]["study_design"]["2019"]
 
 
+def test_the_bundled_sources_facts_are_counted(built_package):
+    summary = summarize(built_package)
+    assert summary.has_facts and 0 < summary.with_facts <= summary.articles == 115
+    assert summary.facets["msc_topic"]["primary"] > 50
+    assert summary.facets["cell_sources"] and summary.facets["study_design"]
+    assert sum(summary.facets["msc_topic"].values()) == 115  # primary, mentioned, none
+
+
 def test_a_package_without_facts_is_summarised_by_its_articles(built_package):
+    descriptor = json.loads((built_package / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["resources"] = [r for r in descriptor["resources"] if r["name"] != "msc_facts"]
+    (built_package / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
     summary = summarize(built_package)
     assert not summary.has_facts and summary.articles == 115
     assert "No msc_facts table" in summary_text(summary)

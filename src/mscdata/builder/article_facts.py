@@ -12,10 +12,10 @@ from typing import Any
 
 
 def with_facts(article: Any) -> dict[str, Any]:
-    """An Article model's data (``model_dump()``), its ``msc_facts`` those
-    :func:`mscdata.facts.extract` reads from it, numbered from 1."""
+    """An Article model's data (``model_dump()``; or that data itself, which is not
+    copied), its ``msc_facts`` those :func:`mscdata.facts.extract` reads from it."""
     from mscdata.facts import extract
 
-    data = article.model_dump()
-    data["msc_facts"] = [fact.model_dump() for fact in extract(article)]
+    data = article if isinstance(article, dict) else article.model_dump()
+    data["msc_facts"] = [fact.model_dump() for fact in extract(data)]
     return data

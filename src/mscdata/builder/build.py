@@ -130,18 +130,19 @@ def write_package(
     table_format: str = "csv",
 ) -> None:
     """Write the tables (``table_format``: CSV or Parquet files) and ``datapackage.json``
-    of ``articles`` (as they are, not merged nor applied as a stream) into folder
-    ``out``; the record store is left out."""
+    of ``articles`` (as they are, not merged nor applied as a stream, their MSC facts
+    read again by the extractor) into folder ``out``; the record store is left out."""
     import tempfile
 
+    from mscdata.builder.article_facts import with_facts
     from mscdata.builder.stored_records import stored_data
 
     with (
         tempfile.TemporaryDirectory(prefix="mscdata-store-") as folder,
         RecordStore(Path(folder) / "store.sqlite", create=True) as store,
     ):
-        for article in articles:
-            store.add(stored_data(article.model_dump(), None, None, ()))
+        for article in articles:  # with the facts the extractor reads, as a build's
+            store.add(stored_data(with_facts(article), None, None, ()))
         sources = described_sources(entries)
         write_rows(store.table_rows(), store.articles(), out, sources, table_format=table_format)
 

@@ -188,9 +188,8 @@ def merge_records(records: list[dict[str, Any]]) -> tuple[dict[str, Any], list[C
 def _facts_of(merged: dict[str, Any]) -> list[dict[str, Any]]:
     """The MSC facts of a merged article, read again from all it now holds."""
     from mscdata.builder.article_facts import with_facts
-    from mscdata.models import Article
 
-    return with_facts(Article.model_validate(merged))["msc_facts"]
+    return with_facts(dict(merged))["msc_facts"]
 
 
 def merge(articles: list[Any]) -> tuple[list[Any], list[Conflict]]:

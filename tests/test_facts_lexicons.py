@@ -101,6 +101,24 @@ def test_a_malformed_lexicon_is_named(tmp_path):
     (tmp_path / "bad.yaml").write_text("facet: routes\nentries:\n  - terms: [x]\n")
     with pytest.raises(ValueError, match=r"bad\.yaml: entry 1 has no value"):
         load_lexicon(tmp_path / "bad.yaml")
-    (tmp_path / "bad.yaml").write_text("facet: routes\nentries:\n  - value: x\n    terms: ['-x']\n")
+    (tmp_path / "bad.yaml").write_text(
+        "facet: routes\nentries:\n  - value: intravenous\n    terms: ['-x']\n"
+    )
     with pytest.raises(ValueError, match=r"bad\.yaml: term '-x' must start"):
         compile_lexicons.__wrapped__(str(tmp_path))
+
+
+def test_a_vocabulary_and_its_terms_come_from_the_schema_alone(tmp_path):
+    from mscdata.schema_rules import FACT_TERMS
+
+    (tmp_path / "bad.yaml").write_text("facet: routes\nentries:\n  - value: x\n    terms: [y]\n")
+    with pytest.raises(ValueError, match=r"bad\.yaml: 'x' is no value of Route"):
+        compile_lexicons.__wrapped__(str(tmp_path))
+    (tmp_path / "bad.yaml").write_text(
+        "facet: routes\nentries:\n  - value: intravenous\n    curie: NCIT:C1\n    terms: [y]\n"
+    )
+    with pytest.raises(ValueError, match="the schema gives its term"):
+        compile_lexicons.__wrapped__(str(tmp_path))
+    compiled = compile_lexicons()
+    for entry in compiled.entries["routes"]:
+        assert entry.curie == FACT_TERMS[f"routes:{entry.value}"]

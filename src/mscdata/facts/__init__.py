@@ -15,20 +15,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from mscdata import schema_rules
+
 __all__ = ["FACETS", "extract", "part_texts", "summary"]
 
-FACETS = (
-    "msc_topic",
-    "cell_sources",
-    "species",
-    "donor_relation",
-    "study_design",
-    "cell_products",
-    "routes",
-    "conditions",
-    "trial_registrations",
-    "isct_criteria",
-)
+FACETS = tuple(schema_rules.FACETS)  # the schema's Facet enum, in order
 SINGLE_FACETS = ("msc_topic", "isct_criteria")
 
 

@@ -38,17 +38,9 @@ from pathlib import Path
 from typing import Any
 
 from mscdata.errors import MscdataError
+from mscdata.facts import FACETS, SINGLE_FACETS
 
-SET_FACETS = (
-    "cell_sources",
-    "species",
-    "donor_relation",
-    "study_design",
-    "cell_products",
-    "routes",
-    "conditions",
-    "trial_registrations",
-)
+SET_FACETS = tuple(f for f in FACETS if f not in SINGLE_FACETS)  # compared as sets
 _PMID = re.compile(rb"<PMID[^>]*>\s*0*([1-9][0-9]*)\s*</PMID>")
 _RECORD_END = re.compile(rb"</PubmedArticle>|</PubmedBookArticle>")
 

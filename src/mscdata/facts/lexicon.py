@@ -52,6 +52,8 @@ COMMON = frozenset(_COMMON_WORDS.split()) | FUNCTION_WORDS
 CELL_FACETS = frozenset(
     ("tissue", "cell_products", "routes", "donor_relation", "conditions", "isct_criteria")
 )
+# lexicon facets named otherwise in the schema
+SCHEMA_FACETS = {"tissue": "cell_sources"}
 
 
 @dataclass(frozen=True)
@@ -230,7 +232,7 @@ def compile_lexicons(folder: str | None = None) -> Compiled:
                 for k, v in sorted(item.items())
                 if k not in ("value", "curie", "terms")
             )
-            entry = Entry(facet, str(item["value"]), str(item.get("curie") or ""), extra)
+            entry = Entry(facet, str(item["value"]), _term(path, facet, item), extra)
             entries.setdefault(facet, []).append(entry)
             for text in item.get("terms") or ():
                 try:
@@ -241,6 +243,23 @@ def compile_lexicons(folder: str | None = None) -> Compiled:
                 term = Term(entry, re.compile(regex, flags), str(text), offset and offset * 3 + 10)
                 terms[facet in CELL_FACETS] += [(word, term) for word in words]
     return Compiled(_scanner(terms[False]), _scanner(terms[True]), entries)
+
+
+def _term(path: Path, facet: str, item: dict[str, Any]) -> str:
+    """An entry's ontology term: the schema's meaning of its value where the facet has a
+    vocabulary (schemas/mscdata.yaml, one source of truth: a lexicon that names its own
+    term, or a value the vocabulary lacks, is refused); else the lexicon's (MeSH ids)."""
+    from mscdata.schema_rules import FACETS, FACT_TERMS
+
+    facet = SCHEMA_FACETS.get(facet, facet)
+    if not FACETS.get(facet):
+        return str(item.get("curie") or "")
+    key = f"{facet}:{item['value']}"
+    if key not in FACT_TERMS:
+        raise ValueError(f"{path.name}: {item['value']!r} is no value of {FACETS[facet]}")
+    if "curie" in item:
+        raise ValueError(f"{path.name}: {item['value']}: the schema gives its term, not a lexicon")
+    return FACT_TERMS[key]
 
 
 def _scanner(terms: list[tuple[str, Term]]) -> Scanner:

@@ -23,8 +23,8 @@ def fact_issues(name: str, columns: dict[str, Any], first: int) -> list[Issue]:
     issues = []
     for index, (facet, value, curie, start, end, text) in enumerate(rows):
         row = first + index
-        vocabulary = FACETS.get(facet or "")
-        if vocabulary and value is not None:
+        vocabulary = FACETS.get(facet) if isinstance(facet, str) else None
+        if vocabulary and isinstance(value, str):
             key = f"{facet}:{value}"
             if key not in FACT_TERMS:
                 issues.append(
@@ -49,13 +49,13 @@ def fact_issues(name: str, columns: dict[str, Any], first: int) -> list[Issue]:
                         curie,
                     )
                 )
-        if facet == "isct_criteria" and value is not None and value != "true":
+        if facet == "isct_criteria" and isinstance(value, str) and value != "true":
             issues.append(
                 Issue(
                     "fact-vocabulary", "isct_criteria is stated as true", name, row, "value", value
                 )
             )
-        if None not in (start, end, text) and end - start != len(text):
+        if _spanned(start, end, text) and end - start != len(text):
             issues.append(
                 Issue(
                     "fact-span",
@@ -67,6 +67,13 @@ def fact_issues(name: str, columns: dict[str, Any], first: int) -> list[Issue]:
                 )
             )
     return issues
+
+
+def _spanned(start: Any, end: Any, text: Any) -> bool:
+    """Whether a row's span can be checked: integer offsets and a text (a package whose
+    own Table Schema types them otherwise is checked by its schema, not here)."""
+    offsets = all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end))
+    return offsets and isinstance(text, str)
 
 
 def _values(column: Any) -> list[Any]:

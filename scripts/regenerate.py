@@ -109,7 +109,7 @@ def readme(document: dict) -> str:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     start, end = text.index(README_START), text.index(README_END) + len(README_END)
     text = readme_formats(text[:start] + readme_tables(document) + text[end:])
-    return readme_vocabularies(text) if VOCABULARIES_START in text else text
+    return readme_vocabularies(text)
 
 
 # ------------------------------------------------------------------ source formats

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mscdata.builder.article_facts import FACTS_READ_BY, facts_fingerprint
 from mscdata.builder.manifest import SourceEntry, expand_fetched, source_entries
 from mscdata.builder.package_check import check_built
 from mscdata.builder.record_store import STORE_PATH, RecordStore, store_errors
@@ -257,6 +258,7 @@ def build(
             entries, notes = expand_fetched(entries, from_cache=from_cache, progress=progress)
             stored = publication.staging / STORE_PATH
             with store_errors(stored), RecordStore(stored, create=True) as store:
+                store.set_fact(FACTS_READ_BY, facts_fingerprint())
                 found = read_sources(
                     entries,
                     store,

@@ -196,15 +196,17 @@ def merge(articles: list[Any]) -> tuple[list[Any], list[Conflict]]:
     """Merge Article models that are the same article (shared PMID, DOI or PMCID).
 
     Returns the articles (merged ones revalidated), in the order each was first seen,
-    and the conflicts found.
+    each with the MSC facts the extractor reads from it (as a build stores them), and
+    the conflicts found.
     """
+    from mscdata.builder.article_facts import with_facts
     from mscdata.models import Article
 
     groups = group_by_identity([a.model_dump() for a in articles])
     result, conflicts = [], []
     for group in groups:
         if len(group) == 1:
-            result.append(Article.model_validate(group[0]))
+            result.append(Article.model_validate(with_facts(group[0])))
             continue
         data, found = merge_records(group)
         result.append(Article.model_validate(data))

@@ -64,6 +64,9 @@ def read_sources(
     :func:`read_here`; :func:`mscdata.builder.cluster.read_on_cluster` on a Dask
     cluster).
     """
+    from mscdata.facts.lexicon import compile_lexicons
+
+    compile_lexicons()  # once here, not in each worker process a fork starts from here
     progress = as_progress(progress)
     files = [entry for entry in entries if entry.path is not None]  # others name a source
     check_order((entry.path for entry in files), after=after)

@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from mscdata.builder.article_facts import FACTS_READ_BY, facts_fingerprint
 from mscdata.builder.manifest import expand_fetched, source_entries
 from mscdata.builder.record_store import STORE_PATH, RecordStore, store_errors
 from mscdata.errors import BuildError
@@ -88,6 +89,12 @@ def update(
         with progress.task("copying the record store", total=None, unit="B"):
             shutil.copyfile(stored, staged)
         with store_errors(stored), RecordStore(staged, named=stored) as store:
+            if store.fact(FACTS_READ_BY) != facts_fingerprint():
+                raise BuildError(
+                    f"{package}: its MSC facts were read by another version of mscdata's "
+                    "facts extractor, and an update would read only the new records' again; "
+                    "build the package again with mscdata build"
+                )
             listed, counts, table_format = store.package_facts()
             found = read_sources(
                 entries,

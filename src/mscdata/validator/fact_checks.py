@@ -11,6 +11,7 @@ from mscdata.schema_rules import FACETS, FACT_TERMS
 from mscdata.validator.report import Issue
 
 FACTS = "msc_facts"
+ISSUE_TYPES = ("fact-vocabulary", "fact-term", "fact-span")  # the issues made here
 FIELDS = ("facet", "value", "curie", "start", "end", "text")
 
 

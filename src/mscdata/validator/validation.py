@@ -32,6 +32,7 @@ from typing import Any
 from mscdata.arrow_memory import returning_pool
 from mscdata.errors import PackageError
 from mscdata.progress import SILENT, Progress, Task, as_progress
+from mscdata.validator.fact_checks import ISSUE_TYPES as FACT_ISSUES
 from mscdata.validator.frictionless_checks import profile_issues
 from mscdata.validator.frictionless_handoff import frictionless_table_issues, too_wide
 from mscdata.validator.report import Issue, ValidationReport
@@ -393,9 +394,12 @@ def _validate_package(
             client, base, checked, expected, keep=FIELDS_USED, files=files, done=done, folder=spill
         )
     if engine == "frictionless":  # patterns matched with a time bound there too
+        # the MSC facts' own checks, which frictionless does not make, are kept
+        own = [issue for issue in table_issues if issue.type in FACT_ISSUES]
         table_issues, notices = frictionless_table_issues(
             descriptor_path, descriptor, guarded.files, table_issues, task
         )
+        table_issues += [issue for issue in own if issue not in table_issues]
         report.notices += notices
     task.describe("validating: positions, dates, flags")
     report.errors += _with_lines(table_issues, tables)

@@ -158,6 +158,7 @@ def test_the_page_is_self_contained(corpus, tmp_path):
         assert loads_something not in lowered
     assert page.count('<svg class="chart"') == 8
     assert '<a href="https://clinicaltrials.gov/study/NCT01234567">' in page
+    assert ">intra articular</text>" in page and "intra_articular" not in page  # as words
     assert not list(tmp_path.glob(".*partial"))  # written whole
 
 

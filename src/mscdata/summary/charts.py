@@ -83,7 +83,7 @@ def ranked_chart(counts: Counter, label: str, *, shown: int = 12, width: int = 6
     for index, (value, n) in enumerate(rows):
         y = 5 + index * row
         bar = max(1.0, (width - left - 60) * n / top_value)
-        name = value if len(value) <= 32 else value[:31] + "…"
+        name = _short(value, 32)
         body.append(
             f'<text x="{left - 6}" y="{y + row * 0.65:.1f}" text-anchor="end">{escape(name)}</text>'
             f'<rect class="mark" x="{left}" y="{y + 3}" width="{bar:.1f}" height="{row - 6}" '
@@ -134,9 +134,14 @@ def stacked_chart(by_year: dict[int, Counter], label: str, *, width: int = 640) 
         y = plot + 4 + (index // 3) * 18
         body.append(
             f'<rect x="{x:.1f}" y="{y}" width="12" height="12" fill="{colour}"/>'
-            f'<text x="{x + 16:.1f}" y="{y + 10}">{escape(value)}</text>'
+            f'<text x="{x + 16:.1f}" y="{y + 10}">{escape(_short(value, 28))}</text>'
         )
     return _svg(width, height, label, body)
+
+
+def _short(text: str, most: int) -> str:
+    """``text`` cut to ``most`` characters (an ellipsis ending it), to fit its column."""
+    return text if len(text) <= most else text[: most - 1] + "…"
 
 
 def _axis(top_value: int, left: int, top: int, base: int, width: int) -> list[str]:

@@ -56,10 +56,8 @@ def summary_page(summary: CorpusSummary) -> str:
                 if facet in ("conditions", "routes")
                 else TITLES[facet]
             )
-            counts = summary.facets.get(facet)
-            figures.append(
-                _figure(facet, title, charts.ranked_chart(counts or charts.Counter(), title))
-            )
+            counts = shown(summary.facets.get(facet) or Counter(), facet)
+            figures.append(_figure(facet, title, charts.ranked_chart(counts, title)))
     facts = (
         f"; {counted(summary.with_facts, 'article')} with MSC facts"
         if summary.has_facts

@@ -69,6 +69,14 @@ def part_texts(article: Any) -> dict[str, str]:
     return {name: texts[name] for name in PART_ORDER if texts.get(name)}
 
 
+def scanned_text(parts: list[Part]) -> str:
+    """The text the lexicon scanners read: every part's text after a line end, lowered
+    once as a whole. Its letters and digits are those of the parts' own lowered texts,
+    where they are (lowering keeps each character's place; only a Greek final sigma
+    depends on its neighbours, and it is neither letter a-z nor digit either way)."""
+    return lowered("\n" + "\n".join(part.text for part in parts))
+
+
 def lowered(text: str) -> str:
     """``text`` in lower case with every character where it was (a character whose
     lower case is longer, such as İ, is kept as it is)."""
@@ -79,15 +87,22 @@ def lowered(text: str) -> str:
 
 
 class Part:
-    """One part's text, its lower case, and its sentences found when first asked."""
+    """One part's text, and its lower case and sentences found when first asked."""
 
-    __slots__ = ("_starts", "low", "name", "text")
+    __slots__ = ("_low", "_starts", "name", "text")
 
     def __init__(self, name: str, text: str):
         self.name = name
         self.text = text
-        self.low = lowered(text)
+        self._low: str | None = None
         self._starts: list[int] | None = None
+
+    @property
+    def low(self) -> str:
+        """The text lowered (:func:`lowered`)."""
+        if self._low is None:
+            self._low = lowered(self.text)
+        return self._low
 
     def _sentence_starts(self) -> list[int]:
         if self._starts is None:

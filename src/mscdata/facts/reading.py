@@ -13,7 +13,7 @@ from mscdata.facts.matching import (
     lexicon_matches,
     msc_abbreviations,
 )
-from mscdata.facts.parts import PART_ORDER, Part
+from mscdata.facts.parts import PART_ORDER, Part, scanned_text
 
 # parts where cells are named in words (the others are lists of indexing terms)
 PROSE_PARTS = ("title", "abstract", "keyword", "figure_caption")
@@ -95,7 +95,8 @@ def read_article(texts: dict[str, str], compiled: Compiled) -> Reading:
     """Every part's lexicon matches and MSC mentions (the MSCs' facets only in an
     article naming them)."""
     parts = [Part(name, texts[name]) for name in PART_ORDER if name in texts]
-    matches = lexicon_matches(parts, compiled.article)
+    scanned = scanned_text(parts)
+    matches = lexicon_matches(parts, compiled.article, scanned)
     generic = next(e for e in compiled.entries["msc_mention"] if e.value == "generic")
     mentions = [
         Mention(m, None if m.entry.value == "generic" else m.entry.value, m.entry.get("species"))
@@ -114,7 +115,7 @@ def read_article(texts: dict[str, str], compiled: Compiled) -> Reading:
             mentions.append(Mention(found.match, found.tissue, found.species))
     reading = Reading(parts, matches, mentions)
     if mentions:  # the MSCs' facets only where MSCs are named
-        matches.update(lexicon_matches(parts, compiled.cells))
+        matches.update(lexicon_matches(parts, compiled.cells, scanned))
     return reading
 
 

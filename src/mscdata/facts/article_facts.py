@@ -140,7 +140,7 @@ def designs(reading: Reading) -> None:
             if not _AIM.search(match.part.text, start, end):
                 continue
         found.setdefault(match.value, match)
-    for part in reading.parts:
+    for part in reading.parts if "model" in reading.scanned else ():
         if part.name not in PROSE_PARTS or "model" not in part.low:
             continue
         model = _disease_model(part.low)

@@ -96,18 +96,18 @@ class Scanner:
     scan: re.Pattern[str]
     exact: dict[str, list[Term]]
     prefixes: dict[str, list[Term]]
-    _seen: dict[str, list[Term]] = field(default_factory=dict)
+    known: dict[str, list[Term]] = field(default_factory=dict)  # terms_at's answers so far
 
     def terms_at(self, word: str) -> list[Term]:
         """The terms whose trigger is ``word`` (exact or a prefix ending in ``*``)."""
-        found = self._seen.get(word)
+        found = self.known.get(word)
         if found is None:
             found = list(self.exact.get(word, ()))
             for prefix, terms in self.prefixes.items():
                 if word.startswith(prefix):
                     found += terms
-            if len(self._seen) < 100_000:  # the words a scan can find are few
-                self._seen[word] = found
+            if len(self.known) < 100_000:  # the words a scan can find are few
+                self.known[word] = found
         return found
 
 

@@ -45,7 +45,7 @@ def lexicon_matches(parts: list[Part], scanner: Scanner, scanned: str) -> dict[s
     for part in parts:
         at += len(part.text) + 1
         ends.append(at)
-    terms_at = scanner.terms_at
+    terms_at, known = scanner.terms_at, scanner.known
     index, base, end = 0, 0, ends[0]
     part = parts[0]
     for hit in scanner.scan.finditer(scanned):
@@ -55,11 +55,17 @@ def lexicon_matches(parts: list[Part], scanner: Scanner, scanned: str) -> dict[s
                 base = ends[index]
                 index += 1
             part, end = parts[index], ends[index]
-        terms = terms_at(hit[0][1:])
+        word = hit[0][1:]
+        terms = known.get(word) or terms_at(word)
         if len(terms) == 1:  # the most frequent case: no longer match of a facet to keep
-            match = _term_match(terms[0], part, position - base)
-            if match is not None:
-                _keep(found, match)
+            term = terms[0]
+            if term.parts is None or part.name in term.parts:
+                if term.reach:
+                    matched = _around(term.pattern, part.text, position - base, term.reach)
+                else:
+                    matched = term.pattern.match(part.text, position - base)
+                if matched is not None:
+                    _keep(found, Match(part, matched.start(), matched.end(), term.entry))
             continue
         best: dict[str, Match] = {}
         for term in terms:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from operator import attrgetter
 from typing import Any
 
 PART_ORDER = (
@@ -32,11 +33,20 @@ def _get(item: Any, name: str) -> Any:
     return item.get(name) if isinstance(item, dict) else getattr(item, name, None)
 
 
+def _values(items: list[Any], name: str) -> list[Any]:
+    """Each item's ``name`` (None where it has none): read as attributes, unless an item
+    is a dict."""
+    try:
+        return list(map(attrgetter(name), items))
+    except AttributeError:
+        return [_get(item, name) for item in items]
+
+
 def _lines(items: Any, name: str | None = None) -> str:
     if not items:
         return ""
-    values = items if name is None else [_get(item, name) for item in items]
-    return "\n".join(" ".join(str(v).split()) for v in values if v)
+    values = items if name is None else _values(items, name)
+    return "\n".join([" ".join(str(v).split()) for v in values if v])
 
 
 def part_texts(article: Any) -> dict[str, str]:
@@ -50,7 +60,7 @@ def part_texts(article: Any) -> dict[str, str]:
     texts["keyword"] = _lines(get("keywords"), "term")
     headings = get("mesh_headings")
     if headings:
-        texts["mesh"] = _lines(list(dict.fromkeys(_get(h, "descriptor") for h in headings)))
+        texts["mesh"] = _lines(list(dict.fromkeys(_values(headings, "descriptor"))))
     texts["substance"] = _lines(get("substances"), "name")
     accessions = get("accessions")
     if accessions:

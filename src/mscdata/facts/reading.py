@@ -49,6 +49,7 @@ class Reading:
     matches: dict[str, list[Match]]
     mentions: list[Mention]
     facts: dict[tuple[str, str], Evidence] = field(default_factory=dict)
+    scanned: str = ""  # the parts' scanned_text: a word is in it when in a part's lower case
 
     def add(self, match: Match, value: str | None = None, *, rule: str = "", curie=None) -> None:
         """Record a fact (the first evidence of a facet and value is kept)."""
@@ -113,7 +114,7 @@ def read_article(texts: dict[str, str], compiled: Compiled) -> Reading:
     for found in abbreviations:
         if found.match.text.rstrip("s") not in other:
             mentions.append(Mention(found.match, found.tissue, found.species))
-    reading = Reading(parts, matches, mentions)
+    reading = Reading(parts, matches, mentions, scanned=scanned)
     if mentions:  # the MSCs' facets only where MSCs are named
         matches.update(lexicon_matches(parts, compiled.cells, scanned))
     return reading

@@ -61,7 +61,7 @@ def lexicon_matches(parts: list[Part], scanner: Scanner, scanned: str) -> dict[s
             term = terms[0]
             if term.parts is None or part.name in term.parts:
                 if term.reach:
-                    matched = _around(term.pattern, part.text, position - base, term.reach)
+                    matched = _around(term, part.text, position - base)
                 else:
                     matched = term.pattern.match(part.text, position - base)
                 if matched is not None:
@@ -85,7 +85,7 @@ def _term_match(term: Term, part: Part, start: int) -> Match | None:
     if term.parts is not None and part.name not in term.parts:
         return None
     if term.reach:  # the trigger is not the term's first word: look back
-        matched = _around(term.pattern, part.text, start, term.reach)
+        matched = _around(term, part.text, start)
     else:
         matched = term.pattern.match(part.text, start)
     if matched is None:
@@ -108,18 +108,20 @@ def _keep(found: dict[str, list[Match]], match: Match) -> None:
     matches.append(match)
 
 
-def _around(pattern: re.Pattern[str], text: str, start: int, reach: int) -> re.Match[str] | None:
-    """The match of ``pattern`` starting at most ``reach`` before ``start`` and covering it,
-    searched in a window only (a search to the text's end would cost the whole text)."""
-    low, window = max(0, start - reach), start + 120
+def _around(term: Term, text: str, start: int) -> re.Match[str] | None:
+    """The match of ``term`` starting at most its reach before ``start`` and covering it,
+    read in a window only (a search to the text's end would cost the whole text)."""
+    low, window = max(0, start - term.reach), start + 120
+    behind = term.behind
     while True:
-        found = pattern.search(text, low, window)
-        if found is None or found.start() > start:
+        # the first match from low to low + reach (>= start), as a search would find it
+        found = behind.match(text, low, window)
+        if found is None or found.start(1) > start:
             return None
-        whole = pattern.match(text, found.start())  # the window may have cut it short
+        whole = term.pattern.match(text, found.start(1))  # the window may have cut it short
         if whole is not None and whole.end() > start:
             return whole
-        low = found.start() + 1
+        low = found.start(1) + 1
 
 
 # -------------------------------------------------------------- MSC abbreviations

@@ -78,15 +78,17 @@ class Reading:
         """Whether ``match``'s sentence holds a cue of one of ``kinds`` (lexicons/cues.yaml;
         "%" counts as background unless not ``stats``), ``within`` characters of it when
         given."""
+        part = match.part
+        percent = stats and "background" in kinds and "%" in part.text
+        cues = [c for c in self.matches.get("cue", ()) if c.part is part and c.value in kinds]
+        if not cues and not percent:
+            return False  # no sentence to find
         start, end = sentence_of(match)
-        if stats and "background" in kinds and "%" in match.part.text[start:end]:
+        if percent and "%" in part.text[start:end]:
             return True
         if within is not None:
             start, end = max(start, match.start - within), min(end, match.end + within)
-        return any(
-            c.part is match.part and start <= c.start < end and c.value in kinds
-            for c in self.matches.get("cue", ())
-        )
+        return any(start <= c.start < end for c in cues)
 
     def mentions_in(self, part: Part, start: int, end: int) -> list[Mention]:
         return [m for m in self.mentions if m.match.part is part and start <= m.match.start < end]

@@ -25,8 +25,11 @@ PART_ORDER = (
     "publication_type",
     "figure_caption",
 )
-# a sentence ends at . ! ? followed by space and a capital, digit or bracket, or at a line end
-_SENTENCE_END = re.compile(r"[.!?]\s+(?=[A-Z0-9(\[\"'])")  # and every line end
+# a sentence ends at . ! ? followed by space and a capital, digit or bracket, or at a line
+# end; one pattern per mark, as a pattern starting with one character is searched for
+# three times faster than one starting with a set of them ([.!?])
+SENTENCE_MARK_END = r"\s+(?=[A-Z0-9(\[\"'])"
+_MARK_ENDS = {mark: re.compile(re.escape(mark) + SENTENCE_MARK_END) for mark in ".!?"}
 
 
 def _get(item: Any, name: str) -> Any:
@@ -117,7 +120,11 @@ class Part:
     def _sentence_starts(self) -> list[int]:
         if self._starts is None:
             text = self.text
-            starts = [0] + [m.end() for m in _SENTENCE_END.finditer(text)]
+            starts = [0] + [m.end() for m in _MARK_ENDS["."].finditer(text)]
+            if "!" in text or "?" in text:  # every mark's ends, in order
+                starts += [m.end() for m in _MARK_ENDS["!"].finditer(text)]
+                starts += [m.end() for m in _MARK_ENDS["?"].finditer(text)]
+                starts.sort()
             line = text.find("\n")
             if line >= 0:
                 while line >= 0:

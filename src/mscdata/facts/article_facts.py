@@ -115,12 +115,14 @@ def _curie(facet: str, value: str) -> str:
 def designs(reading: Reading) -> None:
     """What the article did (see lexicons/design.yaml for the rules)."""
     found: dict[str, Match] = {}
-    people = [m for m in reading.of("species") if m.value == "human" and _is_noun(m)]
-    animals = [
-        m
-        for m in reading.of("species")
-        if m.value != "human" and (_is_noun(m) or _MODEL_AFTER.match(m.part.text, m.end))
-    ]
+    people: list[Match] = []  # in one pass over the organisms named (most are people)
+    animals: list[Match] = []
+    for m in reading.of("species"):
+        if m.entry.value == "human":
+            if _is_noun(m):
+                people.append(m)
+        elif _is_noun(m) or _MODEL_AFTER.match(m.part.text, m.end):
+            animals.append(m)
     for match in reading.of("study_design"):
         if match.value in found:
             continue  # its first evidence is kept
@@ -140,7 +142,7 @@ def designs(reading: Reading) -> None:
             if not _AIM.search(match.part.text, start, end):
                 continue
         found.setdefault(match.value, match)
-    for part in reading.parts:
+    for part in reading.parts if "model" in reading.scanned else ():
         if part.name not in PROSE_PARTS or "model" not in part.low:
             continue
         model = _disease_model(part.low)

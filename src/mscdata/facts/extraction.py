@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from mscdata.facts import FACETS, article_facts, cell_facts
@@ -50,13 +52,12 @@ def evidence(article: Any) -> list[Evidence]:
 def extract(article: Any) -> list[Any]:
     """The MSC facts of ``article`` as :class:`mscdata.models.MscFact` rows, numbered
     from 1: one per facet and value, with its first evidence in reading order."""
-    from mscdata.models import MscFact
-
+    make = _fact_maker()
     facts = []
     for position, found in enumerate(evidence(article), 1):
         match = found.match
         facts.append(
-            MscFact.model_construct(
+            make(  # in the order of FACT_FIELDS
                 position=position,
                 facet=found.facet,  # plain strings, as validated models hold their enums
                 value=found.value,
@@ -69,6 +70,41 @@ def extract(article: Any) -> list[Any]:
             )
         )
     return facts
+
+
+FACT_FIELDS = ("position", "facet", "value", "curie", "part", "start", "end", "text", "rule")
+
+
+@functools.cache
+def _fact_maker() -> Callable[..., Any]:
+    """A maker of MscFact rows from every field, given in the order of the model: what
+    ``model_construct`` makes of them (the same ``__dict__``, fields set, no extra, no
+    private values) without its search of each field's aliases and default. Where the
+    model is not that plain (other fields, aliases, extra allowed, a post-init hook),
+    ``model_construct`` itself."""
+    from mscdata.models import MscFact
+
+    fields = MscFact.__pydantic_fields__
+    plain = (
+        tuple(fields) == FACT_FIELDS
+        and not MscFact.__pydantic_post_init__
+        and not MscFact.__pydantic_root_model__
+        and MscFact.model_config.get("extra") != "allow"
+        and all(f.alias is None and f.validation_alias is None for f in fields.values())
+    )
+    if not plain:
+        return MscFact.model_construct
+    new, set_attribute = MscFact.__new__, object.__setattr__
+
+    def make(**values: Any) -> Any:
+        fact = new(MscFact)
+        set_attribute(fact, "__dict__", values)
+        set_attribute(fact, "__pydantic_fields_set__", set(FACT_FIELDS))
+        set_attribute(fact, "__pydantic_extra__", None)
+        set_attribute(fact, "__pydantic_private__", None)
+        return fact
+
+    return make
 
 
 def _mesh_ids(article: Any) -> dict[str, str]:

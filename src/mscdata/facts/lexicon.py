@@ -87,6 +87,9 @@ class Term:
     text: str
     reach: int = 0
     parts: frozenset[str] | None = None  # the parts it is read in (None: every part)
+    # with a reach: the pattern as group 1, after at most ``reach`` characters, the fewest
+    # first (a match from a place tries the places a search would, up to reach only)
+    behind: re.Pattern[str] | None = None
 
 
 @dataclass
@@ -96,18 +99,18 @@ class Scanner:
     scan: re.Pattern[str]
     exact: dict[str, list[Term]]
     prefixes: dict[str, list[Term]]
-    _seen: dict[str, list[Term]] = field(default_factory=dict)
+    known: dict[str, list[Term]] = field(default_factory=dict)  # terms_at's answers so far
 
     def terms_at(self, word: str) -> list[Term]:
         """The terms whose trigger is ``word`` (exact or a prefix ending in ``*``)."""
-        found = self._seen.get(word)
+        found = self.known.get(word)
         if found is None:
             found = list(self.exact.get(word, ()))
             for prefix, terms in self.prefixes.items():
                 if word.startswith(prefix):
                     found += terms
-            if len(self._seen) < 100_000:  # the words a scan can find are few
-                self._seen[word] = found
+            if len(self.known) < 100_000:  # the words a scan can find are few
+                self.known[word] = found
         return found
 
 
@@ -273,12 +276,14 @@ def _scanner(terms: list[tuple[str, Term]]) -> Scanner:
         members.sort(key=lambda m: len(m.pattern.pattern), reverse=True)  # longest first
         alternatives = "|".join(f"(?:{m.pattern.pattern})" for m in members)
         parts = entry.get("parts")
+        reach = max(m.reach for m in members)
         term = Term(
             entry,
             re.compile(alternatives, flags),
             " | ".join(m.text for m in members),
-            max(m.reach for m in members),
+            reach,
             frozenset(parts) if parts else None,
+            re.compile(rf"[\s\S]{{0,{reach}}}?({alternatives})", flags) if reach else None,
         )
         target = prefixes if word.endswith("*") else exact
         target.setdefault(word.rstrip("*"), []).append(term)

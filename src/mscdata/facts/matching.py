@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from mscdata.facts.lexicon import Entry, Scanner
+from mscdata.facts.lexicon import Entry, Scanner, Term
 from mscdata.facts.parts import Part
 
 
@@ -34,64 +34,94 @@ class Match:
         return self.entry.value
 
 
-def lexicon_matches(parts: list[Part], scanner: Scanner) -> dict[str, list[Match]]:
-    """Every facet's matches in ``parts`` (scanned as one text), in order, none inside a
-    longer match of its facet."""
+def lexicon_matches(parts: list[Part], scanner: Scanner, scanned: str) -> dict[str, list[Match]]:
+    """Every facet's matches in ``parts``, in order, none inside a longer match of its
+    facet; ``scanned`` is the parts' :func:`~mscdata.facts.parts.scanned_text`."""
     found: dict[str, list[Match]] = {}
+    if not parts:
+        return found
     ends = []  # where each part ends in the text scanned
     at = 0
     for part in parts:
         at += len(part.text) + 1
         ends.append(at)
-    terms_at = scanner.terms_at
-    index, base = 0, 0
-    part = parts[0] if parts else None
-    for hit in scanner.scan.finditer("\n" + "\n".join(part.low for part in parts)):
+    terms_at, known = scanner.terms_at, scanner.known
+    index, base, end = 0, 0, ends[0]
+    part = parts[0]
+    for hit in scanner.scan.finditer(scanned):
         position = hit.start()  # of the word in the text without the "\n" put before it
-        while position >= ends[index]:
-            base = ends[index]
-            index += 1
-            part = parts[index]
-        start = position - base
+        if position >= end:
+            while position >= ends[index]:
+                base = ends[index]
+                index += 1
+            part, end = parts[index], ends[index]
+        word = hit[0][1:]
+        terms = known.get(word) or terms_at(word)
+        if len(terms) == 1:  # the most frequent case: no longer match of a facet to keep
+            term = terms[0]
+            if term.parts is None or part.name in term.parts:
+                if term.reach:
+                    matched = _around(term, part.text, position - base)
+                else:
+                    matched = term.pattern.match(part.text, position - base)
+                if matched is not None:
+                    _keep(found, Match(part, matched.start(), matched.end(), term.entry))
+            continue
         best: dict[str, Match] = {}
-        for term in terms_at(hit.group()[1:]):
-            if term.parts is not None and part.name not in term.parts:
-                continue
-            if term.reach:  # the trigger is not the term's first word: look back
-                matched = _around(term.pattern, part.text, start, term.reach)
-            else:
-                matched = term.pattern.match(part.text, start)
-            if matched is None:
+        for term in terms:
+            match = _term_match(term, part, position - base)
+            if match is None:
                 continue
             held = best.get(term.entry.facet)
-            if held is None or matched.end() - matched.start() > held.end - held.start:
-                best[term.entry.facet] = Match(part, matched.start(), matched.end(), term.entry)
-        for facet, match in best.items():
-            matches = found.get(facet)
-            if matches is None:
-                found[facet] = [match]
-                continue
-            last = matches[-1]
-            if last.part is part and last.end >= match.end:
-                continue  # inside the previous, longer match
-            while matches and matches[-1].part is part and matches[-1].start >= match.start:
-                matches.pop()
-            matches.append(match)
+            if held is None or match.end - match.start > held.end - held.start:
+                best[term.entry.facet] = match
+        for match in best.values():
+            _keep(found, match)
     return found
 
 
-def _around(pattern: re.Pattern[str], text: str, start: int, reach: int) -> re.Match[str] | None:
-    """The match of ``pattern`` starting at most ``reach`` before ``start`` and covering it,
-    searched in a window only (a search to the text's end would cost the whole text)."""
-    low, window = max(0, start - reach), start + 120
+def _term_match(term: Term, part: Part, start: int) -> Match | None:
+    """``term`` matched where its trigger stands at ``start`` of ``part``, if it does."""
+    if term.parts is not None and part.name not in term.parts:
+        return None
+    if term.reach:  # the trigger is not the term's first word: look back
+        matched = _around(term, part.text, start)
+    else:
+        matched = term.pattern.match(part.text, start)
+    if matched is None:
+        return None
+    return Match(part, matched.start(), matched.end(), term.entry)
+
+
+def _keep(found: dict[str, list[Match]], match: Match) -> None:
+    """Add ``match`` to its facet's matches unless inside the previous, longer one; drop
+    the previous ones it covers."""
+    matches = found.get(match.entry.facet)
+    if matches is None:
+        found[match.entry.facet] = [match]
+        return
+    last = matches[-1]
+    if last.part is match.part and last.end >= match.end:
+        return  # inside the previous, longer match
+    while matches and matches[-1].part is match.part and matches[-1].start >= match.start:
+        matches.pop()
+    matches.append(match)
+
+
+def _around(term: Term, text: str, start: int) -> re.Match[str] | None:
+    """The match of ``term`` starting at most its reach before ``start`` and covering it,
+    read in a window only (a search to the text's end would cost the whole text)."""
+    low, window = max(0, start - term.reach), start + 120
+    behind = term.behind
     while True:
-        found = pattern.search(text, low, window)
-        if found is None or found.start() > start:
+        # the first match from low to low + reach (>= start), as a search would find it
+        found = behind.match(text, low, window)
+        if found is None or found.start(1) > start:
             return None
-        whole = pattern.match(text, found.start())  # the window may have cut it short
+        whole = term.pattern.match(text, found.start(1))  # the window may have cut it short
         if whole is not None and whole.end() > start:
             return whole
-        low = found.start() + 1
+        low = found.start(1) + 1
 
 
 # -------------------------------------------------------------- MSC abbreviations

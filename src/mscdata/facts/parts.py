@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from operator import attrgetter
 from typing import Any
 
 PART_ORDER = (
@@ -24,19 +25,31 @@ PART_ORDER = (
     "publication_type",
     "figure_caption",
 )
-# a sentence ends at . ! ? followed by space and a capital, digit or bracket, or at a line end
-_SENTENCE_END = re.compile(r"[.!?]\s+(?=[A-Z0-9(\[\"'])")  # and every line end
+# a sentence ends at . ! ? followed by space and a capital, digit or bracket, or at a line
+# end; one pattern per mark, as a pattern starting with one character is searched for
+# three times faster than one starting with a set of them ([.!?])
+SENTENCE_MARK_END = r"\s+(?=[A-Z0-9(\[\"'])"
+_MARK_ENDS = {mark: re.compile(re.escape(mark) + SENTENCE_MARK_END) for mark in ".!?"}
 
 
 def _get(item: Any, name: str) -> Any:
     return item.get(name) if isinstance(item, dict) else getattr(item, name, None)
 
 
+def _values(items: list[Any], name: str) -> list[Any]:
+    """Each item's ``name`` (None where it has none): read as attributes, unless an item
+    is a dict."""
+    try:
+        return list(map(attrgetter(name), items))
+    except AttributeError:
+        return [_get(item, name) for item in items]
+
+
 def _lines(items: Any, name: str | None = None) -> str:
     if not items:
         return ""
-    values = items if name is None else [_get(item, name) for item in items]
-    return "\n".join(" ".join(str(v).split()) for v in values if v)
+    values = items if name is None else _values(items, name)
+    return "\n".join([" ".join(str(v).split()) for v in values if v])
 
 
 def part_texts(article: Any) -> dict[str, str]:
@@ -50,7 +63,7 @@ def part_texts(article: Any) -> dict[str, str]:
     texts["keyword"] = _lines(get("keywords"), "term")
     headings = get("mesh_headings")
     if headings:
-        texts["mesh"] = _lines(list(dict.fromkeys(_get(h, "descriptor") for h in headings)))
+        texts["mesh"] = _lines(list(dict.fromkeys(_values(headings, "descriptor"))))
     texts["substance"] = _lines(get("substances"), "name")
     accessions = get("accessions")
     if accessions:
@@ -69,6 +82,14 @@ def part_texts(article: Any) -> dict[str, str]:
     return {name: texts[name] for name in PART_ORDER if texts.get(name)}
 
 
+def scanned_text(parts: list[Part]) -> str:
+    """The text the lexicon scanners read: every part's text after a line end, lowered
+    once as a whole. Its letters and digits are those of the parts' own lowered texts,
+    where they are (lowering keeps each character's place; only a Greek final sigma
+    depends on its neighbours, and it is neither letter a-z nor digit either way)."""
+    return lowered("\n" + "\n".join(part.text for part in parts))
+
+
 def lowered(text: str) -> str:
     """``text`` in lower case with every character where it was (a character whose
     lower case is longer, such as İ, is kept as it is)."""
@@ -79,20 +100,31 @@ def lowered(text: str) -> str:
 
 
 class Part:
-    """One part's text, its lower case, and its sentences found when first asked."""
+    """One part's text, and its lower case and sentences found when first asked."""
 
-    __slots__ = ("_starts", "low", "name", "text")
+    __slots__ = ("_low", "_starts", "name", "text")
 
     def __init__(self, name: str, text: str):
         self.name = name
         self.text = text
-        self.low = lowered(text)
+        self._low: str | None = None
         self._starts: list[int] | None = None
+
+    @property
+    def low(self) -> str:
+        """The text lowered (:func:`lowered`)."""
+        if self._low is None:
+            self._low = lowered(self.text)
+        return self._low
 
     def _sentence_starts(self) -> list[int]:
         if self._starts is None:
             text = self.text
-            starts = [0] + [m.end() for m in _SENTENCE_END.finditer(text)]
+            starts = [0] + [m.end() for m in _MARK_ENDS["."].finditer(text)]
+            if "!" in text or "?" in text:  # every mark's ends, in order
+                starts += [m.end() for m in _MARK_ENDS["!"].finditer(text)]
+                starts += [m.end() for m in _MARK_ENDS["?"].finditer(text)]
+                starts.sort()
             line = text.find("\n")
             if line >= 0:
                 while line >= 0:

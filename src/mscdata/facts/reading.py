@@ -13,7 +13,7 @@ from mscdata.facts.matching import (
     lexicon_matches,
     msc_abbreviations,
 )
-from mscdata.facts.parts import PART_ORDER, Part
+from mscdata.facts.parts import PART_ORDER, Part, scanned_text
 
 # parts where cells are named in words (the others are lists of indexing terms)
 PROSE_PARTS = ("title", "abstract", "keyword", "figure_caption")
@@ -49,6 +49,7 @@ class Reading:
     matches: dict[str, list[Match]]
     mentions: list[Mention]
     facts: dict[tuple[str, str], Evidence] = field(default_factory=dict)
+    scanned: str = ""  # the parts' scanned_text: a word is in it when in a part's lower case
 
     def add(self, match: Match, value: str | None = None, *, rule: str = "", curie=None) -> None:
         """Record a fact (the first evidence of a facet and value is kept)."""
@@ -77,15 +78,17 @@ class Reading:
         """Whether ``match``'s sentence holds a cue of one of ``kinds`` (lexicons/cues.yaml;
         "%" counts as background unless not ``stats``), ``within`` characters of it when
         given."""
+        part = match.part
+        percent = stats and "background" in kinds and "%" in part.text
+        cues = [c for c in self.matches.get("cue", ()) if c.part is part and c.value in kinds]
+        if not cues and not percent:
+            return False  # no sentence to find
         start, end = sentence_of(match)
-        if stats and "background" in kinds and "%" in match.part.text[start:end]:
+        if percent and "%" in part.text[start:end]:
             return True
         if within is not None:
             start, end = max(start, match.start - within), min(end, match.end + within)
-        return any(
-            c.part is match.part and start <= c.start < end and c.value in kinds
-            for c in self.matches.get("cue", ())
-        )
+        return any(start <= c.start < end for c in cues)
 
     def mentions_in(self, part: Part, start: int, end: int) -> list[Mention]:
         return [m for m in self.mentions if m.match.part is part and start <= m.match.start < end]
@@ -95,7 +98,8 @@ def read_article(texts: dict[str, str], compiled: Compiled) -> Reading:
     """Every part's lexicon matches and MSC mentions (the MSCs' facets only in an
     article naming them)."""
     parts = [Part(name, texts[name]) for name in PART_ORDER if name in texts]
-    matches = lexicon_matches(parts, compiled.article)
+    scanned = scanned_text(parts)
+    matches = lexicon_matches(parts, compiled.article, scanned)
     generic = next(e for e in compiled.entries["msc_mention"] if e.value == "generic")
     mentions = [
         Mention(m, None if m.entry.value == "generic" else m.entry.value, m.entry.get("species"))
@@ -112,9 +116,9 @@ def read_article(texts: dict[str, str], compiled: Compiled) -> Reading:
     for found in abbreviations:
         if found.match.text.rstrip("s") not in other:
             mentions.append(Mention(found.match, found.tissue, found.species))
-    reading = Reading(parts, matches, mentions)
+    reading = Reading(parts, matches, mentions, scanned=scanned)
     if mentions:  # the MSCs' facets only where MSCs are named
-        matches.update(lexicon_matches(parts, compiled.cells))
+        matches.update(lexicon_matches(parts, compiled.cells, scanned))
     return reading
 
 

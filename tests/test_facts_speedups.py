@@ -1,0 +1,101 @@
+"""The extractor's fast paths give what their plain definitions give: sentence ends
+found per mark, the scanned text lowered as a whole, a reaching term tried from the
+places before its trigger only, and MscFact rows made without model_construct."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from mscdata.facts.extraction import _fact_maker
+from mscdata.facts.lexicon import compile_lexicons
+from mscdata.facts.matching import _around
+from mscdata.facts.parts import SENTENCE_MARK_END, Part, lowered, scanned_text
+
+texts = st.lists(
+    st.one_of(
+        st.sampled_from([". ", "! ", "? ", ".\n", " A", "(", "1", "\n", "Σ", "İ", "K", "x"]),
+        st.text(max_size=6),
+    ),
+    max_size=30,
+).map("".join)
+
+
+@given(text=texts)
+def test_sentence_starts_are_those_of_one_pattern_for_every_mark(text):
+    ends = [m.end() for m in re.finditer(r"[.!?]" + SENTENCE_MARK_END, text)]
+    lines = [m.end() for m in re.finditer("\n", text)]
+    assert Part("abstract", text)._sentence_starts() == sorted({0, *ends, *lines})
+
+
+@given(parts=st.lists(texts, min_size=1, max_size=4))
+def test_scanned_text_has_the_letters_of_each_part_lowered(parts):
+    read = [Part("abstract", text) for text in parts]
+    each = "\n" + "\n".join(lowered(text) for text in parts)
+    whole = scanned_text(read)
+    assert len(whole) == len(each)
+    ascii_word = re.compile(r"[a-z0-9]")
+    assert [i for i, c in enumerate(whole) if ascii_word.match(c)] == [
+        i for i, c in enumerate(each) if ascii_word.match(c)
+    ]
+    assert all(a == b for a, b in zip(whole, each, strict=True) if ascii_word.match(a))
+
+
+def _searched(term, text: str, start: int) -> re.Match[str] | None:
+    """A reaching term's match as first written: searched from its reach to the window."""
+    low, window = max(0, start - term.reach), start + 120
+    while True:
+        found = term.pattern.search(text, low, window)
+        if found is None or found.start() > start:
+            return None
+        whole = term.pattern.match(text, found.start())
+        if whole is not None and whole.end() > start:
+            return whole
+        low = found.start() + 1
+
+
+REACHING = [
+    (word, term)
+    for word, terms in sorted(compile_lexicons().article.exact.items())
+    for term in terms
+    if term.reach
+]
+
+
+@given(
+    chosen=st.sampled_from(REACHING),
+    before=st.lists(st.sampled_from(["it", "has", "been", "may", "be", "case", "-", " ", "a"])),
+    after=st.text(max_size=20),
+)
+def test_a_reaching_term_matches_as_a_search_would(chosen, before, after):
+    word, term = chosen
+    head = " ".join(before) + " "
+    text = head + word + after
+    for start in (len(head), len(head) - 1, 0):
+        found, searched = _around(term, text, start), _searched(term, text, start)
+        assert (found and found.span()) == (searched and searched.span())
+
+
+def test_fact_rows_are_those_model_construct_makes():
+    from mscdata.models import MscFact
+
+    values = {
+        "position": 1,
+        "facet": "species",
+        "value": "human",
+        "curie": None,
+        "part": "title",
+        "start": 0,
+        "end": 5,
+        "text": "Human",
+        "rule": "species:human",
+    }
+    made, constructed = _fact_maker()(**values), MscFact.model_construct(**values)
+    assert type(made) is MscFact
+    assert made == constructed
+    assert made.model_dump() == constructed.model_dump()
+    assert made.model_dump_json() == constructed.model_dump_json()
+    assert made.model_fields_set == constructed.model_fields_set
+    assert made.__pydantic_extra__ is None and made.__pydantic_private__ is None

@@ -22,38 +22,31 @@ the wall-time figures are slower than an idle machine's.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
 
+try:
+    from benchmarks.pubmed_xml import machine_cpu_seconds
+except ImportError:  # run as a script: benchmarks/ itself is on the path
+    from pubmed_xml import machine_cpu_seconds
+
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_FILE = ROOT.parent / "shared" / "corpus" / "bulk" / "pubmed21n1298.xml.gz"
-
-
-def _machine_cpu_seconds() -> float | None:
-    """CPU time every process of the machine has used since boot (Linux), else None."""
-    try:
-        with open("/proc/stat") as stat:
-            fields = stat.readline().split()
-    except OSError:
-        return None
-    busy = sum(int(value) for value in fields[1:9]) - int(fields[4]) - int(fields[5])
-    return busy / os.sysconf("SC_CLK_TCK")  # user..steal, less idle and iowait
 
 
 class Timed:
     """CPU and wall seconds of a block, and the CPU the rest of the machine used."""
 
     def __enter__(self) -> Timed:
-        self.machine = _machine_cpu_seconds()
+        self.machine = machine_cpu_seconds()
         self.cpu, self.wall = time.process_time(), time.perf_counter()
         return self
 
     def __exit__(self, *_: object) -> None:
         self.cpu = time.process_time() - self.cpu
         self.wall = time.perf_counter() - self.wall
-        machine = _machine_cpu_seconds()
+        machine = machine_cpu_seconds()
         self.others = None if machine is None else max(0.0, machine - self.machine - self.cpu)
 
 

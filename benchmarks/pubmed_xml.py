@@ -125,7 +125,7 @@ def _uncompressed_megabytes(path: Path) -> float:
     return size / 1e6
 
 
-def _machine_cpu_seconds() -> float | None:
+def machine_cpu_seconds() -> float | None:
     """CPU time every process of the machine has used since boot (Linux), else None."""
     try:
         with open("/proc/stat") as stat:
@@ -139,7 +139,7 @@ def _machine_cpu_seconds() -> float | None:
 def run(name: str, python: str, path: Path) -> dict | None:
     env = {**os.environ, "PYTHONPATH": f"{ROOT}:{ROOT / 'src'}:{os.environ.get('PYTHONPATH', '')}"}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    machine_before = _machine_cpu_seconds()
+    machine_before = machine_cpu_seconds()
     started = time.perf_counter()
     done = subprocess.run(
         [python, "-c", CHILD, _CHILD[name], str(path)],
@@ -149,7 +149,7 @@ def run(name: str, python: str, path: Path) -> dict | None:
         check=False,
     )
     seconds = time.perf_counter() - started
-    machine_after = _machine_cpu_seconds()
+    machine_after = machine_cpu_seconds()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     others = None

@@ -147,14 +147,20 @@ def download_file(
         announced = response.headers.get("Content-Length", "")
         total = int(announced) if announced.isdigit() else None
         name = PurePosixPath(url.split("?", 1)[0]).name or url
-        size = 0
         with progress.task(f"downloading {name}", total=total, unit="B") as task:
-            for block in iter(lambda: response.read(_CHUNK), b""):
-                size += len(block)
-                if size > limit:
-                    raise PackageError(f"{url}: more than {limit} bytes")
-                handle.write(block)
-                task.update(len(block))
+            return _copy_limited(response, handle, url, limit, task)
+
+
+def _copy_limited(source: Any, handle: Any, url: str, limit: int, task: Any) -> int:
+    """``source`` (read in blocks) copied into ``handle``, each block shown to ``task``;
+    the bytes copied. PackageError naming ``url`` past ``limit`` bytes."""
+    size = 0
+    for block in iter(lambda: source.read(_CHUNK), b""):
+        size += len(block)
+        if size > limit:
+            raise PackageError(f"{url}: more than {limit} bytes")
+        handle.write(block)
+        task.update(len(block))
     return size
 
 
@@ -183,19 +189,12 @@ def copy_object(url: str, target: Path, limit: int, progress: Progress = SILENT)
         raise FileNotFoundError(f"no such object: {path}") from None
     if total is not None and total > limit:
         raise PackageError(f"{url}: more than {limit} bytes")
-    size = 0
     with (
         fs.open(path, "rb") as source,
         target.open("wb") as handle,
         progress.task(f"downloading {PurePosixPath(path).name}", total=total, unit="B") as task,
     ):
-        for block in iter(lambda: source.read(_CHUNK), b""):
-            size += len(block)
-            if size > limit:
-                raise PackageError(f"{url}: more than {limit} bytes")
-            handle.write(block)
-            task.update(len(block))
-    return size
+        return _copy_limited(source, handle, url, limit, task)
 
 
 def _local_paths(resource: Any) -> list[str]:

@@ -1,6 +1,7 @@
 """The extractor's fast paths give what their plain definitions give: sentence ends
-found per mark, the scanned text lowered as a whole, a reaching term tried from the
-places before its trigger only, and MscFact rows made without model_construct."""
+found per mark, the scanned text lowered as a whole, the trigger words an Aho-Corasick
+automaton finds, a reaching term tried from the places before its trigger only, and
+MscFact rows made without model_construct."""
 
 from __future__ import annotations
 
@@ -33,14 +34,47 @@ def test_sentence_starts_are_those_of_one_pattern_for_every_mark(text):
 @given(parts=st.lists(texts, min_size=1, max_size=4))
 def test_scanned_text_has_the_letters_of_each_part_lowered(parts):
     read = [Part("abstract", text) for text in parts]
-    each = "\n" + "\n".join(lowered(text) for text in parts)
+    each = "\n" + "\n".join(lowered(text) for text in parts) + "\n"
     whole = scanned_text(read)
     assert len(whole) == len(each)
     ascii_word = re.compile(r"[a-z0-9]")
-    assert [i for i, c in enumerate(whole) if ascii_word.match(c)] == [
-        i for i, c in enumerate(each) if ascii_word.match(c)
+    for scanned, own in zip(whole, each, strict=True):
+        assert scanned == (own if ascii_word.match(own) else " ")
+
+
+def _trigger_words(scanner, text: str) -> list[tuple[int, str]]:
+    """The trigger words of ``text`` by their definition: each whole word of letters
+    a-z and digits of the lowered text that is a trigger or starts with a prefix one,
+    with the place of the character before it in the text a space was put before."""
+    return [
+        (found.start() - 1, found[0])
+        for found in re.finditer(r"(?<![a-z0-9])[a-z0-9]+", " " + lowered(text))
+        if found[0] in scanner.exact or any(found[0].startswith(p) for p in scanner.prefixes)
     ]
-    assert all(a == b for a, b in zip(whole, each, strict=True) if ascii_word.match(a))
+
+
+TRIGGERS = sorted(
+    {w for s in (compile_lexicons().article, compile_lexicons().cells) for w in s.exact}
+    | {w + "x" for w in compile_lexicons().cells.prefixes}
+)
+
+
+@given(
+    words=st.lists(
+        st.one_of(
+            st.sampled_from(TRIGGERS),
+            st.sampled_from(TRIGGERS).map(str.upper),
+            st.sampled_from([" ", "-", "\n", "é", "\u212a", "İ", "1", "s", "(", "Σ"]),
+            st.text(max_size=4),
+        ),
+        max_size=12,
+    )
+)
+def test_the_scanners_find_the_trigger_words_their_definition_names(words):
+    text = "".join(words)
+    scanned = scanned_text([Part("abstract", text)])
+    for scanner in (compile_lexicons().article, compile_lexicons().cells):
+        assert list(scanner.words(scanned)) == _trigger_words(scanner, text)
 
 
 def _searched(term, text: str, start: int) -> re.Match[str] | None:

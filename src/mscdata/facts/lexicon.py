@@ -12,11 +12,12 @@ is written as the words it matches:
   ``*`` matches any continuation of letters; an apostrophe matches ' or ’ or nothing;
 - every other character is itself, and a term ends at the end of a word.
 
-Speed: the text is lowered once and scanned by a regular expression built as a trie of
-every term's trigger, its longest word that is not a common one (:data:`COMMON`); each
-term is then tried only where its trigger stands. The facets of the article as a whole
-(MSC mentions, species, design) have a scan of their own, run on every article; the
-facets of the MSCs (:data:`CELL_FACETS`) are scanned only in articles naming MSCs.
+Speed: the text is lowered once, every character but a-z and 0-9 made a space, and
+scanned in one pass by an Aho-Corasick automaton (pyahocorasick, in C) of every term's
+trigger, its longest word that is not a common one (:data:`COMMON`), with the spaces
+around it; each term is then tried only where its trigger stands. The facets of the
+article as a whole (MSC mentions, species, design) have a scan of their own, run on every
+article; the facets of the MSCs (:data:`CELL_FACETS`) are scanned only in articles naming MSCs.
 See :func:`compile_lexicons`.
 """
 
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,6 +35,7 @@ _DASHES = "\\-\u2010\u2011\u2012\u2013\u2014"
 _SEPARATOR = f"[\\s{_DASHES}]+"
 _HYPHEN = f"[\\s{_DASHES}]?"
 _WORD = re.compile(r"[a-z0-9]+(?:\([a-z]+\))?\*?")
+_WORD_AT = re.compile(r"[a-z0-9]*")  # a word's letters and digits, from where it starts
 # words too common in abstracts to trigger a term: a term's longest other word does,
 # or, when all its words are common, its last word that is no function word
 _FUNCTION_WORDS = """
@@ -96,10 +99,23 @@ class Term:
 class Scanner:
     """Some lexicons' terms, reachable from the trigger words one scan finds."""
 
-    scan: re.Pattern[str]
+    # an ahocorasick.Automaton of " word " (a trigger) and " prefix" (a trigger ending in
+    # ``*``), each giving (the key's length, the word; None for a prefix)
+    automaton: Any
     exact: dict[str, list[Term]]
     prefixes: dict[str, list[Term]]
     known: dict[str, list[Term]] = field(default_factory=dict)  # terms_at's answers so far
+
+    def words(self, scanned: str) -> Iterator[tuple[int, str]]:
+        """Each trigger word of ``scanned`` (a :func:`~mscdata.facts.parts.scanned_text`)
+        as (the place of the space before it, the whole word), in order."""
+        last = -1
+        for end, (size, word) in self.automaton.iter(scanned):
+            place = end - size + 1
+            if place == last:  # a longer trigger of a word a prefix has found
+                continue
+            last = place
+            yield place, word or _WORD_AT.match(scanned, place + 1)[0]
 
     def terms_at(self, word: str) -> list[Term]:
         """The terms whose trigger is ``word`` (exact or a prefix ending in ``*``)."""
@@ -180,30 +196,6 @@ def term_regex(term: str) -> tuple[str, list[str], bool, int]:
     if body[-1].isalnum() or body.endswith(")"):
         parts.append("(?![A-Za-z0-9])")
     return "".join(parts), triggers, exact_case, chosen.start()
-
-
-def _trie_regex(words: list[str]) -> str:
-    """A regular expression matching any of ``words`` (``*``: any continuation),
-    branching letter by letter so that the scan tries few alternatives per place."""
-    root: dict[str, Any] = {}
-    for word in words:
-        node = root
-        star = word.endswith("*")
-        for char in word.rstrip("*"):
-            node = node.setdefault(char, {})
-        node["*" if star else ""] = {}
-
-    def build(node: dict[str, Any]) -> str:
-        branches = [re.escape(c) + build(sub) for c, sub in sorted(node.items()) if len(c) == 1]
-        if "*" in node:
-            branches.append("[a-z0-9]*")
-        elif "" in node:
-            branches.append("")
-        if len(branches) == 1:
-            return branches[0]
-        return "(?:" + "|".join(branches) + ")"
-
-    return build(root)
 
 
 def load_lexicon(path: Path) -> tuple[str, list[dict[str, Any]]]:
@@ -287,8 +279,13 @@ def _scanner(terms: list[tuple[str, Term]]) -> Scanner:
         )
         target = prefixes if word.endswith("*") else exact
         target.setdefault(word.rstrip("*"), []).append(term)
-    triggers = sorted({word for word, _ in terms})
-    # the character before a trigger is matched, not looked behind at: the regular
-    # expression engine then skips quickly to the places where a word may start
-    scan = re.compile(r"[^a-z0-9](?:" + _trie_regex(triggers) + r")(?![a-z0-9])")
-    return Scanner(scan, exact, prefixes)
+    import ahocorasick
+
+    automaton = ahocorasick.Automaton()
+    for word in sorted({word for word, _ in terms}):
+        if word.endswith("*"):  # a prefix: any word it starts
+            automaton.add_word(f" {word[:-1]}", (len(word), None))
+        else:  # a whole word: spaces (scanned_text's word ends) around it
+            automaton.add_word(f" {word} ", (len(word) + 2, word))
+    automaton.make_automaton()
+    return Scanner(automaton, exact, prefixes)

@@ -48,14 +48,13 @@ def lexicon_matches(parts: list[Part], scanner: Scanner, scanned: str) -> dict[s
     terms_at, known = scanner.terms_at, scanner.known
     index, base, end = 0, 0, ends[0]
     part = parts[0]
-    for hit in scanner.scan.finditer(scanned):
-        position = hit.start()  # of the word in the text without the "\n" put before it
+    for position, word in scanner.words(scanned):
+        # position: of the word in the text without the space put before it
         if position >= end:
             while position >= ends[index]:
                 base = ends[index]
                 index += 1
             part, end = parts[index], ends[index]
-        word = hit[0][1:]
         terms = known.get(word) or terms_at(word)
         if len(terms) == 1:  # the most frequent case: no longer match of a facet to keep
             term = terms[0]

@@ -30,6 +30,11 @@ PART_ORDER = (
 # three times faster than one starting with a set of them ([.!?])
 SENTENCE_MARK_END = r"\s+(?=[A-Z0-9(\[\"'])"
 _MARK_ENDS = {mark: re.compile(re.escape(mark) + SENTENCE_MARK_END) for mark in ".!?"}
+# scanned_text's byte table: a-z and 0-9 kept, A-Z lowered, every other byte a space
+_SCANNED_BYTES = bytes(
+    byte + 32 if 65 <= byte <= 90 else byte if 48 <= byte <= 57 or 97 <= byte <= 122 else 32
+    for byte in range(256)
+)
 
 
 def _get(item: Any, name: str) -> Any:
@@ -83,11 +88,15 @@ def part_texts(article: Any) -> dict[str, str]:
 
 
 def scanned_text(parts: list[Part]) -> str:
-    """The text the lexicon scanners read: every part's text after a line end, lowered
-    once as a whole. Its letters and digits are those of the parts' own lowered texts,
-    where they are (lowering keeps each character's place; only a Greek final sigma
-    depends on its neighbours, and it is neither letter a-z nor digit either way)."""
-    return lowered("\n" + "\n".join(part.text for part in parts))
+    """The text the lexicon scanners read: a space, every part's text followed by a
+    space, lowered, and every character other than a-z and 0-9 made a space. Each
+    character keeps its place: a letter or digit is that of the part's own lowered text
+    (:func:`lowered`) at the same place, shifted by the space before each part."""
+    text = " ".join([part.text for part in parts])
+    if not text.isascii():  # lowered first: a few non-ASCII characters lower to a-z
+        text = lowered(text)
+    ascii_text = text.encode("ascii", "replace")  # one "?" per other character
+    return f" {ascii_text.translate(_SCANNED_BYTES).decode('ascii')} "
 
 
 def lowered(text: str) -> str:

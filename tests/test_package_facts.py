@@ -130,3 +130,33 @@ def test_an_update_by_another_extractor_is_refused(built_package, monkeypatch, t
     with pytest.raises(mscdata.BuildError, match="another version of mscdata's facts extractor"):
         mscdata.update(built_package, [SEED])
     assert (built_package / "msc_facts.csv").read_bytes() == before
+
+
+def test_records_of_facts_are_checked_by_the_facts_rules(dataset, tmp_path):
+    """``validate --records``: an Article's facts are checked against its vocabularies
+    and its own text, each issue located by record and field; MscFact records alone by
+    their vocabularies and terms."""
+    from mscdata.validator.record_files import validate_records
+
+    article = next(a for a in dataset if len(a.msc_facts) > 2 and a.msc_facts[2].curie)
+    good = json.loads(article.model_dump_json())
+    (tmp_path / "good.json").write_text(json.dumps([good]), encoding="utf-8")
+    assert not validate_records(tmp_path / "good.json").errors
+
+    bad = json.loads(article.model_dump_json())
+    bad["msc_facts"][0]["value"] = "unheard_of"
+    span = bad["msc_facts"][1]
+    span["text"] = "x" * (span["end"] - span["start"])
+    (tmp_path / "bad.json").write_text(json.dumps([good, bad]), encoding="utf-8")
+    found = {(e.type, e.row, e.field) for e in validate_records(tmp_path / "bad.json").errors}
+    assert found == {
+        ("fact-vocabulary", 2, "msc_facts.0.value"),
+        ("fact-span", 2, "msc_facts.1.text"),
+    }
+
+    facts = [bad["msc_facts"][0], {**good["msc_facts"][2], "curie": "UBERON:0000000"}]
+    (tmp_path / "facts.jsonl").write_text("\n".join(map(json.dumps, facts)), encoding="utf-8")
+    assert main(["validate", "--records", str(tmp_path / "facts.jsonl"), "--class", "MscFact"]) == 1
+    report = validate_records(tmp_path / "facts.jsonl", class_name="MscFact")
+    found = {(e.type, e.row, e.field) for e in report.errors}
+    assert found == {("fact-vocabulary", 1, "value"), ("fact-term", 2, "curie")}

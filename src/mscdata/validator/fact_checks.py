@@ -1,10 +1,13 @@
 """The rules of the MSC facts a Table Schema cannot state, checked batch by batch in
 ``msc_facts``: each value is one of its facet's vocabulary (``schema_rules.FACETS``) with
 that value's ontology term (``schema_rules.FACT_TERMS``), ``isct_criteria`` is stated as
-``true``, and each evidence span holds as many characters as its matched text."""
+``true``, and each evidence span holds as many characters as its matched text. The same
+rules for records (``validate --records``): an MscFact, or an Article's facts, whose
+spans are then read in the article's own text (:func:`mscdata.facts.part_texts`)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from mscdata.schema_rules import FACETS, FACT_TERMS
@@ -65,6 +68,45 @@ def fact_issues(name: str, columns: dict[str, Any], first: int) -> list[Issue]:
                     row,
                     "end",
                     str(end),
+                )
+            )
+    return issues
+
+
+def record_fact_issues(
+    facts: list[Any], resource: str, row: int, article: Any = None
+) -> list[Issue]:
+    """The issues of validated MscFact records: ``facts`` alone (one MscFact record), or
+    an Article record's ``msc_facts`` with ``article`` given, each span then read in the
+    article's part it names. Each issue is located by the record's ``row`` and its field
+    (``msc_facts.2.value`` in an article)."""
+    issues = []
+    texts = None
+    if article is not None:
+        from mscdata.facts.parts import part_texts
+
+        texts = part_texts(article)
+    for index, fact in enumerate(facts):
+        where = "" if article is None else f"msc_facts.{index}."
+        columns = {field: [getattr(fact, field, None)] for field in FIELDS}
+        issues += [
+            replace(issue, field=where + (issue.field or ""))
+            for issue in fact_issues(resource, columns, row)
+        ]
+        if texts is None or not _spanned(fact.start, fact.end, fact.text):
+            continue
+        part = getattr(fact.part, "value", fact.part)
+        read = texts.get(str(part), "")[fact.start : fact.end]
+        if read != fact.text:
+            issues.append(
+                Issue(
+                    "fact-span",
+                    f"the article's {part} reads {read!r} at {fact.start}-{fact.end}, "
+                    f"not {fact.text!r}",
+                    resource,
+                    row,
+                    f"{where}text",
+                    fact.text,
                 )
             )
     return issues

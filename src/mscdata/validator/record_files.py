@@ -17,11 +17,15 @@ def _model_issues(
 ) -> list[Issue]:
     """The model's validation errors for one record, each located by field and value;
     ``text`` for a CSV row, whose cells are all text (``"1"`` a number, ``"true"`` a
-    boolean, which the strict models refuse in a JSON, JSON Lines or YAML record)."""
+    boolean, which the strict models refuse in a JSON, JSON Lines or YAML record). A
+    valid MscFact, or Article with facts, is then checked by the facts' own rules
+    (vocabulary, ontology term, span: :mod:`mscdata.validator.fact_checks`)."""
     from pydantic import ValidationError
 
+    from mscdata.validator.fact_checks import record_fact_issues
+
     try:
-        model.model_validate(data, strict=False if text else None)
+        record = model.model_validate(data, strict=False if text else None)
     except ValidationError as error:
         return [
             Issue(
@@ -34,6 +38,10 @@ def _model_issues(
             )
             for problem in error.errors()
         ]
+    if model.__name__ == "MscFact":
+        return record_fact_issues([record], resource, row)
+    if getattr(record, "msc_facts", None):
+        return record_fact_issues(record.msc_facts, resource, row, article=record)
     return []
 
 

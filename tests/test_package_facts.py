@@ -89,6 +89,16 @@ def test_the_command_line_prints_a_sources_facts(capsys, tmp_path):
     broken.write_text("<PubmedArticleSet><PubmedArticle><MedlineCitation>", encoding="utf-8")
     assert main(["facts", str(broken)]) == 1
     assert "mscdata facts:" in capsys.readouterr().err
+    deleting = tmp_path / "deleting.xml"
+    deleting.write_text(
+        "<PubmedArticleSet><DeleteCitation><PMID Version='1'>123</PMID>"
+        "<PMID Version='1'>456</PMID></DeleteCitation></PubmedArticleSet>",
+        encoding="utf-8",
+    )
+    assert main(["facts", str(deleting), "--json"]) == 0
+    printed = capsys.readouterr()
+    assert json.loads(printed.out) == []
+    assert "mscdata facts: 2 deleted PMIDs (DeleteCitation): 123 456" in printed.err
 
 
 def test_fact_checks_take_whatever_types_a_package_declares():

@@ -22,9 +22,9 @@ from mscdata.cli.common import (
     EXIT_INVALID,
     EXIT_OK,
     EXIT_USAGE,
-    MAX_SHOWN,
     print_skipped,
     read_source,
+    report_read,
 )
 from mscdata.cli.common import progress_of as _progress
 from mscdata.cli.facts_command import cmd_facts
@@ -68,18 +68,7 @@ def _cmd_parse(args: argparse.Namespace) -> int:
     progress = _progress(args)
     result = read_source(args, progress)
     _write_articles(result.articles, progress)
-    if result.deletions:
-        pmids = " ".join(d.pmid for d in result.deletions[:20])
-        more = " …" if len(result.deletions) > 20 else ""
-        deleted = counted(len(result.deletions), "deleted PMID")
-        print(f"mscdata parse: {deleted} (DeleteCitation): {pmids}{more}", file=sys.stderr)
-    for failure in result.failures[:MAX_SHOWN]:
-        print(f"mscdata parse: failed: {failure}", file=sys.stderr)
-    if result.failures:
-        failed = counted(len(result.failures), "record")
-        print(f"mscdata parse: {failed} failed, {len(result.articles)} read", file=sys.stderr)
-        return EXIT_INVALID
-    return EXIT_OK
+    return report_read(result, "parse")
 
 
 def _write_articles(articles: Sequence[Any], progress: Progress) -> None:
@@ -172,7 +161,6 @@ def _cmd_download(args: argparse.Namespace) -> int:
 
 def _cmd_describe(args: argparse.Namespace) -> int:
     from mscdata.builder.describing import describe
-    from mscdata.wording import counted
 
     done = describe(args.folder, update=args.update)
     verb = "wrote" if done.created else "updated"

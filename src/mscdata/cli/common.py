@@ -34,6 +34,23 @@ def print_skipped(failures: list[Any], command: str) -> None:
         )
 
 
+def report_read(result: Any, command: str) -> int:
+    """On stderr, the PMIDs a source deletes and the records that failed (the first
+    :data:`MAX_SHOWN`, then how many); the exit code: :data:`EXIT_INVALID` on a failure."""
+    if result.deletions:
+        pmids = " ".join(d.pmid for d in result.deletions[:MAX_SHOWN])
+        more = " …" if len(result.deletions) > MAX_SHOWN else ""
+        deleted = counted(len(result.deletions), "deleted PMID")
+        print(f"mscdata {command}: {deleted} (DeleteCitation): {pmids}{more}", file=sys.stderr)
+    for failure in result.failures[:MAX_SHOWN]:
+        print(f"mscdata {command}: failed: {failure}", file=sys.stderr)
+    if result.failures:
+        failed = counted(len(result.failures), "record")
+        print(f"mscdata {command}: {failed} failed, {len(result.articles)} read", file=sys.stderr)
+        return EXIT_INVALID
+    return EXIT_OK
+
+
 def read_source(args: argparse.Namespace, progress: Progress) -> Any:
     """``mscdata.read`` of the command's FILE (``-``: standard input; ``--url``,
     ``--format``), its warnings on stderr as one line each (a page without PMID: how to

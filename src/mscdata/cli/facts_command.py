@@ -7,7 +7,7 @@ import json
 import sys
 from typing import Any
 
-from mscdata.cli.common import EXIT_INVALID, EXIT_OK, progress_of, read_source
+from mscdata.cli.common import progress_of, read_source, report_read
 
 SHOWN_TEXT = 48  # characters of the matched text in the table
 
@@ -22,7 +22,8 @@ def add_facts_command(commands: Any, formats: list[str]) -> argparse.ArgumentPar
         "states about the mesenchymal stromal/stem cells it studies (mscdata.facts.extract): "
         "facet, value, ontology term, and the evidence (the part of the record, the "
         "character span, the matched text, the rule). A table on a terminal, JSON "
-        "otherwise (--json, --table to choose). Exit 1 when a record failed to parse.",
+        "otherwise (--json, --table to choose). The PMIDs the source deletes and the "
+        "records that failed are reported on stderr; exit 1 when a record failed to parse.",
     )
     facts.add_argument("file", metavar="FILE", help="the source file ('-' for standard input)")
     facts.add_argument("--url", help="the address the source was retrieved from (as for parse)")
@@ -54,9 +55,7 @@ def cmd_facts(args: argparse.Namespace) -> int:
         print(facts_table(rows), end="")
     else:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
-    for failure in result.failures:
-        print(f"mscdata facts: failed: {failure}", file=sys.stderr)
-    return EXIT_INVALID if result.failures else EXIT_OK
+    return report_read(result, "facts")
 
 
 def facts_table(rows: list[dict[str, Any]]) -> str:

@@ -4,10 +4,13 @@ medium, "collagen-induced arthritis (CIA)" every later CIA the condition."""
 
 from __future__ import annotations
 
+import bisect
+import itertools
+
 from mscdata.facts.cell_facts import mention_tissues
 from mscdata.facts.lexicon import Entry
 from mscdata.facts.matching import Match, abbreviation_pattern, defined_abbreviation
-from mscdata.facts.parts import PART_ORDER
+from mscdata.facts.parts import PART_ORDER, Part
 from mscdata.facts.reading import DEFINING_FACETS, PROSE_PARTS, Mention, Reading
 
 
@@ -31,6 +34,8 @@ def follow_abbreviations(reading: Reading, generic: Entry) -> None:
     if not defined:
         return
     pattern = abbreviation_pattern(list(defined))
+    # each facet's matches before any is added here, and where they are (see _inside)
+    held_matches: dict[str, tuple[dict[int, tuple[list[int], list[int]]], list[Match]]] = {}
     for part in reading.parts:
         if part.name not in PROSE_PARTS:
             continue
@@ -51,10 +56,27 @@ def follow_abbreviations(reading: Reading, generic: Entry) -> None:
                 reading.mentions.append(mention)
                 mention_at[(id(part), hit.start())] = mention
             else:
-                if any(m.start <= hit.start() < m.end for m in reading.matches.get(facet, [])):
+                placed = held_matches.setdefault(facet, ({}, list(reading.matches.get(facet, []))))
+                if _inside(placed[1], placed[0], part, hit.start()):
                     continue
                 match = Match(part, hit.start(), hit.end(), source.entry, rule)
                 reading.matches.setdefault(facet, []).append(match)
     for found in reading.matches.values():
         found.sort(key=lambda m: (PART_ORDER.index(m.part.name), m.start))
     reading.mentions.sort(key=lambda m: (PART_ORDER.index(m.match.part.name), m.match.start))
+    reading.mentions_changed()
+
+
+def _inside(
+    matches: list[Match], held: dict[int, tuple[list[int], list[int]]], part: Part, at: int
+) -> bool:
+    """Whether one of ``matches`` (a facet's, as read before abbreviations were
+    followed) covers ``at`` in ``part``; ``held``: each part's match starts in order and
+    the furthest end reached up to each, made once."""
+    if id(part) not in held:
+        found = sorted((m.start, m.end) for m in matches if m.part is part)
+        reached = list(itertools.accumulate((end for _, end in found), max))
+        held[id(part)] = ([start for start, _ in found], reached)
+    starts, reached = held[id(part)]
+    index = bisect.bisect_right(starts, at) - 1
+    return index >= 0 and reached[index] > at

@@ -4,6 +4,7 @@ Each reads the lexicons' matches near the MSCs named (:mod:`mscdata.facts.readin
 
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 import re
@@ -40,6 +41,7 @@ _DERIVATION = re.compile(
     r"|separated|established|taken)\s+)?(?:from|of|such\s+as|including|e\.g\.,?|like)\s+",
     re.IGNORECASE,
 )
+_GLUE_REACH = 200  # characters a list's glue (_LIST_GLUE) is looked for in
 _LIST_GLUE = re.compile(
     r"\s*(?:tissues?\s*)?(?:\([^()]{0,30}\)\s*)?(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|and/or\s+"
     r"|/\s*|as\s+well\s+as\s+)(?:the\s+|from\s+|human\s+)?",
@@ -104,7 +106,7 @@ def fact_entry(facet: str, value: str, curie: str = "") -> Entry:
 
 
 def _same_sentence(a: Match, b: Match) -> bool:
-    return a.part is b.part and sentence_of(a) == sentence_of(b)
+    return a.part is b.part and a.part.sentence_index(a.start) == b.part.sentence_index(b.start)
 
 
 def _premodifies(gap: str) -> bool:
@@ -122,6 +124,24 @@ def _derives(gap: str) -> bool:
     return len(rest) <= 50 and not any(c in rest for c in ".;:") and not _CLAUSE_BREAK.search(rest)
 
 
+class MentionsNear:
+    """One part's mentions found by where they start (the mentions a linear scan of the
+    part would find, in their order, at the cost of a bisection)."""
+
+    def __init__(self, mentions: list[Mention]):
+        self.mentions = mentions
+        placed = sorted((m.match.start, index) for index, m in enumerate(mentions))
+        self.starts = [start for start, _ in placed]
+        self.order = [index for _, index in placed]
+        self.longest = max((m.match.end - m.match.start for m in mentions), default=0)
+
+    def starting(self, low: int, high: int) -> list[Mention]:
+        """The mentions starting from ``low`` to ``high`` inclusive, in their order."""
+        first = bisect.bisect_left(self.starts, low)
+        last = bisect.bisect_right(self.starts, high)
+        return [self.mentions[i] for i in sorted(self.order[first:last])]
+
+
 def mention_tissues(reading: Reading) -> dict[int, list[Match]]:
     """The tissue matches linked to each mention (by ``id``): the tissues named before
     the MSCs, after a derivation, or in a list with a tissue so linked."""
@@ -135,11 +155,13 @@ def mention_tissues(reading: Reading) -> dict[int, list[Match]]:
             continue
         owner: dict[int, Mention] = {}
         text = part.text
+        near = MentionsNear(mentions)
         for tissue in tissues:
-            if any(m.match.start <= tissue.start < m.match.end for m in mentions):
+            around = near.starting(tissue.start - 120 - near.longest, tissue.start)
+            if any(m.match.end > tissue.start for m in around):
                 continue  # inside a named variant ("adipose-derived stem cells")
-            after = [m for m in mentions if 0 <= m.match.start - tissue.end <= 60]
-            before = [m for m in mentions if 0 <= tissue.start - m.match.end <= 120]
+            after = near.starting(tissue.end, tissue.end + 60)
+            before = [m for m in around if 0 <= tissue.start - m.match.end <= 120]
             if (
                 after
                 and _premodifies(text[tissue.end : after[0].match.start])
@@ -219,8 +241,12 @@ def products(reading: Reading, topic: str) -> None:
         else:
             if product.value == "conditioned_medium" and product.text == "CM" and not product.rule:
                 continue
-            for held in linked:  # "MSC-derived conditioned medium or extracellular vesicles"
-                if held.part is product.part and _LIST_GLUE.fullmatch(
+            # "MSC-derived conditioned medium or extracellular vesicles": the products
+            # linked just before, in this part (the latest first, a glue being short)
+            for held in reversed(linked):
+                if held.part is not product.part or held.start < product.start - _GLUE_REACH:
+                    break
+                if 0 <= product.start - held.end <= _GLUE_REACH and _LIST_GLUE.fullmatch(
                     text, held.end, product.start
                 ):
                     linked.append(product)

@@ -30,6 +30,10 @@ PART_ORDER = (
 # three times faster than one starting with a set of them ([.!?])
 SENTENCE_MARK_END = r"\s+(?=[A-Z0-9(\[\"'])"
 _MARK_ENDS = {mark: re.compile(re.escape(mark) + SENTENCE_MARK_END) for mark in ".!?"}
+# a sentence is read at most this many characters either side of a place: a longer one
+# (a text without sentence marks, a table flattened) is no sentence of prose, and the
+# cut keeps every rule that reads a sentence linear in the length of the text
+SENTENCE_REACH = 1000
 # scanned_text's byte table: a-z and 0-9 kept, A-Z lowered, every other byte a space
 _SCANNED_BYTES = bytes(
     byte + 32 if 65 <= byte <= 90 else byte if 48 <= byte <= 57 or 97 <= byte <= 122 else 32
@@ -144,11 +148,12 @@ class Part:
         return self._starts
 
     def sentence(self, position: int) -> tuple[int, int]:
-        """The (start, end) of the sentence holding ``position``."""
+        """The (start, end) of the sentence holding ``position``, at most
+        :data:`SENTENCE_REACH` characters either side of it."""
         starts = self._sentence_starts()
         index = bisect.bisect_right(starts, position) - 1
         end = starts[index + 1] if index + 1 < len(starts) else len(self.text)
-        return starts[index], end
+        return max(starts[index], position - SENTENCE_REACH), min(end, position + SENTENCE_REACH)
 
     def sentence_index(self, position: int) -> int:
         return bisect.bisect_right(self._sentence_starts(), position) - 1

@@ -3,6 +3,7 @@ and the facts found so far (the first evidence of each facet and value)."""
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -50,6 +51,10 @@ class Reading:
     mentions: list[Mention]
     facts: dict[tuple[str, str], Evidence] = field(default_factory=dict)
     scanned: str = ""  # the parts' scanned_text: a word is in it when in a part's lower case
+    # mentions_in's index: each part's (start, index in mentions), and how many it holds
+    _places: dict[int, list[tuple[int, int]]] | None = field(default=None, repr=False)
+    _placed: int = field(default=0, repr=False)
+    _cues: dict[tuple[int, tuple[str, ...]], list[int]] = field(default_factory=dict, repr=False)
 
     def add(self, match: Match, value: str | None = None, *, rule: str = "", curie=None) -> None:
         """Record a fact (the first evidence of a facet and value is kept)."""
@@ -80,7 +85,7 @@ class Reading:
         given."""
         part = match.part
         percent = stats and "background" in kinds and "%" in part.text
-        cues = [c for c in self.matches.get("cue", ()) if c.part is part and c.value in kinds]
+        cues = self._cue_starts(part, kinds)
         if not cues and not percent:
             return False  # no sentence to find
         start, end = sentence_of(match)
@@ -88,10 +93,41 @@ class Reading:
             return True
         if within is not None:
             start, end = max(start, match.start - within), min(end, match.end + within)
-        return any(start <= c.start < end for c in cues)
+        first = bisect.bisect_left(cues, start)
+        return first < len(cues) and cues[first] < end
+
+    def _cue_starts(self, part: Part, kinds: tuple[str, ...]) -> list[int]:
+        """Where the cues of ``kinds`` start in ``part``, in order (kept per kinds)."""
+        key = (id(part), kinds)
+        starts = self._cues.get(key)
+        if starts is None:
+            found = self.matches.get("cue", ())
+            starts = sorted(c.start for c in found if c.part is part and c.value in kinds)
+            self._cues[key] = starts
+        return starts
 
     def mentions_in(self, part: Part, start: int, end: int) -> list[Mention]:
-        return [m for m in self.mentions if m.match.part is part and start <= m.match.start < end]
+        """The mentions of ``part`` starting from ``start`` to before ``end``, in the
+        order of :attr:`mentions` (found by bisection: long texts name MSCs often)."""
+        if self._places is None or self._placed != len(self.mentions):
+            self._places, self._placed = {}, len(self.mentions)
+            for index, mention in enumerate(self.mentions):
+                place = (mention.match.start, index)
+                self._places.setdefault(id(mention.match.part), []).append(place)
+            for places in self._places.values():
+                places.sort()
+        places = self._places.get(id(part))
+        if not places:
+            return []
+        first = bisect.bisect_left(places, (start, -1))
+        last = bisect.bisect_left(places, (end, -1), first)
+        if first == last:
+            return []
+        return [self.mentions[index] for _, index in sorted(places[first:last], key=_second)]
+
+    def mentions_changed(self) -> None:
+        """Forget where the mentions are: :attr:`mentions` was reordered or added to."""
+        self._places = None
 
 
 def read_article(texts: dict[str, str], compiled: Compiled) -> Reading:
@@ -120,6 +156,10 @@ def read_article(texts: dict[str, str], compiled: Compiled) -> Reading:
     if mentions:  # the MSCs' facets only where MSCs are named
         matches.update(lexicon_matches(parts, compiled.cells, scanned))
     return reading
+
+
+def _second(pair: tuple[int, int]) -> int:
+    return pair[1]
 
 
 def sentence_of(match: Match) -> tuple[int, int]:

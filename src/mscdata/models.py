@@ -756,7 +756,7 @@ class BodySection(ConfiguredBaseModel):
     position: int = Field(default=..., description="""1-based position of the item in its list, in the order of the source.""", strict=True, ge=1)
     label: Optional[str] = Field(default=None, description="""The section's label as printed (e.g. 2.1), when the source gives one.""")
     title: Optional[str] = Field(default=None, description="""The section's title as printed (e.g. Cell culture), inline markup stripped.""")
-    level: int = Field(default=..., description="""Depth of a body section: 1 for a top-level section, 2 for a section within it, and so on; a section's parent is the nearest row before it of one level less.""", strict=True, ge=1)
+    level: int = Field(default=..., description="""Depth of a body section: 1 for a top-level section, 2 for a section within it, and so on; a section's parent is the nearest row before it of one level less. At most 255: XML parsers refuse elements nested deeper than 256.""", strict=True, ge=1, le=255)
     text: Optional[str] = Field(default=None, description="""The section's own text: its paragraphs (and lists, quotes, boxed text) in order, separated by a blank line, each with its whitespace normalised; empty when the section holds only subsections, figures or tables.""")
     complete: bool = Field(default=..., description="""False when the source text ends inside this item, so its text may be cut short; True otherwise.""", strict=True)
 

@@ -122,7 +122,7 @@ MERGE_END = "<!-- merge-table:end -->"
 MERGE_PARTS = {
     "bibliographic": "bibliographic fields, MeSH, substances, grants, links",
     "content": "authors, abstract, keywords",
-    "full_text": "figures, references, licence",
+    "full_text": "figures, body text, references, licence",
 }
 
 

@@ -32,7 +32,7 @@ _RECORD = (
 _JATS = (
     '<article><front><article-meta><article-id pub-id-type="pmid">1</article-id>'
     "<title-group><article-title>T</article-title></title-group>{meta}</article-meta>"
-    "</front><back>{back}</back></article>"
+    "</front>{body}<back>{back}</back></article>"
 )
 _KEYWORD = "mesenchymal stromal cells in " * 3  # 87 characters: many rows, each a real size
 _MEDLINE = "PMID- 1\nTI  - Title\nDP  - 2000 Jan\n{body}\n"
@@ -85,11 +85,12 @@ def _nested(open_tag: str, close_tag: str, depth: int, core: str) -> str:
     return open_tag * depth + core + close_tag * depth
 
 
-def _jats(meta_unit: str = "", back_unit: str = "") -> Callable[[int], bytes]:
+def _jats(meta_unit: str = "", back_unit: str = "", body_unit: str = "") -> Callable[[int], bytes]:
     def build(size: int) -> bytes:
         meta = _repeat(meta_unit, size) if meta_unit else ""
         back = _repeat(back_unit, size) if back_unit else ""
-        return _JATS.format(meta=meta, back=back).encode()
+        body = f"<body>{_repeat(body_unit, size)}</body>" if body_unit else ""
+        return _JATS.format(meta=meta, back=back, body=body).encode()
 
     return build
 
@@ -196,6 +197,14 @@ SHAPES: dict[str, tuple[str, Callable[[int], bytes]]] = {
         ),
     ),
     "jats: spaces": ("pmc_jats", _jats(meta_unit="<volume>" + " " * 1000 + "1</volume>")),
+    "jats: nested body sections": (
+        "pmc_jats",
+        _jats(body_unit=_nested("<sec><title>T</title><p>p</p>", "</sec>", 200, "<p>x</p>")),
+    ),
+    "jats: body paragraphs in inline markup": (
+        "pmc_jats",
+        _jats(body_unit="<p>" + _nested("<italic>", "</italic>", 200, "x ") + "</p>"),
+    ),
     # MEDLINE text
     "medline: continuation lines": ("medline_text", _medline("AB  - a\n" + "      b\n" * 8)),
     "medline: many abstracts": ("medline_text", _medline(f"AB  - {_KEYWORD}\n")),

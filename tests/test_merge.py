@@ -75,6 +75,7 @@ _README_FIELD_NAMES = {
     "abstract": ["abstract_sections"],
     "keywords": ["keywords"],
     "figures": ["figures"],
+    "body text": ["body_sections"],
     "references": ["references"],
     "licence": ["license"],
 }

@@ -16,7 +16,7 @@ from conftest import ROOT, folder_files
 
 EXPECTED_RESOURCES = [
     "articles", "authors", "affiliations", "investigators", "editors", "abstract_sections",
-    "keywords", "figures",
+    "keywords", "figures", "body_sections",
     "references", "mesh_headings", "substances", "grants", "linked_articles", "identifiers",
     "accessions", "provenance", "msc_facts",
 ]  # fmt: skip

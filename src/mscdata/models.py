@@ -332,7 +332,11 @@ class RecordPart(str, Enum):
     """
     figure_caption = "figure_caption"
     """
-    The figure captions of a full-text (JATS) source, each as "label caption" (the label left out when there is none), separated by a blank line: the full text the Article model holds.
+    The figure captions of a full-text (JATS) source, each as "label caption" (the label left out when there is none), separated by a blank line.
+    """
+    body = "body"
+    """
+    The body text of a full-text (JATS) source: each body section as its title, a line end and its text (either alone when the other is empty), sections separated by a blank line. Read only for an article whose other parts make MSCs its primary topic, and it only adds facts to theirs.
     """
 
 
@@ -631,6 +635,7 @@ class Article(ConfiguredBaseModel):
     abstract_complete: Optional[bool] = Field(default=None, description="""True when the abstract is whole; False when the source text ends inside it; null when the article has no abstract in the source.""", strict=True)
     keywords_complete: Optional[bool] = Field(default=None, description="""True when the keyword list is whole; False when the source text ends inside it; null when the source shows no keywords.""", strict=True)
     figures_complete: Optional[bool] = Field(default=None, description="""True when every figure the source lists is present; False when the source text ends inside the figure list; null when the source shows no figures.""", strict=True)
+    body_complete: Optional[bool] = Field(default=None, description="""True when every section of the body text the source holds is present; False when the source text ends inside the body; null when the source shows no body text.""", strict=True)
     references_complete: Optional[bool] = Field(default=None, description="""True when the reference list is known to be whole; False when the source shows only part of it; null when the source cannot tell (PubMed pages may show only the first references).""", strict=True)
     authors: Optional[list[Author]] = Field(default_factory=list, description="""Authors in the order printed.""")
     investigators: Optional[list[Contributor]] = Field(default_factory=list, description="""Investigators credited in the record (members of a collective author's study group), in the order listed; they are not the article's authors.""")
@@ -638,6 +643,7 @@ class Article(ConfiguredBaseModel):
     abstract_sections: Optional[list[AbstractSection]] = Field(default_factory=list, description="""Paragraphs or labelled sections of the abstract, in order.""")
     keywords: Optional[list[Keyword]] = Field(default_factory=list, description="""Keywords in the order published.""")
     figures: Optional[list[Figure]] = Field(default_factory=list, description="""Figures in the order printed.""")
+    body_sections: Optional[list[BodySection]] = Field(default_factory=list, description="""Sections of the article's body text (full text, from PMC JATS), in the order printed.""")
     references: Optional[list[Reference]] = Field(default_factory=list, description="""Reference list entries in order.""")
     mesh_headings: Optional[list[MeshHeading]] = Field(default_factory=list, description="""MeSH headings in the order listed.""")
     substances: Optional[list[Substance]] = Field(default_factory=list, description="""Substances (chemicals) in the order listed.""")
@@ -740,6 +746,18 @@ class Figure(ConfiguredBaseModel):
     label: Optional[str] = Field(default=None, description="""A label as printed (a figure label such as Figure 1, or an abstract section label such as Methods).""")
     caption: Optional[str] = Field(default=None, description="""The figure caption as printed.""")
     graphic: Optional[str] = Field(default=None, description="""Reference to the figure's image as the source gives it (JATS graphic/@xlink:href).""")
+    complete: bool = Field(default=..., description="""False when the source text ends inside this item, so its text may be cut short; True otherwise.""", strict=True)
+
+
+class BodySection(ConfiguredBaseModel):
+    """
+    One section of the article's body text (JATS body), in the order printed: every sec element is a row of its own, nested ones after the section holding them, with its level (1 for a top-level section); text under body outside any section is an untitled section of level 1. The text is the section's own paragraphs, lists and quotes, not those of its subsections; inline markup (italic, links, citations) is kept as its text, while figures (their captions are in figures), tables and display formulas are left out.
+    """
+    position: int = Field(default=..., description="""1-based position of the item in its list, in the order of the source.""", strict=True, ge=1)
+    label: Optional[str] = Field(default=None, description="""The section's label as printed (e.g. 2.1), when the source gives one.""")
+    title: Optional[str] = Field(default=None, description="""The section's title as printed (e.g. Cell culture), inline markup stripped.""")
+    level: int = Field(default=..., description="""Depth of a body section: 1 for a top-level section, 2 for a section within it, and so on; a section's parent is the nearest row before it of one level less. At most 255: XML parsers refuse elements nested deeper than 256.""", strict=True, ge=1, le=255)
+    text: Optional[str] = Field(default=None, description="""The section's own text: its paragraphs (and lists, quotes, boxed text) in order, separated by a blank line, each with its whitespace normalised; empty when the section holds only subsections, figures or tables.""")
     complete: bool = Field(default=..., description="""False when the source text ends inside this item, so its text may be cut short; True otherwise.""", strict=True)
 
 
@@ -879,6 +897,7 @@ Affiliation.model_rebuild()
 AbstractSection.model_rebuild()
 Keyword.model_rebuild()
 Figure.model_rebuild()
+BodySection.model_rebuild()
 Reference.model_rebuild()
 MeshHeading.model_rebuild()
 Substance.model_rebuild()

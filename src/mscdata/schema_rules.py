@@ -46,6 +46,7 @@ MERGE_GROUPS: dict[str, str] = {
     "abstract_complete": "content",
     "keywords_complete": "content",
     "figures_complete": "full_text",
+    "body_complete": "full_text",
     "references_complete": "full_text",
     "authors": "content",
     "investigators": "bibliographic",
@@ -53,6 +54,7 @@ MERGE_GROUPS: dict[str, str] = {
     "abstract_sections": "content",
     "keywords": "content",
     "figures": "full_text",
+    "body_sections": "full_text",
     "references": "full_text",
     "mesh_headings": "bibliographic",
     "substances": "bibliographic",
@@ -70,6 +72,7 @@ COMPLETENESS_FLAGS: dict[str, str] = {
     "abstract_sections": "abstract_complete",
     "keywords": "keywords_complete",
     "figures": "figures_complete",
+    "body_sections": "body_complete",
     "references": "references_complete",
 }
 
@@ -88,6 +91,7 @@ TABLE_LICENSES: dict[str, str] = {
     "abstract_sections": "publisher-copyright",
     "keywords": "NLM-PubMed-terms",
     "figures": "publisher-copyright",
+    "body_sections": "publisher-copyright",
     "references": "NLM-PubMed-terms",
     "mesh_headings": "NLM-PubMed-terms",
     "substances": "NLM-PubMed-terms",

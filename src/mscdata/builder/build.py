@@ -43,8 +43,9 @@ METADATA_LICENSE = {
 PUBLISHER_LICENSE = {
     "name": "publisher-copyright",
     "path": "https://www.ncbi.nlm.nih.gov/home/about/policies/#copyright",
-    "title": "Article text (abstracts, figure captions) remains the copyright of its publishers "
-    "or authors; an article's own licence, where its source states one, is in articles.license",
+    "title": "Article text (abstracts, figure captions, body text) remains the copyright of its "
+    "publishers or authors; an article's own licence, where its source states one, is in "
+    "articles.license",
 }
 OWN_LICENSE = {
     "name": "CC0-1.0",

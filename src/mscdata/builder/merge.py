@@ -16,8 +16,8 @@ differently is reported as a :class:`Conflict`, never silently dropped.
 Precedence (first that has a value wins) is one of three groups, each field's
 ``merge_group`` in the schema: the bibliographic fields (title, journal, dates, volume,
 issue, pages, types, MeSH, substances, grants, links, accessions), the content
-(authors, abstract, keywords), the full text (figures, references, the licence). The
-order of the source formats in each group is their rank in the format table,
+(authors, abstract, keywords), the full text (figures, body text, references, the
+licence). The order of the source formats in each group is their rank in the format table,
 :mod:`mscdata.parsers.formats` (the README's "Merging sources" table is generated from
 it): PubMed XML first for the first two, PMC JATS (the only full lists) for the third;
 page text last.

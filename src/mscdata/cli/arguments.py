@@ -13,8 +13,8 @@ from mscdata.version import __version__
 # the classes of mscdata's model (mscdata.models), for validate --records --class
 RECORD_CLASSES = (
     "Article", "Author", "Contributor", "Affiliation", "AbstractSection", "Keyword", "Figure",
-    "Reference", "MeshHeading", "Substance", "Grant", "LinkedArticle", "ArticleIdentifier",
-    "Accession", "Provenance", "MscFact",
+    "BodySection", "Reference", "MeshHeading", "Substance", "Grant", "LinkedArticle",
+    "ArticleIdentifier", "Accession", "Provenance", "MscFact",
 )  # fmt: skip
 
 

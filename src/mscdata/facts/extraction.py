@@ -12,14 +12,55 @@ from mscdata.facts.cell_facts import fact_entry
 from mscdata.facts.lexicon import compile_lexicons
 from mscdata.facts.matching import Match
 from mscdata.facts.parts import PART_ORDER, part_texts
-from mscdata.facts.reading import Evidence, read_article
+from mscdata.facts.reading import Evidence, Reading, read_article, sentence_of
+
+# what the body text of a full-text source may add to the facts of the other parts: not
+# the topic (decided on the record's own summary), nor the study designs and conditions,
+# which an introduction or a discussion names of other studies; organisms only where a
+# sentence of the body names them with the MSCs ("MSCs were injected into mice", not
+# "a meta-analysis of trials in patients")
+BODY_FACETS = frozenset(FACETS) - {"msc_topic", "study_design", "conditions"}
+_BODY_WITH_MSCS = frozenset({"species"})
 
 
 def evidence(article: Any) -> list[Evidence]:
     """The facts of ``article`` (an Article or its ``model_dump()`` dict) as evidence
-    records, ordered by facet (:data:`FACETS`), then part, then place."""
+    records, ordered by facet (:data:`FACETS`), then part, then place.
+
+    The body text of a full-text source is read only when the other parts make MSCs the
+    article's primary topic, and only adds facts of :data:`BODY_FACETS` whose facet and
+    value those parts do not state (an organism only from a body sentence naming the
+    MSCs): every fact read without the body stays as it was."""
     compiled = compile_lexicons()
-    reading = read_article(part_texts(article), compiled)
+    texts = part_texts(article)
+    body = texts.pop("body", None)
+    found = sorted(_reading(article, texts, compiled).facts.values(), key=_order)
+    if body is None or not any(e.facet == "msc_topic" and e.value == "primary" for e in found):
+        return found
+    known = {(e.facet, e.value) for e in found}
+    reading = _reading(article, {**texts, "body": body}, compiled)
+    added = [
+        e
+        for e in reading.facts.values()
+        if e.facet in BODY_FACETS
+        and (e.facet, e.value) not in known
+        and (
+            e.facet not in _BODY_WITH_MSCS
+            or e.match.part.name != "body"
+            or reading.mentions_in(e.match.part, *sentence_of(e.match))
+        )
+    ]
+    return sorted(found + added, key=_order) if added else found
+
+
+def _order(found: Evidence) -> tuple[int, int, int]:
+    return FACETS.index(found.facet), PART_ORDER.index(found.match.part.name), found.match.start
+
+
+def _reading(article: Any, texts: dict[str, str], compiled: Any) -> Reading:
+    """The reading of ``texts`` (:func:`part_texts`, some parts maybe left out), its
+    facts found."""
+    reading = read_article(texts, compiled)
     if reading.mentions:
         generic = next(e for e in compiled.entries["msc_mention"] if e.value == "generic")
         follow_abbreviations(reading, generic)
@@ -43,10 +84,7 @@ def evidence(article: Any) -> list[Evidence]:
     article_facts.species(reading)
     article_facts.designs(reading)
     article_facts.trials(reading)
-    return sorted(
-        reading.facts.values(),
-        key=lambda e: (FACETS.index(e.facet), PART_ORDER.index(e.match.part.name), e.match.start),
-    )
+    return reading
 
 
 def extract(article: Any) -> list[Any]:

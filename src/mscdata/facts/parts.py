@@ -4,8 +4,9 @@
 the abstract as the Article's ``abstract`` (sections separated by a blank line); and the
 list parts with one item per line: keywords, the distinct MeSH descriptors in order,
 substances, accessions as "databank accession_number", publication types; figure
-captions of a full-text source as "label caption", separated by a blank line. An
-article is an :class:`mscdata.models.Article` or the dict ``Article.model_dump()`` gives.
+captions of a full-text source as "label caption", separated by a blank line; and the
+body text of a full-text source (:func:`body_text`). An article is an
+:class:`mscdata.models.Article` or the dict ``Article.model_dump()`` gives.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ PART_ORDER = (
     "accession",
     "publication_type",
     "figure_caption",
+    "body",
 )
 # a sentence ends at . ! ? followed by space and a capital, digit or bracket, or at a line
 # end; one pattern per mark, as a pattern starting with one character is searched for
@@ -88,7 +90,23 @@ def part_texts(article: Any) -> dict[str, str]:
             if caption:
                 captions.append(f"{label} {caption}" if label else caption)
         texts["figure_caption"] = "\n\n".join(captions)
+    sections = get("body_sections")
+    if sections:
+        texts["body"] = body_text(sections)
     return {name: texts[name] for name in PART_ORDER if texts.get(name)}
+
+
+def body_text(sections: list[Any]) -> str:
+    """The ``body`` part: each body section as its title, a line end and its text (the
+    title or the text alone when the other is empty; a section with neither adds
+    nothing), sections separated by a blank line. A fact's ``start`` and ``end`` in the
+    body count in this text, ``part_texts(article)["body"]``."""
+    blocks = []
+    for section in sections:
+        title, text = _get(section, "title"), _get(section, "text")
+        if title or text:
+            blocks.append(f"{title}\n{text}" if title and text else title or text)
+    return "\n\n".join(blocks)
 
 
 def scanned_text(parts: list[Part]) -> str:

@@ -17,7 +17,7 @@ from mscdata.facts.matching import (
 from mscdata.facts.parts import PART_ORDER, Part, scanned_text
 
 # parts where cells are named in words (the others are lists of indexing terms)
-PROSE_PARTS = ("title", "abstract", "keyword", "figure_caption")
+PROSE_PARTS = ("title", "abstract", "keyword", "figure_caption", "body")
 # facets whose matches may define an abbreviation followed later ("conditioned medium (CM)")
 DEFINING_FACETS = ("msc_mention", "cell_products", "conditions", "tissue")
 

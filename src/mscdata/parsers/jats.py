@@ -2,7 +2,8 @@
 
 JATS 1.0-1.3 and NLM 2.3/3.0 share the elements read here: article ids, titles, every
 abstract (kept apart by ``abstract-type``), authors with affiliations and ORCID,
-keywords of every ``kwd-group``, figures (a figure without a label still counts),
+keywords of every ``kwd-group``, figures (a figure without a label still counts), the
+body text by section (:mod:`mscdata.parsers.jats_body`),
 references from ``mixed-citation``, ``element-citation``, ``citation`` and
 ``nlm-citation`` with their pub-ids, dates by ``pub-type`` or ``date-type``, and the
 article's licence. Parsed with no DTD, no network and no entity expansion.
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from mscdata.dates import checked_date, parse_number, publication_fields
 from mscdata.errors import ParseError
 from mscdata.identifiers import pick_ids
+from mscdata.parsers.jats_body import body_sections
 from mscdata.parsers.jats_citation import citation_fields
 from mscdata.parsers.mixed_text import mixed_text as _text
 from mscdata.parsers.pubmed_xml_parts import normalise_orcid
@@ -264,6 +266,9 @@ def article_fields(article: Any) -> dict[str, Any]:
     fields["figures"] = figures
     if figures:
         fields["figures_complete"] = True
+    fields["body_sections"] = body_sections(article)
+    if fields["body_sections"]:
+        fields["body_complete"] = True
     references = [r for ref in _outermost(article, "ref") if (r := _reference(ref))]
     fields["references"] = references
     if references:

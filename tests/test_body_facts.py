@@ -126,3 +126,47 @@ def test_a_jats_body_is_built_merged_with_the_pubmed_record_validated_and_loaded
     facts = [f for f in article.msc_facts if f.part == "body"]
     assert {f.value for f in facts} == {"bone_marrow", "mouse", "intravenous"}
     assert all(body[f.start : f.end] == f.text for f in facts)
+
+
+def test_sections_on_the_work_of_others_are_left_out_of_the_body_part():
+    """An introduction or a discussion names other studies' sources, routes, organisms
+    and trials: no fact of the body is read there, nor in the sections they hold."""
+    others = (
+        "<sec><title>Discussion</title><p>Others gave umbilical cord MSCs intravenously to "
+        "patients with COVID-19 (NCT04355728).</p><sec><title>Exosomes</title><p>Adipose "
+        "MSC exosomes were inhaled by mice.</p></sec></sec>"
+        "<sec><title>1. Introduction</title><p>Dental pulp stem cells were given.</p></sec>"
+    )
+    [article] = mscdata.parse(jats(body=METHODS + others))
+    body = part_texts(article)["body"]
+    assert "Others gave" not in body and "inhaled" not in body and "Dental" not in body
+    added = {key for key, fact in _facts(article).items() if fact.part == "body"}
+    assert added == {
+        ("cell_sources", "bone_marrow"),
+        ("routes", "intravenous"),
+        ("species", "mouse"),
+    }
+
+
+def test_an_abbreviation_the_body_defines_adds_no_fact_outside_the_body():
+    from mscdata.facts.extraction import _reading
+    from mscdata.facts.lexicon import compile_lexicons
+    from mscdata.models import Article
+
+    article = Article(
+        id="pmid:1",
+        pmid="1",
+        title="Mesenchymal stromal cells for osteoarthritis",
+        abstract="Mesenchymal stromal cells (MSCs) derived from UCB were injected into the "
+        "knee. MSCs reduced pain.",
+        body_sections=[
+            {"position": 1, "level": 1, "title": "Methods", "complete": True,
+             "text": "Umbilical cord blood (UCB) was collected at birth."}
+        ],
+    )  # fmt: skip
+    # read with its body, the abstract's UCB is the body's cord blood...
+    read_whole = _reading(article, part_texts(article), compile_lexicons())
+    [followed] = [e for e in read_whole.facts.values() if e.match.rule == "abbreviation:UCB"]
+    assert followed.match.part.name == "abstract"
+    # ...which extract does not take: a fact of the body is read in the body
+    assert ("cell_sources", "cord_blood") not in _facts(article)

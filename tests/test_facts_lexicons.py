@@ -122,3 +122,19 @@ def test_a_vocabulary_and_its_terms_come_from_the_schema_alone(tmp_path):
     compiled = compile_lexicons()
     for entry in compiled.entries["routes"]:
         assert entry.curie == FACT_TERMS[f"routes:{entry.value}"]
+
+
+def test_a_lexicon_folder_without_one_scanners_facets_reads_no_match_there(tmp_path):
+    """A folder of the article's lexicons only: the scanner of the MSCs' facets has no
+    trigger word, and finds none (an automaton without words is never built)."""
+    import shutil
+
+    from mscdata.facts.lexicon import compile_lexicons
+    from mscdata.facts.reading import read_article
+
+    for name in ("msc", "cues", "species", "design", "registries"):
+        shutil.copy(LEXICON_DIR / f"{name}.yaml", tmp_path)
+    compiled = compile_lexicons(str(tmp_path))
+    reading = read_article({"title": "Mesenchymal stem cells in mice"}, compiled)
+    assert set(reading.matches) == {"msc_mention", "species"}
+    assert list(compiled.cells.words(" mesenchymal bone marrow ")) == []

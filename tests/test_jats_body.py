@@ -104,7 +104,7 @@ def test_more_sections_than_the_row_limit_fail_the_article_with_its_line(monkeyp
     data = b"<pmc-articleset>\n" + _article("<body>" + "<sec><p>x</p></sec>" * 6 + "</body>")
     result = mscdata.read(data + b"\n" + _article("", pmid="2") + b"</pmc-articleset>")
     [failure] = result.failures
-    assert failure.line == 2 and "body sections" in failure.reason and "limit" in failure.reason
+    assert failure.line == 2 and "sec elements" in failure.reason and "limit" in failure.reason
     assert [a.pmid for a in result.articles] == ["2"]  # the next article is read
 
 

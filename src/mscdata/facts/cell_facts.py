@@ -41,7 +41,9 @@ _DERIVATION = re.compile(
     r"|separated|established|taken)\s+)?(?:from|of|such\s+as|including|e\.g\.,?|like)\s+",
     re.IGNORECASE,
 )
-_GLUE_REACH = 200  # characters a list's glue (_LIST_GLUE) is looked for in
+# characters a list's glue (_LIST_GLUE) is looked for in: a glue of more (a run of
+# hundreds of spaces) links no products
+_GLUE_REACH = 200
 _LIST_GLUE = re.compile(
     r"\s*(?:tissues?\s*)?(?:\([^()]{0,30}\)\s*)?(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|and/or\s+"
     r"|/\s*|as\s+well\s+as\s+)(?:the\s+|from\s+|human\s+)?",

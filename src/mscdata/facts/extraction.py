@@ -27,10 +27,11 @@ def evidence(article: Any) -> list[Evidence]:
     """The facts of ``article`` (an Article or its ``model_dump()`` dict) as evidence
     records, ordered by facet (:data:`FACETS`), then part, then place.
 
-    The body text of a full-text source is read only when the other parts make MSCs the
-    article's primary topic, and only adds facts of :data:`BODY_FACETS` whose facet and
-    value those parts do not state (an organism only from a body sentence naming the
-    MSCs): every fact read without the body stays as it was."""
+    The body text of a full-text source (its own methods and results: see
+    :func:`~mscdata.facts.parts.body_text`) is read only when the other parts make MSCs
+    the article's primary topic, and only adds facts of :data:`BODY_FACETS` read in the
+    body whose facet and value those parts do not state (an organism only from a body
+    sentence naming the MSCs): every fact read without the body stays as it was."""
     compiled = compile_lexicons()
     texts = part_texts(article)
     body = texts.pop("body", None)
@@ -43,10 +44,10 @@ def evidence(article: Any) -> list[Evidence]:
         e
         for e in reading.facts.values()
         if e.facet in BODY_FACETS
+        and e.match.part.name == "body"  # not an abbreviation the body defines, met before
         and (e.facet, e.value) not in known
         and (
             e.facet not in _BODY_WITH_MSCS
-            or e.match.part.name != "body"
             or reading.mentions_in(e.match.part, *sentence_of(e.match))
         )
     ]

@@ -109,6 +109,8 @@ class Scanner:
     def words(self, scanned: str) -> Iterator[tuple[int, str]]:
         """Each trigger word of ``scanned`` (a :func:`~mscdata.facts.parts.scanned_text`)
         as (the place of the space before it, the whole word), in order."""
+        if not self.exact and not self.prefixes:
+            return  # no trigger (a lexicon folder without this scanner's facets)
         last = -1
         for end, (size, word) in self.automaton.iter(scanned):
             place = end - size + 1
@@ -287,5 +289,6 @@ def _scanner(terms: list[tuple[str, Term]]) -> Scanner:
             automaton.add_word(f" {word[:-1]}", (len(word), None))
         else:  # a whole word: spaces (scanned_text's word ends) around it
             automaton.add_word(f" {word} ", (len(word) + 2, word))
-    automaton.make_automaton()
+    if exact or prefixes:  # an automaton needs a word (words() finds none without)
+        automaton.make_automaton()
     return Scanner(automaton, exact, prefixes)

@@ -32,6 +32,13 @@ PART_ORDER = (
 # three times faster than one starting with a set of them ([.!?])
 SENTENCE_MARK_END = r"\s+(?=[A-Z0-9(\[\"'])"
 _MARK_ENDS = {mark: re.compile(re.escape(mark) + SENTENCE_MARK_END) for mark in ".!?"}
+# the titles of body sections on the work of others or on what may come, left out of
+# the body part (a discussion's "others gave cord MSCs intravenously" is no route here)
+OTHERS_WORK = re.compile(
+    r"\b(?:introduction|background|discussion|conclusions?|concluding|perspectives?|outlook"
+    r"|future|literature|related work|state of the art|overview|limitations)\b",
+    re.IGNORECASE,
+)
 # a sentence is read at most this many characters either side of a place: a longer one
 # (a text without sentence marks, a table flattened) is no sentence of prose, and the
 # cut keeps every rule that reads a sentence linear in the length of the text
@@ -99,12 +106,21 @@ def part_texts(article: Any) -> dict[str, str]:
 def body_text(sections: list[Any]) -> str:
     """The ``body`` part: each body section as its title, a line end and its text (the
     title or the text alone when the other is empty; a section with neither adds
-    nothing), sections separated by a blank line. A fact's ``start`` and ``end`` in the
-    body count in this text, ``part_texts(article)["body"]``."""
+    nothing), sections separated by a blank line. A section on the work of others, or
+    on what may come (:data:`OTHERS_WORK`: introduction, background, discussion,
+    conclusions, outlook… by its title or that of a section holding it), is left out
+    with its subsections: the facts of the article are those of its own methods and
+    results. A fact's ``start`` and ``end`` in the body count in this text,
+    ``part_texts(article)["body"]``."""
     blocks = []
+    skipped_below: int | None = None  # the level of the section being left out
     for section in sections:
         title, text = _get(section, "title"), _get(section, "text")
-        if title or text:
+        level = _get(section, "level") or 1
+        if skipped_below is not None and level > skipped_below:
+            continue  # within a section left out
+        skipped_below = level if title and OTHERS_WORK.search(title) else None
+        if skipped_below is None and (title or text):
             blocks.append(f"{title}\n{text}" if title and text else title or text)
     return "\n\n".join(blocks)
 

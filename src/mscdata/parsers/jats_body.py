@@ -2,8 +2,9 @@
 
 Every ``sec`` of the article's own ``body`` is a section, in document order (a section,
 then the sections it holds), with its ``level`` (1 for a section directly in the body);
-text directly in the body outside any section (before, between or after them) is an
-untitled section of level 1. A section's text is its own block children (paragraphs,
+the block elements directly in the body outside any section (before, between or after
+them) are an untitled section of level 1 (JATS allows no bare text there, and bare
+text is not read). A section's text is its own block children (paragraphs,
 lists, quotes, boxed text...), each read by :func:`mixed_text` (inline markup such as
 italic, links and citations kept as its text, whitespace normalised), separated by a
 blank line; figures (their captions are the article's figures), tables, display
@@ -71,11 +72,13 @@ def _section(sec: Any, level: int) -> tuple[dict[str, Any], list[Any]]:
 
 def body_sections(article: Any) -> list[dict[str, Any]]:
     """The sections of ``article``'s own ``body`` (none without one), as rows without
-    ``position``. Raises ParseError when the body holds more than MAX_CHILD_ROWS sections."""
+    ``position``. Raises ParseError when the body holds more than MAX_CHILD_ROWS sec
+    elements."""
     body = next((c for c in article if _local(c) == "body"), None)
     if body is None:
         return []
-    check_rows(sum(1 for _ in body.iter("sec", "{*}sec")), "body sections")
+    # every sec element counted (those in boxed text too, read as text): a bound
+    check_rows(sum(1 for _ in body.iter("sec", "{*}sec")), "sec elements in the body")
     rows: list[dict[str, Any]] = []
     loose: list[str] = []  # text directly in the body, outside any section
 

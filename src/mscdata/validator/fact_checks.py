@@ -95,14 +95,14 @@ def record_fact_issues(
         ]
         if texts is None or not _spanned(fact.start, fact.end, fact.text):
             continue
-        part = getattr(fact.part, "value", fact.part)
-        read = texts.get(str(part), "")[fact.start : fact.end]
+        part = str(getattr(fact.part, "value", fact.part))
+        read = texts.get(part, "")[fact.start : fact.end]
         if read != fact.text:
+            said = f"reads {read!r} at {fact.start}-{fact.end}" if part in texts else "is empty"
             issues.append(
                 Issue(
                     "fact-span",
-                    f"the article's {part} reads {read!r} at {fact.start}-{fact.end}, "
-                    f"not {fact.text!r}",
+                    f"the article's {part} {said}, not {fact.text!r}",
                     resource,
                     row,
                     f"{where}text",

@@ -72,7 +72,12 @@ def _lines(items: Any, name: str | None = None) -> str:
 
 def part_texts(article: Any) -> dict[str, str]:
     """Each non-empty part's text, in :data:`PART_ORDER`."""
-    get = article.get if isinstance(article, dict) else lambda name: getattr(article, name, None)
+    if isinstance(article, dict):
+        get = article.get
+    elif hasattr(type(article), "__pydantic_fields__"):  # a model keeps its fields' values
+        get = article.__dict__.get
+    else:
+        get = lambda name: getattr(article, name, None)  # noqa: E731
     texts = {"title": get("title") or ""}
     abstract = get("abstract")
     if abstract is None and get("abstract_sections"):
@@ -131,8 +136,8 @@ def scanned_text(parts: list[Part]) -> str:
     character keeps its place: a letter or digit is that of the part's own lowered text
     (:func:`lowered`) at the same place, shifted by the space before each part."""
     text = " ".join([part.text for part in parts])
-    if not text.isascii():  # lowered first: a few non-ASCII characters lower to a-z
-        text = lowered(text)
+    if not text.isascii():  # the one character outside ASCII that lowers to a-z
+        text = text.replace("\u212a", "k")  # KELVIN SIGN
     ascii_text = text.encode("ascii", "replace")  # one "?" per other character
     return f" {ascii_text.translate(_SCANNED_BYTES).decode('ascii')} "
 

@@ -340,8 +340,15 @@ def conditions(reading: Reading, mesh_ids: dict[str, str]) -> None:
         before = match.part.text[max(0, match.start - 12) : match.start].lower()
         if before.endswith(("non-", "non ", "without ", "no ")):
             continue
+        if match.part.name in PROSE_PARTS and reading.cued(match, "prospect", "needed"):
+            continue  # "may be used to treat burns": not (yet) a condition of the article
         named.setdefault(match.value, []).append(match)
     values = {e.value: e for e in _condition_entries(reading)}
+    for value in list(named):
+        if (values[value].get("weak") and not _prominent(named[value])) or _aside(
+            reading, named[value]
+        ):
+            del named[value]
     for part in reading.parts:
         if part.name == "mesh":
             offset = 0
@@ -366,6 +373,9 @@ def conditions(reading: Reading, mesh_ids: dict[str, str]) -> None:
             del named[value]
         elif entry.get("group"):
             groups.setdefault(entry.get("group"), []).append(value)
+    if any(not values[v].get("class") for v in named):  # a class gives way to a disease
+        for value in [v for v in named if values[v].get("class")]:
+            del named[value]
     for members in groups.values():
         in_title = [v for v in members if any(m.part.name == "title" for m in named[v])]
         keep = in_title or [max(members, key=lambda v: len(named[v]))]
@@ -378,6 +388,31 @@ def conditions(reading: Reading, mesh_ids: dict[str, str]) -> None:
         if first.part.name == "mesh" and mesh_ids.get(value):
             curie = f"MESH:{mesh_ids[value]}"
         reading.add(first, curie=curie)
+
+
+def _aside(reading: Reading, matches: list[Match]) -> bool:
+    """Named in one sentence of the abstract only, a sentence naming neither MSCs nor
+    what is made of them ("obesity contributes to mortality worldwide")."""
+    if any(m.part.name != "abstract" for m in matches):
+        return False
+    first = matches[0]
+    start, end = sentence_of(first)
+    if any(not (start <= m.start < end) for m in matches):
+        return False
+    products = reading.of("cell_products")
+    return not reading.mentions_in(first.part, start, end) and not any(
+        p.part is first.part and start <= p.start < end for p in products
+    )
+
+
+def _prominent(matches: list[Match]) -> bool:
+    """Named in the title, or in two sentences of the title and abstract."""
+    sentences = {
+        (m.part.name, m.part.sentence_index(m.start))
+        for m in matches
+        if m.part.name in ("title", "abstract")
+    }
+    return any(m.part.name == "title" for m in matches) or len(sentences) >= 2
 
 
 def _in_title_or_keywords(matches: list[Match]) -> bool:

@@ -168,6 +168,8 @@ def designs(reading: Reading) -> None:
         keep = {"systematic_review_meta_analysis"}
     elif "review" in found:
         keep = {"review"}
+    elif "other" in found:  # an editorial, a comment: no study of its own
+        keep = {"other"}
     else:
         keep = set(found)
     observed = found.get("clinical_observational")

@@ -95,6 +95,8 @@ _CELL_HEADS = words_re(
     "treatment"
 )
 _MARKERS = re.compile(r"CD73|CD90|CD105")
+# a genotype of a gene knocked out: "Prx II-/-", "Sirt1−/−" (not "+/-")
+_KNOCKOUT = re.compile("(?<=[A-Za-z0-9)])[-−]/[-−](?![A-Za-z0-9])")
 
 
 @functools.cache
@@ -237,6 +239,30 @@ def _modified(reading: Reading) -> None:
             continue
         if reading.mentions_in(cue.part, *sentence_of(cue)):
             reading.add(cue)
+            return
+    for part in reading.parts:  # a knockout written as a genotype: "Prx II-/- MSCs"
+        if part.name not in PROSE_PARTS or ("/-" not in part.text and "/\u2212" not in part.text):
+            continue
+        for found in _KNOCKOUT.finditer(part.text):
+            start, end = part.sentence(found.start())
+            if reading.mentions_in(part, start, end):
+                entry = _modified_entry()
+                reading.add(
+                    Match(part, found.start(), found.end(), entry, "rule:knockout_genotype")
+                )
+                return
+
+
+@functools.cache
+def _modified_entry() -> Entry:
+    from mscdata.facts.lexicon import compile_lexicons
+
+    entry = next(
+        e
+        for e in compile_lexicons().entries["cell_products"]
+        if e.value == "genetically_modified_cells"
+    )
+    return fact_entry("cell_products", "genetically_modified_cells", entry.curie)
 
 
 def _cells(reading: Reading, topic: str, sources: set[int], coordinated: bool) -> None:
@@ -270,12 +296,16 @@ def routes(reading: Reading) -> None:
         if route.part.name not in PROSE_PARTS:
             continue
         start, end = sentence_of(route)
-        sentence = route.part.text[start:end]
-        if _NEGATION.search(route.part.text, start, route.start):
+        text = route.part.text
+        if _NEGATION.search(text, start, route.start):
             continue
-        if not (reading.mentions_in(route.part, start, end) or _CELLS_SAID.search(sentence)):
+        if not (
+            reading.mentions_in(route.part, start, end)
+            or _CELLS_SAID.search(text, start, route.start)  # not the route's own words
+            or _CELLS_SAID.search(text, route.end, end)
+        ):
             continue
-        near = route.part.text[max(start, route.start - 40) : min(end, route.end + 40)]
+        near = text[max(start, route.start - 40) : min(end, route.end + 40)]
         if route.entry.get("kind") == "delivery" and not _DELIVERY.search(near):
             continue  # "intrahepatic cholangiocarcinoma" is no route
         reading.add(route)

@@ -40,6 +40,19 @@ _DERIVATION = re.compile(
     r"|separated|established|taken)\s+)?(?:from|of|such\s+as|including|e\.g\.,?|like)\s+",
     re.IGNORECASE,
 )
+# MSCs found in a tissue: "MSCs in bone marrow", "MSCs residing in the adipose tissue"
+_RESIDING = re.compile(
+    r"\s*(?:\([^()]{0,30}\)\s*)?,?\s*(?:(?:that|which)\s+(?:reside|are|exist)\s+|residing\s+"
+    r"|resident\s+|present\s+|found\s+|located\s+)?(?:in|within)\s+(?:the\s+)?(?:human\s+|adult\s+)?",
+    re.IGNORECASE,
+)
+# the end of a noun phrase right after a tissue (not "in skin repair")
+_PHRASE_END = re.compile(
+    r"\s*(?:tissues?\b\s*)?(?:[(),.;:]|$|(?:and|or|that|which|niche|niches|is|are|was|were|"
+    r"of|as|to|by|with)\b)",
+    re.IGNORECASE,
+)
+_BRACKETED = re.compile(r"\([^()]{1,12}\)")
 _LIST_GLUE = re.compile(
     r"\s*(?:tissues?\s*)?(?:\([^()]{0,30}\)\s*)?(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|and/or\s+"
     r"|/\s*|as\s+well\s+as\s+)(?:the\s+|from\s+|human\s+)?",
@@ -110,16 +123,20 @@ def _same_sentence(a: Match, b: Match) -> bool:
 
 
 def _premodifies(gap: str) -> bool:
+    gap = _BRACKETED.sub(" ", gap)  # "bone marrow (BM)-derived MSCs"
     words = re.findall(r"[^\s\-\u2010(),]+", gap)
     if len(gap) > 60 or len(words) > 4 or any(c in gap for c in ".;:"):
         return False
     return all(w.lower() in _PREMOD_WORDS for w in words)
 
 
-def _derives(gap: str) -> bool:
+def _derives(gap: str, after: str = "") -> bool:
+    """Whether ``gap`` (from the MSCs to a tissue) says the tissue is theirs: derived
+    from it, or found in it ("MSCs in bone marrow (BM)", not "MSCs in skin repair":
+    ``after``, the text after the tissue, ends its phrase)."""
     found = _DERIVATION.match(gap)
     if not found:
-        return False
+        return bool(_RESIDING.fullmatch(gap)) and bool(_PHRASE_END.match(after))
     rest = gap[found.end() :]
     return len(rest) <= 50 and not any(c in rest for c in ".;:") and not _CLAUSE_BREAK.search(rest)
 
@@ -151,7 +168,7 @@ def mention_tissues(reading: Reading) -> dict[int, list[Match]]:
                 continue
             for mention in reversed(before):
                 if _same_sentence(tissue, mention.match) and _derives(
-                    text[mention.match.end : tissue.start]
+                    text[mention.match.end : tissue.start], text[tissue.end : tissue.end + 12]
                 ):
                     owner[id(tissue)] = mention
                     break

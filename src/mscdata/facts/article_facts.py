@@ -21,6 +21,14 @@ _TITLE_ABOUT_CELLS = words_re(
 _MODEL_AFTER = re.compile(
     r"[\s\-\u2010]+(?:(?!based|cell|culture)[A-Za-z0-9\-]+[\s\-\u2010]+)?models?\b", re.IGNORECASE
 )
+# after an animal's adjective, what makes it an animal studied: "rat calvarial defect
+# model", "mouse hindlimb ischemia model", "rat subcutaneous implantation", "rabbit study"
+_ANIMAL_MODEL_AFTER = re.compile(
+    r"[\s\-\u2010]+(?:(?!based|cell|cells|culture|vitro|organoid|explant)[A-Za-z0-9\-]+"
+    r"[\s\-\u2010]+){0,3}(?:models?|implantation|experiments?|study|studies|xenografts?"
+    r"|in\s+vivo)\b",
+    re.IGNORECASE,
+)
 # a keyword that only spells out an abbreviation ("MSCs, mesenchymal stem cells")
 _GLOSSARY = re.compile(r"[A-Za-z0-9\-]{2,12}, ")
 _AIM = words_re(
@@ -94,7 +102,7 @@ def _whole_line(match: Match) -> bool:
 
 
 def _names_cells_or_model(reading: Reading, match: Match) -> bool:
-    if _MODEL_AFTER.match(match.part.text, match.end):
+    if _model_after(match):
         return True
     end = sentence_of(match)[1]
     for mention in reading.mentions_in(match.part, match.end, end):
@@ -102,6 +110,14 @@ def _names_cells_or_model(reading: Reading, match: Match) -> bool:
         if len(gap) <= 50 and not any(c in gap for c in ".;") and len(gap.split()) <= 6:
             return True
     return False
+
+
+def _model_after(match: Match) -> bool:
+    """Whether a species word is followed by a model ("rat model"; an animal's also by
+    a few words before it, or by its implantation, experiments, study)."""
+    if _MODEL_AFTER.match(match.part.text, match.end):
+        return True
+    return match.value != "human" and bool(_ANIMAL_MODEL_AFTER.match(match.part.text, match.end))
 
 
 @functools.cache
@@ -121,7 +137,7 @@ def designs(reading: Reading) -> None:
         if m.entry.value == "human":
             if _is_noun(m):
                 people.append(m)
-        elif _is_noun(m) or _MODEL_AFTER.match(m.part.text, m.end):
+        elif _is_noun(m) or _model_after(m):
             animals.append(m)
     for match in reading.of("study_design"):
         if match.value in found:

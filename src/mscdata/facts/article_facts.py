@@ -29,6 +29,7 @@ _ANIMAL_MODEL_AFTER = re.compile(
     r"|in\s+vivo)\b",
     re.IGNORECASE,
 )
+_STUDIED_WORDS = ("model", "implant", "experiment", "stud", "vivo", "xenograft")
 # a keyword that only spells out an abbreviation ("MSCs, mesenchymal stem cells")
 _GLOSSARY = re.compile(r"[A-Za-z0-9\-]{2,12}, ")
 _AIM = words_re(
@@ -115,9 +116,15 @@ def _names_cells_or_model(reading: Reading, match: Match) -> bool:
 def _model_after(match: Match) -> bool:
     """Whether a species word is followed by a model ("rat model"; an animal's also by
     a few words before it, or by its implantation, experiments, study)."""
-    if _MODEL_AFTER.match(match.part.text, match.end):
+    text = match.part.text
+    if _MODEL_AFTER.match(text, match.end):
         return True
-    return match.value != "human" and bool(_ANIMAL_MODEL_AFTER.match(match.part.text, match.end))
+    if match.value == "human":
+        return False
+    window = text[match.end : match.end + 70].lower()
+    return any(word in window for word in _STUDIED_WORDS) and bool(
+        _ANIMAL_MODEL_AFTER.match(text, match.end)
+    )
 
 
 @functools.cache

@@ -163,3 +163,18 @@ def test_an_animal_before_a_model_a_few_words_on_and_more_people():
     assert people["species"] == ["human"]
     cell_model = facts("MSCs", "MSCs were made. A mouse cell culture model was studied.")
     assert "mouse" not in cell_model["species"]
+
+
+def test_msc_named_in_the_aim_and_once_more_are_a_main_subject():
+    aim = facts(
+        "Collagen nanofibres for skin repair",
+        "Nanofibres were spun. The main goal was to evaluate their effect on human "
+        "mesenchymal stem cells (hMSCs). Calcium was released. hMSCs differentiated.",
+    )
+    assert aim["msc_topic"] == "primary"
+    aside = facts(
+        "Collagen nanofibres for skin repair",
+        "Nanofibres were spun. They suit human mesenchymal stem cells (hMSCs). "
+        "Calcium was released. hMSCs differentiated.",
+    )
+    assert aside["msc_topic"] == "mentioned"

@@ -32,6 +32,11 @@ _ANIMAL_MODEL_AFTER = re.compile(
 _STUDIED_WORDS = ("model", "implant", "experiment", "stud", "vivo", "xenograft")
 # a keyword that only spells out an abbreviation ("MSCs, mesenchymal stem cells")
 _GLOSSARY = re.compile(r"[A-Za-z0-9\-]{2,12}, ")
+# a sentence saying what the study set out to do
+_STUDY_AIM = words_re(
+    "aim|aimed|aims|objective|objectives|goal|purpose|we investigated|we evaluated|"
+    "we examined|we explored|we studied|we assessed|to investigate|to evaluate|to examine"
+)
 _AIM = words_re(
     "we present|we describe|we propose|we report|we developed|we develop|we established|"
     "we introduce|we review*|we summari*|we discuss*|we compare*|here|herein|aim|aimed|aims|"
@@ -56,7 +61,18 @@ def topic(reading: Reading) -> tuple[str, Match | None]:
     title = next((p.text for p in reading.parts if p.name == "title"), "")
     needed = 2 if _TITLE_ABOUT_CELLS.search(title) else 3
     first = reading.mentions[0].match
+    if len(sentences) == needed - 1 == 2 and _aim_names_msc(reading):
+        return "primary", first  # the aim names them: "the main goal was … on hMSCs"
     return ("primary" if len(sentences) >= needed else "mentioned"), first
+
+
+def _aim_names_msc(reading: Reading) -> bool:
+    for mention in reading.mentions:
+        if mention.match.part.name == "abstract":
+            start, end = sentence_of(mention.match)
+            if _STUDY_AIM.search(mention.match.part.text, start, end):
+                return True
+    return False
 
 
 def _glossary(match: Match) -> bool:

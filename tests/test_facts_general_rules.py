@@ -178,3 +178,26 @@ def test_msc_named_in_the_aim_and_once_more_are_a_main_subject():
         "Calcium was released. hMSCs differentiated.",
     )
     assert aside["msc_topic"] == "mentioned"
+
+
+def test_an_editorial_is_no_review_but_a_commented_review_is():
+    editorial = facts(
+        "Progress in mesenchymal stem cell therapy",
+        "This issue reviews mesenchymal stem cells.",
+        publication_types=["Editorial"],
+    )
+    assert editorial["study_design"] == ["other"]
+    review = facts(
+        "Mesenchymal stem cells in sepsis",
+        "We review MSC therapy.",
+        publication_types=["Comment", "Review"],
+    )
+    assert review["study_design"] == ["review"]
+
+
+def test_an_implanted_scaffold_is_the_cells_route():
+    found = facts(
+        "Calvarial regeneration by bone marrow mesenchymal stem cells on a scaffold",
+        "The construct was implanted into skull defects in rats.",
+    )
+    assert found["routes"] == ["local_implant"]

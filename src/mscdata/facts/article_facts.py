@@ -203,12 +203,16 @@ def designs(reading: Reading) -> None:
                 Match(animal.part, animal.start, animal.end, entry, "rule:animals_studied"),
             )
             break
-    if "systematic_review_meta_analysis" in found:
+    typed_review = any(
+        value in found and found[value].part.name == "publication_type"
+        for value in ("review", "systematic_review_meta_analysis")
+    )
+    if "other" in found and not typed_review:  # an editorial, a comment: no study of its own
+        keep = {"other"}
+    elif "systematic_review_meta_analysis" in found:
         keep = {"systematic_review_meta_analysis"}
     elif "review" in found:
         keep = {"review"}
-    elif "other" in found:  # an editorial, a comment: no study of its own
-        keep = {"other"}
     else:
         keep = set(found)
     observed = found.get("clinical_observational")

@@ -85,7 +85,8 @@ _USED = words_re(
     "cell populations|normal human cells|co-transplant*|implant*|deliver*"
 )
 _CELLS_SAID = words_re(
-    "cell|cells|stem cells|graft|grafts|transplant*|secretome|exosome*|vesicle*|EV|EVs|CM|implant*"
+    "cell|cells|stem cells|graft|grafts|transplant*|secretome|exosome*|vesicle*|EV|EVs|CM|implant*|"
+    "scaffold|scaffolds|construct|constructs"
 )
 _DELIVERY = words_re(
     "inject*|administ*|transplant*|infus*|deliver*|implant*|graft*|given|applied|treated|instill*|"

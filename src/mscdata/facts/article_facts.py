@@ -204,8 +204,9 @@ def designs(reading: Reading) -> None:
             )
             break
     typed_review = any(
-        value in found and found[value].part.name == "publication_type"
-        for value in ("review", "systematic_review_meta_analysis")
+        m.part.name == "publication_type"
+        and m.value in ("review", "systematic_review_meta_analysis")
+        for m in reading.of("study_design")
     )
     if "other" in found and not typed_review:  # an editorial, a comment: no study of its own
         keep = {"other"}

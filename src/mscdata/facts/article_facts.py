@@ -21,8 +21,22 @@ _TITLE_ABOUT_CELLS = words_re(
 _MODEL_AFTER = re.compile(
     r"[\s\-\u2010]+(?:(?!based|cell|culture)[A-Za-z0-9\-]+[\s\-\u2010]+)?models?\b", re.IGNORECASE
 )
+# after an animal's adjective, what makes it an animal studied: "rat calvarial defect
+# model", "mouse hindlimb ischemia model", "rat subcutaneous implantation", "rabbit study"
+_ANIMAL_MODEL_AFTER = re.compile(
+    r"[\s\-\u2010]+(?:(?!based|cell|cells|culture|vitro|organoid|explant)[A-Za-z0-9\-]+"
+    r"[\s\-\u2010]+){0,3}(?:models?|implantation|experiments?|study|studies|xenografts?"
+    r"|in\s+vivo)\b",
+    re.IGNORECASE,
+)
+_STUDIED_WORDS = ("model", "implant", "experiment", "stud", "vivo", "xenograft")
 # a keyword that only spells out an abbreviation ("MSCs, mesenchymal stem cells")
 _GLOSSARY = re.compile(r"[A-Za-z0-9\-]{2,12}, ")
+# a sentence saying what the study set out to do
+_STUDY_AIM = words_re(
+    "aim|aimed|aims|objective|objectives|goal|purpose|we investigated|we evaluated|"
+    "we examined|we explored|we studied|we assessed|to investigate|to evaluate|to examine"
+)
 _AIM = words_re(
     "we present|we describe|we propose|we report|we developed|we develop|we established|"
     "we introduce|we review*|we summari*|we discuss*|we compare*|here|herein|aim|aimed|aims|"
@@ -47,7 +61,18 @@ def topic(reading: Reading) -> tuple[str, Match | None]:
     title = next((p.text for p in reading.parts if p.name == "title"), "")
     needed = 2 if _TITLE_ABOUT_CELLS.search(title) else 3
     first = reading.mentions[0].match
+    if len(sentences) == needed - 1 == 2 and _aim_names_msc(reading):
+        return "primary", first  # the aim names them: "the main goal was … on hMSCs"
     return ("primary" if len(sentences) >= needed else "mentioned"), first
+
+
+def _aim_names_msc(reading: Reading) -> bool:
+    for mention in reading.mentions:
+        if mention.match.part.name == "abstract":
+            start, end = sentence_of(mention.match)
+            if _STUDY_AIM.search(mention.match.part.text, start, end):
+                return True
+    return False
 
 
 def _glossary(match: Match) -> bool:
@@ -94,7 +119,7 @@ def _whole_line(match: Match) -> bool:
 
 
 def _names_cells_or_model(reading: Reading, match: Match) -> bool:
-    if _MODEL_AFTER.match(match.part.text, match.end):
+    if _model_after(match):
         return True
     end = sentence_of(match)[1]
     for mention in reading.mentions_in(match.part, match.end, end):
@@ -102,6 +127,20 @@ def _names_cells_or_model(reading: Reading, match: Match) -> bool:
         if len(gap) <= 50 and not any(c in gap for c in ".;") and len(gap.split()) <= 6:
             return True
     return False
+
+
+def _model_after(match: Match) -> bool:
+    """Whether a species word is followed by a model ("rat model"; an animal's also by
+    a few words before it, or by its implantation, experiments, study)."""
+    text = match.part.text
+    if _MODEL_AFTER.match(text, match.end):
+        return True
+    if match.value == "human":
+        return False
+    window = text[match.end : match.end + 70].lower()
+    return any(word in window for word in _STUDIED_WORDS) and bool(
+        _ANIMAL_MODEL_AFTER.match(text, match.end)
+    )
 
 
 @functools.cache
@@ -121,7 +160,7 @@ def designs(reading: Reading) -> None:
         if m.entry.value == "human":
             if _is_noun(m):
                 people.append(m)
-        elif _is_noun(m) or _MODEL_AFTER.match(m.part.text, m.end):
+        elif _is_noun(m) or _model_after(m):
             animals.append(m)
     for match in reading.of("study_design"):
         if match.value in found:
@@ -164,7 +203,14 @@ def designs(reading: Reading) -> None:
                 Match(animal.part, animal.start, animal.end, entry, "rule:animals_studied"),
             )
             break
-    if "systematic_review_meta_analysis" in found:
+    typed_review = any(
+        m.part.name == "publication_type"
+        and m.value in ("review", "systematic_review_meta_analysis")
+        for m in reading.of("study_design")
+    )
+    if "other" in found and not typed_review:  # an editorial, a comment: no study of its own
+        keep = {"other"}
+    elif "systematic_review_meta_analysis" in found:
         keep = {"systematic_review_meta_analysis"}
     elif "review" in found:
         keep = {"review"}

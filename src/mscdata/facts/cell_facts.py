@@ -1,6 +1,7 @@
 """The facts about the MSCs themselves: the tissues they come from, what was made of
-them, how they were given, their donors, the ISCT criteria and the conditions treated.
-Each reads the lexicons' matches near the MSCs named (:mod:`mscdata.facts.reading`)."""
+them, how they were given, their donors and the ISCT criteria (the conditions treated
+are :mod:`mscdata.facts.condition_facts`'s). Each reads the lexicons' matches near
+the MSCs named (:mod:`mscdata.facts.reading`)."""
 
 from __future__ import annotations
 
@@ -44,6 +45,19 @@ _DERIVATION = re.compile(
 # characters a list's glue (_LIST_GLUE) is looked for in: a glue of more (a run of
 # hundreds of spaces) links no products
 _GLUE_REACH = 200
+# MSCs found in a tissue: "MSCs in bone marrow", "MSCs residing in the adipose tissue"
+_RESIDING = re.compile(
+    r"\s*(?:\([^()]{0,30}\)\s*)?,?\s*(?:(?:that|which)\s+(?:reside|are|exist)\s+|residing\s+"
+    r"|resident\s+|present\s+|found\s+|located\s+)?(?:in|within)\s+(?:the\s+)?(?:human\s+|adult\s+)?",
+    re.IGNORECASE,
+)
+# the end of a noun phrase right after a tissue (not "in skin repair")
+_PHRASE_END = re.compile(
+    r"\s*(?:tissues?\b\s*)?(?:[(),.;:]|$|(?:and|or|that|which|niche|niches|is|are|was|were|"
+    r"of|as|to|by|with)\b)",
+    re.IGNORECASE,
+)
+_BRACKETED = re.compile(r"\([^()]{1,12}\)")
 _LIST_GLUE = re.compile(
     r"\s*(?:tissues?\s*)?(?:\([^()]{0,30}\)\s*)?(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|and/or\s+"
     r"|/\s*|as\s+well\s+as\s+)(?:the\s+|from\s+|human\s+)?",
@@ -76,7 +90,8 @@ _USED = words_re(
     "cell populations|normal human cells|co-transplant*|implant*|deliver*"
 )
 _CELLS_SAID = words_re(
-    "cell|cells|stem cells|graft|grafts|transplant*|secretome|exosome*|vesicle*|EV|EVs|CM|implant*"
+    "cell|cells|stem cells|graft|grafts|transplant*|secretome|exosome*|vesicle*|EV|EVs|CM|implant*|"
+    "scaffold|scaffolds|construct|constructs"
 )
 _DELIVERY = words_re(
     "inject*|administ*|transplant*|infus*|deliver*|implant*|graft*|given|applied|treated|instill*|"
@@ -99,6 +114,8 @@ _CELL_HEADS = words_re(
     "treatment"
 )
 _MARKERS = re.compile(r"CD73|CD90|CD105")
+# a genotype of a gene knocked out: "Prx II-/-", "Sirt1−/−" (not "+/-")
+_KNOCKOUT = re.compile("(?<=[A-Za-z0-9)])[-−]/[-−](?![A-Za-z0-9])")
 
 
 @functools.cache
@@ -112,16 +129,20 @@ def _same_sentence(a: Match, b: Match) -> bool:
 
 
 def _premodifies(gap: str) -> bool:
+    gap = _BRACKETED.sub(" ", gap)  # "bone marrow (BM)-derived MSCs"
     words = re.findall(r"[^\s\-\u2010(),]+", gap)
     if len(gap) > 60 or len(words) > 4 or any(c in gap for c in ".;:"):
         return False
     return all(w.lower() in _PREMOD_WORDS for w in words)
 
 
-def _derives(gap: str) -> bool:
+def _derives(gap: str, after: str = "") -> bool:
+    """Whether ``gap`` (from the MSCs to a tissue) says the tissue is theirs: derived
+    from it, or found in it ("MSCs in bone marrow (BM)", not "MSCs in skin repair":
+    ``after``, the text after the tissue, ends its phrase)."""
     found = _DERIVATION.match(gap)
     if not found:
-        return False
+        return bool(_RESIDING.fullmatch(gap)) and bool(_PHRASE_END.match(after))
     rest = gap[found.end() :]
     return len(rest) <= 50 and not any(c in rest for c in ".;:") and not _CLAUSE_BREAK.search(rest)
 
@@ -173,7 +194,7 @@ def mention_tissues(reading: Reading) -> dict[int, list[Match]]:
                 continue
             for mention in reversed(before):
                 if _same_sentence(tissue, mention.match) and _derives(
-                    text[mention.match.end : tissue.start]
+                    text[mention.match.end : tissue.start], text[tissue.end : tissue.end + 12]
                 ):
                     owner[id(tissue)] = mention
                     break
@@ -265,6 +286,30 @@ def _modified(reading: Reading) -> None:
             continue
         if reading.mentions_in(cue.part, *sentence_of(cue)):
             reading.add(cue)
+            return
+    for part in reading.parts:  # a knockout written as a genotype: "Prx II-/- MSCs"
+        if part.name not in PROSE_PARTS or ("/-" not in part.text and "/\u2212" not in part.text):
+            continue
+        for found in _KNOCKOUT.finditer(part.text):
+            start, end = part.sentence(found.start())
+            if reading.mentions_in(part, start, end):
+                entry = _modified_entry()
+                reading.add(
+                    Match(part, found.start(), found.end(), entry, "rule:knockout_genotype")
+                )
+                return
+
+
+@functools.cache
+def _modified_entry() -> Entry:
+    from mscdata.facts.lexicon import compile_lexicons
+
+    entry = next(
+        e
+        for e in compile_lexicons().entries["cell_products"]
+        if e.value == "genetically_modified_cells"
+    )
+    return fact_entry("cell_products", "genetically_modified_cells", entry.curie)
 
 
 def _cells(reading: Reading, topic: str, sources: set[int], coordinated: bool) -> None:
@@ -298,12 +343,16 @@ def routes(reading: Reading) -> None:
         if route.part.name not in PROSE_PARTS:
             continue
         start, end = sentence_of(route)
-        sentence = route.part.text[start:end]
-        if _NEGATION.search(route.part.text, start, route.start):
+        text = route.part.text
+        if _NEGATION.search(text, start, route.start):
             continue
-        if not (reading.mentions_in(route.part, start, end) or _CELLS_SAID.search(sentence)):
+        if not (
+            reading.mentions_in(route.part, start, end)
+            or _CELLS_SAID.search(text, start, route.start)  # not the route's own words
+            or _CELLS_SAID.search(text, route.end, end)
+        ):
             continue
-        near = route.part.text[max(start, route.start - 40) : min(end, route.end + 40)]
+        near = text[max(start, route.start - 40) : min(end, route.end + 40)]
         if route.entry.get("kind") == "delivery" and not _DELIVERY.search(near):
             continue  # "intrahepatic cholangiocarcinoma" is no route
         reading.add(route)
@@ -355,78 +404,3 @@ def isct(reading: Reading) -> None:
 def _sentences_with_markers(part) -> list[tuple[int, int]]:
     spans = {part.sentence(m.start()) for m in _MARKERS.finditer(part.text)}
     return sorted(spans)
-
-
-def conditions(reading: Reading, mesh_ids: dict[str, str]) -> None:
-    """Conditions named in an article whose topic is MSCs, a family's general name left
-    out for its specific ones and one wording kept of a group (the title's, else the
-    most frequent); MeSH headings that are conditions count with their descriptor id."""
-    named: dict[str, list[Match]] = {}
-    for match in reading.of("conditions"):
-        if match.part.name == "mesh":
-            continue
-        before = match.part.text[max(0, match.start - 12) : match.start].lower()
-        if before.endswith(("non-", "non ", "without ", "no ")):
-            continue
-        named.setdefault(match.value, []).append(match)
-    values = {e.value: e for e in _condition_entries(reading)}
-    for part in reading.parts:
-        if part.name == "mesh":
-            offset = 0
-            for line in part.text.split("\n"):
-                if line in values and line not in named:
-                    entry = values[line]
-                    match = Match(part, offset, offset + len(line), entry, "mesh:descriptor")
-                    named[line] = [match]
-                offset += len(line) + 1
-    groups: dict[str, list[str]] = {}
-    specific = {values[v].get("family") for v in named if values[v].get("specific")}
-    for value in list(named):
-        entry = values[value]
-        family = entry.get("generic_of")
-        if (
-            family
-            and (
-                any(values[v].get("family") == family and v != value for v in named)
-                or not (len(named[value]) >= 2 or _in_title_or_keywords(named[value]))
-            )
-        ) or (entry.get("family") in specific and not entry.get("specific")):
-            del named[value]
-        elif entry.get("group"):
-            groups.setdefault(entry.get("group"), []).append(value)
-    for members in groups.values():
-        in_title = [v for v in members if any(m.part.name == "title" for m in named[v])]
-        keep = in_title or [max(members, key=lambda v: len(named[v]))]
-        for value in members:
-            if value not in keep:
-                del named[value]
-    for value, matches in named.items():
-        first = matches[0]
-        curie = values[value].curie
-        if first.part.name == "mesh" and mesh_ids.get(value):
-            curie = f"MESH:{mesh_ids[value]}"
-        reading.add(first, curie=curie)
-
-
-def _in_title_or_keywords(matches: list[Match]) -> bool:
-    return any(m.part.name in ("title", "keyword", "mesh") for m in matches)
-
-
-def mentioned_conditions(reading: Reading) -> None:
-    """For an article that only mentions MSCs: the conditions its title names that a
-    sentence naming the MSCs names too ("MSCs showed promising results in GvHD")."""
-    titled = {
-        m.value
-        for m in reading.of("conditions")
-        if m.part.name == "title" and not m.entry.get("generic_of")
-    }
-    for match in reading.of("conditions"):
-        named_with_msc = reading.mentions_in(match.part, *sentence_of(match))
-        if match.value in titled and match.part.name != "title" and named_with_msc:
-            reading.add(match)
-
-
-def _condition_entries(reading: Reading) -> list[Entry]:
-    from mscdata.facts.lexicon import compile_lexicons
-
-    return compile_lexicons().entries["conditions"]

@@ -6,7 +6,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from mscdata.facts import FACETS, article_facts, cell_facts
+from mscdata.facts import FACETS, article_facts, cell_facts, condition_facts
 from mscdata.facts.abbreviations import follow_abbreviations
 from mscdata.facts.cell_facts import fact_entry
 from mscdata.facts.lexicon import compile_lexicons
@@ -79,9 +79,9 @@ def _reading(article: Any, texts: dict[str, str], compiled: Any) -> Reading:
         cell_facts.donors(reading)
         cell_facts.isct(reading)
         if topic == "primary":
-            cell_facts.conditions(reading, _mesh_ids(article))
+            condition_facts.conditions(reading, _mesh_ids(article))
         else:
-            cell_facts.mentioned_conditions(reading)
+            condition_facts.mentioned_conditions(reading)
     article_facts.species(reading)
     article_facts.designs(reading)
     article_facts.trials(reading)

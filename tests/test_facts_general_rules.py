@@ -1,0 +1,203 @@
+"""mscdata.facts.extract on rules meant for MSC abstracts at large (not one record):
+conditions by MeSH name with their classes, weak words, prospects and asides; study
+designs of editorials, reviews, assays and named models; routes only for cells given;
+knockout genotypes; MSCs found in a tissue; animals before a model a few words on."""
+
+from __future__ import annotations
+
+from mscdata.facts import extract, part_texts, summary
+
+
+def facts(title: str = "", abstract: str = "", **more) -> dict:
+    article = {"title": title, "abstract": abstract, **more}
+    found = extract(article)
+    texts = part_texts(article)
+    for fact in found:  # every fact is read where it says
+        assert texts[fact.part][fact.start : fact.end] == fact.text
+    return summary(found)
+
+
+def test_a_disease_class_counts_only_where_no_disease_is_named():
+    classes = facts(
+        "Mesenchymal stem cells as immunosuppressants",
+        "MSCs have been considered for the treatment of autoimmune and inflammatory diseases.",
+    )
+    assert classes["conditions"] == ["Autoimmune Diseases", "Inflammation"]
+    disease = facts(
+        "Mesenchymal stem cells in lupus",
+        "Systemic lupus erythematosus is an autoimmune disease; MSCs were given to mice.",
+    )
+    assert disease["conditions"] == ["Lupus Erythematosus, Systemic"]
+
+
+def test_wound_healing_counts_in_the_title_or_twice_not_once_in_passing():
+    once = facts(
+        "Exosomes of umbilical cord MSCs promote fibroblast migration",
+        "Exosomes of MSCs raised fibroblast migration, a step of wound healing.",
+        keywords=["wound healing"],
+    )
+    assert once["conditions"] == []
+    titled = facts("Dermal mesenchymal stem cells accelerate wound healing", "")
+    assert titled["conditions"] == ["Wounds and Injuries"]
+
+
+def test_conditions_of_prospects_and_asides_do_not_count():
+    prospect = facts(
+        "Mesenchymal stem cells on collagen membranes",
+        "MSCs grew on the membranes. The membranes may be used to treat burns.",
+    )
+    assert prospect["conditions"] == []
+    aside = facts(
+        "Adipose-derived stem cells as a model of adipocytes",
+        "Obesity is common worldwide today. Adipose-derived stem cells (ADSCs) were "
+        "differentiated into adipocytes. ADSCs took up glucose.",
+    )
+    assert aside["conditions"] == []
+
+
+def test_specific_conditions_win_over_their_general_names():
+    chemical = facts(
+        "Adipose MSCs in corneal alkali burn",
+        "Adipose MSCs healed chemical burns and limbal stem cell deficiency in rats.",
+    )
+    assert chemical["conditions"] == ["Burns, Chemical", "Limbal Stem Cell Deficiency"]
+    liver = facts(
+        "Bone marrow MSCs in CCl4-induced liver injury",
+        "MSCs reduced CCl4-induced liver injury in mice. MSCs lowered ALT after "
+        "CCl4-induced liver injury.",
+    )
+    assert liver["conditions"] == ["Chemical and Drug Induced Liver Injury"]
+    fibrosis = facts(
+        "Bone marrow MSCs in CCl4-induced liver injury",
+        "MSCs reduced CCl4-induced liver injury and liver fibrosis in rats.",
+    )
+    assert fibrosis["conditions"] == ["Liver Cirrhosis"]
+    tendon = facts("Umbilical cord MSC exosomes heal tendon injuries", "")
+    assert tendon["conditions"] == ["Tendon Injuries"]
+
+
+def test_an_editorial_did_no_study_of_its_own():
+    found = facts(
+        "In this issue",
+        "We learn that mesenchymal stem cells were given to patients in vitro and in vivo.",
+        publication_types=["Editorial"],
+    )
+    assert found["study_design"] == ["other"]
+
+
+def test_reviews_by_what_they_say_they_do_and_by_their_titles():
+    chapter = facts(
+        "Apoptotic mesenchymal stem cells",
+        "In this chapter, we summarized current knowledge on apoptotic MSCs in vitro.",
+    )
+    assert chapter["study_design"] == ["review"]
+    titled = facts("Recent progress in mesenchymal stem cell therapy", "")
+    assert titled["study_design"] == ["review"]
+    research = facts(
+        "Mesenchymal stem cells and cytokines",
+        "Here we report that MSCs secrete IL-6 in vitro; this extends current knowledge.",
+    )
+    assert research["study_design"] == ["in_vitro"]
+
+
+def test_assays_and_named_models_give_their_designs():
+    found = facts(
+        "Bone marrow MSCs on a scaffold",
+        "Alkaline phosphatase activity and adipogenic differentiation of MSCs were "
+        "measured. Ovariectomized animals received the scaffolds.",
+    )
+    assert found["study_design"] == ["animal_in_vivo", "in_vitro"]
+
+
+def test_a_route_is_the_cells_route_not_a_cell_free_implant_or_a_recruitment():
+    cell_free = facts(
+        "Mesenchymal stem cells on a membrane",
+        "hMSCs grew on the membrane. Rat subcutaneous implantation of the membranes "
+        "caused no reaction.",
+    )
+    assert cell_free["routes"] == []
+    recruited = facts(
+        "Endogenous cartilage repair",
+        "Resident mesenchymal stem cells are recruited into the injured sites.",
+    )
+    assert recruited["routes"] == []
+    given = facts(
+        "Mesenchymal stem cells in spinal cord injury",
+        "MSCs were injected into the lesion of rats.",
+    )
+    assert given["routes"] == ["local_implant"]
+
+
+def test_knockout_genotypes_modify_the_cells_a_serum_brand_does_not():
+    genotype = facts(
+        "Dermal mesenchymal stem cells in wounds",
+        "Wounds healed more slowly with Prx II-/- DMSCs than with Prx II+/+ DMSCs.",
+    )
+    assert "genetically_modified_cells" in genotype["cell_products"]
+    brand = facts(
+        "Umbilical cord mesenchymal stem cells in spheroids",
+        "MSCs were grown in medium with KnockOut serum replacement.",
+    )
+    assert "genetically_modified_cells" not in brand["cell_products"]
+
+
+def test_msc_found_in_a_tissue_and_a_bracketed_abbreviation_between():
+    resident = facts(
+        "Neural crest",
+        "These cells constitute the mesenchymal stem cells in bone marrow (BM) of children.",
+    )
+    assert resident["cell_sources"] == ["bone_marrow"]
+    in_repair = facts("MSCs", "We study mesenchymal stem cells in skin repair.")
+    assert in_repair["cell_sources"] == []
+    bracketed = facts("Bone marrow (BM)-derived mesenchymal stem cells in sepsis", "")
+    assert bracketed["cell_sources"] == ["bone_marrow"]
+
+
+def test_an_animal_before_a_model_a_few_words_on_and_more_people():
+    found = facts(
+        "Mesenchymal stem cells in bone repair",
+        "MSCs were tested in a rat calvarial defect model.",
+    )
+    assert found["species"] == ["rat"] and "animal_in_vivo" in found["study_design"]
+    people = facts("Sleep", "We asked 300 adolescents about their sleep.")
+    assert people["species"] == ["human"]
+    cell_model = facts("MSCs", "MSCs were made. A mouse cell culture model was studied.")
+    assert "mouse" not in cell_model["species"]
+
+
+def test_msc_named_in_the_aim_and_once_more_are_a_main_subject():
+    aim = facts(
+        "Collagen nanofibres for skin repair",
+        "Nanofibres were spun. The main goal was to evaluate their effect on human "
+        "mesenchymal stem cells (hMSCs). Calcium was released. hMSCs differentiated.",
+    )
+    assert aim["msc_topic"] == "primary"
+    aside = facts(
+        "Collagen nanofibres for skin repair",
+        "Nanofibres were spun. They suit human mesenchymal stem cells (hMSCs). "
+        "Calcium was released. hMSCs differentiated.",
+    )
+    assert aside["msc_topic"] == "mentioned"
+
+
+def test_an_editorial_is_no_review_but_a_commented_review_is():
+    editorial = facts(
+        "Progress in mesenchymal stem cell therapy",
+        "This issue reviews mesenchymal stem cells.",
+        publication_types=["Editorial"],
+    )
+    assert editorial["study_design"] == ["other"]
+    review = facts(
+        "Mesenchymal stem cells in sepsis",
+        "We review MSC therapy.",
+        publication_types=["Comment", "Review"],
+    )
+    assert review["study_design"] == ["review"]
+
+
+def test_an_implanted_scaffold_is_the_cells_route():
+    found = facts(
+        "Calvarial regeneration by bone marrow mesenchymal stem cells on a scaffold",
+        "The construct was implanted into skull defects in rats.",
+    )
+    assert found["routes"] == ["local_implant"]

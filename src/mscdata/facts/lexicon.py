@@ -35,7 +35,7 @@ _DASHES = "\\-\u2010\u2011\u2012\u2013\u2014"
 _SEPARATOR = f"[\\s{_DASHES}]+"
 _HYPHEN = f"[\\s{_DASHES}]?"
 _WORD = re.compile(r"[a-z0-9]+(?:\([a-z]+\))?\*?")
-_WORD_AT = re.compile(r"[a-z0-9]*")  # a word's letters and digits, from where it starts
+WORD_AT = re.compile(r"[a-z0-9]*")  # a word's letters and digits, from where it starts
 # words too common in abstracts to trigger a term: a term's longest other word does,
 # or, when all its words are common, its last word that is no function word
 _FUNCTION_WORDS = """
@@ -100,7 +100,7 @@ class Scanner:
     """Some lexicons' terms, reachable from the trigger words one scan finds."""
 
     # an ahocorasick.Automaton of " word " (a trigger) and " prefix" (a trigger ending in
-    # ``*``), each giving (the key's length, the word; None for a prefix)
+    # ``*``), each giving (the key's length, the word, its terms_at; None, None for a prefix)
     automaton: Any
     exact: dict[str, list[Term]]
     prefixes: dict[str, list[Term]]
@@ -112,12 +112,12 @@ class Scanner:
         if not self.exact and not self.prefixes:
             return  # no trigger (a lexicon folder without this scanner's facets)
         last = -1
-        for end, (size, word) in self.automaton.iter(scanned):
+        for end, (size, word, _) in self.automaton.iter(scanned):
             place = end - size + 1
             if place == last:  # a longer trigger of a word a prefix has found
                 continue
             last = place
-            yield place, word or _WORD_AT.match(scanned, place + 1)[0]
+            yield place, word or WORD_AT.match(scanned, place + 1)[0]
 
     def terms_at(self, word: str) -> list[Term]:
         """The terms whose trigger is ``word`` (exact or a prefix ending in ``*``)."""
@@ -283,12 +283,12 @@ def _scanner(terms: list[tuple[str, Term]]) -> Scanner:
         target.setdefault(word.rstrip("*"), []).append(term)
     import ahocorasick
 
-    automaton = ahocorasick.Automaton()
+    scanner = Scanner(ahocorasick.Automaton(), exact, prefixes)
     for word in sorted({word for word, _ in terms}):
         if word.endswith("*"):  # a prefix: any word it starts
-            automaton.add_word(f" {word[:-1]}", (len(word), None))
+            scanner.automaton.add_word(f" {word[:-1]}", (len(word), None, None))
         else:  # a whole word: spaces (scanned_text's word ends) around it
-            automaton.add_word(f" {word} ", (len(word) + 2, word))
+            scanner.automaton.add_word(f" {word} ", (len(word) + 2, word, scanner.terms_at(word)))
     if exact or prefixes:  # an automaton needs a word (words() finds none without)
-        automaton.make_automaton()
-    return Scanner(automaton, exact, prefixes)
+        scanner.automaton.make_automaton()
+    return scanner

@@ -11,8 +11,10 @@ import pytest
 
 from mscdata.facts import evaluate
 
-from conftest import shared_path
+from conftest import ROOT, shared_path
 from corpus import corpus_path
+
+HOLD_OUTS = sorted((ROOT / "benchmarks" / "gold").glob("HOLDOUT-*.json"))
 
 
 @pytest.fixture(scope="module")
@@ -31,6 +33,43 @@ def test_the_development_gold_is_met(dev_gold):
     assert low == {}, result["differences"]
     assert result["msc_topic_accuracy"] >= 0.90
     assert result["isct_accuracy"] >= 0.90
+
+
+@pytest.mark.parametrize("path", HOLD_OUTS, ids=lambda p: p.stem)
+def test_the_hold_out_gold_files_use_the_schemas_vocabularies(path):
+    """The vendored hold-outs (benchmarks/gold) are gold files whose values are those of
+    the schema's vocabularies (conditions: MeSH names; trials: registry ids)."""
+    from mscdata.facts import FACETS
+    from mscdata.schema_rules import FACT_TERMS
+
+    gold, source = evaluate.load_gold(path)
+    assert source == "pubmed21n1298.xml.gz" and len(gold) >= 20
+    for pmid, facts in gold.items():
+        assert set(FACETS) <= set(facts), pmid
+        for facet in ("cell_sources", "species", "donor_relation", "study_design"):
+            assert all(f"{facet}:{v}" in FACT_TERMS for v in facts[facet]), (pmid, facet)
+        for facet in ("cell_products", "routes", "msc_topic"):
+            values = facts[facet] if isinstance(facts[facet], list) else [facts[facet]]
+            assert all(f"{facet}:{v}" in FACT_TERMS for v in values), (pmid, facet)
+
+
+def test_the_hold_outs_read_by_the_extractor_stay_above_their_floor():
+    """Records never seen when the rules were written (B, C: blind; see
+    benchmarks/gold/README.md): every facet with 5 gold values or more keeps F1 >= 0.75
+    and the topic accuracy >= 0.90, the floor under the figures in the README (a
+    regression guard, not the figures themselves: benchmarks/facts_accuracy.py)."""
+    source = shared_path("corpus", "bulk", "pubmed21n1298.xml.gz")
+    golds = {path.stem: evaluate.load_gold(path)[0] for path in HOLD_OUTS}
+    articles = evaluate.read_records(source, {p for gold in golds.values() for p in gold})
+    for name, gold in golds.items():
+        result = evaluate.measure(gold, articles)
+        low = {
+            facet: round(numbers["f1"], 3)
+            for facet, numbers in result["facets"].items()
+            if numbers["support"] >= 5 and numbers["f1"] < 0.75
+        }
+        assert low == {}, (name, result["differences"])
+        assert result["msc_topic_accuracy"] >= 0.90, name
 
 
 @pytest.fixture

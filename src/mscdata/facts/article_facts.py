@@ -43,6 +43,15 @@ _AIM = words_re(
     "objective|purpose|this|the present|the current"
 )
 
+# after a verb of making ("we developed a dedicated bioinformatics pipeline"): a method's
+# noun within a few words of the same sentence (not a model: an animal's is no method)
+_METHOD_MADE = re.compile(
+    r"(?:[\s\-\u2010]+[^\s.;:]+){0,6}?[\s\-\u2010]+(?:methods?|methodology|techniques?|protocols?"
+    r"|pipelines?|platforms?|frameworks?|workflows?|schemes?|devices?|algorithms?|tools?"
+    r"|procedures?)\b",
+    re.IGNORECASE,
+)
+
 
 def topic(reading: Reading) -> tuple[str, Match | None]:
     """primary (MSCs in the title, keywords or MeSH, or in two sentences of the
@@ -176,6 +185,10 @@ def designs(reading: Reading) -> None:
         kind = match.entry.get("kind")
         if kind == "clinical" and not _people_there(match, people, animals):
             continue
+        if kind == "built" and not _METHOD_MADE.match(
+            match.part.text, match.end, min(sentence_of(match)[1], match.end + 120)
+        ):
+            continue
         if kind == "aim" and match.part.name != "title":
             start, end = sentence_of(match)
             if not _AIM.search(match.part.text, start, end):
@@ -203,12 +216,16 @@ def designs(reading: Reading) -> None:
                 Match(animal.part, animal.start, animal.end, entry, "rule:animals_studied"),
             )
             break
+    other = found.get("other")
+    computed = other is not None and other.entry.get("kind") == "computational"
+    if computed and len(found) > 1:
+        del found["other"]  # calculations beside experiments: the experiments are its design
     typed_review = any(
         m.part.name == "publication_type"
         and m.value in ("review", "systematic_review_meta_analysis")
         for m in reading.of("study_design")
     )
-    if "other" in found and not typed_review:  # an editorial, a comment: no study of its own
+    if "other" in found and not typed_review and not computed:  # an editorial, a comment
         keep = {"other"}
     elif "systematic_review_meta_analysis" in found:
         keep = {"systematic_review_meta_analysis"}

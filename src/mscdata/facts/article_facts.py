@@ -177,17 +177,17 @@ def designs(reading: Reading) -> None:
         parts = match.entry.get("parts")
         if parts and match.part.name not in parts:
             continue
+        kind = match.entry.get("kind")
+        if kind == "built" and not _METHOD_MADE.match(
+            match.part.text, match.end, min(sentence_of(match)[1], match.end + 120)
+        ):
+            continue
         if match.part.name in PROSE_PARTS and (
             reading.cued(match, "needed", "prospect", "background", stats=False)
             or reading.cued(match, "field", within=100)
         ):
             continue
-        kind = match.entry.get("kind")
         if kind == "clinical" and not _people_there(match, people, animals):
-            continue
-        if kind == "built" and not _METHOD_MADE.match(
-            match.part.text, match.end, min(sentence_of(match)[1], match.end + 120)
-        ):
             continue
         if kind == "aim" and match.part.name != "title":
             start, end = sentence_of(match)

@@ -19,13 +19,15 @@ _TITLE_ABOUT_CELLS = words_re(
     "secretome|conditioned medi*|vesicle*"
 )
 _MODEL_AFTER = re.compile(
-    r"[\s\-\u2010]+(?:(?!based|cell|culture)[A-Za-z0-9\-]+[\s\-\u2010]+)?models?\b", re.IGNORECASE
+    r"[\s\-\u2010-\u2013]+(?:(?!based|cell|culture)[A-Za-z0-9\-]+[\s\-\u2010-\u2013]+)?"
+    r"models?\b",
+    re.IGNORECASE,
 )
 # after an animal's adjective, what makes it an animal studied: "rat calvarial defect
 # model", "mouse hindlimb ischemia model", "rat subcutaneous implantation", "rabbit study"
 _ANIMAL_MODEL_AFTER = re.compile(
-    r"[\s\-\u2010]+(?:(?!based|cell|cells|culture|vitro|organoid|explant)[A-Za-z0-9\-]+"
-    r"[\s\-\u2010]+){0,3}(?:models?|implantation|experiments?|study|studies|xenografts?"
+    r"[\s\-\u2010-\u2013]+(?:(?!based|cell|cells|culture|vitro|organoid|explant)[A-Za-z0-9\-]+"
+    r"[\s\-\u2010-\u2013]+){0,3}(?:models?|implantation|experiments?|study|studies|xenografts?"
     r"|in\s+vivo)\b",
     re.IGNORECASE,
 )
@@ -46,7 +48,7 @@ _AIM = words_re(
 # after a verb of making ("we developed a dedicated bioinformatics pipeline"): a method's
 # noun within a few words of the same sentence (not a model: an animal's is no method)
 _METHOD_MADE = re.compile(
-    r"(?:[\s\-\u2010]+[^\s.;:]+){0,6}?[\s\-\u2010]+(?:methods?|methodology|techniques?|protocols?"
+    r"(?:[\s\-\u2010-\u2013]+[^\s.;:]+){0,6}?[\s\-\u2010-\u2013]+(?:methods?|methodology|techniques?|protocols?"
     r"|pipelines?|platforms?|frameworks?|workflows?|schemes?|devices?|algorithms?|tools?"
     r"|procedures?)\b",
     re.IGNORECASE,

@@ -64,9 +64,9 @@ _LIST_GLUE = re.compile(
     re.IGNORECASE,
 )
 _PRODUCT_AFTER_MSC = re.compile(
-    r"[\s\-\u2010]*(?:\([^()]{0,25}\)[\s\-\u2010]*)?(?:(?:derived|secreted|released|produced"
+    r"[\s\-\u2010-\u2013]*(?:\([^()]{0,25}\)[\s\-\u2010-\u2013]*)?(?:(?:derived|secreted|released|produced"
     r"|isolated|and|or|versus|vs\.?|their|its|small|large|purified|engineered|hypoxic|primed"
-    r"|the|conditioned)[\s\-\u2010]*){0,4}",
+    r"|the|conditioned)[\s\-\u2010-\u2013]*){0,4}",
     re.IGNORECASE,
 )
 _MSC_AFTER_PRODUCT = re.compile(
@@ -130,7 +130,7 @@ def _same_sentence(a: Match, b: Match) -> bool:
 
 def _premodifies(gap: str) -> bool:
     gap = _BRACKETED.sub(" ", gap)  # "bone marrow (BM)-derived MSCs"
-    words = re.findall(r"[^\s\-\u2010(),]+", gap)
+    words = re.findall(r"[^\s\-\u2010-\u2013(),]+", gap)
     if len(gap) > 60 or len(words) > 4 or any(c in gap for c in ".;:"):
         return False
     return all(w.lower() in _PREMOD_WORDS for w in words)
@@ -255,7 +255,8 @@ def products(reading: Reading, topic: str) -> None:
             else:
                 gap = None
             if gap is not None and product.text == "CM" and not product.rule:
-                gap = gap if gap.group() in ("-", "\u2010") else None  # CM: complete medium?
+                # CM: complete medium? Only a hyphen joins it to the MSCs
+                gap = gap if gap.group() in ("-", "\u2010", "\u2011") else None
             if gap is not None:
                 sources.add(id(mention))
                 coordinated |= bool(_COORDINATED.search(gap.group()))

@@ -1,7 +1,8 @@
 """mscdata.facts.extract on rules meant for MSC abstracts at large (not one record):
 conditions by MeSH name with their classes, weak words, prospects and asides; study
 designs of editorials, reviews, assays and named models; routes only for cells given;
-knockout genotypes; MSCs found in a tissue; animals before a model a few words on."""
+knockout genotypes; MSCs found in a tissue; animals before a model a few words on; methods
+made, calculations alone, implicit cell culture; MSCs of a tumour; other hyphens."""
 
 from __future__ import annotations
 
@@ -201,3 +202,60 @@ def test_an_implanted_scaffold_is_the_cells_route():
         "The construct was implanted into skull defects in rats.",
     )
     assert found["routes"] == ["local_implant"]
+
+
+def test_making_a_method_is_protocol_or_method_but_not_making_a_model():
+    method = facts(
+        "Profiling mesenchymal stem cells",
+        "We developed an automated image analysis pipeline to score MSC colonies.",
+    )
+    assert "protocol_or_method" in method["study_design"]
+    scheme = facts("Establishment of a robust scheme for counting stromal cells in marrow", "")
+    assert scheme["study_design"] == ["protocol_or_method"]
+    model = facts(
+        "Bone marrow MSCs in colitis",
+        "We developed a mouse model of colitis and gave the mice BM-MSCs intravenously.",
+    )
+    assert "protocol_or_method" not in model["study_design"]
+
+
+def test_calculations_alone_are_other_beside_experiments_not():
+    alone = facts(
+        "Adsorption of a peptide on titanium",
+        "Density functional theory and DFT calculations of the adsorption energy were run.",
+    )
+    assert alone["study_design"] == ["other"]
+    beside = facts(
+        "Scaffolds for MSCs",
+        "Finite element analysis predicted the strain; MSCs were cultured on them in vitro.",
+    )
+    assert beside["study_design"] == ["in_vitro"]
+
+
+def test_effects_on_cultured_cells_are_in_vitro_work():
+    knocked = facts(
+        "Rac1 in human MSCs",
+        "Silencing Rac1 by siRNA in human MSCs disrupted their actin fibres.",
+    )
+    assert "in_vitro" in knocked["study_design"]
+    layered = facts(
+        "MSC capsules and macrophages",
+        "Capsules holding MSCs were placed on a 2D culture of macrophages.",
+    )
+    assert "in_vitro" in layered["study_design"]
+
+
+def test_msc_of_a_tumour_or_the_vessel_wall_come_from_another_tissue():
+    tumour = facts(
+        "MSCs of gastric cancer",
+        "MSCs were isolated from gastric tumor tissues and grown in vitro.",
+    )
+    assert tumour["cell_sources"] == ["other_tissue"]
+    aortic = facts("Senescence of aortic mesenchymal stromal cells", "")
+    assert aortic["cell_sources"] == ["other_tissue"]
+
+
+def test_a_non_breaking_hyphen_or_an_en_dash_links_a_tissue_to_the_msc():
+    for dash in ("\u2011", "\u2013"):
+        found = facts(f"Human bone marrow{dash}derived mesenchymal stem cells in glioma", "")
+        assert found["cell_sources"] == ["bone_marrow"], dash

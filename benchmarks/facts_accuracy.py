@@ -31,6 +31,7 @@ GOLD_FILES = (
     ("A", GOLD / "HOLDOUT-A.json"),
     ("B", GOLD / "HOLDOUT-B.json"),
     ("C", GOLD / "HOLDOUT-C.json"),
+    ("D", GOLD / "HOLDOUT-D.json"),  # annotated after the last change of the rules
 )
 SECOND_ANNOTATION = ("C", GOLD / "HOLDOUT-C2.json")  # hold-out C annotated again, blind
 

@@ -54,12 +54,14 @@ def test_the_hold_out_gold_files_use_the_schemas_vocabularies(path):
 
 
 def test_the_hold_outs_read_by_the_extractor_stay_above_their_floor():
-    """Records never seen when the rules were written (B, C: blind; see
+    """The hold-outs the rules were generalised on (A, B, C; see
     benchmarks/gold/README.md): every facet with 5 gold values or more keeps F1 >= 0.75
-    and the topic accuracy >= 0.90, the floor under the figures in the README (a
-    regression guard, not the figures themselves: benchmarks/facts_accuracy.py)."""
+    and the topic accuracy >= 0.90, a regression guard under the README's figures. D,
+    the blind measure, is left to benchmarks/facts_accuracy.py: a test holding it would
+    invite tuning the rules to it."""
     source = shared_path("corpus", "bulk", "pubmed21n1298.xml.gz")
-    golds = {path.stem: evaluate.load_gold(path)[0] for path in HOLD_OUTS}
+    tuned = [p for p in HOLD_OUTS if p.stem in ("HOLDOUT-A", "HOLDOUT-B", "HOLDOUT-C")]
+    golds = {path.stem: evaluate.load_gold(path)[0] for path in tuned}
     articles = evaluate.read_records(source, {p for gold in golds.values() for p in gold})
     for name, gold in golds.items():
         result = evaluate.measure(gold, articles)

@@ -106,17 +106,26 @@ class Scanner:
     prefixes: dict[str, list[Term]]
     known: dict[str, list[Term]] = field(default_factory=dict)  # terms_at's answers so far
 
-    def words(self, scanned: str) -> Iterator[tuple[int, str]]:
+    def hits(self, scanned: str) -> Iterator[tuple[int, str | None, list[Term]]]:
         """Each trigger word of ``scanned`` (a :func:`~mscdata.facts.parts.scanned_text`)
-        as (the place of the space before it, the whole word), in order."""
+        as (the place of the space before it, the word or None for a word a prefix
+        found, its terms), in order."""
         if not self.exact and not self.prefixes:
             return  # no trigger (a lexicon folder without this scanner's facets)
         last = -1
-        for end, (size, word, _) in self.automaton.iter(scanned):
+        for end, (size, word, terms) in self.automaton.iter(scanned):
             place = end - size + 1
             if place == last:  # a longer trigger of a word a prefix has found
                 continue
             last = place
+            if terms is None:  # a prefix: the terms of the whole word
+                terms = self.terms_at(WORD_AT.match(scanned, place + 1)[0])
+            yield place, word, terms
+
+    def words(self, scanned: str) -> Iterator[tuple[int, str]]:
+        """Each trigger word of ``scanned`` as (the place of the space before it, the
+        whole word), in order (:meth:`hits` without the terms)."""
+        for place, word, _ in self.hits(scanned):
             yield place, word or WORD_AT.match(scanned, place + 1)[0]
 
     def terms_at(self, word: str) -> list[Term]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from mscdata.facts.lexicon import WORD_AT, Entry, Scanner, Term
+from mscdata.facts.lexicon import Entry, Scanner, Term
 from mscdata.facts.parts import Part
 
 
@@ -45,20 +45,10 @@ def lexicon_matches(parts: list[Part], scanner: Scanner, scanned: str) -> dict[s
     for part in parts:
         at += len(part.text) + 1
         ends.append(at)
-    if not scanner.exact and not scanner.prefixes:
-        return found  # no trigger (see Scanner.words, which this loop inlines)
-    terms_at, word_at = scanner.terms_at, WORD_AT.match
     index, base, end = 0, 0, ends[0]
     part = parts[0]
-    last = -1
-    for found_end, (size, _, terms) in scanner.automaton.iter(scanned):
+    for position, _, terms in scanner.hits(scanned):
         # position: of the space before the word; of the word in the text without it
-        position = found_end - size + 1
-        if position == last:  # a longer trigger of a word a prefix has found
-            continue
-        last = position
-        if terms is None:  # a prefix: the terms of the whole word
-            terms = terms_at(word_at(scanned, position + 1)[0])
         if position >= end:
             while position >= ends[index]:
                 base = ends[index]

@@ -5,7 +5,6 @@ the MSCs named (:mod:`mscdata.facts.reading`)."""
 
 from __future__ import annotations
 
-import bisect
 import functools
 import itertools
 import re
@@ -147,24 +146,6 @@ def _derives(gap: str, after: str = "") -> bool:
     return len(rest) <= 50 and not any(c in rest for c in ".;:") and not _CLAUSE_BREAK.search(rest)
 
 
-class MentionsNear:
-    """One part's mentions found by where they start (the mentions a linear scan of the
-    part would find, in their order, at the cost of a bisection)."""
-
-    def __init__(self, mentions: list[Mention]):
-        self.mentions = mentions
-        placed = sorted((m.match.start, index) for index, m in enumerate(mentions))
-        self.starts = [start for start, _ in placed]
-        self.order = [index for _, index in placed]
-        self.longest = max((m.match.end - m.match.start for m in mentions), default=0)
-
-    def starting(self, low: int, high: int) -> list[Mention]:
-        """The mentions starting from ``low`` to ``high`` inclusive, in their order."""
-        first = bisect.bisect_left(self.starts, low)
-        last = bisect.bisect_right(self.starts, high)
-        return [self.mentions[i] for i in sorted(self.order[first:last])]
-
-
 def mention_tissues(reading: Reading) -> dict[int, list[Match]]:
     """The tissue matches linked to each mention (by ``id``): the tissues named before
     the MSCs, after a derivation, or in a list with a tissue so linked."""
@@ -178,12 +159,13 @@ def mention_tissues(reading: Reading) -> dict[int, list[Match]]:
             continue
         owner: dict[int, Mention] = {}
         text = part.text
-        near = MentionsNear(mentions)
+        longest = max(m.match.end - m.match.start for m in mentions)
         for tissue in tissues:
-            around = near.starting(tissue.start - 120 - near.longest, tissue.start)
+            # the mentions that may cover the tissue or end up to 120 characters before it
+            around = reading.mentions_in(part, tissue.start - 120 - longest, tissue.start + 1)
             if any(m.match.end > tissue.start for m in around):
                 continue  # inside a named variant ("adipose-derived stem cells")
-            after = near.starting(tissue.end, tissue.end + 60)
+            after = reading.mentions_in(part, tissue.end, tissue.end + 61)
             before = [m for m in around if 0 <= tissue.start - m.match.end <= 120]
             if (
                 after

@@ -5,18 +5,10 @@ context, trial ids normalised, PROSPERO left out; and every fact's span is its t
 from __future__ import annotations
 
 import pytest
+from stated_facts import facts
 
-from mscdata.facts import extract, part_texts, summary
+from mscdata.facts import extract
 from mscdata.models import Article
-
-
-def facts(title: str = "", abstract: str = "", **more) -> dict:
-    article = {"title": title, "abstract": abstract, **more}
-    found = extract(article)
-    texts = part_texts(article)
-    for fact in found:  # every fact is read where it says
-        assert texts[fact.part][fact.start : fact.end] == fact.text
-    return summary(found)
 
 
 def test_no_msc_no_cell_facts_but_the_article_facts():

@@ -6,16 +6,7 @@ made, calculations alone, implicit cell culture; MSCs of a tumour; other hyphens
 
 from __future__ import annotations
 
-from mscdata.facts import extract, part_texts, summary
-
-
-def facts(title: str = "", abstract: str = "", **more) -> dict:
-    article = {"title": title, "abstract": abstract, **more}
-    found = extract(article)
-    texts = part_texts(article)
-    for fact in found:  # every fact is read where it says
-        assert texts[fact.part][fact.start : fact.end] == fact.text
-    return summary(found)
+from stated_facts import facts
 
 
 def test_a_disease_class_counts_only_where_no_disease_is_named():

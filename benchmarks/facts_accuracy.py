@@ -31,7 +31,9 @@ GOLD_FILES = (
     ("A", GOLD / "HOLDOUT-A.json"),
     ("B", GOLD / "HOLDOUT-B.json"),
     ("C", GOLD / "HOLDOUT-C.json"),
-    ("D", GOLD / "HOLDOUT-D.json"),  # annotated after the last change of the rules
+    ("D", GOLD / "HOLDOUT-D.json"),  # annotated after the rules of the previous release
+    ("E", GOLD / "HOLDOUT-E.json"),  # records naming "mesenchymal" etc., none on MSCs
+    ("F", GOLD / "HOLDOUT-F.json"),  # the same draw's others, measured once, blind
 )
 SECOND_ANNOTATION = ("C", GOLD / "HOLDOUT-C2.json")  # hold-out C annotated again, blind
 
@@ -89,9 +91,9 @@ def main() -> int:
         print(json.dumps(columns, indent=2))
         return 0
     names = list(columns)
-    print(f"{'facet':<22}" + "".join(f"{n:>16}" for n in names))
+    print(f"{'facet':<22}" + "".join(f"{n:>14}" for n in names))
     for facet in next(iter(columns.values())):
-        print(f"{facet:<22}" + "".join(f"{columns[n][facet]:>16.3f}" for n in names))
+        print(f"{facet:<22}" + "".join(f"{columns[n][facet]:>14.3f}" for n in names))
     return 0
 
 

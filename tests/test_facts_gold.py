@@ -15,6 +15,8 @@ from conftest import ROOT, shared_path
 from corpus import corpus_path
 
 HOLD_OUTS = sorted((ROOT / "benchmarks" / "gold").glob("HOLDOUT-*.json"))
+# the hold-outs whose errors the rules were generalised on (C2: C annotated again)
+TUNED = ("HOLDOUT-A", "HOLDOUT-B", "HOLDOUT-C", "HOLDOUT-D", "HOLDOUT-E")
 
 
 @pytest.fixture(scope="module")
@@ -54,13 +56,13 @@ def test_the_hold_out_gold_files_use_the_schemas_vocabularies(path):
 
 
 def test_the_hold_outs_read_by_the_extractor_stay_above_their_floor():
-    """The hold-outs the rules were generalised on (A, B, C; see
+    """The hold-outs the rules were generalised on (A to E; see
     benchmarks/gold/README.md): every facet with 5 gold values or more keeps F1 >= 0.75
-    and the topic accuracy >= 0.90, a regression guard under the README's figures. D,
-    the blind measure, is left to benchmarks/facts_accuracy.py: a test holding it would
+    and the topic accuracy >= 0.90, a regression guard under the README's figures. F,
+    the latest measure, is left to benchmarks/facts_accuracy.py: a test holding it would
     invite tuning the rules to it."""
     source = shared_path("corpus", "bulk", "pubmed21n1298.xml.gz")
-    tuned = [p for p in HOLD_OUTS if p.stem in ("HOLDOUT-A", "HOLDOUT-B", "HOLDOUT-C")]
+    tuned = [p for p in HOLD_OUTS if p.stem in TUNED]
     golds = {path.stem: evaluate.load_gold(path)[0] for path in tuned}
     articles = evaluate.read_records(source, {p for gold in golds.values() for p in gold})
     for name, gold in golds.items():

@@ -2,7 +2,9 @@
 conditions by MeSH name with their classes, weak words, prospects and asides; study
 designs of editorials, reviews, assays and named models; routes only for cells given;
 knockout genotypes; MSCs found in a tissue; animals before a model a few words on; methods
-made, calculations alone, implicit cell culture; MSCs of a tumour; other hyphens."""
+made, calculations alone, implicit cell culture; MSCs of a tumour; other hyphens; the
+opening of a research abstract; sources listed; cases and outcomes of patients; chart
+reviews; shares counted in a study."""
 
 from __future__ import annotations
 
@@ -250,3 +252,88 @@ def test_a_non_breaking_hyphen_or_an_en_dash_links_a_tissue_to_the_msc():
     for dash in ("\u2011", "\u2013"):
         found = facts(f"Human bone marrow{dash}derived mesenchymal stem cells in glioma", "")
         assert found["cell_sources"] == ["bone_marrow"], dash
+
+
+def test_the_opening_of_a_research_abstract_gives_no_animal_model_nor_condition():
+    cited = facts(
+        "Human MSC-derived exosomes inhibit Th2 differentiation",
+        "Human MSC-derived exosomes have been implicated in allergic inflammation in a mouse "
+        "asthma model. The present study aimed to investigate MSC exosomes in allergic "
+        "rhinitis. Exosomes of MSCs lowered Th2 cells of patients with allergic rhinitis.",
+    )
+    assert cited["species"] == ["human"]  # the MSCs' own, named in the opening
+    assert "mouse" not in cited["species"]
+    assert "animal_in_vivo" not in cited["study_design"]
+    assert cited["conditions"] == ["Rhinitis, Allergic"]
+    # a review reports others' work: its first sentences are not an opening
+    reviewed = facts(
+        "MSC exosomes in allergy: a review",
+        "MSC exosomes eased inflammation in a mouse asthma model. Here we review their uses.",
+    )
+    assert "mouse" in reviewed["species"]
+
+
+def test_sources_listed_as_the_tissues_msc_are_found_in():
+    listed = facts(
+        "Mesenchymal stromal cells for muscle regeneration",
+        "Mesenchymal stromal cells (MSCs) are multipotent cells found in different tissues: "
+        "bone marrow, peripheral blood, adipose tissues, skeletal muscle and dental pulp. "
+        "In this review, we discuss MSCs in muscle repair.",
+    )
+    assert sorted(listed["cell_sources"]) == [
+        "adipose_tissue",
+        "bone_marrow",
+        "dental",
+        "muscle",
+        "peripheral_blood",
+    ]
+
+
+def test_cases_described_and_outcomes_of_patients_analysed_are_observational():
+    case = facts(
+        "Mucoacinar carcinoma of the parotid",
+        "We now report 11 cases of carcinoma with acinar differentiation. Seven patients "
+        "were female.",
+    )
+    assert case["study_design"] == ["clinical_observational"]
+    aged = facts("", "We report a case of a 42-years-old male with testicular swelling.")
+    assert aged["species"] == ["human"]
+    outcome = facts(
+        "PDZD11 in hepatocellular carcinoma",
+        "PDZD11 was overexpressed in HCC cell lines. High PDZD11 expression was correlated "
+        "with poor overall survival in patients with HCC.",
+    )
+    assert sorted(outcome["study_design"]) == ["clinical_observational", "in_vitro"]
+    # a trial's patients' survival is the trial's outcome, not another study
+    trial = facts(
+        "MSCs in GvHD",
+        "In this phase II trial, patients received MSCs. Response was associated with "
+        "overall survival of patients (P=0.01).",
+    )
+    assert trial["study_design"] == ["clinical_interventional"]
+    # background about patients' prognosis names no analysis
+    background = facts("", "Patients with HCC have a poor prognosis. HCC cell lines were cultured.")
+    assert background["study_design"] == ["in_vitro"]
+
+
+def test_a_chart_review_is_no_review_of_the_literature():
+    chart = facts(
+        "Corneal perforation in ocular GvHD",
+        "We reviewed the case records of 405 patients with chronic ocular GvHD.",
+    )
+    assert chart["study_design"] == ["clinical_observational"]
+    literature = facts("", "We reviewed the literature on patients given MSCs for GvHD.")
+    assert literature["study_design"] == ["review"]
+
+
+def test_a_share_counted_in_the_study_is_no_background_statistic():
+    counted = facts(
+        "", "We sequenced BAP1 in 105 HCC patients and found mutations in 6 (5.7%) patients."
+    )
+    assert counted["species"] == ["human"]
+    statistic = facts("", "Liver cancer affects 5% of patients worldwide. HCC cells were cultured.")
+    assert statistic["species"] == []
+    outlook = facts(
+        "", "HCC cells were cultured. TP53TG1 is a therapeutic target for patients with HCC."
+    )
+    assert outlook["species"] == []

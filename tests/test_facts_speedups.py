@@ -28,7 +28,7 @@ texts = st.lists(
 def test_sentence_starts_are_those_of_one_pattern_for_every_mark(text):
     ends = [m.end() for m in re.finditer(r"[.!?]" + SENTENCE_MARK_END, text)]
     lines = [m.end() for m in re.finditer("\n", text)]
-    assert Part("abstract", text)._sentence_starts() == sorted({0, *ends, *lines})
+    assert Part("abstract", text).sentence_starts() == sorted({0, *ends, *lines})
 
 
 @given(parts=st.lists(texts, min_size=1, max_size=4))

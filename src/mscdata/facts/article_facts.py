@@ -54,6 +54,31 @@ _METHOD_MADE = re.compile(
     re.IGNORECASE,
 )
 
+# an analysis in a sentence on patients' outcomes (kind outcome)
+_ANALYSIS = re.compile(
+    r"(?<![A-Za-z])(?:associat\w*|correlat\w*|analy[sz]\w*|predict\w*|independent\w*"
+    r"|hazard|multivariate|univariate|P\s*[<=\u2264])",
+    re.IGNORECASE,
+)
+# records or cases after "reviewed" or "review of": a chart review, not a review of
+# the literature ("we reviewed the medical records of", "a retrospective review of 857
+# cases"; not "we reviewed the literature on patients")
+_RECORDS_AFTER = re.compile(
+    r"\s+(?:of\s+)?(?:the\s+|our\s+|all\s+)?(?:[^\s.;,]+\s+){0,3}?(?:records?|charts?|files"
+    r"|notes|histories|databases?|patients|cases)(?![A-Za-z])",
+    re.IGNORECASE,
+)
+_LITERATURE = words_re("literature|studies|articles|publications|evidence|trials|reports")
+
+
+# a case described (kind case): "we report a 42-year-old man", "we describe 11 cases of"
+_CASE_DESCRIBED = re.compile(
+    r"we\s+(?:now\s+|here\s+)?(?:report|describe|present)\s+(?:a|an|one|two|three|four|five|six"
+    r"|seven|eight|nine|ten|\d+)\s+(?:[^\s.;:]+\s+){0,4}?(?:cases?|patients?|man|woman|male"
+    r"|female|boy|girl|child|infant|neonate|adults?)(?![A-Za-z])",
+    re.IGNORECASE,
+)
+
 
 def topic(reading: Reading) -> tuple[str, Match | None]:
     """primary (MSCs in the title, keywords or MeSH, or in two sentences of the
@@ -103,9 +128,11 @@ def species(reading: Reading) -> None:
         if match.part.name in ("mesh", "keyword") and (kind == "noun" or _whole_line(match)):
             reading.add(match)
         elif kind == "noun":
-            if not reading.cued(match, "background", "needed", "prospect", "field"):
+            if not reading.cued(match, "background", "needed", "prospect", "field", "outlook"):
                 reading.add(match)
-        elif _names_cells_or_model(reading, match):
+        elif _names_cells(reading, match) or (
+            _model_after(match) and not reading.in_opening(match)  # others' model
+        ):
             if kind == "murine":
                 murine.append(match)
             else:
@@ -129,9 +156,8 @@ def _whole_line(match: Match) -> bool:
     )
 
 
-def _names_cells_or_model(reading: Reading, match: Match) -> bool:
-    if _model_after(match):
-        return True
+def _names_cells(reading: Reading, match: Match) -> bool:
+    """Whether a species word stands before MSCs named in its sentence."""
     end = sentence_of(match)[1]
     for mention in reading.mentions_in(match.part, match.end, end):
         gap = match.part.text[match.end : mention.match.start]
@@ -191,6 +217,15 @@ def designs(reading: Reading) -> None:
             continue
         if kind == "clinical" and not _people_there(match, people, animals):
             continue
+        if kind == "outcome" and not _outcome_analysed(match, people):
+            continue
+        if kind == "case" and not (
+            match.part.name in ("title", "abstract")
+            and _CASE_DESCRIBED.match(match.part.text, match.start)
+        ):
+            continue
+        if match.value == "review" and _records_reviewed(match):
+            continue  # "we reviewed the case records of 405 patients"
         if kind == "aim" and match.part.name != "title":
             start, end = sentence_of(match)
             if not _AIM.search(match.part.text, start, end):
@@ -218,6 +253,10 @@ def designs(reading: Reading) -> None:
                 Match(animal.part, animal.start, animal.end, entry, "rule:animals_studied"),
             )
             break
+    observed = found.get("clinical_observational")
+    outcome = observed is not None and observed.entry.get("kind") == "outcome"
+    if outcome and "clinical_interventional" in found:
+        del found["clinical_observational"]  # the outcomes of a trial's patients
     other = found.get("other")
     computed = other is not None and other.entry.get("kind") == "computational"
     if computed and len(found) > 1:
@@ -256,6 +295,27 @@ def _disease_model(low: str) -> tuple[int, int] | None:
 
 def _is_noun(match: Match) -> bool:
     return match.entry.get("kind") == "noun" or match.part.name in ("mesh", "keyword")
+
+
+def _records_reviewed(match: Match) -> bool:
+    """Whether a review's word is a chart review's ("we reviewed the records of")."""
+    after = _RECORDS_AFTER.match(match.part.text, match.end)
+    if after is None or _LITERATURE.search(after.group()):
+        return False
+    said = match.text.lower()
+    return said in ("reviewed", "reviewing") or (
+        said == "review" and after.group().lstrip().lower().startswith("of ")
+    )
+
+
+def _outcome_analysed(match: Match, people: list[Match]) -> bool:
+    """Whether the sentence of an outcome's word names people and an analysis."""
+    if not people:
+        return False
+    start, end = sentence_of(match)
+    return bool(_ANALYSIS.search(match.part.text, start, end)) and any(
+        p.part is match.part and start <= p.start < end for p in people
+    )
 
 
 def _people_there(match: Match, people: list[Match], animals: list[Match]) -> bool:

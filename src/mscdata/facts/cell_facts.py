@@ -44,10 +44,15 @@ _DERIVATION = re.compile(
 # characters a list's glue (_LIST_GLUE) is looked for in: a glue of more (a run of
 # hundreds of spaces) links no products
 _GLUE_REACH = 200
-# MSCs found in a tissue: "MSCs in bone marrow", "MSCs residing in the adipose tissue"
+# MSCs found in a tissue: "MSCs in bone marrow", "MSCs residing in the adipose tissue",
+# "cells found in different tissues: bone marrow, …"
 _RESIDING = re.compile(
-    r"\s*(?:\([^()]{0,30}\)\s*)?,?\s*(?:(?:that|which)\s+(?:reside|are|exist)\s+|residing\s+"
-    r"|resident\s+|present\s+|found\s+|located\s+)?(?:in|within)\s+(?:the\s+)?(?:human\s+|adult\s+)?",
+    r"\s*(?:\([^()]{0,30}\)\s*)?,?\s*(?:(?:that|which)\s+(?:reside|are|exist)\s+"
+    r"|(?:(?:are|is)\s+(?:[A-Za-z\-]+\s+){0,2}cells\s+)?(?:residing|resident|present|found"
+    r"|located)\s+)?(?:in|within)\s+(?:the\s+)?"
+    r"(?:(?:different|various|many|several|multiple|numerous|diverse|most)\s+(?:adult\s+)?"
+    r"(?:tissues|organs|sources)(?:\s*[:,]\s*|\s+(?:such\s+as|including|like)\s+))?"
+    r"(?:human\s+|adult\s+)?",
     re.IGNORECASE,
 )
 # the end of a noun phrase right after a tissue (not "in skin repair")

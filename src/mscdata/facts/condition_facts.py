@@ -26,8 +26,10 @@ def conditions(reading: Reading, mesh_ids: dict[str, str]) -> None:
         named.setdefault(match.value, []).append(match)
     values = {e.value: e for e in _condition_entries(reading)}
     for value in list(named):
-        if (values[value].get("weak") and not _prominent(named[value])) or _aside(
-            reading, named[value]
+        if (
+            (values[value].get("weak") and not _prominent(named[value]))
+            or _aside(reading, named[value])
+            or all(reading.in_opening(m) for m in named[value])
         ):
             del named[value]
     for part in reading.parts:

@@ -47,7 +47,7 @@ _COMMON_WORDS = """
     new novel first type over single multiple large acute chronic primary term older self case
     study studies clinical cell cells stem non induced human patients patient disease model
     models method methods s h i c v p m 6 use used improved potential present current control
-    medical further known
+    medical further known year years overall therapeutic progression
     """
 FUNCTION_WORDS = frozenset(_FUNCTION_WORDS.split())
 COMMON = frozenset(_COMMON_WORDS.split()) | FUNCTION_WORDS

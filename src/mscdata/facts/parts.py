@@ -169,7 +169,8 @@ class Part:
             self._low = lowered(self.text)
         return self._low
 
-    def _sentence_starts(self) -> list[int]:
+    def sentence_starts(self) -> list[int]:
+        """Where each sentence starts, in order (the first at 0)."""
         if self._starts is None:
             text = self.text
             starts = [0] + [m.end() for m in _MARK_ENDS["."].finditer(text)]
@@ -189,10 +190,10 @@ class Part:
     def sentence(self, position: int) -> tuple[int, int]:
         """The (start, end) of the sentence holding ``position``, at most
         :data:`SENTENCE_REACH` characters either side of it."""
-        starts = self._sentence_starts()
+        starts = self.sentence_starts()
         index = bisect.bisect_right(starts, position) - 1
         end = starts[index + 1] if index + 1 < len(starts) else len(self.text)
         return max(starts[index], position - SENTENCE_REACH), min(end, position + SENTENCE_REACH)
 
     def sentence_index(self, position: int) -> int:
-        return bisect.bisect_right(self._sentence_starts(), position) - 1
+        return bisect.bisect_right(self.sentence_starts(), position) - 1

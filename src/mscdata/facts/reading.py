@@ -20,6 +20,17 @@ from mscdata.facts.parts import PART_ORDER, Part, scanned_text
 PROSE_PARTS = ("title", "abstract", "keyword", "figure_caption", "body")
 # facets whose matches may define an abbreviation followed later ("conditioned medium (CM)")
 DEFINING_FACETS = ("msc_mention", "cell_products", "conditions", "tissue")
+# a sentence saying what this study did, which ends a research abstract's opening
+_THIS_STUDY = re.compile(
+    r"(?<![A-Za-z])(?:here|herein|in this study|(?:in )?the (?:present|current) study|this study"
+    r"|this work|in the present work|we aimed|we hypothesi[sz]ed|we investigated|we examined"
+    r"|we evaluated|we explored|we assessed|we tested|we sought|we analy[sz]ed|the aims?"
+    r"|the purpose|the objectives?|the goal)(?![A-Za-z])",
+    re.IGNORECASE,
+)
+# a share counted in this study, "6 (5.71%) patients": a result, not background statistics
+_RESULT_SHARE = re.compile(r"\d\s*\(\s*\d+(?:\.\d+)?\s*%\s*\)")
+_REVIEWING = re.compile(r"(?<![A-Za-z])review|meta-analys", re.IGNORECASE)
 
 
 @dataclass
@@ -51,6 +62,8 @@ class Reading:
     mentions: list[Mention]
     facts: dict[tuple[str, str], Evidence] = field(default_factory=dict)
     scanned: str = ""  # the parts' scanned_text: a word is in it when in a part's lower case
+    # the abstract's opening and its end (opening_of), found when first asked
+    _opening: tuple[tuple[Part, int] | None] | None = field(default=None, repr=False)
     # mentions_in's index: each part's (start, index in mentions), and how many it holds
     _places: dict[int, list[tuple[int, int]]] | None = field(default=None, repr=False)
     _placed: int = field(default=0, repr=False)
@@ -74,6 +87,16 @@ class Reading:
             return (facet, value) in self.facts
         return any(key[0] == facet for key in self.facts)
 
+    def in_opening(self, match: Match) -> bool:
+        """Whether ``match`` is in the opening of a research abstract (:func:`opening_of`):
+        what the field knows or others did, before the abstract says what this study did."""
+        if match.part.name != "abstract":
+            return False
+        if self._opening is None:
+            self._opening = (opening_of(self.parts),)
+        opening = self._opening[0]
+        return opening is not None and match.part is opening[0] and match.start < opening[1]
+
     def of(self, facet: str) -> list[Match]:
         return self.matches.get(facet, [])
 
@@ -89,7 +112,11 @@ class Reading:
         if not cues and not percent:
             return False  # no sentence to find
         start, end = sentence_of(match)
-        if percent and "%" in part.text[start:end]:
+        if (
+            percent
+            and "%" in part.text[start:end]
+            and not _RESULT_SHARE.search(part.text, start, end)
+        ):
             return True
         if within is not None:
             start, end = max(start, match.start - within), min(end, match.end + within)
@@ -156,6 +183,24 @@ def read_article(texts: dict[str, str], compiled: Compiled) -> Reading:
     if mentions:  # the MSCs' facets only where MSCs are named
         matches.update(lexicon_matches(parts, compiled.cells, scanned))
     return reading
+
+
+def opening_of(parts: list[Part]) -> tuple[Part, int] | None:
+    """A research abstract's opening: the abstract and where its first sentence saying
+    what this study did (here, in this study, we aimed…) starts, when one after the
+    first does; None for a review (by its publication type, title or abstract)."""
+    abstract = next((p for p in parts if p.name == "abstract"), None)
+    if abstract is None:
+        return None
+    for part in parts:
+        if part.name in ("title", "abstract", "publication_type") and _REVIEWING.search(part.text):
+            return None
+    for found in _THIS_STUDY.finditer(abstract.text):
+        index = abstract.sentence_index(found.start())
+        if index == 0:
+            return None  # the first sentence says it: no opening
+        return abstract, abstract.sentence_starts()[index]
+    return None
 
 
 def _second(pair: tuple[int, int]) -> int:

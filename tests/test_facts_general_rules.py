@@ -337,3 +337,9 @@ def test_a_share_counted_in_the_study_is_no_background_statistic():
         "", "HCC cells were cultured. TP53TG1 is a therapeutic target for patients with HCC."
     )
     assert outlook["species"] == []
+
+
+def test_a_term_found_by_looking_back_wins_over_the_shorter_term_inside_it():
+    # "acute lung injury" is found from "injury", after "lung injury" from "lung"
+    found = facts("Cord MSC exosomes attenuate acute lung injury", "")
+    assert found["conditions"] == ["Acute Lung Injury"]

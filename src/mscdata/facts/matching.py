@@ -91,16 +91,23 @@ def _term_match(term: Term, part: Part, start: int) -> Match | None:
 
 
 def _keep(found: dict[str, list[Match]], match: Match) -> None:
-    """Add ``match`` to its facet's matches unless inside the previous, longer one; drop
-    the previous ones it covers."""
+    """Add ``match`` to its facet's matches unless inside the previous one; drop the
+    previous ones inside it."""
     matches = found.get(match.entry.facet)
     if matches is None:
         found[match.entry.facet] = [match]
         return
     last = matches[-1]
-    if last.part is match.part and last.end >= match.end:
+    if last.part is match.part and last.start <= match.start and last.end >= match.end:
         return  # inside the previous, longer match
-    while matches and matches[-1].part is match.part and matches[-1].start >= match.start:
+    # the previous ones inside it (a term found by looking back from its trigger,
+    # "acute lung injury" from "injury", covers "lung injury" found from "lung")
+    while (
+        matches
+        and matches[-1].part is match.part
+        and matches[-1].start >= match.start
+        and matches[-1].end <= match.end
+    ):
         matches.pop()
     matches.append(match)
 

@@ -8,9 +8,9 @@ same 2021 update file annotated blind by the same guide; see
 ``benchmarks/gold/README.md``), extracts the facts of their records from FILE (default
 ``../shared/corpus/bulk/pubmed21n1298.xml.gz``) and prints each facet's F1 and the
 MSC topic accuracy per gold file, as ``python -m mscdata.facts.evaluate`` computes them.
-The last column is the agreement of the two annotators of hold-out C (one annotation
-scored against the other by the same formulas): the ceiling a reader of these
-abstracts reaches.
+The last columns are the agreement of the two annotators of hold-outs C and F (one
+annotation scored against the other by the same formulas): the ceiling a reader of
+these abstracts reaches.
 """
 
 from __future__ import annotations
@@ -35,7 +35,8 @@ GOLD_FILES = (
     ("E", GOLD / "HOLDOUT-E.json"),  # records naming "mesenchymal" etc., none on MSCs
     ("F", GOLD / "HOLDOUT-F.json"),  # the same draw's others, measured once, blind
 )
-SECOND_ANNOTATION = ("C", GOLD / "HOLDOUT-C2.json")  # hold-out C annotated again, blind
+# hold-outs annotated again, blind to the first annotation
+SECOND_ANNOTATIONS = (("C", GOLD / "HOLDOUT-C2.json"), ("F", GOLD / "HOLDOUT-F2.json"))
 
 
 def agreement(first: dict[str, Any], second: dict[str, Any]) -> dict[str, float]:
@@ -59,7 +60,7 @@ def agreement(first: dict[str, Any], second: dict[str, Any]) -> dict[str, float]
 
 
 def measure_all(source: Path) -> dict[str, dict[str, float]]:
-    """Column -> facet -> F1 (``msc_topic``: accuracy), the annotators' agreement last."""
+    """Column -> facet -> F1 (``msc_topic``: accuracy), the annotators' agreements last."""
     from mscdata.facts.evaluate import load_gold, measure, read_records
 
     golds = {name: load_gold(path)[0] for name, path in GOLD_FILES if path.is_file()}
@@ -72,9 +73,9 @@ def measure_all(source: Path) -> dict[str, dict[str, float]]:
             **{facet: numbers["f1"] for facet, numbers in result["facets"].items()},
             "msc_topic": result["msc_topic_accuracy"],
         }
-    name, path = SECOND_ANNOTATION
-    first = load_gold(dict(GOLD_FILES)[name])[0]
-    columns[f"{name}: annotators"] = agreement(first, load_gold(path)[0])
+    for name, path in SECOND_ANNOTATIONS:
+        first = load_gold(dict(GOLD_FILES)[name])[0]
+        columns[f"{name}: annotators"] = agreement(first, load_gold(path)[0])
     return columns
 
 

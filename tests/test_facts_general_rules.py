@@ -343,3 +343,89 @@ def test_a_term_found_by_looking_back_wins_over_the_shorter_term_inside_it():
     # "acute lung injury" is found from "injury", after "lung injury" from "lung"
     found = facts("Cord MSC exosomes attenuate acute lung injury", "")
     assert found["conditions"] == ["Acute Lung Injury"]
+
+
+def test_the_opening_ends_in_the_first_paragraph_and_not_at_a_conclusion():
+    structured = facts(
+        "MSCs in asthma",
+        "Asthma is common. MSCs may help.\n\nA rat asthma model was induced and MSCs were "
+        "given.\n\nMSCs reduced airway inflammation. This study supports MSC therapy.",
+    )
+    assert "rat" in structured["species"]
+    assert "animal_in_vivo" in structured["study_design"]
+    assert structured["conditions"] == ["Asthma"]
+    summed_up = facts(
+        "MSCs in asthma",
+        "MSCs lowered inflammation in a mouse asthma model. Taken together, this study "
+        "supports MSC therapy.",
+    )
+    assert "mouse" in summed_up["species"]
+
+
+def test_others_models_in_the_opening_give_no_animal_nor_design():
+    cited = facts(
+        "MSC exosomes in colitis",
+        "MSC exosomes eased colitis in a rat model of colitis. Induced colitis was eased "
+        "in a DSS-induced mouse colitis model. Here we cultured MSCs with macrophages.",
+    )
+    assert cited["species"] == []
+    assert cited["study_design"] == ["in_vitro"]
+
+
+def test_a_look_back_term_starts_a_word():
+    inside = facts(
+        "",
+        "HCC cells were cultured. In 80 patients, X predicted survival; chemotherapeutic "
+        "targets were studied.",
+    )
+    assert inside["species"] == ["human"]
+
+
+def test_case_and_outcome_words_where_they_say_something_else():
+    for text in (
+        "We present a brief, patient-reported outcome measure for 200 adults.",
+        "We report a protective effect in male mice.",
+        "We present a recent case study of the hairpin of RNA 7SK.",
+    ):
+        assert "clinical_observational" not in facts("", text)["study_design"], text
+    aged = facts("", "In an open-label trial, children aged 2-5 years old were randomized.")
+    assert aged["study_design"] == ["clinical_interventional"]
+    background = facts(
+        "",
+        "High X is associated with poor prognosis in patients with gastric cancer. Here, "
+        "we cultured gastric cancer cell lines.",
+    )
+    assert background["study_design"] == ["in_vitro"]
+
+
+def test_a_trial_beside_outcomes_is_read_the_same_in_either_order():
+    outcome = "Overall survival of 40 patients was analysed and correlated with X. "
+    trial = "The patients were treated in a phase II trial. "
+    chart = "We also reviewed the medical records of 40 patients. "
+    assert facts("", outcome + chart + trial) == facts("", trial + chart + outcome)
+    assert "clinical_observational" in facts("", outcome + chart + trial)["study_design"]
+
+
+def test_knockdown_counts_as_cell_work_only_in_cells():
+    in_mice = facts("", "Gene X was knocked down in the gastrocnemius of mice.")
+    assert "in_vitro" not in in_mice["study_design"]
+    in_cells = facts("", "Knockdown of X in HCT116 cells lowered invasion.")
+    assert "in_vitro" in in_cells["study_design"]
+    birds = facts("", "Migratory birds were tracked over two seasons.")
+    assert "in_vitro" not in birds["study_design"]
+
+
+def test_reviews_of_advances_and_of_reported_cases_stay_reviews():
+    advances = facts("", "We reviewed recent advances in patients with GvHD given MSCs.")
+    assert advances["study_design"] == ["review"]
+    reported = facts("", "We present a review of 120 cases reported in the literature.")
+    assert reported["study_design"] == ["review"]
+
+
+def test_an_outlook_far_in_the_sentence_leaves_the_people_studied():
+    far = facts(
+        "",
+        "In 120 patients with gastric cancer, high X predicted poor survival in our cohort, "
+        "suggesting X as a prognostic marker.",
+    )
+    assert far["species"] == ["human"]

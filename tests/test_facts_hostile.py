@@ -29,6 +29,11 @@ SHAPES = {
     "cues": lambda n: "MSCs may be needed in the future as background; " * (3 * n),
     "trial ids": lambda n: " ".join(f"NCT{i:08d}" for i in range(10 * n)),
     "no spaces": lambda n: "mesenchymal-stem-cells-" * (6 * n),
+    # outcome and trial words in sentences apart from the people named
+    "outcomes": lambda n: "Prognosis was analysed. " * (8 * n) + "Patients were seen. " * (8 * n),
+    "trial words": lambda n: (
+        "A phase II trial was run. " * (8 * n) + "Patients and mice were seen. " * (8 * n)
+    ),
 }
 
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from mscdata.facts.extraction import _fact_maker
 from mscdata.facts.lexicon import compile_lexicons
 from mscdata.facts.matching import _around
-from mscdata.facts.parts import SENTENCE_MARK_END, Part, lowered, scanned_text
+from mscdata.facts.parts import SENTENCE_MARK_END, Part, _one_line, lowered, scanned_text
 
 texts = st.lists(
     st.one_of(
@@ -78,14 +78,16 @@ def test_the_scanners_find_the_trigger_words_their_definition_names(words):
 
 
 def _searched(term, text: str, start: int) -> re.Match[str] | None:
-    """A reaching term's match as first written: searched from its reach to the window."""
+    """A reaching term's match as first written: searched from its reach to the window,
+    starting a word."""
     low, window = max(0, start - term.reach), start + 120
     while True:
         found = term.pattern.search(text, low, window)
         if found is None or found.start() > start:
             return None
         whole = term.pattern.match(text, found.start())
-        if whole is not None and whole.end() > start:
+        starts_word = found.start() == 0 or not text[found.start() - 1].isalnum()
+        if whole is not None and whole.end() > start and starts_word:
             return whole
         low = found.start() + 1
 
@@ -100,12 +102,15 @@ REACHING = [
 
 @given(
     chosen=st.sampled_from(REACHING),
-    before=st.lists(st.sampled_from(["it", "has", "been", "may", "be", "case", "-", " ", "a"])),
+    before=st.lists(
+        st.sampled_from(["it", "has", "been", "may", "be", "case", "-", " ", "a", "chemo", "x"])
+    ),
+    glued=st.booleans(),
     after=st.text(max_size=20),
 )
-def test_a_reaching_term_matches_as_a_search_would(chosen, before, after):
+def test_a_reaching_term_matches_as_a_search_would(chosen, before, after, glued):
     word, term = chosen
-    head = " ".join(before) + " "
+    head = " ".join(before) + ("" if glued else " ")
     text = head + word + after
     for start in (len(head), len(head) - 1, 0):
         found, searched = _around(term, text, start), _searched(term, text, start)
@@ -133,3 +138,8 @@ def test_fact_rows_are_those_model_construct_makes():
     assert made.model_dump_json() == constructed.model_dump_json()
     assert made.model_fields_set == constructed.model_fields_set
     assert made.__pydantic_extra__ is None and made.__pydantic_private__ is None
+
+
+@given(st.text(min_size=1))
+def test_one_line_is_the_white_space_collapsed(text):
+    assert _one_line(text) == " ".join(text.split())

@@ -3,12 +3,14 @@ names, what it did, and the trials it registers."""
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 
 from mscdata.facts.cell_facts import fact_entry
 from mscdata.facts.lexicon import Entry, compile_lexicons
 from mscdata.facts.matching import Match
+from mscdata.facts.parts import Part
 from mscdata.facts.reading import PROSE_PARTS, Reading, sentence_of, words_re
 
 _MODEL = re.compile(r"models?\b")
@@ -31,6 +33,9 @@ _ANIMAL_MODEL_AFTER = re.compile(
     r"|in\s+vivo)\b",
     re.IGNORECASE,
 )
+# characters from people named to a finding's outlook ("… suggesting X as a prognostic
+# marker for patients"): a cue further away in the sentence is about something else
+_OUTLOOK_REACH = 60
 _STUDIED_WORDS = ("model", "implant", "experiment", "stud", "vivo", "xenograft")
 # a keyword that only spells out an abbreviation ("MSCs, mesenchymal stem cells")
 _GLOSSARY = re.compile(r"[A-Za-z0-9\-]{2,12}, ")
@@ -60,6 +65,7 @@ _ANALYSIS = re.compile(
     r"|hazard|multivariate|univariate|P\s*[<=\u2264])",
     re.IGNORECASE,
 )
+_CELLS = words_re("cell|cells")
 # records or cases after "reviewed" or "review of": a chart review, not a review of
 # the literature ("we reviewed the medical records of", "a retrospective review of 857
 # cases"; not "we reviewed the literature on patients")
@@ -68,14 +74,21 @@ _RECORDS_AFTER = re.compile(
     r"|notes|histories|databases?|patients|cases)(?![A-Za-z])",
     re.IGNORECASE,
 )
-_LITERATURE = words_re("literature|studies|articles|publications|evidence|trials|reports")
+_LITERATURE = words_re(
+    "literature|studies|articles|publications|evidence|trials|reports|reported|published|"
+    "advances|progress|developments|knowledge"
+)
 
 
-# a case described (kind case): "we report a 42-year-old man", "we describe 11 cases of"
+# a case described (kind case): "we report a case of", "we now describe 11 patients",
+# "we present a 42-year-old man" (not "a case study of RNA", "patient-reported outcomes",
+# "a protective effect in male mice", "a review of 120 cases")
 _CASE_DESCRIBED = re.compile(
-    r"we\s+(?:now\s+|here\s+)?(?:report|describe|present)\s+(?:a|an|one|two|three|four|five|six"
-    r"|seven|eight|nine|ten|\d+)\s+(?:[^\s.;:]+\s+){0,4}?(?:cases?|patients?|man|woman|male"
-    r"|female|boy|girl|child|infant|neonate|adults?)(?![A-Za-z])",
+    r"we\s+(?:now\s+|here\s+)?(?:report|describe|present)\s+(?:(?:a|an|one|two|three|four"
+    r"|five|six|seven|eight|nine|ten|\d+)\s+(?:(?!review)[^\s.;:]+\s+){0,4}?(?:cases?(?!\s+stud)"
+    r"|patients?)|an?\s+(?:\d+|[a-z]+)[\s\-\u2010\u2011]*(?:years?|months?|weeks?|days?)"
+    r"[\s\-\u2010\u2011]*old\s+(?:man|woman|male|female|boy|girl|child|infant|neonate"
+    r"|patient))(?![A-Za-z\-])",
     re.IGNORECASE,
 )
 
@@ -121,6 +134,7 @@ def _glossary(match: Match) -> bool:
 def species(reading: Reading) -> None:
     """Organisms the text names as studied, and those the MSCs come from."""
     murine: list[Match] = []
+    outlook = any(cue.value == "outlook" for cue in reading.of("cue"))
     for match in reading.of("species"):
         if ("species", match.value) in reading.facts:
             continue  # its first evidence is kept
@@ -128,7 +142,11 @@ def species(reading: Reading) -> None:
         if match.part.name in ("mesh", "keyword") and (kind == "noun" or _whole_line(match)):
             reading.add(match)
         elif kind == "noun":
-            if not reading.cued(match, "background", "needed", "prospect", "field", "outlook"):
+            if not (
+                reading.cued(match, "background", "needed", "prospect", "field")
+                or (outlook and reading.cued(match, "outlook", within=_OUTLOOK_REACH))
+                or (match.text.lower().endswith(("model", "models")) and reading.in_opening(match))
+            ):
                 reading.add(match)
         elif _names_cells(reading, match) or (
             _model_after(match) and not reading.in_opening(match)  # others' model
@@ -199,6 +217,8 @@ def designs(reading: Reading) -> None:
                 people.append(m)
         elif _is_noun(m) or _model_after(m):
             animals.append(m)
+    named = _Places(people)  # indexed when first asked
+    outcomes: list[Match] = []  # patients' outcomes analysed: observational, unless a trial
     for match in reading.of("study_design"):
         if match.value in found:
             continue  # its first evidence is kept
@@ -215,15 +235,19 @@ def designs(reading: Reading) -> None:
             or reading.cued(match, "field", within=100)
         ):
             continue
-        if kind == "clinical" and not _people_there(match, people, animals):
+        if kind == "clinical" and not (named.within(match) or (people and not animals)):
             continue
-        if kind == "outcome" and not _outcome_analysed(match, people):
+        if kind == "outcome":
+            if not reading.in_opening(match) and _outcome_analysed(match, named):
+                outcomes.append(match)
             continue
-        if kind == "case" and not (
-            match.part.name in ("title", "abstract")
-            and _CASE_DESCRIBED.match(match.part.text, match.start)
-        ):
+        if kind == "in_cells" and not _cells_not_animals(match, animals):
             continue
+        if kind == "case":
+            case = _CASE_DESCRIBED.match(match.part.text, match.start)
+            if case is None or match.part.name not in ("title", "abstract"):
+                continue
+            match = Match(match.part, match.start, case.end(), match.entry, match.rule)
         if match.value == "review" and _records_reviewed(match):
             continue  # "we reviewed the case records of 405 patients"
         if kind == "aim" and match.part.name != "title":
@@ -234,7 +258,7 @@ def designs(reading: Reading) -> None:
     for part in reading.parts if "model" in reading.scanned else ():
         if part.name not in PROSE_PARTS or "model" not in part.low:
             continue
-        model = _disease_model(part.low)
+        model = _disease_model(reading, part)
         if model and "in vitro" not in part.low[model[0] : model[1]]:
             entry = fact_entry(
                 "study_design", "animal_in_vivo", _curie("study_design", "animal_in_vivo")
@@ -253,10 +277,8 @@ def designs(reading: Reading) -> None:
                 Match(animal.part, animal.start, animal.end, entry, "rule:animals_studied"),
             )
             break
-    observed = found.get("clinical_observational")
-    outcome = observed is not None and observed.entry.get("kind") == "outcome"
-    if outcome and "clinical_interventional" in found:
-        del found["clinical_observational"]  # the outcomes of a trial's patients
+    if outcomes and "clinical_interventional" not in found:  # not a trial's outcomes
+        found.setdefault("clinical_observational", outcomes[0])
     other = found.get("other")
     computed = other is not None and other.entry.get("kind") == "computational"
     if computed and len(found) > 1:
@@ -284,11 +306,13 @@ def designs(reading: Reading) -> None:
         reading.add(found[value], rule=found[value].rule)
 
 
-def _disease_model(low: str) -> tuple[int, int] | None:
-    """The span of a disease or genetic model ("HOCl-induced SSc model") in a lowered text."""
+def _disease_model(reading: Reading, part: Part) -> tuple[int, int] | None:
+    """The span of a disease or genetic model ("HOCl-induced SSc model") in a part, not
+    in the opening of a research abstract (others' model)."""
+    low = part.low
     for model in _MODEL.finditer(low):
         made = _MADE_MODEL.search(low, max(0, model.start() - 60), model.start())
-        if made:
+        if made and not reading.opens(part, made.start()):
             return made.start(), model.end()
     return None
 
@@ -300,7 +324,7 @@ def _is_noun(match: Match) -> bool:
 def _records_reviewed(match: Match) -> bool:
     """Whether a review's word is a chart review's ("we reviewed the records of")."""
     after = _RECORDS_AFTER.match(match.part.text, match.end)
-    if after is None or _LITERATURE.search(after.group()):
+    if after is None or _LITERATURE.search(match.part.text, match.end, sentence_of(match)[1]):
         return False
     said = match.text.lower()
     return said in ("reviewed", "reviewing") or (
@@ -308,21 +332,45 @@ def _records_reviewed(match: Match) -> bool:
     )
 
 
-def _outcome_analysed(match: Match, people: list[Match]) -> bool:
+class _Places:
+    """Where some matches stand, per part, to ask by bisection whether one is in a
+    sentence (a long text names people often)."""
+
+    def __init__(self, matches: list[Match]):
+        self.matches = matches
+        self.starts: dict[int, list[int]] | None = None
+
+    def within(self, match: Match) -> bool:
+        """Whether one of the matches is in the sentence of ``match``."""
+        if self.starts is None:
+            self.starts = {}
+            for found in self.matches:
+                self.starts.setdefault(id(found.part), []).append(found.start)
+            for places in self.starts.values():
+                places.sort()
+        starts = self.starts.get(id(match.part))
+        if not starts:
+            return False
+        start, end = sentence_of(match)
+        first = bisect.bisect_left(starts, start)
+        return first < len(starts) and starts[first] < end
+
+
+def _cells_not_animals(match: Match, animals: list[Match]) -> bool:
+    """Whether the sentence of ``match`` names cells and no animal ("knockdown in HCT116
+    cells", not "knocked down in DMM mice")."""
+    start, end = sentence_of(match)
+    if not _CELLS.search(match.part.text, start, end):
+        return False
+    return not any(a.part is match.part and start <= a.start < end for a in animals)
+
+
+def _outcome_analysed(match: Match, people: _Places) -> bool:
     """Whether the sentence of an outcome's word names people and an analysis."""
-    if not people:
+    if not people.within(match):
         return False
     start, end = sentence_of(match)
-    return bool(_ANALYSIS.search(match.part.text, start, end)) and any(
-        p.part is match.part and start <= p.start < end for p in people
-    )
-
-
-def _people_there(match: Match, people: list[Match], animals: list[Match]) -> bool:
-    start, end = sentence_of(match)
-    if any(p.part is match.part and start <= p.start < end for p in people):
-        return True
-    return bool(people) and not animals
+    return bool(_ANALYSIS.search(match.part.text, start, end))
 
 
 @functools.lru_cache(maxsize=1)

@@ -123,8 +123,9 @@ def _around(term: Term, text: str, start: int) -> re.Match[str] | None:
         if found is None or found.start(1) > start:
             return None
         whole = term.pattern.match(text, found.start(1))  # the window may have cut it short
-        if whole is not None and whole.end() > start:
-            return whole
+        begins = whole is not None and (whole.start() == 0 or not text[whole.start() - 1].isalnum())
+        if begins and whole.end() > start:  # a term starts a word ("therapeutic", not
+            return whole  # "chemotherapeutic")
         low = found.start(1) + 1
 
 

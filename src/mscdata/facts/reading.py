@@ -20,17 +20,36 @@ from mscdata.facts.parts import PART_ORDER, Part, scanned_text
 PROSE_PARTS = ("title", "abstract", "keyword", "figure_caption", "body")
 # facets whose matches may define an abbreviation followed later ("conditioned medium (CM)")
 DEFINING_FACETS = ("msc_mention", "cell_products", "conditions", "tissue")
-# a sentence saying what this study did, which ends a research abstract's opening
+# a sentence saying what this study did or does, which ends a research abstract's opening
 _THIS_STUDY = re.compile(
-    r"(?<![A-Za-z])(?:here|herein|in this study|(?:in )?the (?:present|current) study|this study"
-    r"|this work|in the present work|we aimed|we hypothesi[sz]ed|we investigated|we examined"
-    r"|we evaluated|we explored|we assessed|we tested|we sought|we analy[sz]ed|the aims?"
-    r"|the purpose|the objectives?|the goal)(?![A-Za-z])",
+    r"(?<![A-Za-z])(?:(?<!presented )(?<!described )(?<!reported )(?<!shown )here|herein"
+    r"|in this study|(?:in )?the (?:present|current) study|this study|this work"
+    r"|in the present work|we\s+(?:(?:first|then|also|further|next|now|here|have)\s+)?"
+    r"(?:\w+ed|found|showed|shown|made|built|took|undertook|sought|show|demonstrate|report"
+    r"|describe|present|investigate|examine|evaluate|explore|assess|test|analy[sz]e|propose"
+    r"|provide|identify|use|generate|establish|develop)|the aims?|the purpose"
+    r"|the objectives?|the goal|our (?:study|results|findings|data)"
+    # or what this study did, said in the past passive: "EVs were injected in the model"
+    r"|(?:were|was)\s+(?:\w+ly\s+)?(?:isolated|injected|transplanted|administered|infused"
+    r"|treated|randomi[sz]ed|enrolled|recruited|cultured|collected|established|induced"
+    r"|divided|transfected|transduced|measured|analy[sz]ed|assessed|evaluated|examined"
+    r"|investigated|performed|used|obtained|harvested|given|implanted|seeded|included))"
+    r"(?![A-Za-z])",
+    re.IGNORECASE,
+)
+# a sentence that sums the study up: not where its opening ends
+_SUMMING_UP = re.compile(
+    r"\s*(?:in conclusion|in summary|taken together|collectively|conclusions?\b|overall)",
     re.IGNORECASE,
 )
 # a share counted in this study, "6 (5.71%) patients": a result, not background statistics
 _RESULT_SHARE = re.compile(r"\d\s*\(\s*\d+(?:\.\d+)?\s*%\s*\)")
-_REVIEWING = re.compile(r"(?<![A-Za-z])review|meta-analys", re.IGNORECASE)
+# a review, by its words ("in this review", "here we summarize and discuss")
+_REVIEWING = re.compile(
+    r"(?<![A-Za-z])(?:review|meta-analys|we\s+(?:\w+\s+)?(?:summari[sz]|discuss|highlight"
+    r"|outline|overview))",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -90,12 +109,16 @@ class Reading:
     def in_opening(self, match: Match) -> bool:
         """Whether ``match`` is in the opening of a research abstract (:func:`opening_of`):
         what the field knows or others did, before the abstract says what this study did."""
-        if match.part.name != "abstract":
+        return self.opens(match.part, match.start)
+
+    def opens(self, part: Part, place: int) -> bool:
+        """Whether ``place`` of ``part`` is in the opening of a research abstract."""
+        if part.name != "abstract":
             return False
         if self._opening is None:
             self._opening = (opening_of(self.parts),)
         opening = self._opening[0]
-        return opening is not None and match.part is opening[0] and match.start < opening[1]
+        return opening is not None and part is opening[0] and place < opening[1]
 
     def of(self, facet: str) -> list[Match]:
         return self.matches.get(facet, [])
@@ -187,19 +210,25 @@ def read_article(texts: dict[str, str], compiled: Compiled) -> Reading:
 
 def opening_of(parts: list[Part]) -> tuple[Part, int] | None:
     """A research abstract's opening: the abstract and where its first sentence saying
-    what this study did (here, in this study, we aimed…) starts, when one after the
-    first does; None for a review (by its publication type, title or abstract)."""
+    what this study did (here, in this study, we aimed, we show…) starts, when one
+    after the first does, in the first paragraph (a structured abstract's later
+    sections are its own methods and results) and not summing up ("taken together");
+    None for a review (by its publication type, title or abstract)."""
     abstract = next((p for p in parts if p.name == "abstract"), None)
     if abstract is None:
         return None
     for part in parts:
         if part.name in ("title", "abstract", "publication_type") and _REVIEWING.search(part.text):
             return None
-    for found in _THIS_STUDY.finditer(abstract.text):
+    text = abstract.text
+    paragraph = text.find("\n\n")  # the opening is in the first paragraph, or none
+    starts = abstract.sentence_starts()
+    for found in _THIS_STUDY.finditer(text, 0, len(text) if paragraph < 0 else paragraph):
         index = abstract.sentence_index(found.start())
         if index == 0:
             return None  # the first sentence says it: no opening
-        return abstract, abstract.sentence_starts()[index]
+        if not _SUMMING_UP.match(text, starts[index]):
+            return abstract, starts[index]
     return None
 
 

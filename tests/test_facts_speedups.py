@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from mscdata.facts.extraction import _fact_maker
 from mscdata.facts.lexicon import compile_lexicons
 from mscdata.facts.matching import _around
-from mscdata.facts.parts import SENTENCE_MARK_END, Part, _one_line, lowered, scanned_text
+from mscdata.facts.parts import SENTENCE_MARK_END, Part, lowered, scanned_text
 
 texts = st.lists(
     st.one_of(
@@ -139,7 +139,3 @@ def test_fact_rows_are_those_model_construct_makes():
     assert made.model_fields_set == constructed.model_fields_set
     assert made.__pydantic_extra__ is None and made.__pydantic_private__ is None
 
-
-@given(st.text(min_size=1))
-def test_one_line_is_the_white_space_collapsed(text):
-    assert _one_line(text) == " ".join(text.split())

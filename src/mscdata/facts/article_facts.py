@@ -226,6 +226,8 @@ def designs(reading: Reading) -> None:
         if parts and match.part.name not in parts:
             continue
         kind = match.entry.get("kind")
+        if kind == "outcome" and (outcomes or not people):
+            continue  # one is enough; none without people named
         if kind == "built" and not _METHOD_MADE.match(
             match.part.text, match.end, min(sentence_of(match)[1], match.end + 120)
         ):

@@ -67,14 +67,7 @@ def _lines(items: Any, name: str | None = None) -> str:
     if not items:
         return ""
     values = items if name is None else _values(items, name)
-    return "\n".join([_one_line(str(v)) for v in values if v])
-
-
-def _one_line(text: str) -> str:
-    """``text`` with its runs of white space made one space, and none at its ends."""
-    if text.isprintable() and "  " not in text and text[0] != " " and text[-1] != " ":
-        return text  # no white space but single spaces inside: as " ".join would give
-    return " ".join(text.split())
+    return "\n".join([" ".join(str(v).split()) for v in values if v])
 
 
 def part_texts(article: Any) -> dict[str, str]:

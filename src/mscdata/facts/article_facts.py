@@ -36,6 +36,12 @@ _ANIMAL_MODEL_AFTER = re.compile(
 # characters from people named to a finding's outlook ("… suggesting X as a prognostic
 # marker for patients"): a cue further away in the sentence is about something else
 _OUTLOOK_REACH = 60
+# after an age, a word for a person ("a 42-year-old man")
+_PERSON_AFTER = re.compile(
+    r"[\s\-\u2010\u2011]+(?:man|woman|male|female|boy|girl|patient|child|infant|neonate"
+    r"|adult|gentleman|lady)s?(?![A-Za-z])",
+    re.IGNORECASE,
+)
 _STUDIED_WORDS = ("model", "implant", "experiment", "stud", "vivo", "xenograft")
 # a keyword that only spells out an abbreviation ("MSCs, mesenchymal stem cells")
 _GLOSSARY = re.compile(r"[A-Za-z0-9\-]{2,12}, ")
@@ -141,6 +147,10 @@ def species(reading: Reading) -> None:
         kind = match.entry.get("kind")
         if match.part.name in ("mesh", "keyword") and (kind == "noun" or _whole_line(match)):
             reading.add(match)
+        elif kind == "age":
+            person = _PERSON_AFTER.match(match.part.text, match.end)
+            if person is not None:  # the age and the person: "42-year-old man"
+                reading.add(Match(match.part, match.start, person.end(), match.entry))
         elif kind == "noun":
             if not (
                 reading.cued(match, "background", "needed", "prospect", "field")
@@ -165,6 +175,11 @@ def species(reading: Reading) -> None:
     if not reading.has("species", "rat"):
         for match in murine:
             reading.add(match)
+
+
+def _person_of_age(match: Match) -> bool:
+    """Whether an age ("42-year-old") is a person's ("a 42-year-old man", not "dogs")."""
+    return bool(_PERSON_AFTER.match(match.part.text, match.end))
 
 
 def _whole_line(match: Match) -> bool:
@@ -213,7 +228,7 @@ def designs(reading: Reading) -> None:
     animals: list[Match] = []
     for m in reading.of("species"):
         if m.entry.value == "human":
-            if _is_noun(m):
+            if _is_noun(m) or (m.entry.get("kind") == "age" and _person_of_age(m)):
                 people.append(m)
         elif _is_noun(m) or _model_after(m):
             animals.append(m)

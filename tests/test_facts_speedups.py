@@ -138,4 +138,3 @@ def test_fact_rows_are_those_model_construct_makes():
     assert made.model_dump_json() == constructed.model_dump_json()
     assert made.model_fields_set == constructed.model_fields_set
     assert made.__pydantic_extra__ is None and made.__pydantic_private__ is None
-

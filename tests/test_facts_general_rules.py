@@ -429,3 +429,66 @@ def test_an_outlook_far_in_the_sentence_leaves_the_people_studied():
         "suggesting X as a prognostic marker.",
     )
     assert far["species"] == ["human"]
+
+
+def test_an_aim_of_its_own_paragraph_ends_the_opening():
+    structured = facts(
+        "MSC vesicles polarise macrophages",
+        "MSC exosomes eased colitis in rat colitis models. Their mechanism is unclear.\n\n"
+        "We sought to test whether MSC-EVs polarize macrophages in vitro.\n\n"
+        "Macrophages were cultured with EVs.\n\nEVs induced M2 polarization.",
+    )
+    assert structured["species"] == []
+    assert "animal_in_vivo" not in structured["study_design"]
+
+
+def test_a_conclusion_or_earlier_work_does_not_end_the_opening():
+    concluded = facts(
+        "MSCs in osteoarthritis",
+        "Osteoarthritis (OA) is a degenerative joint disease. Intra-articular MSCs were "
+        "tested in a rabbit model of OA. Cartilage repair improved at 12 weeks. Our results "
+        "indicate that MSCs are effective in OA.",
+    )
+    assert concluded["species"] == ["rabbit"]
+    assert "animal_in_vivo" in concluded["study_design"]
+    earlier = facts(
+        "",
+        "Oral cancer is common. Recently, we reported that IL-17F correlates with better "
+        "survival in OTSCC patients (P=0.01). Here, we cultured OTSCC cells with IL-17F.",
+    )
+    assert "clinical_observational" not in earlier["study_design"]
+    overall = facts(
+        "",
+        "Hepatocellular carcinoma (HCC) is common. X is overexpressed in HCC. Overall "
+        "survival of 60 patients was analysed and correlated with X expression (P<0.01).",
+    )
+    assert "clinical_observational" in overall["study_design"]
+    animals = facts("", "MSCs are effective in animal models of colitis. Here, we cultured MSCs.")
+    assert animals["study_design"] == ["in_vitro"]
+
+
+def test_survival_of_cells_is_no_outcome_of_patients():
+    cells = facts(
+        "",
+        "Survival of MSCs from elderly patients was analysed by annexin V staining and "
+        "correlated with ROS.",
+    )
+    assert "clinical_observational" not in cells["study_design"]
+
+
+def test_chart_reviews_with_reports_or_studies_stay_observational():
+    for text in (
+        "We reviewed the medical records and pathology reports of 40 patients with sarcoma.",
+        "We reviewed the records of 80 patients who underwent imaging studies.",
+    ):
+        assert facts("", text)["study_design"] == ["clinical_observational"], text
+
+
+def test_knockdown_in_msc_is_cell_work_and_ages_of_animals_are_no_people():
+    msc = facts("", "Knockdown of HIF-1a in BMSCs reduced their migration.")
+    assert "in_vitro" in msc["study_design"]
+    rats = facts("", "Two-year-old male Sprague-Dawley rats received MSCs after MCAO.")
+    assert rats["species"] == ["rat"]
+    assert "clinical_observational" not in rats["study_design"]
+    trial = facts("", "We report a randomized trial in 40 patients given MSCs.")
+    assert "clinical_observational" not in trial["study_design"]

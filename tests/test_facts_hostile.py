@@ -34,6 +34,14 @@ SHAPES = {
     "trial words": lambda n: (
         "A phase II trial was run. " * (8 * n) + "Patients and mice were seen. " * (8 * n)
     ),
+    "knockdowns": lambda n: "Knockdown of X in cells of mice. " * (8 * n),
+    # an opening's end looked for among many words of one long sentence
+    "opening words": lambda n: (
+        "MSCs were studied in a rat model. Background\n"
+        + " " * (100 * n)
+        + "overall"
+        + " here" * (20 * n)
+    ),
 }
 
 

@@ -36,10 +36,12 @@ _ANIMAL_MODEL_AFTER = re.compile(
 # characters from people named to a finding's outlook ("… suggesting X as a prognostic
 # marker for patients"): a cue further away in the sentence is about something else
 _OUTLOOK_REACH = 60
-# after an age, a word for a person ("a 42-year-old man")
+# after an age, a word for a person ("a 42-year-old man"; not "male Sprague-Dawley rats")
 _PERSON_AFTER = re.compile(
     r"[\s\-\u2010\u2011]+(?:man|woman|male|female|boy|girl|patient|child|infant|neonate"
-    r"|adult|gentleman|lady)s?(?![A-Za-z])",
+    r"|adult|adolescent|gentleman|lady)s?(?![A-Za-z])(?![\s\-]+(?:[A-Z][\w\-]*\s+)?(?:rats?"
+    r"|mice|mouse|rabbits?|dogs?|pigs?|minipigs?|sheep|goats?|monkeys?|macaques?|horses?"
+    r"|Sprague|Wistar|C57|BALB|Lewis|Fischer|New\s+Zealand|beagles?|hamsters?))",
     re.IGNORECASE,
 )
 _STUDIED_WORDS = ("model", "implant", "experiment", "stud", "vivo", "xenograft")
@@ -72,6 +74,16 @@ _ANALYSIS = re.compile(
     re.IGNORECASE,
 )
 _CELLS = words_re("cell|cells")
+# "survival" as patients' outcome (kind outcome): with what says so next to it
+_PATIENTS_SURVIVAL = re.compile(
+    r"(?:overall|disease-free|disease-specific|cancer-specific|progression-free"
+    r"|recurrence-free|event-free|relapse-free|metastasis-free|median|patients'?|poor|poorer"
+    r"|better|worse|shorter|longer|short|long|reduced|decreased|increased|improved|prolonged"
+    r"|lower|higher|unfavou?rable|favou?rable|5-year|\d-year)[\s\-\u2010\u2011]+survival"
+    r"|survival\s+(?:rates?|analys[ie]s|times?|curves?|outcomes?|probabilit\w+|(?:of|in|among"
+    r"|for)\s+(?:the\s+)?(?:(?!cells?\b|MSCs?\b|grafts?\b)\w+\s+){0,3}patients)",
+    re.IGNORECASE,
+)
 # records or cases after "reviewed" or "review of": a chart review, not a review of
 # the literature ("we reviewed the medical records of", "a retrospective review of 857
 # cases"; not "we reviewed the literature on patients")
@@ -81,9 +93,11 @@ _RECORDS_AFTER = re.compile(
     re.IGNORECASE,
 )
 _LITERATURE = words_re(
-    "literature|studies|articles|publications|evidence|trials|reports|reported|published|"
-    "advances|progress|developments|knowledge"
+    "literature|studies|articles|publications|evidence|trials|reports|advances|progress|"
+    "developments|knowledge"
 )
+# after the records, what says they are others' ("cases reported in the literature")
+_PUBLISHED = words_re("in the literature|from the literature|published|reported in")
 
 
 # a case described (kind case): "we report a case of", "we now describe 11 patients",
@@ -91,10 +105,10 @@ _LITERATURE = words_re(
 # "a protective effect in male mice", "a review of 120 cases")
 _CASE_DESCRIBED = re.compile(
     r"we\s+(?:now\s+|here\s+)?(?:report|describe|present)\s+(?:(?:a|an|one|two|three|four"
-    r"|five|six|seven|eight|nine|ten|\d+)\s+(?:(?!review)[^\s.;:]+\s+){0,4}?(?:cases?(?!\s+stud)"
+    r"|five|six|seven|eight|nine|ten|\d+)\s+(?:(?!review|trial)[^\s.;:]+\s+){0,4}?(?:cases?(?!\s+stud(?:y|ies))"
     r"|patients?)|an?\s+(?:\d+|[a-z]+)[\s\-\u2010\u2011]*(?:years?|months?|weeks?|days?)"
     r"[\s\-\u2010\u2011]*old\s+(?:man|woman|male|female|boy|girl|child|infant|neonate"
-    r"|patient))(?![A-Za-z\-])",
+    r"|patient|adolescent)|an?\s+(?:[^\s.;:]+\s+){0,3}?adolescent)(?![A-Za-z\-])",
     re.IGNORECASE,
 )
 
@@ -233,6 +247,7 @@ def designs(reading: Reading) -> None:
         elif _is_noun(m) or _model_after(m):
             animals.append(m)
     named = _Places(people)  # indexed when first asked
+    kinds_of_animals = _Places(animals)
     outcomes: list[Match] = []  # patients' outcomes analysed: observational, unless a trial
     for match in reading.of("study_design"):
         if match.value in found:
@@ -258,15 +273,27 @@ def designs(reading: Reading) -> None:
             if not reading.in_opening(match) and _outcome_analysed(match, named):
                 outcomes.append(match)
             continue
-        if kind == "in_cells" and not _cells_not_animals(match, animals):
+        if kind == "in_cells" and not _cells_not_animals(reading, match, kinds_of_animals):
             continue
+        if kind == "age" and not _person_of_age(match):
+            continue  # "aged (2-year-old) mice", "a 35-year-old donor"
+        if match.value == "animal_in_vivo" and reading.in_opening(match):
+            continue  # others' animals, before the abstract says what this study did
         if kind == "case":
             case = _CASE_DESCRIBED.match(match.part.text, match.start)
             if case is None or match.part.name not in ("title", "abstract"):
                 continue
             match = Match(match.part, match.start, case.end(), match.entry, match.rule)
         if match.value == "review" and _records_reviewed(match):
-            continue  # "we reviewed the case records of 405 patients"
+            # "we reviewed the case records of 405 patients": a chart review
+            entry = fact_entry(
+                "study_design",
+                "clinical_observational",
+                _curie("study_design", "clinical_observational"),
+            )
+            chart = Match(match.part, match.start, match.end, entry, "rule:chart_review")
+            found.setdefault("clinical_observational", chart)
+            continue
         if kind == "aim" and match.part.name != "title":
             start, end = sentence_of(match)
             if not _AIM.search(match.part.text, start, end):
@@ -341,7 +368,9 @@ def _is_noun(match: Match) -> bool:
 def _records_reviewed(match: Match) -> bool:
     """Whether a review's word is a chart review's ("we reviewed the records of")."""
     after = _RECORDS_AFTER.match(match.part.text, match.end)
-    if after is None or _LITERATURE.search(match.part.text, match.end, sentence_of(match)[1]):
+    if after is None or _LITERATURE.search(after.group()):
+        return False
+    if _PUBLISHED.search(match.part.text, after.end(), sentence_of(match)[1]):
         return False
     said = match.text.lower()
     return said in ("reviewed", "reviewing") or (
@@ -373,19 +402,30 @@ class _Places:
         return first < len(starts) and starts[first] < end
 
 
-def _cells_not_animals(match: Match, animals: list[Match]) -> bool:
-    """Whether the sentence of ``match`` names cells and no animal ("knockdown in HCT116
-    cells", not "knocked down in DMM mice")."""
+def _cells_not_animals(reading: Reading, match: Match, animals: _Places) -> bool:
+    """Whether the sentence of ``match`` names cells or MSCs and no animal ("knockdown
+    in HCT116 cells", "in BMSCs"; not "knocked down in DMM mice"); any line of the
+    indexing terms counts ("Gene Knockdown Techniques")."""
+    if match.part.name not in PROSE_PARTS:
+        return True
     start, end = sentence_of(match)
-    if not _CELLS.search(match.part.text, start, end):
+    if not (
+        _CELLS.search(match.part.text, start, end) or reading.mentions_in(match.part, start, end)
+    ):
         return False
-    return not any(a.part is match.part and start <= a.start < end for a in animals)
+    return not animals.within(match)
 
 
 def _outcome_analysed(match: Match, people: _Places) -> bool:
-    """Whether the sentence of an outcome's word names people and an analysis."""
+    """Whether the sentence of an outcome's word names people and an analysis (and
+    "survival" is the patients', not cells')."""
     if not people.within(match):
         return False
+    if match.text.lower() == "survival":
+        text = match.part.text
+        window = text[max(0, match.start - 30) : match.end + 40]
+        if not _PATIENTS_SURVIVAL.search(window):
+            return False
     start, end = sentence_of(match)
     return bool(_ANALYSIS.search(match.part.text, start, end))
 

@@ -21,33 +21,39 @@ PROSE_PARTS = ("title", "abstract", "keyword", "figure_caption", "body")
 # facets whose matches may define an abbreviation followed later ("conditioned medium (CM)")
 DEFINING_FACETS = ("msc_mention", "cell_products", "conditions", "tissue")
 # a sentence saying what this study did or does, which ends a research abstract's opening
+# (in lower case, read on a part's lowered text, as _NOT_THIS_STUDY)
 _THIS_STUDY = re.compile(
     r"(?<![A-Za-z])(?:(?<!presented )(?<!described )(?<!reported )(?<!shown )here|herein"
     r"|in this study|(?:in )?the (?:present|current) study|this study|this work"
-    r"|in the present work|we\s+(?:(?:first|then|also|further|next|now|here|have)\s+)?"
-    r"(?:\w+ed|found|showed|shown|made|built|took|undertook|sought|show|demonstrate|report"
-    r"|describe|present|investigate|examine|evaluate|explore|assess|test|analy[sz]e|propose"
-    r"|provide|identify|use|generate|establish|develop)|the aims?|the purpose"
-    r"|the objectives?|the goal|our (?:study|results|findings|data)"
+    r"|in the present work|we\s+(?:(?:first|then|also|further|next|now|here|have|therefore"
+    r"|thus|hence)\s+)?(?:\w+ed|found|showed|shown|made|built|took|undertook|sought|show"
+    r"|demonstrate|report|describe|present|investigate|examine|evaluate|explore|assess|test"
+    r"|analy[sz]e|propose|provide|identify|use|generate|establish|develop|aim|hypothesi[sz]e"
+    r"|ask)|the aims?|the purpose|the objectives?|the goal"
     # or what this study did, said in the past passive: "EVs were injected in the model"
     r"|(?:were|was)\s+(?:\w+ly\s+)?(?:isolated|injected|transplanted|administered|infused"
-    r"|treated|randomi[sz]ed|enrolled|recruited|cultured|collected|established|induced"
-    r"|divided|transfected|transduced|measured|analy[sz]ed|assessed|evaluated|examined"
-    r"|investigated|performed|used|obtained|harvested|given|implanted|seeded|included))"
+    r"|treated|randomi[sz]ed|enrolled|recruited|cultured|co-?cultured|collected|established"
+    r"|induced|divided|transfected|transduced|measured|analy[sz]ed|assessed|evaluated"
+    r"|examined|investigated|performed|used|obtained|harvested|given|implanted|seeded"
+    r"|included|tested|subjected|exposed))"
     r"(?![A-Za-z])",
-    re.IGNORECASE,
 )
-# a sentence that sums the study up: not where its opening ends
-_SUMMING_UP = re.compile(
-    r"\s*(?:in conclusion|in summary|taken together|collectively|conclusions?\b|overall)",
-    re.IGNORECASE,
+# a sentence where such words are not where the opening ends: one summing the study up
+# ("taken together", "these results suggest"), or one on earlier work ("recently, we
+# reported", "in a previous study, we found")
+_NOT_THIS_STUDY = re.compile(
+    r"\s*(?:in conclusion|in summary|taken together|collectively|conclusions?\b|overall,"
+    r"|recently|previously|in (?:a|an|our) (?:previous|prior|earlier))"
+    r"|.*?(?<![A-Za-z])(?:suggests?|indicates?|demonstrates|highlights|reveals"
+    r"|provides|previously|recently)(?![A-Za-z])",
 )
 # a share counted in this study, "6 (5.71%) patients": a result, not background statistics
 _RESULT_SHARE = re.compile(r"\d\s*\(\s*\d+(?:\.\d+)?\s*%\s*\)")
-# a review, by its words ("in this review", "here we summarize and discuss")
+# a review, by its words ("in this review", "here we summarize"), each holding one of
+# _REVIEWING_WORDS
+_REVIEWING_WORDS = ("review", "meta-analys", "summari", "overview")
 _REVIEWING = re.compile(
-    r"(?<![A-Za-z])(?:review|meta-analys|we\s+(?:\w+\s+)?(?:summari[sz]|discuss|highlight"
-    r"|outline|overview))",
+    r"(?<![A-Za-z])(?:review|meta-analys|we\s+(?:\w+\s+)?(?:summari[sz]|overview))",
     re.IGNORECASE,
 )
 
@@ -210,24 +216,39 @@ def read_article(texts: dict[str, str], compiled: Compiled) -> Reading:
 
 def opening_of(parts: list[Part]) -> tuple[Part, int] | None:
     """A research abstract's opening: the abstract and where its first sentence saying
-    what this study did (here, in this study, we aimed, we show…) starts, when one
-    after the first does, in the first paragraph (a structured abstract's later
-    sections are its own methods and results) and not summing up ("taken together");
-    None for a review (by its publication type, title or abstract)."""
+    what this study did (here, in this study, we aimed, we show, cells were isolated…)
+    starts, when one after the first does, in the first paragraph or at the start of
+    the second (a structured abstract's later sections are its own methods and
+    results), not summing up ("taken together") or on earlier work ("recently, we
+    reported"); None for a review (by its publication type, title or abstract)."""
     abstract = next((p for p in parts if p.name == "abstract"), None)
     if abstract is None:
         return None
     for part in parts:
-        if part.name in ("title", "abstract", "publication_type") and _REVIEWING.search(part.text):
-            return None
+        if part.name in ("title", "abstract", "publication_type"):
+            low = part.low  # the words looked for first: most texts hold none of them
+            if any(word in low for word in _REVIEWING_WORDS) and _REVIEWING.search(part.text):
+                return None
     text = abstract.text
-    paragraph = text.find("\n\n")  # the opening is in the first paragraph, or none
     starts = abstract.sentence_starts()
-    for found in _THIS_STUDY.finditer(text, 0, len(text) if paragraph < 0 else paragraph):
+    # the opening is in the first paragraph, or is the first paragraph when the second
+    # starts with what this study did (a structured abstract's aim of its own)
+    first = text.find("\n\n")
+    end = len(text) if first < 0 else first
+    if first >= 0:
+        second = abstract.sentence_index(first + 2)
+        end = starts[second + 1] if second + 1 < len(starts) else len(text)
+    checked = -1  # each sentence read once, however many words of it match
+    low = abstract.low  # the patterns are in lower case: read on the lowered text
+    for found in _THIS_STUDY.finditer(low, 0, end):
         index = abstract.sentence_index(found.start())
+        if index == checked:
+            continue
+        checked = index
         if index == 0:
             return None  # the first sentence says it: no opening
-        if not _SUMMING_UP.match(text, starts[index]):
+        sentence_end = starts[index + 1] if index + 1 < len(starts) else len(text)
+        if not _NOT_THIS_STUDY.match(low, starts[index], min(sentence_end, starts[index] + 400)):
             return abstract, starts[index]
     return None
 

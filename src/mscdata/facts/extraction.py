@@ -6,7 +6,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from mscdata.facts import FACETS, article_facts, cell_facts, condition_facts
+from mscdata.facts import FACETS, article_facts, cell_facts, condition_facts, design_facts
 from mscdata.facts.abbreviations import follow_abbreviations
 from mscdata.facts.cell_facts import fact_entry
 from mscdata.facts.lexicon import compile_lexicons
@@ -83,7 +83,7 @@ def _reading(article: Any, texts: dict[str, str], compiled: Any) -> Reading:
         else:
             condition_facts.mentioned_conditions(reading)
     article_facts.species(reading)
-    article_facts.designs(reading)
+    design_facts.designs(reading)
     article_facts.trials(reading)
     return reading
 

@@ -4,14 +4,14 @@ outcomes of patients analysed and chart reviews."""
 
 from __future__ import annotations
 
-import bisect
 import re
 
 from mscdata.facts.article_facts import model_after, person_of_age, value_curie
 from mscdata.facts.cell_facts import fact_entry
+from mscdata.facts.lexicon import Entry
 from mscdata.facts.matching import Match
 from mscdata.facts.parts import Part
-from mscdata.facts.reading import PROSE_PARTS, Reading, sentence_of, words_re
+from mscdata.facts.reading import PROSE_PARTS, Reading, any_between, sentence_of, words_re
 
 _MODEL = re.compile(r"models?\b")
 # before "model": what makes it an animal's ("the HOCl-induced SSc model")
@@ -124,11 +124,7 @@ def designs(reading: Reading) -> None:
             match = Match(match.part, match.start, case.end(), match.entry, match.rule)
         if match.value == "review" and _records_reviewed(match):
             # "we reviewed the case records of 405 patients": a chart review
-            entry = fact_entry(
-                "study_design",
-                "clinical_observational",
-                value_curie("study_design", "clinical_observational"),
-            )
+            entry = _design("clinical_observational")
             chart = Match(match.part, match.start, match.end, entry, "rule:chart_review")
             found.setdefault("clinical_observational", chart)
             continue
@@ -142,18 +138,14 @@ def designs(reading: Reading) -> None:
             continue
         model = _disease_model(reading, part)
         if model and "in vitro" not in part.low[model[0] : model[1]]:
-            entry = fact_entry(
-                "study_design", "animal_in_vivo", value_curie("study_design", "animal_in_vivo")
-            )
+            entry = _design("animal_in_vivo")
             found.setdefault(
                 "animal_in_vivo",
                 Match(part, model[0], model[1], entry, "rule:disease_model"),
             )
     for animal in animals:
         if (animal.entry.facet, animal.value) in reading.facts or animal.part.name == "mesh":
-            entry = fact_entry(
-                "study_design", "animal_in_vivo", value_curie("study_design", "animal_in_vivo")
-            )
+            entry = _design("animal_in_vivo")
             found.setdefault(
                 "animal_in_vivo",
                 Match(animal.part, animal.start, animal.end, entry, "rule:animals_studied"),
@@ -186,6 +178,11 @@ def designs(reading: Reading) -> None:
         keep.add("protocol_or_method")
     for value in sorted(keep, key=list(found).index):
         reading.add(found[value], rule=found[value].rule)
+
+
+def _design(value: str) -> Entry:
+    """The entry of a study design a rule found, with its ontology term."""
+    return fact_entry("study_design", value, value_curie("study_design", value))
 
 
 def _disease_model(reading: Reading, part: Part) -> tuple[int, int] | None:
@@ -231,9 +228,7 @@ class _Places:
         starts = self.starts.get(id(match.part))
         if not starts:
             return False
-        start, end = sentence_of(match)
-        first = bisect.bisect_left(starts, start)
-        return first < len(starts) and starts[first] < end
+        return any_between(starts, *sentence_of(match))
 
 
 def _cells_not_animals(reading: Reading, match: Match, animals: _Places) -> bool:

@@ -149,8 +149,7 @@ class Reading:
             return True
         if within is not None:
             start, end = max(start, match.start - within), min(end, match.end + within)
-        first = bisect.bisect_left(cues, start)
-        return first < len(cues) and cues[first] < end
+        return any_between(cues, start, end)
 
     def _cue_starts(self, part: Part, kinds: tuple[str, ...]) -> list[int]:
         """Where the cues of ``kinds`` start in ``part``, in order (kept per kinds)."""
@@ -251,6 +250,12 @@ def opening_of(parts: list[Part]) -> tuple[Part, int] | None:
         if not _NOT_THIS_STUDY.match(low, starts[index], min(sentence_end, starts[index] + 400)):
             return abstract, starts[index]
     return None
+
+
+def any_between(starts: list[int], start: int, end: int) -> bool:
+    """Whether one of ``starts`` (in order) is from ``start`` to before ``end``."""
+    first = bisect.bisect_left(starts, start)
+    return first < len(starts) and starts[first] < end
 
 
 def _second(pair: tuple[int, int]) -> int:
